@@ -1,0 +1,397 @@
+"""The reusable modules: their interfaces (variables, outputs) as data.
+
+`variables.tf`, `outputs.tf` and the README tables of every module are rendered from these
+definitions; each module's resources come from `templates/modules/<name>/main.tf.j2`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator import facts
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    type: str
+    default: Any
+    description: str
+    # (condition, error message) pairs for `validation` blocks.
+    validations: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str
+    value: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ModuleDef:
+    name: str
+    title: str
+    summary: str
+    variables: tuple[Variable, ...]
+    outputs: tuple[Output, ...]
+    usage: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+CREATE = Variable("create", "bool", True, "Whether to create anything in this module; `false` plans zero resources.")
+TAGS = Variable("tags", "map(string)", {}, "Tags added to every taggable resource this module creates.")
+PATH = Variable(
+    "path",
+    "string",
+    "/",
+    "IAM path for the roles and policies; it must begin and end with `/`.",
+    (
+        (
+            'length(var.path) <= 512 && can(regex("^/([\\\\x{21}-\\\\x{2E}\\\\x{30}-\\\\x{7E}]+/)*$", var.path))',
+            "The path must begin and end with /, use printable ASCII and be at most 512 characters.",
+        ),
+    ),
+)
+PERMISSIONS_BOUNDARY = Variable(
+    "permissions_boundary_arn", "string", None, "ARN of the policy used as permissions boundary for the roles, or null."
+)
+POLICY_ARNS = Variable(
+    "policy_arns",
+    "map(string)",
+    {},
+    "Further managed policies to attach, keyed by a static name so the keys are known at plan time.",
+)
+INLINE_POLICIES = Variable(
+    "inline_policies", "map(string)", {}, "Inline policies for the role: policy name to policy JSON."
+)
+
+
+def role_variables(default_name: str, what: str) -> tuple[Variable, ...]:
+    """The variables every role module shares, in the order its README lists them."""
+    return (
+        CREATE,
+        Variable(
+            "name",
+            "string",
+            default_name,
+            f"Name of the {what} (or its prefix when `use_name_prefix` is true).",
+            (
+                (
+                    f'length(var.name) <= {facts.IAM_LIMITS["role_name"]} && can(regex("^[\\\\w+=,.@-]+$", var.name))',
+                    f"The role name must be 1 to {facts.IAM_LIMITS['role_name']} characters of letters, digits and +=,.@_-.",
+                ),
+            ),
+        ),
+        Variable(
+            "use_name_prefix",
+            "bool",
+            False,
+            f"Whether `name` is a prefix for a unique name chosen by the engine (at most {facts.IAM_LIMITS['role_name_prefix'] - 1} characters then).",
+        ),
+        Variable("description", "string", None, f"Description of the {what}."),
+        PATH,
+        PERMISSIONS_BOUNDARY,
+        POLICY_ARNS,
+        INLINE_POLICIES,
+        TAGS,
+    )
+
+
+def role_outputs(what: str) -> tuple[Output, ...]:
+    return (
+        Output("role_name", "try(aws_iam_role.this[0].name, null)", f"Name of the {what}."),
+        Output("role_arn", "try(aws_iam_role.this[0].arn, null)", f"ARN of the {what}."),
+        Output("role_unique_id", "try(aws_iam_role.this[0].unique_id, null)", f"Stable unique ID of the {what}."),
+    )
+
+
+SOURCE_ACCOUNT = Variable(
+    "source_account_id",
+    "string",
+    None,
+    "Account ID whose EMR clusters may assume the role. When set, the trust policy carries the "
+    "confused-deputy conditions `aws:SourceAccount` and `aws:SourceArn`.",
+    (('var.source_account_id == null || can(regex("^[0-9]{12}$", var.source_account_id))', "The account ID must be 12 digits."),),
+)
+
+SERVICE_ROLE = ModuleDef(
+    name="emr-service-role",
+    title="EMR service role",
+    summary=(
+        "The role Amazon EMR assumes to provision clusters (`EMR_DefaultRole`). It trusts the "
+        "partition's `elasticmapreduce` service principal and attaches `AmazonEMRServicePolicy_v2` "
+        "(`v2`) or `AmazonElasticMapReduceRole` (`v1`, what `aws emr create-default-roles` attaches)."
+    ),
+    variables=(
+        *role_variables(facts.DEFAULT_ROLE_NAMES["service_role"], "EMR service role"),
+        SOURCE_ACCOUNT,
+        Variable(
+            "managed_policy",
+            "string",
+            "v2",
+            "AWS managed policy to attach: `v2` (AmazonEMRServicePolicy_v2), `v1` (AmazonElasticMapReduceRole) or `none`.",
+            (('contains(["v2", "v1", "none"], var.managed_policy)', "managed_policy must be v2, v1 or none."),),
+        ),
+        Variable(
+            "allow_spot_service_linked_role",
+            "bool",
+            True,
+            "With `managed_policy = \"none\"`, still let EMR create the Spot service-linked role "
+            "(`iam:CreateServiceLinkedRole` for `spot.amazonaws.com` only).",
+        ),
+    ),
+    outputs=role_outputs("EMR service role"),
+    usage='module "emr_service_role" {\n  source = "../emr-service-role"\n\n  source_account_id = "111122223333"\n}\n',
+)
+
+EC2_ROLE = ModuleDef(
+    name="emr-ec2-role",
+    title="EMR role for EC2 and its instance profile",
+    summary=(
+        "The role cluster instances run as (`EMR_EC2_DefaultRole`) and its instance profile, which "
+        "always has exactly the role's name: EMR answers \"invalid instance profile\" otherwise. "
+        "Attaches `AmazonElasticMapReduceforEC2Role` and/or a scoped customer-managed policy."
+    ),
+    variables=(
+        *role_variables(facts.DEFAULT_ROLE_NAMES["ec2_role"], "EMR role for EC2"),
+        Variable(
+            "attach_aws_managed_policy",
+            "bool",
+            True,
+            "Whether to attach the AWS managed policy AmazonElasticMapReduceforEC2Role.",
+        ),
+        Variable(
+            "scoped_policy_json",
+            "string",
+            None,
+            "JSON of a customer-managed policy to create and attach instead of broad access, or null.",
+        ),
+    ),
+    outputs=(
+        *role_outputs("EMR role for EC2"),
+        Output("instance_profile_name", "try(aws_iam_instance_profile.this[0].name, null)", "Name of the instance profile (the role's name)."),
+        Output("instance_profile_arn", "try(aws_iam_instance_profile.this[0].arn, null)", "ARN of the instance profile."),
+        Output("scoped_policy_arn", "try(aws_iam_policy.scoped[0].arn, null)", "ARN of the scoped customer-managed policy, if created."),
+    ),
+    usage=(
+        'module "emr_ec2_role" {\n  source = "../emr-ec2-role"\n\n  name                      = "analytics-emr-ec2"\n'
+        "  attach_aws_managed_policy = false\n  scoped_policy_json        = data.aws_iam_policy_document.emr_nodes.json\n}\n"
+    ),
+)
+
+AUTOSCALING_ROLE = ModuleDef(
+    name="emr-autoscaling-role",
+    title="EMR automatic scaling role",
+    summary=(
+        "The role for EMR automatic scaling (`EMR_AutoScaling_DefaultRole`). It trusts the "
+        "`elasticmapreduce` and `application-autoscaling` service principals of the partition and "
+        "attaches `AmazonElasticMapReduceforAutoScalingRole`."
+    ),
+    variables=(
+        *role_variables(facts.DEFAULT_ROLE_NAMES["autoscaling_role"], "EMR automatic scaling role"),
+        SOURCE_ACCOUNT,
+        Variable(
+            "trust_conditions",
+            "bool",
+            True,
+            "Whether the trust policy carries the `aws:SourceAccount` condition when `source_account_id` is set.",
+        ),
+    ),
+    outputs=role_outputs("EMR automatic scaling role"),
+    usage='module "emr_autoscaling_role" {\n  source = "../emr-autoscaling-role"\n}\n',
+)
+
+SERVICE_LINKED_ROLE = ModuleDef(
+    name="emr-service-linked-role",
+    title="EMR service-linked role",
+    summary=(
+        f"The EMR service-linked role (`{facts.SERVICE_LINKED_ROLE_NAME}`), which EMR uses to clean up "
+        "EC2 resources. An account has one: create it in exactly one workspace and set "
+        "`create = false` everywhere else."
+    ),
+    variables=(
+        Variable("create", "bool", True, "Whether to create the service-linked role; only one workspace per account should."),
+        Variable("description", "string", None, "Description of the service-linked role."),
+    ),
+    outputs=(
+        Output("role_name", "try(aws_iam_service_linked_role.this[0].name, null)", "Name of the service-linked role."),
+        Output("role_arn", "try(aws_iam_service_linked_role.this[0].arn, null)", "ARN of the service-linked role."),
+    ),
+    usage='module "emr_service_linked_role" {\n  source = "../emr-service-linked-role"\n\n  create = true # in one workspace per account\n}\n',
+)
+
+EMRFS = ModuleDef(
+    name="emrfs-role-mappings",
+    title="EMRFS role mappings",
+    summary=(
+        "Roles that EMRFS assumes for S3 requests of given users, groups or S3 prefixes; the EMR "
+        "role for EC2's permission to assume exactly those roles; and a security configuration "
+        "whose role mappings EMR evaluates top-down, in the order given."
+    ),
+    variables=(
+        CREATE,
+        Variable("ec2_role_arn", "string", None, "ARN of the EMR role for EC2 that may assume the EMRFS roles."),
+        Variable("ec2_role_name", "string", None, "Name of the EMR role for EC2, which gets the permission to assume the EMRFS roles."),
+        Variable(
+            "roles",
+            "map(object({\n    policy_arns     = optional(map(string), {})\n    inline_policies = optional(map(string), {})\n  }))",
+            {},
+            "EMRFS roles by name, each with managed policies to attach and inline policies (name to JSON).",
+        ),
+        Variable(
+            "role_mappings",
+            "list(object({\n    role            = string\n    identifier_type = string\n    identifiers     = list(string)\n  }))",
+            [],
+            "Role mappings in evaluation order: the role (a key of `roles`), `User`, `Group` or `Prefix`, and identifiers of that type.",
+            (
+                (
+                    'alltrue([for m in var.role_mappings : contains(["User", "Group", "Prefix"], m.identifier_type)])',
+                    "identifier_type must be User, Group or Prefix.",
+                ),
+                (
+                    'alltrue([for m in var.role_mappings : m.identifier_type != "Prefix" || alltrue([for i in m.identifiers : startswith(i, "s3://")])])',
+                    "Prefix identifiers must be s3:// locations.",
+                ),
+            ),
+        ),
+        PATH,
+        PERMISSIONS_BOUNDARY,
+        Variable("create_security_configuration", "bool", True, "Whether to create the security configuration that carries the mappings."),
+        Variable("security_configuration_name", "string", "emrfs-role-mappings", "Name of the EMR security configuration."),
+        Variable(
+            "encryption_configuration",
+            "any",
+            {},
+            "Object merged into the security configuration beside the role mappings, e.g. `{ EncryptionConfiguration = {...} }`.",
+        ),
+        Variable("assume_policy_name", "string", "emrfs-assume-roles", "Name of the inline policy on the EMR role for EC2 that allows assuming the EMRFS roles."),
+        TAGS,
+    ),
+    outputs=(
+        Output("role_names", "{ for name, role in aws_iam_role.this : name => role.name }", "Names of the EMRFS roles."),
+        Output("role_arns", "{ for name, role in aws_iam_role.this : name => role.arn }", "ARNs of the EMRFS roles, by name."),
+        Output("security_configuration_name", "try(aws_emr_security_configuration.this[0].name, null)", "Name of the security configuration to give `aws_emr_cluster`."),
+        Output("security_configuration", "try(aws_emr_security_configuration.this[0].configuration, null)", "JSON of the security configuration."),
+    ),
+    usage=(
+        'module "emrfs" {\n  source = "../emrfs-role-mappings"\n\n  ec2_role_arn  = module.emr_ec2_role.role_arn\n'
+        "  ec2_role_name = module.emr_ec2_role.role_name\n  roles = {\n    analytics-raw = {}\n  }\n  role_mappings = [\n"
+        '    { role = "analytics-raw", identifier_type = "Group", identifiers = ["analysts"] },\n  ]\n}\n'
+    ),
+)
+
+PASSROLE = ModuleDef(
+    name="emr-passrole-policy",
+    title="EMR PassRole policy",
+    summary=(
+        "A customer-managed policy for the people who launch clusters: `iam:PassRole` on exactly the "
+        "given roles, each limited by `iam:PassedToService`, attached to the given users, groups and roles."
+    ),
+    variables=(
+        CREATE,
+        Variable(
+            "name",
+            "string",
+            "EMR_PassRole",
+            "Name of the policy.",
+            ((f"length(var.name) <= {facts.IAM_LIMITS['policy_name']}", f"The policy name must be at most {facts.IAM_LIMITS['policy_name']} characters."),),
+        ),
+        Variable("description", "string", "Pass the EMR roles to the services that use them, and no other roles.", "Description of the policy."),
+        PATH,
+        Variable(
+            "roles",
+            "map(object({\n    arn                = string\n    passed_to_services = list(string)\n  }))",
+            {},
+            "Roles that may be passed, by a static key: the role ARN and the services (`elasticmapreduce`, `ec2`, `application-autoscaling`) it may be passed to.",
+            (
+                (
+                    'alltrue([for r in values(var.roles) : length(r.passed_to_services) > 0 && alltrue([for s in r.passed_to_services : contains(["elasticmapreduce", "ec2", "application-autoscaling"], s)])])',
+                    "passed_to_services must list elasticmapreduce, ec2 or application-autoscaling.",
+                ),
+            ),
+        ),
+        Variable("attach_to_users", "list(string)", [], "IAM user names to attach the policy to."),
+        Variable("attach_to_groups", "list(string)", [], "IAM group names to attach the policy to."),
+        Variable("attach_to_roles", "list(string)", [], "IAM role names to attach the policy to."),
+        TAGS,
+    ),
+    outputs=(
+        Output("policy_name", "try(aws_iam_policy.this[0].name, null)", "Name of the PassRole policy."),
+        Output("policy_arn", "try(aws_iam_policy.this[0].arn, null)", "ARN of the PassRole policy."),
+        Output("policy_json", "try(aws_iam_policy.this[0].policy, null)", "JSON of the PassRole policy."),
+    ),
+    usage=(
+        'module "emr_passrole" {\n  source = "../emr-passrole-policy"\n\n  roles = {\n    service_role = {\n'
+        '      arn                = module.emr_service_role.role_arn\n      passed_to_services = ["elasticmapreduce"]\n'
+        '    }\n  }\n  attach_to_groups = ["emr-operators"]\n}\n'
+    ),
+)
+
+PIECES = (SERVICE_ROLE, EC2_ROLE, AUTOSCALING_ROLE, SERVICE_LINKED_ROLE, EMRFS, PASSROLE)
+
+
+def _prefixed(prefix: str, variables: tuple[Variable, ...], skip: tuple[str, ...] = ()) -> tuple[Variable, ...]:
+    """A piece's variables under the composite's `<prefix>_` names."""
+    renamed = []
+    for variable in variables:
+        if variable.name in ("create", "tags", "path", "permissions_boundary_arn", "source_account_id", *skip):
+            continue
+        name = f"{prefix}_{variable.name}"
+        validations = tuple((c.replace(f"var.{variable.name}", f"var.{name}"), m) for c, m in variable.validations)
+        renamed.append(Variable(name, variable.type, variable.default, variable.description, validations))
+    return tuple(renamed)
+
+
+def _toggle(piece: str, what: str, default: bool = True) -> Variable:
+    return Variable(f"create_{piece}", "bool", default, f"Whether to create the {what}.")
+
+
+COMPOSITE = ModuleDef(
+    name="emr-iam",
+    title="EMR IAM for one team",
+    summary=(
+        "Everything an EMR cluster needs from IAM, wired together: service role, role for EC2 with "
+        "its instance profile, automatic scaling role, service-linked role, EMRFS role mappings and "
+        "the PassRole policy for the people who launch clusters."
+    ),
+    variables=(
+        CREATE,
+        PATH,
+        PERMISSIONS_BOUNDARY,
+        SOURCE_ACCOUNT,
+        TAGS,
+        _toggle("service_role", "EMR service role"),
+        *_prefixed("service_role", SERVICE_ROLE.variables),
+        _toggle("ec2_role", "EMR role for EC2 and its instance profile"),
+        *_prefixed("ec2_role", EC2_ROLE.variables),
+        _toggle("autoscaling_role", "EMR automatic scaling role"),
+        *_prefixed("autoscaling_role", AUTOSCALING_ROLE.variables),
+        _toggle("service_linked_role", "EMR service-linked role (one workspace per account)", False),
+        _toggle("emrfs", "EMRFS roles and the security configuration with their mappings"),
+        *_prefixed("emrfs", EMRFS.variables, skip=("ec2_role_arn", "ec2_role_name")),
+        _toggle("passrole_policy", "PassRole policy for the people who launch clusters"),
+        *_prefixed("passrole_policy", PASSROLE.variables, skip=("roles",)),
+    ),
+    outputs=(
+        Output("service_role_name", "module.service_role.role_name", "Name of the EMR service role (`service_role` of `aws_emr_cluster`)."),
+        Output("service_role_arn", "module.service_role.role_arn", "ARN of the EMR service role."),
+        Output("ec2_role_name", "module.ec2_role.role_name", "Name of the EMR role for EC2."),
+        Output("ec2_role_arn", "module.ec2_role.role_arn", "ARN of the EMR role for EC2."),
+        Output("instance_profile_name", "module.ec2_role.instance_profile_name", "Name of the instance profile (`instance_profile` of `aws_emr_cluster`)."),
+        Output("instance_profile_arn", "module.ec2_role.instance_profile_arn", "ARN of the instance profile."),
+        Output("autoscaling_role_name", "module.autoscaling_role.role_name", "Name of the automatic scaling role (`autoscaling_role` of `aws_emr_cluster`)."),
+        Output("autoscaling_role_arn", "module.autoscaling_role.role_arn", "ARN of the automatic scaling role."),
+        Output("service_linked_role_name", "module.service_linked_role.role_name", "Name of the service-linked role, if this workspace created it."),
+        Output("service_linked_role_arn", "module.service_linked_role.role_arn", "ARN of the service-linked role, if this workspace created it."),
+        Output("emrfs_role_names", "module.emrfs.role_names", "Names of the EMRFS roles."),
+        Output("emrfs_role_arns", "module.emrfs.role_arns", "ARNs of the EMRFS roles, by name."),
+        Output("security_configuration_name", "module.emrfs.security_configuration_name", "Name of the security configuration (`security_configuration` of `aws_emr_cluster`)."),
+        Output("passrole_policy_name", "module.passrole_policy.policy_name", "Name of the PassRole policy."),
+        Output("passrole_policy_arn", "module.passrole_policy.policy_arn", "ARN of the PassRole policy."),
+    ),
+    usage='module "emr_iam" {\n  source = "../emr-iam"\n\n  path = "/emr/"\n  tags = { Team = "analytics" }\n}\n',
+)
+
+GENERIC_MODULES = (*PIECES, COMPOSITE)

@@ -1,0 +1,289 @@
+"""From a validated spec to what the templates render: one resolved module per team.
+
+Names get their prefixes, policies become documents, and every IAM quota that the final values
+can break is checked here, at generation time, with an error that names the spec field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from generator import facts, policies
+from generator.catalog import COMPOSITE, ModuleDef, Output, Variable
+from generator.errors import SpecError
+from generator.hcl import Expr, jsonencode
+from generator.spec import RolePolicies, Spec, Team
+
+
+@dataclass(frozen=True)
+class TeamModule:
+    """A team's wrapper module: a short `module "emr_iam"` call with the team's settings baked in."""
+
+    team: str
+    definition: ModuleDef
+    tags: dict[str, str]
+    arguments: dict[str, Any]
+    role_names: dict[str, str]
+
+
+class LimitChecker:
+    """Collects the spec path of each value so a broken quota names the field that set it."""
+
+    def __init__(self, spec_path: str, team_index: int):
+        self.spec_path = spec_path
+        self.prefix = f"teams[{team_index}]"
+
+    def fail(self, field: str, message: str) -> SpecError:
+        return SpecError(self.spec_path, message, field=f"{self.prefix}.{field}")
+
+    def at_most(self, field: str, what: str, value: int, limit: int, hint: str = "") -> None:
+        if value > limit:
+            raise self.fail(field, f"{what} is {value}, over the IAM limit of {limit}{hint}")
+
+
+def _policy_arns(settings: RolePolicies) -> dict[str, Any]:
+    arns: dict[str, Any] = {name: policies.aws_managed_policy_arn(name) for name in settings.aws_managed_policies}
+    arns.update({arn: arn for arn in settings.policy_arns})
+    return arns
+
+
+def _inline(settings: RolePolicies) -> dict[str, Any]:
+    return {name: policies.user_policy(document) for name, document in settings.inline_policies.items()}
+
+
+def _encode(documents: dict[str, Any], indent: int) -> dict[str, Expr]:
+    return {name: Expr(jsonencode(document, indent)) for name, document in documents.items()}
+
+
+def _role_name_checks(check: LimitChecker, field: str, name: str, use_prefix: bool) -> None:
+    if use_prefix:
+        check.at_most(field, f"role name prefix {name + '-'!r} length", len(name) + 1, facts.IAM_LIMITS["role_name_prefix"])
+    else:
+        check.at_most(field, f"role name {name!r} length", len(name), facts.IAM_LIMITS["role_name"])
+
+
+def _role_policy_checks(
+    check: LimitChecker, field: str, quota: int, managed_count: int, inline: dict[str, Any]
+) -> None:
+    check.at_most(
+        field, "number of managed policies attached to the role", managed_count, quota,
+        " (raise quotas.managed_policies_per_role if your account's quota is higher)",
+    )
+    size = sum(policies.policy_size(document) for document in inline.values())
+    check.at_most(field, "size of the role's inline policies in characters", size, facts.IAM_LIMITS["inline_policies_per_role"])
+
+
+def resolve_team(spec: Spec, index: int, spec_path: str) -> TeamModule:
+    team: Team = spec.teams[index]
+    check = LimitChecker(spec_path, index)
+    quota = spec.quotas.managed_policies_per_role
+    prefix = team.name_prefix.replace("{team}", team.name)
+    path = team.path
+
+    check.at_most("tags", "number of tags", len(team.tags), facts.IAM_LIMITS["tags_per_role"])
+    check.at_most("path", "path length", len(path), facts.IAM_LIMITS["path"])
+
+    service, ec2, autoscaling = team.service_role, team.ec2_role, team.autoscaling_role
+    names = {
+        "service_role": prefix + service.name,
+        "ec2_role": prefix + ec2.name,
+        "autoscaling_role": prefix + autoscaling.name,
+    }
+    _role_name_checks(check, "service_role.name", names["service_role"], service.use_name_prefix)
+    _role_name_checks(check, "ec2_role.name", names["ec2_role"], ec2.use_name_prefix)
+    _role_name_checks(check, "autoscaling_role.name", names["autoscaling_role"], autoscaling.use_name_prefix)
+
+    # Trust policies: the service role's carries the most (two conditions) of the three services.
+    conditions = None
+    if team.source_account_id:
+        conditions = {
+            "StringEquals": {"aws:SourceAccount": team.source_account_id},
+            "ArnLike": {"aws:SourceArn": f"arn:{facts.LONGEST_PARTITION}:elasticmapreduce:*:{team.source_account_id}:*"},
+        }
+    principal = {"Service": facts.SERVICE_PRINCIPALS["elasticmapreduce"]["aws-cn"]}
+    check.at_most("source_account_id", "size of the service role's trust policy", policies.trust_policy_size(principal, conditions), spec.quotas.trust_policy)
+
+    service_inline = _inline(service)
+    service_managed = (service.managed_policy != "none") + len(_policy_arns(service))
+    _role_policy_checks(check, "service_role", quota, service_managed, service_inline)
+
+    ec2_inline = _inline(ec2)
+    scoped = policies.ec2_scoped_policy(ec2.s3_access, team.source_account_id) if ec2.policy == "scoped" else None
+    if scoped is not None:
+        check.at_most("ec2_role.s3_access", "size of the scoped EC2 policy in characters", policies.policy_size(scoped), facts.IAM_LIMITS["managed_policy"])
+    ec2_managed = (ec2.policy == "managed") + (scoped is not None) + len(_policy_arns(ec2))
+    emrfs = team.emrfs
+    emrfs_on = emrfs.create and ec2.create and bool(emrfs.roles)
+    emrfs_names = {role.name: prefix + role.name for role in emrfs.roles}
+    if emrfs_on:
+        # The EC2 role's inline policy that lets it assume the EMRFS roles grows with each role ARN.
+        ec2_inline = {
+            **ec2_inline,
+            "emrfs-assume-roles": {
+                "Version": policies.VERSION,
+                "Statement": [{"Sid": "AssumeEmrfsRoles", "Effect": "Allow", "Action": "sts:AssumeRole",
+                               "Resource": [policies.role_arn_sample(path, name) for name in emrfs_names.values()]}],
+            },
+        }
+    _role_policy_checks(check, "ec2_role", quota, ec2_managed, ec2_inline)
+
+    autoscaling_inline = _inline(autoscaling)
+    _role_policy_checks(check, "autoscaling_role", quota, 1 + len(_policy_arns(autoscaling)), autoscaling_inline)
+
+    emrfs_roles: dict[str, Any] = {}
+    ec2_arn = policies.role_arn_sample(path, names["ec2_role"] + ("-" + "x" * 26 if ec2.use_name_prefix else ""))
+    for position, role in enumerate(emrfs.roles):
+        field = f"emrfs.roles[{position}]"
+        full_name = emrfs_names[role.name]
+        _role_name_checks(check, f"{field}.name", full_name, False)
+        inline = _inline(role)
+        if role.s3_access:
+            inline = {"s3-access": policies.s3_access_policy(role.s3_access), **inline}
+        _role_policy_checks(check, field, quota, len(_policy_arns(role)), inline)
+        check.at_most(f"{field}.name", "size of the EMRFS role's trust policy", policies.trust_policy_size({"AWS": ec2_arn}), spec.quotas.trust_policy)
+        emrfs_roles[full_name] = {"policy_arns": _policy_arns(role), "inline_policies": _encode(inline, 8)}
+
+    passrole = team.passrole_policy
+    passed = [name for key, name in names.items() if getattr(team, key).create]
+    passrole_size = policies.policy_size({
+        "Version": policies.VERSION,
+        "Statement": [
+            {"Sid": "PassRoleAutoscalingRole", "Effect": "Allow", "Action": "iam:PassRole",
+             "Resource": policies.role_arn_sample(path, name),
+             "Condition": {"StringEquals": {"iam:PassedToService": ["elasticmapreduce.amazonaws.com.cn", "application-autoscaling.amazonaws.com.cn"]}}}
+            for name in passed
+        ],
+    })
+    check.at_most("passrole_policy.name", "PassRole policy name length", len(prefix + passrole.name), facts.IAM_LIMITS["policy_name"])
+    check.at_most("passrole_policy", "size of the PassRole policy in characters", passrole_size, facts.IAM_LIMITS["managed_policy"])
+
+    encryption = _encryption_configuration(team)
+    arguments: dict[str, Any] = {
+        "create": Expr("var.create"),
+        "path": path,
+        "permissions_boundary_arn": team.permissions_boundary,
+        "source_account_id": Expr("var.source_account_id"),
+        "tags": Expr("merge(local.tags, var.tags)"),
+        "create_service_role": service.create,
+        "service_role_name": names["service_role"],
+        "service_role_use_name_prefix": service.use_name_prefix,
+        "service_role_managed_policy": service.managed_policy,
+        "service_role_allow_spot_service_linked_role": service.allow_spot_service_linked_role,
+        "service_role_policy_arns": _policy_arns(service),
+        "service_role_inline_policies": _encode(_inline(service), 4),
+        "create_ec2_role": ec2.create,
+        "ec2_role_name": names["ec2_role"],
+        "ec2_role_use_name_prefix": ec2.use_name_prefix,
+        "ec2_role_attach_aws_managed_policy": ec2.policy == "managed",
+        "ec2_role_scoped_policy_json": Expr(jsonencode(scoped, 2)) if scoped is not None else None,
+        "ec2_role_policy_arns": _policy_arns(ec2),
+        "ec2_role_inline_policies": _encode(_inline(ec2), 4),
+        "create_autoscaling_role": autoscaling.create,
+        "autoscaling_role_name": names["autoscaling_role"],
+        "autoscaling_role_use_name_prefix": autoscaling.use_name_prefix,
+        "autoscaling_role_trust_conditions": autoscaling.trust_conditions,
+        "autoscaling_role_policy_arns": _policy_arns(autoscaling),
+        "autoscaling_role_inline_policies": _encode(_inline(autoscaling), 4),
+        "create_service_linked_role": Expr("var.create_service_linked_role"),
+        "create_emrfs": emrfs.create,
+        "emrfs_roles": emrfs_roles,
+        "emrfs_role_mappings": [
+            {"role": emrfs_names[m.role], "identifier_type": m.identifier_type, "identifiers": list(m.identifiers)}
+            for m in emrfs.mappings
+        ],
+        "emrfs_security_configuration_name": emrfs.security_configuration_name or f"{prefix}{team.name}-emrfs",
+        "emrfs_encryption_configuration": encryption,
+        "create_passrole_policy": passrole.create,
+        "passrole_policy_name": prefix + passrole.name,
+        "passrole_policy_attach_to_users": list(passrole.attach_to_users),
+        "passrole_policy_attach_to_groups": list(passrole.attach_to_groups),
+        "passrole_policy_attach_to_roles": list(passrole.attach_to_roles),
+    }
+    return TeamModule(
+        team=team.name,
+        definition=_team_definition(team),
+        tags=dict(team.tags),
+        arguments=arguments,
+        role_names={**names, **{f"emrfs:{k}": v for k, v in emrfs_names.items()}},
+    )
+
+
+def _encryption_configuration(team: Team) -> dict[str, Any]:
+    """The security configuration's EncryptionConfiguration section, or {} for none."""
+    encryption = team.emrfs.encryption
+    if encryption is None:
+        return {}
+    at_rest: dict[str, Any] = {}
+    if encryption.at_rest_s3 is not None:
+        s3: dict[str, Any] = {"EncryptionMode": encryption.at_rest_s3.mode}
+        if encryption.at_rest_s3.kms_key_arn:
+            s3["AwsKmsKey"] = encryption.at_rest_s3.kms_key_arn
+        at_rest["S3EncryptionConfiguration"] = s3
+    if encryption.local_disk_kms_key_arn is not None:
+        at_rest["LocalDiskEncryptionConfiguration"] = {
+            "EncryptionKeyProviderType": "AwsKms",
+            "AwsKmsKey": encryption.local_disk_kms_key_arn,
+        }
+    section: dict[str, Any] = {
+        "EnableInTransitEncryption": encryption.in_transit_certificate_s3_object is not None,
+        "EnableAtRestEncryption": bool(at_rest),
+    }
+    if at_rest:
+        section["AtRestEncryptionConfiguration"] = at_rest
+    if encryption.in_transit_certificate_s3_object is not None:
+        section["InTransitEncryptionConfiguration"] = {
+            "TLSCertificateConfiguration": {
+                "CertificateProviderType": "PEM",
+                "S3Object": encryption.in_transit_certificate_s3_object,
+            }
+        }
+    return {"EncryptionConfiguration": section}
+
+
+def _team_definition(team: Team) -> ModuleDef:
+    return ModuleDef(
+        name=f"teams/{team.name}",
+        title=f"EMR IAM for team {team.name}",
+        summary=f"The settings of team `{team.name}` from the platform spec, applied to the `emr-iam` module.",
+        variables=(
+            Variable("create", "bool", True, "Whether to create anything; `false` plans zero resources."),
+            Variable(
+                "create_service_linked_role",
+                "bool",
+                team.service_linked_role.create,
+                "Whether this workspace creates the account's EMR service-linked role (exactly one workspace per account does).",
+            ),
+            Variable(
+                "source_account_id",
+                "string",
+                team.source_account_id,
+                "Account ID for the confused-deputy conditions of the trust policies, or null for none.",
+            ),
+            Variable("tags", "map(string)", {}, "Tags added to the team's tags from the spec."),
+        ),
+        outputs=tuple(Output(o.name, f"module.emr_iam.{o.name}", o.description) for o in COMPOSITE.outputs),
+        usage=f'module "emr_iam" {{\n  source = "../../modules/teams/{team.name}"\n}}\n',
+    )
+
+
+def resolve(spec: Spec, spec_path: str) -> list[TeamModule]:
+    """Every team's module, after checking that no two teams would create the same IAM names."""
+    modules = [resolve_team(spec, index, spec_path) for index in range(len(spec.teams))]
+    _check_unique_names(modules, spec_path)
+    return modules
+
+
+def _check_unique_names(modules: Iterable[TeamModule], spec_path: str) -> None:
+    owner: dict[str, str] = {}
+    for index, module in enumerate(modules):
+        for key, name in module.role_names.items():
+            if name in owner:
+                raise SpecError(
+                    spec_path,
+                    f"role name {name!r} is already used by {owner[name]}; role names must be unique "
+                    "(give teams different name_prefix values)",
+                    field=f"teams[{index}].{key.replace('emrfs:', 'emrfs.roles.')}",
+                )
+            owner[name] = f"team {module.team!r} ({key.replace('emrfs:', 'emrfs role ')})"

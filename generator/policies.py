@@ -1,0 +1,156 @@
+"""IAM policy documents the generator builds from the spec, and how IAM measures their size.
+
+Documents are plain data; ARNs are `Template`s over `local.partition`, so the same document is
+rendered into HCL (`jsonencode`) and measured here with the longest partition name.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from generator import facts
+from generator.hcl import Expr, Template, template
+from generator.spec import PolicyDocument, S3Access
+
+PARTITION = Expr("local.partition")
+VERSION = "2012-10-17"
+
+# Object actions: read, and the extra ones read_write adds.
+S3_READ_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion"]
+S3_WRITE_ACTIONS = ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+# What an EMR node reads about its own cluster; scoped to cluster ARNs.
+CLUSTER_METADATA_ACTIONS = [
+    "elasticmapreduce:DescribeCluster",
+    "elasticmapreduce:DescribeStep",
+    "elasticmapreduce:ListBootstrapActions",
+    "elasticmapreduce:ListInstanceFleets",
+    "elasticmapreduce:ListInstanceGroups",
+    "elasticmapreduce:ListInstances",
+    "elasticmapreduce:ListSteps",
+]
+# What an EMR node needs that IAM only grants on "*" (reasons in facts.WILDCARD_RESOURCE_ACTIONS).
+INSTANCE_WILDCARD_ACTIONS = ["cloudwatch:PutMetricData", "ec2:DescribeInstances", "ec2:DescribeTags"]
+
+
+def arn(service: str, resource: str, region: str = "", account: str = "") -> Template:
+    return template("arn:", PARTITION, f":{service}:{region}:{account}:{resource}")
+
+
+def aws_managed_policy_arn(name: str) -> Template:
+    return template("arn:", PARTITION, f":iam::aws:policy/{name}")
+
+
+def _s3_object_arn(location: S3Access) -> Template:
+    prefix = location.prefix.rstrip("/")
+    return template("arn:", PARTITION, f":s3:::{location.bucket}/{prefix + '/' if prefix else ''}*")
+
+
+def s3_statements(locations: Sequence[S3Access]) -> list[dict[str, Any]]:
+    """Least-privilege S3 statements: list within the prefixes, read them, write where asked."""
+    if not locations:
+        return []
+    buckets: dict[str, list[str]] = {}
+    for location in locations:
+        buckets.setdefault(location.bucket, []).append(location.prefix.rstrip("/"))
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "BucketLocation",
+            "Effect": "Allow",
+            "Action": ["s3:GetBucketLocation"],
+            "Resource": [arn("s3", bucket) for bucket in buckets],
+        }
+    ]
+    for index, (bucket, prefixes) in enumerate(buckets.items()):
+        statement: dict[str, Any] = {
+            "Sid": f"ListBucket{index}",
+            "Effect": "Allow",
+            "Action": ["s3:ListBucket"],
+            "Resource": [arn("s3", bucket)],
+        }
+        if "" not in prefixes:
+            listed = _unique(item for prefix in prefixes for item in (prefix, f"{prefix}/*"))
+            statement["Condition"] = {"StringLike": {"s3:prefix": listed}}
+        statements.append(statement)
+    statements.append(
+        {"Sid": "ReadObjects", "Effect": "Allow", "Action": S3_READ_ACTIONS, "Resource": _unique_arns(locations)}
+    )
+    writable = [location for location in locations if location.access == "read_write"]
+    if writable:
+        statements.append(
+            {"Sid": "WriteObjects", "Effect": "Allow", "Action": S3_WRITE_ACTIONS, "Resource": _unique_arns(writable)}
+        )
+    return statements
+
+
+def ec2_scoped_policy(locations: Sequence[S3Access], account_id: str | None) -> dict[str, Any]:
+    """The customer-managed policy for the EMR role for EC2 when the spec asks for `policy: scoped`."""
+    return {
+        "Version": VERSION,
+        "Statement": [
+            {
+                "Sid": "ClusterMetadata",
+                "Effect": "Allow",
+                "Action": CLUSTER_METADATA_ACTIONS,
+                "Resource": arn("elasticmapreduce", "cluster/*", "*", account_id or "*"),
+            },
+            {"Sid": "InstanceMetadata", "Effect": "Allow", "Action": INSTANCE_WILDCARD_ACTIONS, "Resource": "*"},
+            *s3_statements(locations),
+        ],
+    }
+
+
+def s3_access_policy(locations: Sequence[S3Access]) -> dict[str, Any]:
+    return {"Version": VERSION, "Statement": s3_statements(locations)}
+
+
+def user_policy(document: PolicyDocument) -> dict[str, Any]:
+    """A policy document from the spec, as written (unset keys left out)."""
+    return document.model_dump(exclude_none=True)
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _unique_arns(locations: Iterable[S3Access]) -> list[Template]:
+    return list(dict.fromkeys(_s3_object_arn(location) for location in locations))
+
+
+# --- sizes -------------------------------------------------------------------------------------
+
+SAMPLE_VALUES = {"local.partition": facts.LONGEST_PARTITION}
+
+
+def concrete(value: Any, values: dict[str, str] = SAMPLE_VALUES) -> Any:
+    """The document with every reference replaced by its sample value."""
+    if isinstance(value, Template):
+        return value.sample(values)
+    if isinstance(value, dict):
+        return {key: concrete(item, values) for key, item in value.items()}
+    if isinstance(value, list):
+        return [concrete(item, values) for item in value]
+    return value
+
+
+def policy_size(document: Any) -> int:
+    """Characters IAM counts for a policy: the JSON without whitespace, in the longest partition."""
+    return len(json.dumps(concrete(document), separators=(",", ":"), ensure_ascii=False))
+
+
+def role_arn_sample(path: str, name: str) -> str:
+    return f"arn:{facts.LONGEST_PARTITION}:iam::{facts.ACCOUNT_ID_PLACEHOLDER}:role{path}{name}"
+
+
+def trust_policy_size(principal: dict[str, Any], conditions: dict[str, Any] | None = None) -> int:
+    """Size of a one-statement trust policy as the role modules write it."""
+    statement: dict[str, Any] = {
+        "Sid": "AssumeRole",
+        "Effect": "Allow",
+        "Action": "sts:AssumeRole",
+        "Principal": principal,
+    }
+    if conditions:
+        statement["Condition"] = conditions
+    return policy_size({"Version": VERSION, "Statement": [statement]})

@@ -1,0 +1,253 @@
+"""Templates to files: render every module in memory, then update the output tree safely.
+
+Nothing touches the disk until every file has rendered. Changed files are staged next to their
+targets and swapped in with renames; if any step fails, the files already swapped are restored,
+so the tree is either the old one or the new one. Files whose content is unchanged are not
+written (their modification times stay), and files that an earlier render generated but this
+one does not are removed. Files the generator never wrote are never touched.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import os
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator import catalog, facts, hcl
+from generator.catalog import ModuleDef, Variable
+from generator.errors import OutputError
+from generator.model import TeamModule, resolve
+from generator.spec import Spec, load_spec
+
+MANIFEST = ".emr-iam-manifest"
+REQUIRED_VERSION = ">= 1.3"
+AWS_PROVIDER_VERSION = ">= 3.39"
+TEMPLATE_DIRS = (
+    Path(__file__).resolve().parent.parent / "templates",  # a source checkout or editable install
+    Path(__file__).resolve().parent / "templates",  # a wheel
+)
+
+
+def _expr(code: str) -> hcl.Expr:
+    return hcl.Expr(code)
+
+
+def _variable_body(variable: Variable) -> str:
+    return hcl.body(
+        {"description": variable.description, "type": hcl.Expr(variable.type), "default": variable.default}, 2
+    ).rstrip("\n")
+
+
+def _md(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _md_default(value: Any) -> str:
+    return "`" + " ".join(hcl.expression(value).split()) + "`"
+
+
+@functools.lru_cache(maxsize=4)
+def environment(user_templates: str | None = None) -> jinja2.Environment:
+    """The Jinja environment; a user folder, when given, is searched before the shipped templates."""
+    folders = [str(folder) for folder in TEMPLATE_DIRS if folder.is_dir()]
+    if user_templates:
+        folders.insert(0, user_templates)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folders),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+        trim_blocks=False,
+    )
+    env.filters.update(
+        hcl=lambda value, indent=0: hcl.expression(value, indent),
+        hcl_body=lambda value, indent=2: hcl.body(value, indent),
+        expr=_expr,
+        variable_body=_variable_body,
+        md=_md,
+        md_default=_md_default,
+    )
+    env.globals.update(
+        service_principals=facts.SERVICE_PRINCIPALS_BY_PARTITION,
+        service_role_policies={"v2": facts.MANAGED_POLICIES["service_role_v2"], "v1": facts.MANAGED_POLICIES["service_role_v1"]},
+        ec2_role_policy=facts.MANAGED_POLICIES["ec2_role"],
+        autoscaling_role_policy=facts.MANAGED_POLICIES["autoscaling_role"],
+        spot_role_path=facts.SPOT_SERVICE_LINKED_ROLE_PATH,
+        spot_service_name=facts.SPOT_SERVICE_NAME,
+        service_linked_role_name=facts.SERVICE_LINKED_ROLE_NAME,
+        required_version=REQUIRED_VERSION,
+        aws_provider_version=AWS_PROVIDER_VERSION,
+    )
+    return env
+
+
+def _module_files(env: jinja2.Environment, module: ModuleDef, main: str, context: Mapping[str, Any]) -> dict[str, str]:
+    base = {"module": module, **context}
+    files = {
+        "main.tf": env.get_template(main).render(base, comment="#"),
+        "variables.tf": env.get_template("common/variables.tf.j2").render(base, comment="#"),
+        "outputs.tf": env.get_template("common/outputs.tf.j2").render(base, comment="#"),
+        "versions.tf": env.get_template("common/versions.tf.j2").render(base, comment="#"),
+        "README.md": env.get_template("common/README.md.j2").render(base),
+    }
+    return {f"{module.name}/{name}": text for name, text in files.items()}
+
+
+def render_tree(spec: Spec, spec_label: str, user_templates: str | None = None) -> dict[str, str]:
+    """Every generated file, by path relative to the output folder."""
+    env = environment(user_templates)
+    context = {"spec_path": spec_label}
+    files: dict[str, str] = {}
+    for module in catalog.GENERIC_MODULES:
+        files.update(_module_files(env, module, f"modules/{module.name}/main.tf.j2", context))
+    for team in resolve(spec, spec_label):
+        files.update(_module_files(env, team.definition, "team/main.tf.j2", {**context, "team": team}))
+    return files
+
+
+@dataclass
+class Changes:
+    """What a render does to the output folder."""
+
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def stale(self) -> list[str]:
+        return sorted(self.written + self.removed)
+
+
+def _read_manifest(out_dir: Path) -> list[str]:
+    try:
+        lines = (out_dir / MANIFEST).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError) as error:
+        raise OutputError(f"{out_dir / MANIFEST}: cannot be read: {error}") from None
+    # A manifest line never leaves the output folder.
+    return [line for line in lines if line and not line.startswith("#") and _is_inside(line)]
+
+
+def _is_inside(relative: str) -> bool:
+    normal = posixpath.normpath(relative)
+    return not (normal.startswith("../") or normal == ".." or posixpath.isabs(normal))
+
+
+def _manifest_text(paths: list[str]) -> str:
+    return "# Files generated by emr-iam; `render` removes them when the spec no longer produces them.\n" + "".join(
+        f"{path}\n" for path in sorted(paths)
+    )
+
+
+def plan_changes(files: Mapping[str, str], out_dir: Path) -> tuple[Changes, dict[str, str]]:
+    """Compare rendered files with the folder: what to write (with content) and what to remove."""
+    files = {**files, MANIFEST: _manifest_text(list(files))}
+    changes = Changes()
+    to_write: dict[str, str] = {}
+    for relative, text in files.items():
+        target = out_dir / relative
+        try:
+            current = target.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            current = None
+        except IsADirectoryError:
+            raise OutputError(f"{target}: is a directory where the generator writes a file") from None
+        if current == text.encode("utf-8"):
+            changes.unchanged += 1
+        else:
+            changes.written.append(relative)
+            to_write[relative] = text
+    changes.removed = sorted(set(_read_manifest(out_dir)) - set(files))
+    changes.removed = [relative for relative in changes.removed if (out_dir / relative).is_file()]
+    return changes, to_write
+
+
+def apply_changes(out_dir: Path, to_write: Mapping[str, str], removed: list[str]) -> None:
+    """Stage every changed file, then swap them in; on any failure restore what was there."""
+    staged: list[tuple[Path, Path]] = []
+    swapped: list[tuple[Path, Path | None]] = []  # target, backup of its old content
+    token = f".emr-iam-{os.getpid()}"
+    try:
+        for relative, text in to_write.items():
+            target = out_dir / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f"{target.name}{token}.new")
+            temporary.write_text(text, encoding="utf-8")
+            staged.append((temporary, target))
+        for temporary, target in staged:
+            backup = None
+            if target.exists():
+                backup = target.with_name(f"{target.name}{token}.old")
+                os.link(target, backup)
+            swapped.append((target, backup))
+            os.replace(temporary, target)
+        for relative in removed:
+            target = out_dir / relative
+            backup = target.with_name(f"{target.name}{token}.old")
+            os.replace(target, backup)
+            swapped.append((target, backup))
+    except BaseException as error:
+        for target, backup in reversed(swapped):
+            if backup is not None:
+                os.replace(backup, target)
+            else:
+                target.unlink(missing_ok=True)
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputError(f"{out_dir}: cannot write the modules: {error.strerror or error}; nothing was changed") from None
+        raise
+    for _, backup in swapped:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
+    for relative in removed:
+        _remove_empty_parents(out_dir, (out_dir / relative).parent)
+
+
+def _remove_empty_parents(root: Path, folder: Path) -> None:
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def spec_label(spec_path: Path, out_dir: Path) -> str:
+    """How generated headers name the spec: relative to the folder that holds the output folder."""
+    try:
+        return Path(os.path.relpath(spec_path.resolve(), out_dir.resolve().parent)).as_posix()
+    except ValueError:
+        return spec_path.name
+
+
+def render(spec_path: str | Path, out_dir: str | Path, *, dry_run: bool = False, user_templates: str | None = None) -> Changes:
+    """Render the spec into `out_dir`; with `dry_run`, only report what would change."""
+    spec_path, out_dir = Path(spec_path), Path(out_dir)
+    spec = load_spec(spec_path)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: is not a directory")
+    files = render_tree(spec, spec_label(spec_path, out_dir), user_templates)
+    changes, to_write = plan_changes(files, out_dir)
+    if not dry_run and (to_write or changes.removed):
+        apply_changes(out_dir, to_write, changes.removed)
+    return changes
+
+
+def diff(spec_path: str | Path, out_dir: str | Path, user_templates: str | None = None) -> str:
+    """A unified diff from the folder as it is to what `render` would write."""
+    spec_path, out_dir = Path(spec_path), Path(out_dir)
+    files = render_tree(load_spec(spec_path), spec_label(spec_path, out_dir), user_templates)
+    changes, to_write = plan_changes(files, out_dir)
+    chunks = []
+    for relative in changes.stale:
+        target = out_dir / relative
+        old = target.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True) if target.is_file() else []
+        new = to_write.get(relative, "").splitlines(keepends=True)
+        chunks.extend(difflib.unified_diff(old, new, f"a/{relative}", f"b/{relative}"))
+    return "".join(chunks)

@@ -1,0 +1,458 @@
+"""The spec: YAML in, validated pydantic models out, or one SpecError naming file, line and field.
+
+A spec has platform-wide `defaults` and a list of `teams`; each team's keys are deep-merged
+over the defaults (mappings merge, lists and scalars replace) before validation.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from generator import facts
+from generator.errors import SpecError
+
+MAX_SPEC_BYTES = 5 * 1024 * 1024
+MAX_LIST_ITEMS = 1000
+
+# Characters IAM allows in role, policy and instance profile names.
+IamName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_+=,.@-]+$", min_length=1, max_length=128)]
+IamPath = Annotated[str, StringConstraints(pattern=r"^/(?:[\x21-\x2e\x30-\x7e]+/)*$", max_length=facts.IAM_LIMITS["path"])]
+PolicyArn = Annotated[
+    str,
+    StringConstraints(pattern=r"^arn:aws(?:-cn|-us-gov)?:iam::(?:aws|[0-9]{12}):policy/[A-Za-z0-9_+=,.@/-]+$", max_length=2048),
+]
+ManagedPolicyName = Annotated[str, StringConstraints(pattern=r"^(?:[A-Za-z0-9_+=,.@-]+/)*[A-Za-z0-9_+=,.@-]+$", max_length=512)]
+AccountId = Annotated[str, StringConstraints(pattern=r"^[0-9]{12}$")]
+TeamName = Annotated[str, StringConstraints(pattern=r"^[a-z](?:[a-z0-9-]*[a-z0-9])?$", max_length=32)]
+BucketName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
+S3Prefix = Annotated[str, StringConstraints(pattern=r"^(?:[A-Za-z0-9_!.*'()=+,@-]+/)*[A-Za-z0-9_!.*'()=+,@-]*$", max_length=1024)]
+TagKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_ .:/=+@-]+$", max_length=facts.IAM_LIMITS["tag_key"])]
+TagValue = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_ .:/=+@-]*$", max_length=facts.IAM_LIMITS["tag_value"])]
+KmsKeyArn = Annotated[str, StringConstraints(pattern=r"^arn:aws(?:-cn|-us-gov)?:kms:[a-z0-9-]+:[0-9]{12}:(?:key|alias)/[A-Za-z0-9_/-]+$", max_length=2048)]
+S3Uri = Annotated[str, StringConstraints(pattern=r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:/[A-Za-z0-9_!.*'()=+,@/-]*)?$", max_length=1024)]
+
+
+def _items(max_items: int = MAX_LIST_ITEMS) -> Any:
+    return Field(default_factory=list, max_length=max_items)
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PolicyStatement(Model):
+    """One statement of an identity-based policy, in IAM's own key spelling."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+    Sid: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]*$", max_length=128)] | None = None
+    Effect: Literal["Allow", "Deny"]
+    Action: str | list[str] | None = None
+    NotAction: str | list[str] | None = None
+    Resource: str | list[str] | None = None
+    NotResource: str | list[str] | None = None
+    Condition: dict[str, dict[str, str | bool | int | list[str]]] | None = None
+
+    @model_validator(mode="after")
+    def _one_of_each(self) -> PolicyStatement:
+        if (self.Action is None) == (self.NotAction is None):
+            raise ValueError("a statement needs exactly one of Action or NotAction")
+        if (self.Resource is None) == (self.NotResource is None):
+            raise ValueError("a statement needs exactly one of Resource or NotResource")
+        return self
+
+
+class PolicyDocument(Model):
+    Version: Literal["2012-10-17"] = "2012-10-17"
+    Statement: list[PolicyStatement] = Field(min_length=1, max_length=100)
+
+
+class S3Access(Model):
+    """An S3 location a role may use: a bucket, optionally narrowed to a key prefix."""
+
+    bucket: BucketName
+    prefix: S3Prefix = ""
+    access: Literal["read", "read_write"] = "read"
+
+
+class RolePolicies(Model):
+    """Extra policies for one role, on top of what the generator attaches."""
+
+    policy_arns: list[PolicyArn] = _items(20)
+    aws_managed_policies: list[ManagedPolicyName] = _items(20)
+    inline_policies: dict[IamName, PolicyDocument] = Field(default_factory=dict, max_length=20)
+
+
+class ServiceRole(RolePolicies):
+    create: bool = True
+    name: IamName = facts.DEFAULT_ROLE_NAMES["service_role"]
+    use_name_prefix: bool = False
+    # v2: AmazonEMRServicePolicy_v2 (AWS's advice); v1: AmazonElasticMapReduceRole (create-default-roles);
+    # none: only the policies listed here.
+    managed_policy: Literal["v2", "v1", "none"] = "v2"
+    allow_spot_service_linked_role: bool = True
+
+
+class Ec2Role(RolePolicies):
+    create: bool = True
+    name: IamName = facts.DEFAULT_ROLE_NAMES["ec2_role"]
+    use_name_prefix: bool = False
+    instance_profile_name: IamName | None = None
+    # managed: AmazonElasticMapReduceforEC2Role; scoped: a customer-managed policy from s3_access.
+    policy: Literal["managed", "scoped"] = "managed"
+    s3_access: list[S3Access] = _items(200)
+
+    @model_validator(mode="after")
+    def _check(self) -> Ec2Role:
+        if self.instance_profile_name is not None and self.instance_profile_name != self.name:
+            raise _field_error(
+                "instance_profile_name",
+                f"must equal the role name {self.name!r}: EMR rejects an instance profile named "
+                "differently from its role with an 'invalid instance profile' error",
+            )
+        if self.s3_access and self.policy != "scoped":
+            raise _field_error("s3_access", "is only used with policy: scoped")
+        return self
+
+
+class AutoscalingRole(RolePolicies):
+    create: bool = True
+    name: IamName = facts.DEFAULT_ROLE_NAMES["autoscaling_role"]
+    use_name_prefix: bool = False
+    trust_conditions: bool = True
+
+
+class ServiceLinkedRole(Model):
+    # One per account: create it in exactly one workspace.
+    create: bool = False
+
+
+class EmrfsRole(RolePolicies):
+    name: IamName
+    s3_access: list[S3Access] = _items(200)
+
+
+class EmrfsMapping(Model):
+    role: IamName
+    identifier_type: Literal["User", "Group", "Prefix"]
+    identifiers: list[str] = Field(min_length=1, max_length=100)
+
+    @model_validator(mode="after")
+    def _identifiers_match_type(self) -> EmrfsMapping:
+        pattern = S3_URI_RE if self.identifier_type == "Prefix" else PRINCIPAL_RE
+        expected = "an s3:// location" if self.identifier_type == "Prefix" else f"a {self.identifier_type.lower()} name"
+        for index, identifier in enumerate(self.identifiers):
+            if not isinstance(identifier, str) or not pattern.fullmatch(identifier):
+                raise _field_error(f"identifiers[{index}]", f"{identifier!r} is not {expected} (identifier_type {self.identifier_type})")
+        if len(set(self.identifiers)) != len(self.identifiers):
+            raise _field_error("identifiers", "lists an identifier twice")
+        return self
+
+
+class S3Encryption(Model):
+    mode: Literal["SSE-S3", "SSE-KMS"] = "SSE-S3"
+    kms_key_arn: KmsKeyArn | None = None
+
+    @model_validator(mode="after")
+    def _key_with_kms(self) -> S3Encryption:
+        if (self.mode == "SSE-KMS") != (self.kms_key_arn is not None):
+            raise _field_error("kms_key_arn", "is required with mode SSE-KMS and not allowed with SSE-S3")
+        return self
+
+
+class Encryption(Model):
+    """Encryption settings carried by the same security configuration as the EMRFS mappings."""
+
+    at_rest_s3: S3Encryption | None = None
+    local_disk_kms_key_arn: KmsKeyArn | None = None
+    in_transit_certificate_s3_object: S3Uri | None = None
+
+
+class Emrfs(Model):
+    create: bool = True
+    roles: list[EmrfsRole] = _items(100)
+    mappings: list[EmrfsMapping] = _items(500)
+    security_configuration_name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+$", max_length=256)] | None = None
+    encryption: Encryption | None = None
+
+    @model_validator(mode="after")
+    def _mappings_name_roles(self) -> Emrfs:
+        names = [role.name for role in self.roles]
+        for index, name in enumerate(names):
+            if names.index(name) != index:
+                raise _field_error(f"roles[{index}].name", f"{name!r} is listed twice")
+        for index, mapping in enumerate(self.mappings):
+            if mapping.role not in names:
+                raise _field_error(f"mappings[{index}].role", f"{mapping.role!r} is not one of this team's emrfs roles {names}")
+        return self
+
+
+class PassRolePolicy(Model):
+    create: bool = True
+    name: IamName = "EMR_PassRole"
+    attach_to_users: list[IamName] = _items(100)
+    attach_to_groups: list[IamName] = _items(100)
+    attach_to_roles: list[IamName] = _items(100)
+
+
+class TeamSettings(Model):
+    """Everything a team may set; `defaults` sets the same keys for every team."""
+
+    name_prefix: Annotated[str, StringConstraints(pattern=r"^(?:[A-Za-z0-9_+=,.@-]|\{team\})*$", max_length=64)] = ""
+    path: IamPath = "/"
+    permissions_boundary: PolicyArn | None = None
+    tags: dict[TagKey, TagValue] = Field(default_factory=dict)
+    source_account_id: AccountId | None = None
+    service_role: ServiceRole = ServiceRole()
+    ec2_role: Ec2Role = Ec2Role()
+    autoscaling_role: AutoscalingRole = AutoscalingRole()
+    service_linked_role: ServiceLinkedRole = ServiceLinkedRole()
+    emrfs: Emrfs = Emrfs()
+    passrole_policy: PassRolePolicy = PassRolePolicy()
+
+
+class Team(TeamSettings):
+    name: TeamName
+
+
+class Quotas(Model):
+    """IAM quotas that an account can raise; the generator checks against these values."""
+
+    managed_policies_per_role: int = Field(default=facts.IAM_LIMITS["managed_policies_per_role"], ge=1, le=20)
+    trust_policy: int = Field(default=facts.IAM_LIMITS["trust_policy"], ge=1, le=4096)
+
+
+class Spec(Model):
+    version: Literal[1]
+    quotas: Quotas = Quotas()
+    defaults: TeamSettings = TeamSettings()
+    teams: list[Team] = Field(min_length=1, max_length=5000)
+
+    @field_validator("teams")
+    @classmethod
+    def _unique_team_names(cls, teams: list[Team]) -> list[Team]:
+        seen: set[str] = set()
+        for index, team in enumerate(teams):
+            if team.name in seen:
+                raise _field_error(f"[{index}].name", f"team {team.name!r} is listed twice")
+            seen.add(team.name)
+        return teams
+
+
+S3_URI_RE = re.compile(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:/[A-Za-z0-9_!.*'()=+,@/-]*)?$")
+# Linux user and group names as EMRFS sees them (Hadoop user names, Kerberos short names).
+PRINCIPAL_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._@-]{0,127}$")
+
+
+class _FieldError(ValueError):
+    """A validator's error about one sub-field, so the message names that field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def _field_error(field: str, message: str) -> _FieldError:
+    return _FieldError(field, message)
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases (no billion-laughs expansion)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(None, None, "anchors and aliases are not supported in a spec", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+Path_ = tuple[str | int, ...]
+
+
+def _line_index(node: yaml.Node, path: Path_ = (), index: dict[Path_, int] | None = None) -> dict[Path_, int]:
+    """Map each key path in the document to its 1-based line."""
+    index = {} if index is None else index
+    index.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            index[(*path, key)] = key_node.start_mark.line + 1
+            _line_index(value_node, (*path, key), index)
+    elif isinstance(node, yaml.SequenceNode):
+        for position, item in enumerate(node.value):
+            _line_index(item, (*path, position), index)
+    return index
+
+
+def _format_path(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _read(path: Path) -> str:
+    shown = str(path)
+    try:
+        if path.is_dir():
+            raise SpecError(shown, "is a directory, not a spec file")
+        size = path.stat().st_size
+        if size > MAX_SPEC_BYTES:
+            raise SpecError(shown, f"is {size} bytes; a spec may be at most {MAX_SPEC_BYTES}")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError(shown, "no such file") from None
+    except OSError as error:
+        raise SpecError(shown, f"cannot be read: {error.strerror}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SpecError(shown, f"is not UTF-8 text (byte {error.start})") from None
+
+
+def _parse(path: Path, text: str) -> tuple[Any, dict[Path_, int]]:
+    shown = str(path)
+    try:
+        loader = _NoAliasLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = error.problem or error.context or "invalid YAML"
+        raise SpecError(shown, f"not valid YAML: {problem}", line=line) from None
+    except yaml.YAMLError as error:
+        raise SpecError(shown, f"not valid YAML: {error}") from None
+    except RecursionError:
+        raise SpecError(shown, "is nested too deeply") from None
+    if not isinstance(data, dict):
+        raise SpecError(shown, "must be a mapping with `version`, `defaults` and `teams`", line=1)
+    return data, _line_index(node)
+
+
+def deep_merge(base: Any, override: Any) -> Any:
+    """Mappings merge key by key; anything else in `override` replaces `base`."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            merged[key] = deep_merge(base[key], value) if key in base else value
+        return merged
+    return copy.deepcopy(override)
+
+
+def _has_path(data: Any, path: Path_) -> bool:
+    for part in path:
+        if isinstance(part, int) and isinstance(data, list) and part < len(data):
+            data = data[part]
+        elif isinstance(data, dict) and part in data:
+            data = data[part]
+        else:
+            return False
+    return True
+
+
+def _describe(error: dict[str, Any], model: type[BaseModel] | None) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown field" + (f" (allowed: {', '.join(model.model_fields)})" if model else "")
+    if kind == "missing":
+        return "is required"
+    message: str = error["msg"]
+    return message.removeprefix("Value error, ")
+
+
+def _error_path(error: dict[str, Any]) -> Path_:
+    loc: Path_ = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+    context = error.get("ctx") or {}
+    inner = context.get("error")
+    if isinstance(inner, _FieldError):
+        loc = (*loc, *_split_field(inner.field))
+    return loc
+
+
+def _split_field(field: str) -> Path_:
+    parts: list[str | int] = []
+    for name, number in re.findall(r"([^.\[\]]+)|\[(\d+)\]", field):
+        parts.append(int(number) if number else name)
+    return tuple(parts)
+
+
+def _model_at(root: type[BaseModel], path: Path_) -> type[BaseModel] | None:
+    """The model class that owns the last key of `path`, for listing allowed fields."""
+    model: Any = root
+    for part in path[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if field is None:
+            return None
+        annotation = field.annotation
+        for candidate in (annotation, *getattr(annotation, "__args__", ())):
+            inner = getattr(candidate, "__args__", (candidate,))
+            found = next((c for c in (candidate, *inner) if isinstance(c, type) and issubclass(c, BaseModel)), None)
+            if found is not None:
+                model = found
+                break
+        else:
+            return None
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def load_spec(path: str | Path) -> Spec:
+    """Read, merge and validate a spec file; raise SpecError on the first problem."""
+    path = Path(path)
+    shown = str(path)
+    data, lines = _parse(path, _read(path))
+
+    def fail(error: dict[str, Any], root: type[BaseModel], prefix: Path_, raw: Any, fallback: Path_ = ()) -> SpecError:
+        loc = _error_path(error)
+        full = (*prefix, *loc)
+        # Inherited values are reported where they were written: in `defaults`.
+        if prefix[:1] == ("teams",) and not _has_path(raw, loc) and _has_path(data.get("defaults"), loc):
+            full = ("defaults", *loc)
+        line = next((lines[full[:n]] for n in range(len(full), -1, -1) if full[:n] in lines), None)
+        return SpecError(shown, _describe(error, _model_at(root, loc)), line=line, field=_format_path(full))
+
+    top = {key: value for key, value in data.items() if key != "teams"}
+    try:
+        Spec.model_validate({**top, "teams": [{"name": "x"}]})
+    except ValidationError as error:
+        raise fail(error.errors()[0], Spec, (), data) from None
+
+    defaults = data.get("defaults") or {}
+    teams = data.get("teams")
+    if not isinstance(teams, list) or not teams:
+        raise SpecError(shown, "must be a non-empty list of teams", line=lines.get(("teams",)), field="teams")
+    merged = []
+    for index, team in enumerate(teams):
+        if not isinstance(team, dict):
+            raise SpecError(shown, "must be a mapping", line=lines.get(("teams", index)), field=f"teams[{index}]")
+        team_data = deep_merge(defaults, team)
+        try:
+            merged.append(Team.model_validate(team_data))
+        except ValidationError as error:
+            raise fail(error.errors()[0], Team, ("teams", index), team) from None
+    try:
+        return Spec.model_validate({**top, "teams": merged})
+    except ValidationError as error:
+        raise fail(error.errors()[0], Spec, (), data) from None
