@@ -1,0 +1,72 @@
+# emr-iam: `make modules` renders the spec, `make test` runs every test with a real engine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+TOOLS ?= .tools
+SPEC ?= specs/platform.yaml
+OUT ?= modules
+PYTEST_ARGS ?= -n auto
+
+export TF_CLI_CONFIG_FILE := $(abspath $(TOOLS))/tofurc
+export EMR_IAM_TOOLS := $(abspath $(TOOLS))
+
+.PHONY: help venv test-deps modules check validate schema tools test golden lint clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test,dev]'
+	touch $@
+
+venv: $(VENV)/.installed ## create the virtual environment with the generator
+
+test-deps: $(VENV)/.installed-test
+
+modules: venv ## render $(SPEC) into $(OUT)/ (writes only changed files)
+	$(PY) -m generator render --spec $(SPEC) --out $(OUT)
+
+check: venv ## exit 1 when the committed modules are stale against the spec
+	$(PY) -m generator check --spec $(SPEC) --out $(OUT)
+
+validate: venv ## validate the spec only
+	$(PY) -m generator validate --spec $(SPEC)
+
+schema: venv ## write the spec's JSON Schema for editors
+	$(PY) -m generator schema > specs/emr-iam-spec.schema.json
+
+tools: test-deps ## install OpenTofu and the hashicorp/aws provider offline into $(TOOLS)/
+	$(PY) scripts/install_tools.py $(TOOLS)
+
+test: test-deps tools ## run every test (unit, golden, HCL, fmt/validate, plans) with the real engine
+	$(PY) -m generator check --spec $(SPEC) --out $(OUT)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+golden: test-deps ## rewrite the golden files under tests/golden/ from tests/specs/
+	$(PY) -m tests.golden
+
+lint: test-deps ## ruff and mypy
+	$(VENV)/bin/ruff check generator tests scripts
+	$(VENV)/bin/mypy
+
+clean: ## remove environments, toolchain and engine caches
+	rm -rf $(VENV) $(TOOLS) .pytest_cache
+	find . -name .terraform -type d -prune -exec rm -rf {} +
+
+# CDKTF lives in its own environment: it needs Node.js and jsii, which the generator does not.
+CDKTF_VENV ?= .venv-cdktf
+$(CDKTF_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(CDKTF_VENV)
+	$(CDKTF_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CDKTF_VENV)/bin/python -m pip install --quiet -e '.[cdktf]'
+	touch $@
+
+cdktf-env: $(CDKTF_VENV)/.installed ## create the separate CDKTF environment (.venv-cdktf)
+.PHONY: cdktf-env
