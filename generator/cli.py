@@ -71,17 +71,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from generator.render import diff, render
-    from generator.spec import Spec, load_spec
+    from generator.spec import Spec, read_spec
 
     if args.command == "schema":
         print(json.dumps(Spec.model_json_schema(), indent=2, sort_keys=True))
         return 0
     if args.command == "validate":
-        spec = load_spec(args.spec)
         from generator.model import resolve
 
-        resolve(spec, args.spec)
-        print(f"{args.spec}: valid ({len(spec.teams)} teams)")
+        source = read_spec(args.spec)
+        resolve(source)
+        print(f"{args.spec}: valid ({len(source.spec.teams)} teams)")
         return 0
     if args.command == "diff":
         sys.stdout.write(diff(args.spec, args.out, args.templates))

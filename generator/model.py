@@ -12,9 +12,8 @@ from typing import Any
 
 from generator import facts, policies
 from generator.catalog import COMPOSITE, ModuleDef, Output, Variable
-from generator.errors import SpecError
 from generator.hcl import Expr, jsonencode
-from generator.spec import RolePolicies, Spec, Team
+from generator.spec import RolePolicies, SpecFile, Team, _split_field
 
 
 @dataclass(frozen=True)
@@ -26,17 +25,18 @@ class TeamModule:
     tags: dict[str, str]
     arguments: dict[str, Any]
     role_names: dict[str, str]
+    emrfs_role_order: tuple[str, ...]
 
 
 class LimitChecker:
-    """Collects the spec path of each value so a broken quota names the field that set it."""
+    """Checks one team's values against IAM quotas; an error names the spec field that set the value."""
 
-    def __init__(self, spec_path: str, team_index: int):
-        self.spec_path = spec_path
-        self.prefix = f"teams[{team_index}]"
+    def __init__(self, source: SpecFile, team_index: int):
+        self.source = source
+        self.team_index = team_index
 
     def fail(self, field: str, message: str) -> SpecError:
-        return SpecError(self.spec_path, message, field=f"{self.prefix}.{field}")
+        return self.source.error(("teams", self.team_index, *_split_field(field)), message)
 
     def at_most(self, field: str, what: str, value: int, limit: int, hint: str = "") -> None:
         if value > limit:
@@ -75,9 +75,10 @@ def _role_policy_checks(
     check.at_most(field, "size of the role's inline policies in characters", size, facts.IAM_LIMITS["inline_policies_per_role"])
 
 
-def resolve_team(spec: Spec, index: int, spec_path: str) -> TeamModule:
+def resolve_team(source: SpecFile, index: int) -> TeamModule:
+    spec = source.spec
     team: Team = spec.teams[index]
-    check = LimitChecker(spec_path, index)
+    check = LimitChecker(source, index)
     quota = spec.quotas.managed_policies_per_role
     prefix = team.name_prefix.replace("{team}", team.name)
     path = team.path
@@ -207,7 +208,15 @@ def resolve_team(spec: Spec, index: int, spec_path: str) -> TeamModule:
         tags=dict(team.tags),
         arguments=arguments,
         role_names={**names, **{f"emrfs:{k}": v for k, v in emrfs_names.items()}},
+        emrfs_role_order=tuple(emrfs_names),
     )
+
+
+def _role_field(module: TeamModule, key: str) -> str:
+    """The spec field that names a role: `ec2_role.name`, or `emrfs.roles[i].name`."""
+    if key.startswith("emrfs:"):
+        return f"emrfs.roles[{module.emrfs_role_order.index(key.removeprefix('emrfs:'))}].name"
+    return f"{key}.name"
 
 
 def _encryption_configuration(team: Team) -> dict[str, Any]:
@@ -268,22 +277,21 @@ def _team_definition(team: Team) -> ModuleDef:
     )
 
 
-def resolve(spec: Spec, spec_path: str) -> list[TeamModule]:
-    """Every team's module, after checking that no two teams would create the same IAM names."""
-    modules = [resolve_team(spec, index, spec_path) for index in range(len(spec.teams))]
-    _check_unique_names(modules, spec_path)
+def resolve(source: SpecFile) -> list[TeamModule]:
+    """Every team's module, after checking that no two roles would get the same name."""
+    modules = [resolve_team(source, index) for index in range(len(source.spec.teams))]
+    _check_unique_names(modules, source)
     return modules
 
 
-def _check_unique_names(modules: Iterable[TeamModule], spec_path: str) -> None:
+def _check_unique_names(modules: Iterable[TeamModule], source: SpecFile) -> None:
     owner: dict[str, str] = {}
     for index, module in enumerate(modules):
         for key, name in module.role_names.items():
             if name in owner:
-                raise SpecError(
-                    spec_path,
+                raise LimitChecker(source, index).fail(
+                    _role_field(module, key),
                     f"role name {name!r} is already used by {owner[name]}; role names must be unique "
                     "(give teams different name_prefix values)",
-                    field=f"teams[{index}].{key.replace('emrfs:', 'emrfs.roles.')}",
                 )
             owner[name] = f"team {module.team!r} ({key.replace('emrfs:', 'emrfs role ')})"

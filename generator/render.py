@@ -24,7 +24,7 @@ from generator import catalog, facts, hcl
 from generator.catalog import ModuleDef, Variable
 from generator.errors import OutputError
 from generator.model import TeamModule, resolve
-from generator.spec import Spec, load_spec
+from generator.spec import SpecFile, read_spec
 
 MANIFEST = ".emr-iam-manifest"
 REQUIRED_VERSION = ">= 1.3"
@@ -100,14 +100,14 @@ def _module_files(env: jinja2.Environment, module: ModuleDef, main: str, context
     return {f"{module.name}/{name}": text for name, text in files.items()}
 
 
-def render_tree(spec: Spec, spec_label: str, user_templates: str | None = None) -> dict[str, str]:
+def render_tree(source: SpecFile, spec_label: str, user_templates: str | None = None) -> dict[str, str]:
     """Every generated file, by path relative to the output folder."""
     env = environment(user_templates)
     context = {"spec_path": spec_label}
     files: dict[str, str] = {}
     for module in catalog.GENERIC_MODULES:
         files.update(_module_files(env, module, f"modules/{module.name}/main.tf.j2", context))
-    for team in resolve(spec, spec_label):
+    for team in resolve(source):
         files.update(_module_files(env, team.definition, "team/main.tf.j2", {**context, "team": team}))
     return files
 
@@ -229,10 +229,10 @@ def spec_label(spec_path: Path, out_dir: Path) -> str:
 def render(spec_path: str | Path, out_dir: str | Path, *, dry_run: bool = False, user_templates: str | None = None) -> Changes:
     """Render the spec into `out_dir`; with `dry_run`, only report what would change."""
     spec_path, out_dir = Path(spec_path), Path(out_dir)
-    spec = load_spec(spec_path)
+    source = read_spec(spec_path)
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"{out_dir}: is not a directory")
-    files = render_tree(spec, spec_label(spec_path, out_dir), user_templates)
+    files = render_tree(source, spec_label(spec_path, out_dir), user_templates)
     changes, to_write = plan_changes(files, out_dir)
     if not dry_run and (to_write or changes.removed):
         apply_changes(out_dir, to_write, changes.removed)
@@ -242,7 +242,7 @@ def render(spec_path: str | Path, out_dir: str | Path, *, dry_run: bool = False,
 def diff(spec_path: str | Path, out_dir: str | Path, user_templates: str | None = None) -> str:
     """A unified diff from the folder as it is to what `render` would write."""
     spec_path, out_dir = Path(spec_path), Path(out_dir)
-    files = render_tree(load_spec(spec_path), spec_label(spec_path, out_dir), user_templates)
+    files = render_tree(read_spec(spec_path), spec_label(spec_path, out_dir), user_templates)
     changes, to_write = plan_changes(files, out_dir)
     chunks = []
     for relative in changes.stale:

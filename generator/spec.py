@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -28,23 +29,57 @@ from generator.errors import SpecError
 MAX_SPEC_BYTES = 5 * 1024 * 1024
 MAX_LIST_ITEMS = 1000
 
-# Characters IAM allows in role, policy and instance profile names.
-IamName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_+=,.@-]+$", min_length=1, max_length=128)]
-IamPath = Annotated[str, StringConstraints(pattern=r"^/(?:[\x21-\x2e\x30-\x7e]+/)*$", max_length=facts.IAM_LIMITS["path"])]
-PolicyArn = Annotated[
-    str,
-    StringConstraints(pattern=r"^arn:aws(?:-cn|-us-gov)?:iam::(?:aws|[0-9]{12}):policy/[A-Za-z0-9_+=,.@/-]+$", max_length=2048),
-]
-ManagedPolicyName = Annotated[str, StringConstraints(pattern=r"^(?:[A-Za-z0-9_+=,.@-]+/)*[A-Za-z0-9_+=,.@-]+$", max_length=512)]
-AccountId = Annotated[str, StringConstraints(pattern=r"^[0-9]{12}$")]
-TeamName = Annotated[str, StringConstraints(pattern=r"^[a-z](?:[a-z0-9-]*[a-z0-9])?$", max_length=32)]
-BucketName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
-S3Prefix = Annotated[str, StringConstraints(pattern=r"^(?:[A-Za-z0-9_!.*'()=+,@-]+/)*[A-Za-z0-9_!.*'()=+,@-]*$", max_length=1024)]
-TagKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_ .:/=+@-]+$", max_length=facts.IAM_LIMITS["tag_key"])]
-TagValue = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_ .:/=+@-]*$", max_length=facts.IAM_LIMITS["tag_value"])]
-KmsKeyArn = Annotated[str, StringConstraints(pattern=r"^arn:aws(?:-cn|-us-gov)?:kms:[a-z0-9-]+:[0-9]{12}:(?:key|alias)/[A-Za-z0-9_/-]+$", max_length=2048)]
-S3Uri = Annotated[str, StringConstraints(pattern=r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:/[A-Za-z0-9_!.*'()=+,@/-]*)?$", max_length=1024)]
+# What each pattern means, for error messages: "must be ..." reads better than a regex.
+PATTERN_HELP: dict[str, str] = {}
 
+
+def _text(pattern: str, meaning: str, **limits: Any) -> Any:
+    PATTERN_HELP[pattern] = meaning
+    return Annotated[str, StringConstraints(pattern=pattern, **limits)]
+
+
+# Characters IAM allows in role, policy and instance profile names.
+IamName = _text(r"^[A-Za-z0-9_+=,.@-]+$", "1 to 128 of the characters IAM allows in names: letters, digits and _+=,.@-", max_length=128)
+IamPath = _text(
+    r"^/(?:[\x21-\x2e\x30-\x7e]+/)*$",
+    "an IAM path: begins and ends with /, printable ASCII, no empty segments",
+    max_length=facts.IAM_LIMITS["path"],
+)
+PolicyArn = _text(
+    r"^arn:aws(?:-cn|-us-gov)?:iam::(?:aws|[0-9]{12}):policy/[A-Za-z0-9_+=,.@/-]+$",
+    "an IAM policy ARN (arn:<partition>:iam::<account or aws>:policy/<path><name>)",
+    max_length=2048,
+)
+ManagedPolicyName = _text(
+    r"^(?:[A-Za-z0-9_+=,.@-]+/)*[A-Za-z0-9_+=,.@-]+$",
+    "an AWS managed policy name, optionally with its path (service-role/AmazonElasticMapReduceRole)",
+    max_length=512,
+)
+AccountId = _text(r"^[0-9]{12}$", "a 12-digit AWS account ID (quote it in YAML)")
+TeamName = _text(
+    r"^[a-z](?:[a-z0-9-]*[a-z0-9])?$", "lower-case letters, digits and -, starting with a letter (it names a folder)", max_length=32
+)
+BucketName = _text(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "an S3 bucket name (3-63 lower-case letters, digits, . and -)")
+S3Prefix = _text(
+    r"^(?:[A-Za-z0-9_!.*'()=+,@-]+/)*[A-Za-z0-9_!.*'()=+,@-]*$",
+    "an S3 key prefix without a leading / (letters, digits and _!.*'()=+,@-, separated by /)",
+    max_length=1024,
+)
+TagKey = _text(r"^[A-Za-z0-9_ .:/=+@-]+$", "a tag key: letters, digits, spaces and _.:/=+@-", max_length=facts.IAM_LIMITS["tag_key"])
+TagValue = _text(r"^[A-Za-z0-9_ .:/=+@-]*$", "a tag value: letters, digits, spaces and _.:/=+@-", max_length=facts.IAM_LIMITS["tag_value"])
+KmsKeyArn = _text(
+    r"^arn:aws(?:-cn|-us-gov)?:kms:[a-z0-9-]+:[0-9]{12}:(?:key|alias)/[A-Za-z0-9_/-]+$",
+    "a KMS key or alias ARN",
+    max_length=2048,
+)
+S3Uri = _text(
+    r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:/[A-Za-z0-9_!.*'()=+,@/-]*)?$",
+    "an s3://bucket/key location",
+    max_length=1024,
+)
+StatementId = _text(r"^[A-Za-z0-9]*$", "a statement ID of letters and digits", max_length=128)
+SecurityConfigurationName = _text(r"^[A-Za-z0-9_.-]+$", "letters, digits and _.-", max_length=256)
+NamePrefix = _text(r"^(?:[A-Za-z0-9_+=,.@-]|\{team\})*$", "letters, digits, _+=,.@- and the placeholder {team}", max_length=64)
 
 def _items(max_items: int = MAX_LIST_ITEMS) -> Any:
     return Field(default_factory=list, max_length=max_items)
@@ -59,7 +94,7 @@ class PolicyStatement(Model):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
 
-    Sid: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]*$", max_length=128)] | None = None
+    Sid: StatementId | None = None
     Effect: Literal["Allow", "Deny"]
     Action: str | list[str] | None = None
     NotAction: str | list[str] | None = None
@@ -186,7 +221,7 @@ class Emrfs(Model):
     create: bool = True
     roles: list[EmrfsRole] = _items(100)
     mappings: list[EmrfsMapping] = _items(500)
-    security_configuration_name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+$", max_length=256)] | None = None
+    security_configuration_name: SecurityConfigurationName | None = None
     encryption: Encryption | None = None
 
     @model_validator(mode="after")
@@ -212,7 +247,7 @@ class PassRolePolicy(Model):
 class TeamSettings(Model):
     """Everything a team may set; `defaults` sets the same keys for every team."""
 
-    name_prefix: Annotated[str, StringConstraints(pattern=r"^(?:[A-Za-z0-9_+=,.@-]|\{team\})*$", max_length=64)] = ""
+    name_prefix: NamePrefix = ""
     path: IamPath = "/"
     permissions_boundary: PolicyArn | None = None
     tags: dict[TagKey, TagValue] = Field(default_factory=dict)
@@ -377,6 +412,9 @@ def _describe(error: dict[str, Any], model: type[BaseModel] | None) -> str:
         return "unknown field" + (f" (allowed: {', '.join(model.model_fields)})" if model else "")
     if kind == "missing":
         return "is required"
+    if kind == "string_pattern_mismatch":
+        pattern = (error.get("ctx") or {}).get("pattern", "")
+        return f"{error['input']!r} must be {PATTERN_HELP.get(pattern, f'matching {pattern}')}"
     message: str = error["msg"]
     return message.removeprefix("Value error, ")
 
@@ -418,8 +456,31 @@ def _model_at(root: type[BaseModel], path: Path_) -> type[BaseModel] | None:
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
+@dataclass(frozen=True)
+class SpecFile:
+    """A validated spec with where it came from, so later checks can point at the right line."""
+
+    spec: Spec
+    path: str
+    lines: dict[Path_, int]
+
+    def error(self, field: Path_, message: str) -> SpecError:
+        """A SpecError at `field`, reported where it was written: the team's own key or `defaults`."""
+        if field[:1] == ("teams",) and field not in self.lines:
+            inherited = ("defaults", *field[2:])
+            if inherited in self.lines:
+                field = inherited
+        line = next((self.lines[field[:n]] for n in range(len(field), -1, -1) if field[:n] in self.lines), None)
+        return SpecError(self.path, message, line=line, field=_format_path(field))
+
+
 def load_spec(path: str | Path) -> Spec:
     """Read, merge and validate a spec file; raise SpecError on the first problem."""
+    return read_spec(path).spec
+
+
+def read_spec(path: str | Path) -> SpecFile:
+    """Like load_spec, keeping the line of every key for later errors."""
     path = Path(path)
     shown = str(path)
     data, lines = _parse(path, _read(path))
@@ -453,6 +514,7 @@ def load_spec(path: str | Path) -> Spec:
         except ValidationError as error:
             raise fail(error.errors()[0], Team, ("teams", index), team) from None
     try:
-        return Spec.model_validate({**top, "teams": merged})
+        spec = Spec.model_validate({**top, "teams": merged})
     except ValidationError as error:
         raise fail(error.errors()[0], Spec, (), data) from None
+    return SpecFile(spec, shown, lines)
