@@ -369,6 +369,7 @@ COMPOSITE = ModuleDef(
         _toggle("autoscaling_role", "EMR automatic scaling role"),
         *_prefixed("autoscaling_role", AUTOSCALING_ROLE.variables),
         _toggle("service_linked_role", "EMR service-linked role (one workspace per account)", False),
+        *_prefixed("service_linked_role", SERVICE_LINKED_ROLE.variables),
         _toggle("emrfs", "EMRFS roles and the security configuration with their mappings"),
         *_prefixed("emrfs", EMRFS.variables, skip=("ec2_role_arn", "ec2_role_name")),
         _toggle("passrole_policy", "PassRole policy for the people who launch clusters"),

@@ -21,7 +21,13 @@ EXAMPLES = {
     "validate": "example: python -m generator validate --spec specs/platform.yaml",
     "diff": "example: python -m generator diff --spec specs/platform.yaml --out modules | less",
     "schema": "example: python -m generator schema > specs/emr-iam-spec.schema.json",
+    "imports": (
+        "examples:\n"
+        "  python -m generator imports --default-roles --module default_roles > imports.tf\n"
+        "  python -m generator imports --spec specs/platform.yaml --team analytics --module emr_iam --format commands"
+    ),
 }
+EXIT_CODES = "exit codes: 0 ok, 1 differences (check), 2 bad input"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="emr-iam",
         description="Render Terraform modules for Amazon EMR's IAM roles from one YAML spec.",
-        epilog="exit codes: 0 ok, 1 differences (check), 2 bad input",
+        epilog=EXIT_CODES,
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     helps = {
@@ -43,18 +49,68 @@ def _parser() -> argparse.ArgumentParser:
         "validate": "validate the spec and the IAM limits; write nothing",
         "diff": "print a unified diff of what render would change; write nothing",
         "schema": "print the JSON Schema of the spec",
+        "imports": "print import blocks (or terraform import commands) that adopt existing EMR roles",
     }
     for name, text in helps.items():
-        command = commands.add_parser(name, help=text, description=text, epilog=EXAMPLES[name],
+        command = commands.add_parser(name, help=text, description=text, epilog=f"{EXAMPLES[name]}\n\n{EXIT_CODES}",
                                       formatter_class=argparse.RawDescriptionHelpFormatter)
-        if name != "schema":
+        if name not in ("schema", "imports"):
             command.add_argument("--spec", default=DEFAULT_SPEC, help=f"spec file (default: {DEFAULT_SPEC})")
+        if name == "imports":
+            _imports_arguments(command)
         if name in ("render", "check", "diff"):
             command.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT})")
             command.add_argument("--templates", default=None, help="folder of templates searched before the shipped ones")
         if name in ("render", "check"):
             command.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     return parser
+
+
+def _imports_arguments(command: argparse.ArgumentParser) -> None:
+    from generator.adopt import ROLES
+
+    which = command.add_mutually_exclusive_group(required=True)
+    which.add_argument("--default-roles", action="store_true", help="the roles `aws emr create-default-roles` creates")
+    which.add_argument("--team", help="a team of the spec, consumed through modules/teams/<team>")
+    command.add_argument("--spec", default=DEFAULT_SPEC, help=f"spec file, with --team (default: {DEFAULT_SPEC})")
+    command.add_argument("--module", help="name of the module block in the workspace (default: default_roles, or emr_iam with --team)")
+    command.add_argument("--roles", default=",".join(ROLES), help=f"comma-separated roles that exist (default: {','.join(ROLES)})")
+    command.add_argument("--partition", default="aws", help="partition of the account, for policy ARNs (default: aws)")
+    command.add_argument("--format", choices=("hcl", "commands"), default="hcl", help="import blocks (default) or shell commands")
+    command.add_argument("--out", default=None, help="file to write instead of standard output")
+
+
+def _imports(args: argparse.Namespace) -> int:
+    from generator import adopt
+
+    roles = [role.strip() for role in args.roles.split(",") if role.strip()]
+    module = args.module or ("emr_iam" if args.team else "default_roles")
+    if args.team:
+        arguments = adopt.team_arguments(args.spec, args.team)
+        selection, subject = f"--spec {args.spec} --team {args.team}", f"team {args.team}'s EMR roles"
+    else:
+        arguments = adopt.DEFAULT_ROLES_ARGUMENTS
+        selection, subject = "--default-roles", "the default EMR roles"
+    targets = adopt.import_targets(arguments, adopt.module_address(module, bool(args.team)), partition=args.partition, roles=roles)
+    command = f"emr-iam imports {selection} --module {module}"
+    if roles != list(adopt.ROLES):
+        command += f" --roles {','.join(roles)}"
+    if args.partition != "aws":
+        command += f" --partition {args.partition}"
+    if args.format == "commands":
+        text = "".join(f"{line}\n" for line in adopt.import_commands(targets))
+    else:
+        source = args.spec if args.team else "the create-default-roles names"
+        text = adopt.render_imports(targets, source=source, command=command, subject=subject)
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        with open(args.out, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise adopt.AdoptError(f"{args.out}: cannot be written: {error.strerror or error}") from None
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -73,6 +129,8 @@ def _run(args: argparse.Namespace) -> int:
     from generator.render import diff, render
     from generator.spec import Spec, read_spec
 
+    if args.command == "imports":
+        return _imports(args)
     if args.command == "schema":
         print(json.dumps(Spec.model_json_schema(), indent=2, sort_keys=True))
         return 0

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+# Bare words HCL reads as a literal (`null` is not a valid key) or as the start of a `for` expression.
+KEYWORDS = frozenset({"true", "false", "null", "for"})
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ def quote(text: str) -> str:
 
 
 def _key(key: str) -> str:
-    return key if IDENTIFIER.match(key) else quote(key)
+    return key if IDENTIFIER.match(key) and key not in KEYWORDS else quote(key)
 
 
 def _is_inline(value: Any) -> bool:

@@ -53,7 +53,8 @@ module "autoscaling_role" {
 module "service_linked_role" {
   source = "../emr-service-linked-role"
 
-  create = var.create && var.create_service_linked_role
+  create      = var.create && var.create_service_linked_role
+  description = var.service_linked_role_description
 }
 
 module "emrfs" {

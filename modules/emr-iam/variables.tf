@@ -206,6 +206,12 @@ variable "create_service_linked_role" {
   default     = false
 }
 
+variable "service_linked_role_description" {
+  description = "Description of the service-linked role."
+  type        = string
+  default     = null
+}
+
 variable "create_emrfs" {
   description = "Whether to create the EMRFS roles and the security configuration with their mappings."
   type        = bool

@@ -16,7 +16,7 @@ module "emr_iam" {
 
   create                                      = var.create
   path                                        = "/emr/"
-  permissions_boundary_arn                    = null
+  permissions_boundary_arn                    = "arn:aws:iam::111122223333:policy/ds-emr-boundary"
   source_account_id                           = var.source_account_id
   tags                                        = merge(local.tags, var.tags)
   create_service_role                         = true

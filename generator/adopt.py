@@ -1,0 +1,146 @@
+"""Adopting EMR roles that already exist: `import` blocks and `terraform import` commands.
+
+Many accounts already hold `EMR_DefaultRole`, `EMR_EC2_DefaultRole` with its instance profile and
+`EMR_AutoScaling_DefaultRole`, created by the console or `aws emr create-default-roles`. A plain
+apply then fails with EntityAlreadyExists; importing them lets a workspace take them over in place.
+This module knows which resources of `modules/emr-iam` hold those objects and what their import
+IDs are; `templates/imports/imports.tf.j2` writes them out.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from generator import facts
+from generator.errors import EmrIamError
+
+# The roles that can be adopted, in the order create-default-roles creates them.
+ROLES: tuple[str, ...] = ("service_role", "ec2_role", "autoscaling_role")
+
+# What `aws emr create-default-roles` creates, as arguments of modules/emr-iam
+# (examples/default-roles and examples/adopt-existing pass the same values).
+DEFAULT_ROLES_ARGUMENTS: Mapping[str, Any] = {
+    "create_service_role": True,
+    "service_role_name": facts.DEFAULT_ROLE_NAMES["service_role"],
+    "service_role_use_name_prefix": False,
+    "service_role_managed_policy": "v1",
+    "create_ec2_role": True,
+    "ec2_role_name": facts.DEFAULT_ROLE_NAMES["ec2_role"],
+    "ec2_role_use_name_prefix": False,
+    "ec2_role_attach_aws_managed_policy": True,
+    "create_autoscaling_role": True,
+    "autoscaling_role_name": facts.DEFAULT_ROLE_NAMES["autoscaling_role"],
+    "autoscaling_role_use_name_prefix": False,
+}
+
+# Addresses inside modules/emr-iam; they follow the resource names in templates/modules/*/main.tf.j2.
+_ROLE = "module.{piece}.aws_iam_role.this[0]"
+_MANAGED_ATTACHMENT = "module.{piece}.aws_iam_role_policy_attachment.managed[0]"
+_INSTANCE_PROFILE = "module.ec2_role.aws_iam_instance_profile.this[0]"
+
+
+class AdoptError(EmrIamError):
+    """The roles cannot be imported as asked."""
+
+
+@dataclass(frozen=True)
+class ImportTarget:
+    """One existing object and the resource address that takes it over."""
+
+    address: str
+    id: str
+    what: str
+
+
+def _managed_policy(piece: str, arguments: Mapping[str, Any]) -> str | None:
+    """The AWS managed policy modules/emr-iam attaches to `piece`, by path under policy/."""
+    if piece == "service_role":
+        choice = arguments["service_role_managed_policy"]
+        return None if choice == "none" else facts.MANAGED_POLICIES[f"service_role_{choice}"]
+    if piece == "ec2_role":
+        return facts.MANAGED_POLICIES["ec2_role"] if arguments["ec2_role_attach_aws_managed_policy"] else None
+    return facts.MANAGED_POLICIES["autoscaling_role"]
+
+
+def import_targets(
+    arguments: Mapping[str, Any],
+    module_address: str,
+    *,
+    partition: str = "aws",
+    roles: Sequence[str] = ROLES,
+) -> list[ImportTarget]:
+    """Import targets for the roles of one modules/emr-iam call at `module_address`.
+
+    Each role brings its AWS managed policy attachment; the EMR role for EC2 also its instance
+    profile, which has the role's name. Roles the module does not create are left out.
+    """
+    if partition not in facts.PARTITIONS:
+        raise AdoptError(f"partition {partition!r} is not one of {', '.join(facts.PARTITIONS)}")
+    unknown = [role for role in roles if role not in ROLES]
+    if unknown:
+        raise AdoptError(f"cannot adopt {', '.join(unknown)}: choose from {', '.join(ROLES)}")
+    targets: list[ImportTarget] = []
+    for piece in ROLES:
+        if piece not in roles or not arguments[f"create_{piece}"]:
+            continue
+        name = arguments[f"{piece}_name"]
+        if arguments[f"{piece}_use_name_prefix"]:
+            raise AdoptError(
+                f"{piece} uses a name prefix, so its name is chosen at apply time and an existing role cannot be "
+                "imported into it; set use_name_prefix: false with the existing role's name"
+            )
+        targets.append(ImportTarget(f"{module_address}.{_ROLE.format(piece=piece)}", name, f"role {name}"))
+        if piece == "ec2_role":
+            targets.append(ImportTarget(f"{module_address}.{_INSTANCE_PROFILE}", name, f"instance profile {name}"))
+        policy = _managed_policy(piece, arguments)
+        if policy is not None:
+            policy_arn = f"arn:{partition}:iam::aws:policy/{policy}"
+            targets.append(
+                ImportTarget(
+                    f"{module_address}.{_MANAGED_ATTACHMENT.format(piece=piece)}",
+                    f"{name}/{policy_arn}",
+                    f"attachment of {policy.rsplit('/', 1)[-1]} to {name}",
+                )
+            )
+    return targets
+
+
+def import_commands(targets: Sequence[ImportTarget], engine: str = "terraform") -> list[str]:
+    """The same imports as shell commands, for engines without `import` blocks (Terraform < 1.5)."""
+    return [f"{engine} import {shlex.quote(target.address)} {shlex.quote(target.id)}" for target in targets]
+
+
+# The composite module's call inside every team wrapper (templates/team/main.tf.j2).
+TEAM_COMPOSITE = "module.emr_iam"
+
+
+def team_arguments(spec_path: str, team: str) -> Mapping[str, Any]:
+    """The modules/emr-iam arguments of one team of the spec."""
+    from generator.model import resolve
+    from generator.spec import read_spec
+
+    teams = {module.team: module for module in resolve(read_spec(spec_path))}
+    if team not in teams:
+        raise AdoptError(f"{spec_path}: has no team {team!r} (teams: {', '.join(teams)})")
+    return teams[team].arguments
+
+
+def module_address(module_name: str, team: bool) -> str:
+    """Where modules/emr-iam sits in a workspace that calls it (or a team module) `module_name`."""
+    if not module_name.isidentifier():
+        raise AdoptError(f"module name {module_name!r} is not a valid HCL identifier")
+    return f"module.{module_name}" + (f".{TEAM_COMPOSITE}" if team else "")
+
+
+def render_imports(targets: Sequence[ImportTarget], *, source: str, command: str, subject: str) -> str:
+    """`imports.tf`: one import block per target, with the equivalent commands for older engines."""
+    from generator.render import environment
+
+    if not targets:
+        raise AdoptError("nothing to import: the module creates none of the chosen roles")
+    return environment().get_template("imports/imports.tf.j2").render(
+        targets=targets, commands=import_commands(targets), source=source, command=command, subject=subject
+    )
