@@ -1,0 +1,31 @@
+"""`fmt -check` and `validate` with the real engine on every generated module and every example."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.engine import EXAMPLES, MODULES, copy_tree, engine_by_name, engine_names, opentofu
+
+MODULE_DIRS = sorted(path.parent.relative_to(MODULES) for path in MODULES.rglob("main.tf"))
+EXAMPLE_DIRS = sorted(path.parent.relative_to(EXAMPLES) for path in EXAMPLES.rglob("main.tf") if ".terraform" not in path.parts)
+TARGETS = [("modules", p) for p in MODULE_DIRS] + [("examples", p) for p in EXAMPLE_DIRS]
+
+pytestmark = pytest.mark.engine
+
+
+def test_every_module_and_example_is_formatted() -> None:
+    tofu = opentofu()
+    result = tofu.run("fmt", "-check", "-recursive", "-diff", "-no-color", str(MODULES), str(EXAMPLES), cwd=MODULES.parent, check=False)
+    assert result.returncode == 0, f"not formatted as `tofu fmt` writes:\n{result.stdout}{result.stderr}"
+
+
+@pytest.mark.parametrize("engine_name", engine_names())
+@pytest.mark.parametrize(("kind", "folder"), TARGETS, ids=[f"{k}/{p}" for k, p in TARGETS])
+def test_validate(engine_name: str, kind: str, folder: Path, tmp_path: Path) -> None:
+    engine = engine_by_name(engine_name)
+    workdir = copy_tree(tmp_path) / kind / folder
+    engine.init(workdir)
+    result = engine.run("validate", "-no-color", cwd=workdir)
+    assert "Success! The configuration is valid." in result.stdout, result.stdout + result.stderr
