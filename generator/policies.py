@@ -152,5 +152,9 @@ def trust_policy_size(principal: dict[str, Any], conditions: dict[str, Any] | No
         "Principal": principal,
     }
     if conditions:
-        statement["Condition"] = conditions
+        # aws_iam_policy_document writes every condition value as a list.
+        statement["Condition"] = {
+            test: {key: value if isinstance(value, list) else [value] for key, value in pairs.items()}
+            for test, pairs in conditions.items()
+        }
     return policy_size({"Version": VERSION, "Statement": [statement]})

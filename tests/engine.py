@@ -91,3 +91,26 @@ def provider_block(region: str = "us-east-1", endpoint: str | None = None) -> st
         lines += ["", "  endpoints {", f'    iam = "{endpoint}"', f'    sts = "{endpoint}"', f'    emr = "{endpoint}"', "  }"]
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def plan_json(engine: Engine, workdir: Path, *args: str) -> dict:
+    """Init, plan and return `show -json` of the plan."""
+    import json
+
+    engine.init(workdir)
+    engine.run("plan", "-input=false", "-no-color", "-out=plan.bin", *args, cwd=workdir)
+    return json.loads(engine.run("show", "-json", "plan.bin", cwd=workdir).stdout)
+
+
+def planned_resources(plan: dict) -> dict[str, dict]:
+    """Planned values of every resource, by address."""
+    found: dict[str, dict] = {}
+
+    def walk(module: dict) -> None:
+        for resource in module.get("resources", []):
+            found[resource["address"]] = resource.get("values", {})
+        for child in module.get("child_modules", []):
+            walk(child)
+
+    walk(plan["planned_values"]["root_module"])
+    return found
