@@ -12,7 +12,8 @@ from typing import Any
 
 from generator import facts, policies
 from generator.catalog import COMPOSITE, ModuleDef, Output, Variable
-from generator.hcl import Expr, jsonencode
+from generator.errors import SpecError
+from generator.hcl import Expr, Template, jsonencode, template
 from generator.spec import RolePolicies, SpecFile, Team, _split_field
 
 
@@ -228,12 +229,12 @@ def _encryption_configuration(team: Team) -> dict[str, Any]:
     if encryption.at_rest_s3 is not None:
         s3: dict[str, Any] = {"EncryptionMode": encryption.at_rest_s3.mode}
         if encryption.at_rest_s3.kms_key_arn:
-            s3["AwsKmsKey"] = encryption.at_rest_s3.kms_key_arn
+            s3["AwsKmsKey"] = _partition_arn(encryption.at_rest_s3.kms_key_arn)
         at_rest["S3EncryptionConfiguration"] = s3
     if encryption.local_disk_kms_key_arn is not None:
         at_rest["LocalDiskEncryptionConfiguration"] = {
             "EncryptionKeyProviderType": "AwsKms",
-            "AwsKmsKey": encryption.local_disk_kms_key_arn,
+            "AwsKmsKey": _partition_arn(encryption.local_disk_kms_key_arn),
         }
     section: dict[str, Any] = {
         "EnableInTransitEncryption": encryption.in_transit_certificate_s3_object is not None,
@@ -249,6 +250,12 @@ def _encryption_configuration(team: Team) -> dict[str, Any]:
             }
         }
     return {"EncryptionConfiguration": section}
+
+
+def _partition_arn(value: str) -> str | Template:
+    """An ARN from the spec; `{partition}` in it becomes the module's `local.partition`."""
+    head, found, tail = value.partition("{partition}")
+    return template(head, policies.PARTITION, tail) if found else value
 
 
 def _team_definition(team: Team) -> ModuleDef:

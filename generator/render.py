@@ -244,7 +244,7 @@ def diff(spec_path: str | Path, out_dir: str | Path, user_templates: str | None 
     spec_path, out_dir = Path(spec_path), Path(out_dir)
     files = render_tree(read_spec(spec_path), spec_label(spec_path, out_dir), user_templates)
     changes, to_write = plan_changes(files, out_dir)
-    chunks = []
+    chunks: list[str] = []
     for relative in changes.stale:
         target = out_dir / relative
         old = target.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True) if target.is_file() else []

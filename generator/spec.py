@@ -33,53 +33,55 @@ MAX_LIST_ITEMS = 1000
 PATTERN_HELP: dict[str, str] = {}
 
 
-def _text(pattern: str, meaning: str, **limits: Any) -> Any:
+def _pattern(pattern: str, meaning: str, max_length: int | None = None) -> StringConstraints:
     PATTERN_HELP[pattern] = meaning
-    return Annotated[str, StringConstraints(pattern=pattern, **limits)]
+    return StringConstraints(pattern=pattern, max_length=max_length)
 
 
 # Characters IAM allows in role, policy and instance profile names.
-IamName = _text(r"^[A-Za-z0-9_+=,.@-]+$", "1 to 128 of the characters IAM allows in names: letters, digits and _+=,.@-", max_length=128)
-IamPath = _text(
+IamName = Annotated[str, _pattern(r"^[A-Za-z0-9_+=,.@-]+$", "1 to 128 of the characters IAM allows in names: letters, digits and _+=,.@-", max_length=128)]
+IamPath = Annotated[str, _pattern(
     r"^/(?:[\x21-\x2e\x30-\x7e]+/)*$",
     "an IAM path: begins and ends with /, printable ASCII, no empty segments",
     max_length=facts.IAM_LIMITS["path"],
-)
-PolicyArn = _text(
+)]
+PolicyArn = Annotated[str, _pattern(
     r"^arn:aws(?:-cn|-us-gov)?:iam::(?:aws|[0-9]{12}):policy/[A-Za-z0-9_+=,.@/-]+$",
     "an IAM policy ARN (arn:<partition>:iam::<account or aws>:policy/<path><name>)",
     max_length=2048,
-)
-ManagedPolicyName = _text(
+)]
+ManagedPolicyName = Annotated[str, _pattern(
     r"^(?:[A-Za-z0-9_+=,.@-]+/)*[A-Za-z0-9_+=,.@-]+$",
     "an AWS managed policy name, optionally with its path (service-role/AmazonElasticMapReduceRole)",
     max_length=512,
-)
-AccountId = _text(r"^[0-9]{12}$", "a 12-digit AWS account ID (quote it in YAML)")
-TeamName = _text(
+)]
+AccountId = Annotated[str, _pattern(r"^[0-9]{12}$", "a 12-digit AWS account ID (quote it in YAML)")]
+TeamName = Annotated[str, _pattern(
     r"^[a-z](?:[a-z0-9-]*[a-z0-9])?$", "lower-case letters, digits and -, starting with a letter (it names a folder)", max_length=32
-)
-BucketName = _text(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "an S3 bucket name (3-63 lower-case letters, digits, . and -)")
-S3Prefix = _text(
+)]
+BucketName = Annotated[str, _pattern(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "an S3 bucket name (3-63 lower-case letters, digits, . and -)")]
+S3Prefix = Annotated[str, _pattern(
     r"^(?:[A-Za-z0-9_!.*'()=+,@-]+/)*[A-Za-z0-9_!.*'()=+,@-]*$",
     "an S3 key prefix without a leading / (letters, digits and _!.*'()=+,@-, separated by /)",
     max_length=1024,
-)
-TagKey = _text(r"^[A-Za-z0-9_ .:/=+@-]+$", "a tag key: letters, digits, spaces and _.:/=+@-", max_length=facts.IAM_LIMITS["tag_key"])
-TagValue = _text(r"^[A-Za-z0-9_ .:/=+@-]*$", "a tag value: letters, digits, spaces and _.:/=+@-", max_length=facts.IAM_LIMITS["tag_value"])
-KmsKeyArn = _text(
-    r"^arn:aws(?:-cn|-us-gov)?:kms:[a-z0-9-]+:[0-9]{12}:(?:key|alias)/[A-Za-z0-9_/-]+$",
-    "a KMS key or alias ARN",
+)]
+TagKey = Annotated[str, _pattern(r"^[A-Za-z0-9_ .:/=+@-]+$", "a tag key: letters, digits, spaces and _.:/=+@-", max_length=facts.IAM_LIMITS["tag_key"])]
+TagValue = Annotated[str, _pattern(r"^[A-Za-z0-9_ .:/=+@-]*$", "a tag value: letters, digits, spaces and _.:/=+@-", max_length=facts.IAM_LIMITS["tag_value"])]
+# `{partition}` stands for the partition the provider runs in, as in arn:{partition}:kms:...
+KmsKeyArn = Annotated[str, _pattern(
+    r"^arn:(?:aws(?:-cn|-us-gov)?|\{partition\}):kms:[a-z0-9-]+:[0-9]{12}:(?:key|alias)/[A-Za-z0-9_/-]+$",
+    "a KMS key or alias ARN (arn:{partition}:kms:<region>:<account>:key/<id> or alias/<name>)",
     max_length=2048,
-)
-S3Uri = _text(
+)]
+S3Uri = Annotated[str, _pattern(
     r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:/[A-Za-z0-9_!.*'()=+,@/-]*)?$",
     "an s3://bucket/key location",
     max_length=1024,
-)
-StatementId = _text(r"^[A-Za-z0-9]*$", "a statement ID of letters and digits", max_length=128)
-SecurityConfigurationName = _text(r"^[A-Za-z0-9_.-]+$", "letters, digits and _.-", max_length=256)
-NamePrefix = _text(r"^(?:[A-Za-z0-9_+=,.@-]|\{team\})*$", "letters, digits, _+=,.@- and the placeholder {team}", max_length=64)
+)]
+StatementId = Annotated[str, _pattern(r"^[A-Za-z0-9]*$", "a statement ID of letters and digits", max_length=128)]
+SecurityConfigurationName = Annotated[str, _pattern(r"^[A-Za-z0-9_.-]+$", "letters, digits and _.-", max_length=256)]
+NamePrefix = Annotated[str, _pattern(r"^(?:[A-Za-z0-9_+=,.@-]|\{team\})*$", "letters, digits, _+=,.@- and the placeholder {team}", max_length=64)]
+
 
 def _items(max_items: int = MAX_LIST_ITEMS) -> Any:
     return Field(default_factory=list, max_length=max_items)
@@ -108,6 +110,23 @@ class PolicyStatement(Model):
             raise ValueError("a statement needs exactly one of Action or NotAction")
         if (self.Resource is None) == (self.NotResource is None):
             raise ValueError("a statement needs exactly one of Resource or NotResource")
+        return self
+
+    @model_validator(mode="after")
+    def _wildcard_resource_only_where_needed(self) -> PolicyStatement:
+        # Least privilege: "Resource": "*" grants only actions IAM evaluates on "*" alone.
+        resources = [self.Resource] if isinstance(self.Resource, str) else self.Resource or []
+        if self.Effect != "Allow" or "*" not in resources:
+            return self
+        allowed = {action.lower() for action in facts.WILDCARD_RESOURCE_ACTIONS}
+        actions = [self.Action] if isinstance(self.Action, str) else self.Action or []
+        broad = [action for action in actions if action.lower() not in allowed] if self.NotAction is None else ["NotAction"]
+        if broad:
+            raise _field_error(
+                "Resource",
+                f'"*" is allowed only for actions without resource-level permissions ({", ".join(facts.WILDCARD_RESOURCE_ACTIONS)}); '
+                f"name the resources for {', '.join(broad)}",
+            )
         return self
 
 
@@ -311,9 +330,9 @@ def _field_error(field: str, message: str) -> _FieldError:
 class _NoAliasLoader(yaml.SafeLoader):
     """SafeLoader that refuses anchors and aliases (no billion-laughs expansion)."""
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(None, None, "anchors and aliases are not supported in a spec", event.start_mark)
         return super().compose_node(parent, index)
 
@@ -437,8 +456,8 @@ def _parse(path: Path, text: str) -> tuple[Any, dict[Path_, int]]:
     try:
         loader = _NoAliasLoader(text)
         try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
+            document = loader.get_single_node()
+            data = loader.construct_document(document) if document is not None else None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
@@ -450,9 +469,9 @@ def _parse(path: Path, text: str) -> tuple[Any, dict[Path_, int]]:
         raise SpecError(shown, f"not valid YAML: {error}") from None
     except RecursionError:
         raise SpecError(shown, "is nested too deeply") from None
-    if not isinstance(data, dict):
+    if document is None or not isinstance(data, dict):
         raise SpecError(shown, "must be a mapping with `version`, `defaults` and `teams`", line=1)
-    return data, _line_index(_check_nodes(node, shown))
+    return data, _line_index(_check_nodes(document, shown))
 
 
 def deep_merge(base: Any, override: Any) -> Any:
@@ -555,7 +574,7 @@ def read_spec(path: str | Path) -> SpecFile:
     shown = str(path)
     data, lines = _parse(path, _read(path))
 
-    def fail(error: dict[str, Any], root: type[BaseModel], prefix: Path_, raw: Any, fallback: Path_ = ()) -> SpecError:
+    def fail(error: Any, root: type[BaseModel], prefix: Path_, raw: Any, fallback: Path_ = ()) -> SpecError:
         loc = _error_path(error)
         full = (*prefix, *loc)
         # Inherited values are reported where they were written: in `defaults`.
