@@ -25,8 +25,8 @@ class TeamModule:
     definition: ModuleDef
     tags: dict[str, str]
     arguments: dict[str, Any]
-    role_names: dict[str, str]
-    emrfs_role_order: tuple[str, ...]
+    # Names that must be unique in an account, by spec field: (what they name, the name).
+    unique_names: dict[str, tuple[str, str]]
 
 
 class LimitChecker:
@@ -162,6 +162,8 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
     check.at_most("passrole_policy", "size of the PassRole policy in characters", passrole_size, facts.IAM_LIMITS["managed_policy"])
 
     encryption = _encryption_configuration(team)
+    # Security configurations are per account and region: the team's prefix (or name) keeps them apart.
+    security_configuration_name = emrfs.security_configuration_name or f"{prefix or team.name + '-'}emrfs"
     arguments: dict[str, Any] = {
         "create": Expr("var.create"),
         "path": path,
@@ -195,7 +197,7 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
             {"role": emrfs_names[m.role], "identifier_type": m.identifier_type, "identifiers": list(m.identifiers)}
             for m in emrfs.mappings
         ],
-        "emrfs_security_configuration_name": emrfs.security_configuration_name or f"{prefix}{team.name}-emrfs",
+        "emrfs_security_configuration_name": security_configuration_name,
         "emrfs_encryption_configuration": encryption,
         "create_passrole_policy": passrole.create,
         "passrole_policy_name": prefix + passrole.name,
@@ -208,16 +210,13 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         definition=_team_definition(team),
         tags=dict(team.tags),
         arguments=arguments,
-        role_names={**names, **{f"emrfs:{k}": v for k, v in emrfs_names.items()}},
-        emrfs_role_order=tuple(emrfs_names),
+        unique_names={
+            **{f"{key}.name": ("role", name) for key, name in names.items()},
+            **{f"emrfs.roles[{i}].name": ("role", name) for i, name in enumerate(emrfs_names.values())},
+            "passrole_policy.name": ("PassRole policy", prefix + passrole.name),
+            "emrfs.security_configuration_name": ("security configuration", security_configuration_name),
+        },
     )
-
-
-def _role_field(module: TeamModule, key: str) -> str:
-    """The spec field that names a role: `ec2_role.name`, or `emrfs.roles[i].name`."""
-    if key.startswith("emrfs:"):
-        return f"emrfs.roles[{module.emrfs_role_order.index(key.removeprefix('emrfs:'))}].name"
-    return f"{key}.name"
 
 
 def _encryption_configuration(team: Team) -> dict[str, Any]:
@@ -292,13 +291,15 @@ def resolve(source: SpecFile) -> list[TeamModule]:
 
 
 def _check_unique_names(modules: Iterable[TeamModule], source: SpecFile) -> None:
-    owner: dict[str, str] = {}
+    """Two teams (or two roles of one team) must not claim the same IAM or EMR name."""
+    owner: dict[tuple[str, str], str] = {}
     for index, module in enumerate(modules):
-        for key, name in module.role_names.items():
-            if name in owner:
+        for field, (kind, name) in module.unique_names.items():
+            if (kind, name) in owner:
                 raise LimitChecker(source, index).fail(
-                    _role_field(module, key),
-                    f"role name {name!r} is already used by {owner[name]}; role names must be unique "
-                    "(give teams different name_prefix values)",
+                    field,
+                    f"{kind} name {name!r} is already used by {owner[kind, name]}; names must be unique "
+                    + ("(set security_configuration_name per team)" if kind == "security configuration"
+                       else "(give teams different name_prefix values)"),
                 )
-            owner[name] = f"team {module.team!r} ({key.replace('emrfs:', 'emrfs role ')})"
+            owner[kind, name] = f"team {module.team!r} ({field})"

@@ -237,7 +237,15 @@ REJECTED = {
     ),
     "emrfs role named like the ec2 role": (
         "version: 1\nteams:\n  - name: a\n    emrfs:\n      roles: [{name: EMR_EC2_DefaultRole}]\n",
-        5, "teams[0].emrfs.roles[0].name", "already used by team 'a' (ec2_role)",
+        5, "teams[0].emrfs.roles[0].name", "already used by team 'a' (ec2_role.name)",
+    ),
+    "same PassRole policy name in two teams": (
+        "version: 1\nteams:\n  - name: a\n  - name: b\n    service_role: {name: B1}\n    ec2_role: {name: B2}\n    autoscaling_role: {name: B3}\n",
+        4, "teams[1].passrole_policy.name", "PassRole policy name 'EMR_PassRole' is already used by team 'a'",
+    ),
+    "same security configuration in two teams": (
+        "version: 1\ndefaults:\n  name_prefix: '{team}-'\n  emrfs: {security_configuration_name: shared}\nteams:\n  - name: a\n  - name: b\n",
+        4, "defaults.emrfs.security_configuration_name", "security configuration name 'shared' is already used by team 'a'",
     ),
 }
 

@@ -48,7 +48,7 @@ module "emr_iam" {
         Sid      = "BucketLocation"
         Effect   = "Allow"
         Action   = ["s3:GetBucketLocation"]
-        Resource = ["arn:${local.partition}:s3:::analytics-emr-logs", "arn:${local.partition}:s3:::analytics-lake"]
+        Resource = ["arn:${local.partition}:s3:::analytics-emr-logs", "arn:${local.partition}:s3:::analytics-lake", "arn:${local.partition}:s3:::analytics-emr-config"]
       },
       {
         Sid      = "ListBucket0"
@@ -73,10 +73,21 @@ module "emr_iam" {
         }
       },
       {
+        Sid      = "ListBucket2"
+        Effect   = "Allow"
+        Action   = ["s3:ListBucket"]
+        Resource = ["arn:${local.partition}:s3:::analytics-emr-config"]
+        Condition = {
+          StringLike = {
+            "s3:prefix" = ["tls", "tls/*"]
+          }
+        }
+      },
+      {
         Sid      = "ReadObjects"
         Effect   = "Allow"
         Action   = ["s3:GetObject", "s3:GetObjectVersion"]
-        Resource = ["arn:${local.partition}:s3:::analytics-emr-logs/logs/*", "arn:${local.partition}:s3:::analytics-lake/curated/*"]
+        Resource = ["arn:${local.partition}:s3:::analytics-emr-logs/logs/*", "arn:${local.partition}:s3:::analytics-lake/curated/*", "arn:${local.partition}:s3:::analytics-emr-config/tls/*"]
       },
       {
         Sid      = "WriteObjects"
@@ -193,11 +204,32 @@ module "emr_iam" {
       identifiers     = ["s3://analytics-lake/curated/"]
     },
   ]
-  emrfs_security_configuration_name = "analytics-analytics-emrfs"
-  emrfs_encryption_configuration    = {}
-  create_passrole_policy            = true
-  passrole_policy_name              = "analytics-EMR_PassRole"
-  passrole_policy_attach_to_users   = []
-  passrole_policy_attach_to_groups  = ["analytics-emr-operators"]
-  passrole_policy_attach_to_roles   = []
+  emrfs_security_configuration_name = "analytics-emrfs"
+  emrfs_encryption_configuration = {
+    EncryptionConfiguration = {
+      EnableInTransitEncryption = true
+      EnableAtRestEncryption    = true
+      AtRestEncryptionConfiguration = {
+        S3EncryptionConfiguration = {
+          EncryptionMode = "SSE-KMS"
+          AwsKmsKey      = "arn:${local.partition}:kms:us-east-1:111122223333:alias/analytics-emr-s3"
+        }
+        LocalDiskEncryptionConfiguration = {
+          EncryptionKeyProviderType = "AwsKms"
+          AwsKmsKey                 = "arn:${local.partition}:kms:us-east-1:111122223333:alias/analytics-emr-local-disk"
+        }
+      }
+      InTransitEncryptionConfiguration = {
+        TLSCertificateConfiguration = {
+          CertificateProviderType = "PEM"
+          S3Object                = "s3://analytics-emr-config/tls/certificates.zip"
+        }
+      }
+    }
+  }
+  create_passrole_policy           = true
+  passrole_policy_name             = "analytics-EMR_PassRole"
+  passrole_policy_attach_to_users  = []
+  passrole_policy_attach_to_groups = ["analytics-emr-operators"]
+  passrole_policy_attach_to_roles  = []
 }

@@ -67,11 +67,32 @@ module "emr_iam" {
       identifiers     = ["data-scientists"]
     },
   ]
-  emrfs_security_configuration_name = "ds-data-science-emrfs"
-  emrfs_encryption_configuration    = {}
-  create_passrole_policy            = true
-  passrole_policy_name              = "ds-EMR_PassRole"
-  passrole_policy_attach_to_users   = []
-  passrole_policy_attach_to_groups  = []
-  passrole_policy_attach_to_roles   = []
+  emrfs_security_configuration_name = "ds-emrfs"
+  emrfs_encryption_configuration = {
+    EncryptionConfiguration = {
+      EnableInTransitEncryption = true
+      EnableAtRestEncryption    = true
+      AtRestEncryptionConfiguration = {
+        S3EncryptionConfiguration = {
+          EncryptionMode = "SSE-KMS"
+          AwsKmsKey      = "arn:${local.partition}:kms:us-east-1:111122223333:alias/ds-emr-s3"
+        }
+        LocalDiskEncryptionConfiguration = {
+          EncryptionKeyProviderType = "AwsKms"
+          AwsKmsKey                 = "arn:${local.partition}:kms:us-east-1:111122223333:alias/ds-emr-local-disk"
+        }
+      }
+      InTransitEncryptionConfiguration = {
+        TLSCertificateConfiguration = {
+          CertificateProviderType = "PEM"
+          S3Object                = "s3://ds-emr-config/tls/certificates.zip"
+        }
+      }
+    }
+  }
+  create_passrole_policy           = true
+  passrole_policy_name             = "ds-EMR_PassRole"
+  passrole_policy_attach_to_users  = []
+  passrole_policy_attach_to_groups = []
+  passrole_policy_attach_to_roles  = []
 }

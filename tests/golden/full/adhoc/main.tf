@@ -41,7 +41,7 @@ module "emr_iam" {
   create_emrfs                                = false
   emrfs_roles                                 = {}
   emrfs_role_mappings                         = []
-  emrfs_security_configuration_name           = "adhoc-adhoc-emrfs"
+  emrfs_security_configuration_name           = "adhoc-emrfs"
   emrfs_encryption_configuration              = {}
   create_passrole_policy                      = false
   passrole_policy_name                        = "adhoc-EMR_PassRole"
