@@ -39,13 +39,14 @@ check: venv ## exit 1 when the committed modules are stale against the spec
 validate: venv ## validate the spec only
 	$(PY) -m generator validate --spec $(SPEC)
 
-schema: venv ## write the spec's JSON Schema for editors
+schema: venv ## write the spec's JSON Schema for editors and the spec reference in README.md
 	$(PY) -m generator schema > specs/emr-iam-spec.schema.json
+	$(PY) -m generator schema --format markdown --readme README.md
 
 tools: test-deps ## install OpenTofu and the hashicorp/aws provider offline into $(TOOLS)/
 	$(PY) scripts/install_tools.py $(TOOLS)
 
-test: test-deps tools ## run every test (unit, golden, HCL, fmt/validate, plans) with the real engine
+test: test-deps tools cdktf-env ## run every test (unit, golden, HCL, fmt/validate, plans) with the real engine
 	$(PY) -m generator check --spec $(SPEC) --out $(OUT)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -70,3 +71,22 @@ $(CDKTF_VENV)/.installed: pyproject.toml
 
 cdktf-env: $(CDKTF_VENV)/.installed ## create the separate CDKTF environment (.venv-cdktf)
 .PHONY: cdktf-env
+
+bench: venv tools cdktf-env ## time render scale, no-op render, CDKTF synth and plan overhead; writes bench/results.md
+	$(PY) bench/run.py $(BENCH_ARGS)
+.PHONY: bench
+
+# checkov pins old versions of common packages, so it gets an environment of its own.
+CHECKOV_VENV ?= .venv-checkov
+CHECKOV_VERSION ?= 3.3.30
+# Offline: nothing from the vendor's platform, no update check; a file checkov cannot parse fails the scan.
+CHECKOV_ENV := BC_SKIP_MAPPING=TRUE CKV_SKIP_PACKAGE_UPDATE_CHECK=true CKV_PARSE_ERROR_FAIL=true
+$(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION):
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+	touch $@
+
+scan: $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION) ## checkov on modules/ and examples/, offline (.checkov.yaml); any failed check fails
+	for folder in modules examples; do echo "checkov: $$folder/"; $(CHECKOV_ENV) $(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml -d $$folder || exit 1; done
+.PHONY: scan

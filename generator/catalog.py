@@ -143,7 +143,7 @@ SERVICE_ROLE = ModuleDef(
         ),
     ),
     outputs=role_outputs("EMR service role"),
-    usage='module "emr_service_role" {\n  source = "../emr-service-role"\n\n  source_account_id = "111122223333"\n}\n',
+    usage='module "emr_service_role" {\n  source = "../../modules/emr-service-role"\n\n  source_account_id = "111122223333"\n}\n',
 )
 
 EC2_ROLE = ModuleDef(
@@ -176,7 +176,7 @@ EC2_ROLE = ModuleDef(
         Output("scoped_policy_arn", "try(aws_iam_policy.scoped[0].arn, null)", "ARN of the scoped customer-managed policy, if created."),
     ),
     usage=(
-        'module "emr_ec2_role" {\n  source = "../emr-ec2-role"\n\n  name                      = "analytics-emr-ec2"\n'
+        'module "emr_ec2_role" {\n  source = "../../modules/emr-ec2-role"\n\n  name                      = "analytics-emr-ec2"\n'
         "  attach_aws_managed_policy = false\n  scoped_policy_json        = data.aws_iam_policy_document.emr_nodes.json\n}\n"
     ),
 )
@@ -200,7 +200,7 @@ AUTOSCALING_ROLE = ModuleDef(
         ),
     ),
     outputs=role_outputs("EMR automatic scaling role"),
-    usage='module "emr_autoscaling_role" {\n  source = "../emr-autoscaling-role"\n}\n',
+    usage='module "emr_autoscaling_role" {\n  source = "../../modules/emr-autoscaling-role"\n}\n',
 )
 
 SERVICE_LINKED_ROLE = ModuleDef(
@@ -219,7 +219,7 @@ SERVICE_LINKED_ROLE = ModuleDef(
         Output("role_name", "try(aws_iam_service_linked_role.this[0].name, null)", "Name of the service-linked role."),
         Output("role_arn", "try(aws_iam_service_linked_role.this[0].arn, null)", "ARN of the service-linked role."),
     ),
-    usage='module "emr_service_linked_role" {\n  source = "../emr-service-linked-role"\n\n  create = true # in one workspace per account\n}\n',
+    usage='module "emr_service_linked_role" {\n  source = "../../modules/emr-service-linked-role"\n\n  create = true # in one workspace per account\n}\n',
 )
 
 EMRFS = ModuleDef(
@@ -276,7 +276,7 @@ EMRFS = ModuleDef(
         Output("security_configuration", "try(aws_emr_security_configuration.this[0].configuration, null)", "JSON of the security configuration."),
     ),
     usage=(
-        'module "emrfs" {\n  source = "../emrfs-role-mappings"\n\n  ec2_role_arn  = module.emr_ec2_role.role_arn\n'
+        'module "emrfs" {\n  source = "../../modules/emrfs-role-mappings"\n\n  ec2_role_arn  = module.emr_ec2_role.role_arn\n'
         "  ec2_role_name = module.emr_ec2_role.role_name\n  roles = {\n    analytics-raw = {}\n  }\n  role_mappings = [\n"
         '    { role = "analytics-raw", identifier_type = "Group", identifiers = ["analysts"] },\n  ]\n}\n'
     ),
@@ -310,6 +310,10 @@ PASSROLE = ModuleDef(
                     'alltrue([for r in values(var.roles) : length(r.passed_to_services) > 0 && alltrue([for s in r.passed_to_services : contains(["elasticmapreduce", "ec2", "application-autoscaling"], s)])])',
                     "passed_to_services must list elasticmapreduce, ec2 or application-autoscaling.",
                 ),
+                (
+                    'alltrue([for r in values(var.roles) : !can(regex("[*?]", r.arn))])',
+                    "Role ARNs must name exactly one role each: no * or ? wildcards.",
+                ),
             ),
         ),
         Variable("attach_to_users", "list(string)", [], "IAM user names to attach the policy to."),
@@ -323,7 +327,7 @@ PASSROLE = ModuleDef(
         Output("policy_json", "try(aws_iam_policy.this[0].policy, null)", "JSON of the PassRole policy."),
     ),
     usage=(
-        'module "emr_passrole" {\n  source = "../emr-passrole-policy"\n\n  roles = {\n    service_role = {\n'
+        'module "emr_passrole" {\n  source = "../../modules/emr-passrole-policy"\n\n  roles = {\n    service_role = {\n'
         '      arn                = module.emr_service_role.role_arn\n      passed_to_services = ["elasticmapreduce"]\n'
         '    }\n  }\n  attach_to_groups = ["emr-operators"]\n}\n'
     ),
@@ -392,7 +396,14 @@ COMPOSITE = ModuleDef(
         Output("passrole_policy_name", "module.passrole_policy.policy_name", "Name of the PassRole policy."),
         Output("passrole_policy_arn", "module.passrole_policy.policy_arn", "ARN of the PassRole policy."),
     ),
-    usage='module "emr_iam" {\n  source = "../emr-iam"\n\n  path = "/emr/"\n  tags = { Team = "analytics" }\n}\n',
+    usage=(
+        'module "emr_iam" {\n  source = "../../modules/emr-iam"\n\n'
+        '  path              = "/emr/"\n  source_account_id = "111122223333"\n  tags              = { Team = "analytics" }\n\n'
+        '  service_role_name     = "analytics-EMR_DefaultRole"\n  ec2_role_name         = "analytics-EMR_EC2_DefaultRole"\n'
+        '  autoscaling_role_name = "analytics-EMR_AutoScaling_DefaultRole"\n\n'
+        '  passrole_policy_name             = "analytics-EMR_PassRole"\n'
+        '  passrole_policy_attach_to_groups = ["analytics-emr-operators"]\n}\n'
+    ),
 )
 
 GENERIC_MODULES = (*PIECES, COMPOSITE)

@@ -6,7 +6,6 @@ Exit codes: 0 success, 1 differences found (`check`), 2 bad input (spec, paths o
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 
@@ -20,7 +19,11 @@ EXAMPLES = {
     "check": "example: python -m generator check --spec specs/platform.yaml --out modules  # exit 1 when stale",
     "validate": "example: python -m generator validate --spec specs/platform.yaml",
     "diff": "example: python -m generator diff --spec specs/platform.yaml --out modules | less",
-    "schema": "example: python -m generator schema > specs/emr-iam-spec.schema.json",
+    "schema": (
+        "examples:\n"
+        "  python -m generator schema > specs/emr-iam-spec.schema.json\n"
+        "  python -m generator schema --format markdown --readme README.md"
+    ),
     "imports": (
         "examples:\n"
         "  python -m generator imports --default-roles --module default_roles > imports.tf\n"
@@ -58,6 +61,10 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("--spec", default=DEFAULT_SPEC, help=f"spec file (default: {DEFAULT_SPEC})")
         if name == "imports":
             _imports_arguments(command)
+        if name == "schema":
+            command.add_argument("--format", choices=("json", "markdown"), default="json",
+                                 help="JSON Schema for editors (default) or the Markdown spec reference")
+            command.add_argument("--readme", default=None, help="with --format markdown: update the reference section of this file")
         if name in ("render", "check", "diff"):
             command.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT})")
             command.add_argument("--templates", default=None, help="folder of templates searched before the shipped ones")
@@ -127,12 +134,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from generator.render import diff, render
-    from generator.spec import Spec, read_spec
+    from generator.spec import read_spec
 
     if args.command == "imports":
         return _imports(args)
     if args.command == "schema":
-        print(json.dumps(Spec.model_json_schema(), indent=2, sort_keys=True))
+        from generator import docs
+
+        if args.format == "json":
+            sys.stdout.write(docs.json_schema_text())
+        elif args.readme:
+            changed = docs.write_readme(args.readme)
+            print(f"{args.readme}: spec reference {'updated' if changed else 'up to date'}")
+        else:
+            sys.stdout.write(docs.reference())
         return 0
     if args.command == "validate":
         from generator.model import resolve

@@ -48,7 +48,6 @@ WILDCARD_RESOURCE_ACTIONS: Final = {
     "cloudwatch:PutMetricData": "CloudWatch has no resource-level permissions for PutMetricData",
     "ec2:DescribeInstances": "EC2 Describe* actions do not support resource-level permissions",
     "ec2:DescribeTags": "EC2 Describe* actions do not support resource-level permissions",
-    "elasticmapreduce:ListClusters": "ListClusters is not scoped to a cluster ARN",
 }
 
 # IAM quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).

@@ -40,26 +40,59 @@ def template(*parts: str | Expr) -> Template:
     return Template(tuple(parts))
 
 
+# What json.dumps(text, ensure_ascii=False) calls for a str, without building an encoder per call.
+_json_string = json.encoder.encode_basestring
+
+
 def quote(text: str) -> str:
     """An HCL quoted string that evaluates to exactly `text`."""
-    escaped = json.dumps(text, ensure_ascii=False)[1:-1]
-    return '"' + escaped.replace("${", "$${").replace("%{", "%%{") + '"'
+    quoted: str = _json_string(text)
+    if "{" in quoted:
+        quoted = quoted.replace("${", "$${").replace("%{", "%%{")
+    return quoted
+
+
+_KEYS: dict[str, str] = {}  # attribute names repeat across every team; each is checked once
 
 
 def _key(key: str) -> str:
-    return key if IDENTIFIER.match(key) and key not in KEYWORDS else quote(key)
+    try:
+        return _KEYS[key]
+    except KeyError:
+        written = _KEYS[key] = key if IDENTIFIER.match(key) and key not in KEYWORDS else quote(key)
+        return written
+
+
+# Exact types the renderer meets most, so the common case skips the abstract Mapping check.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _is_inline(value: Any) -> bool:
     if isinstance(value, Mapping):
         return not value
     if isinstance(value, (list, tuple)):
-        return all(not isinstance(item, (Mapping, list, tuple)) for item in value)
+        for item in value:
+            if type(item) not in _SCALARS and isinstance(item, (Mapping, list, tuple)):
+                return False
     return True
+
+
+def _sequence(value: list[Any] | tuple[Any, ...], indent: int) -> str:
+    if _is_inline(value):
+        return "[" + ", ".join([quote(item) if type(item) is str else expression(item) for item in value]) + "]"
+    pad = " " * (indent + 2)
+    return "[\n" + "".join([pad + expression(item, indent + 2) + ",\n" for item in value]) + " " * indent + "]"
 
 
 def expression(value: Any, indent: int = 0) -> str:
     """One HCL expression; multi-line values are indented as if they start at column `indent`."""
+    kind = type(value)
+    if kind is str:
+        return quote(value)
+    if kind is dict:
+        return "{\n" + body(value, indent + 2) + " " * indent + "}" if value else "{}"
+    if kind is list:
+        return _sequence(value, indent)
     if isinstance(value, Expr):
         return value.code
     if isinstance(value, Template):
@@ -78,11 +111,7 @@ def expression(value: Any, indent: int = 0) -> str:
         inner = body(value, indent + 2)
         return "{\n" + inner + " " * indent + "}"
     if isinstance(value, (list, tuple)):
-        if _is_inline(value):
-            return "[" + ", ".join(expression(item) for item in value) + "]"
-        pad = " " * (indent + 2)
-        items = "".join(pad + expression(item, indent + 2) + ",\n" for item in value)
-        return "[\n" + items + " " * indent + "]"
+        return _sequence(value, indent)
     raise TypeError(f"cannot write {type(value).__name__} as HCL")
 
 
@@ -93,26 +122,25 @@ def body(attributes: Mapping[str, Any], indent: int) -> str:
     multi-line value ends the run, and so does any line without an attribute.
     """
     pad = " " * indent
-    lines: list[tuple[str, str, bool]] = []
-    for key, value in attributes.items():
-        text = expression(value, indent)
-        lines.append((_key(key), text, "\n" not in text))
     out: list[str] = []
     run: list[tuple[str, str]] = []
-
-    def flush() -> None:
-        width = max((len(k) for k, _ in run), default=0)
-        out.extend(f"{pad}{k.ljust(width)} = {v}\n" for k, v in run)
-        run.clear()
-
-    for key, text, single in lines:
-        if single:
-            run.append((key, text))
+    for key, value in attributes.items():
+        text = quote(value) if type(value) is str else expression(value, indent)
+        if "\n" in text:
+            if run:
+                _aligned(out, run, pad)
+                run = []
+            out.append(f"{pad}{_key(key)} = {text}\n")
         else:
-            flush()
-            out.append(f"{pad}{key} = {text}\n")
-    flush()
+            run.append((_key(key), text))
+    if run:
+        _aligned(out, run, pad)
     return "".join(out)
+
+
+def _aligned(out: list[str], run: list[tuple[str, str]], pad: str) -> None:
+    width = max([len(key) for key, _ in run])
+    out += [f"{pad}{key.ljust(width)} = {text}\n" for key, text in run]
 
 
 def jsonencode(document: Any, indent: int) -> str:

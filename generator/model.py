@@ -279,7 +279,16 @@ def _team_definition(team: Team) -> ModuleDef:
             Variable("tags", "map(string)", {}, "Tags added to the team's tags from the spec."),
         ),
         outputs=tuple(Output(o.name, f"module.emr_iam.{o.name}", o.description) for o in COMPOSITE.outputs),
-        usage=f'module "emr_iam" {{\n  source = "../../modules/teams/{team.name}"\n}}\n',
+        usage=(
+            f'module "emr_iam" {{\n  source = "../../modules/teams/{team.name}"\n}}\n\n'
+            "# The outputs are the IAM arguments of an EMR cluster.\n"
+            'resource "aws_emr_cluster" "this" {\n  # name, release_label, instance groups ...\n'
+            "  service_role           = module.emr_iam.service_role_name\n"
+            "  autoscaling_role       = module.emr_iam.autoscaling_role_name\n"
+            "  security_configuration = module.emr_iam.security_configuration_name\n\n"
+            "  ec2_attributes {\n    instance_profile = module.emr_iam.instance_profile_name\n"
+            "    # subnet_id, security groups ...\n  }\n}\n"
+        ),
     )
 
 

@@ -134,9 +134,19 @@ def concrete(value: Any, values: dict[str, str] = SAMPLE_VALUES) -> Any:
     return value
 
 
+def _sample(value: Any) -> str:
+    if isinstance(value, Template):
+        return value.sample(SAMPLE_VALUES)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# The same JSON as json.dumps(concrete(document), ...), with Templates sampled as the C encoder meets them.
+_SIZE_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=_sample)
+
+
 def policy_size(document: Any) -> int:
     """Characters IAM counts for a policy: the JSON without whitespace, in the longest partition."""
-    return len(json.dumps(concrete(document), separators=(",", ":"), ensure_ascii=False))
+    return len(_SIZE_ENCODER.encode(document))
 
 
 def role_arn_sample(path: str, name: str) -> str:

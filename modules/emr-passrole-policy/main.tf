@@ -62,6 +62,7 @@ resource "aws_iam_policy" "this" {
 }
 
 resource "aws_iam_user_policy_attachment" "this" {
+  #checkov:skip=CKV_AWS_40:Opt-in for launchers who are IAM users; attach_to_users defaults to [] and groups or roles are preferred.
   for_each = local.create_policy ? toset(var.attach_to_users) : toset([])
 
   user       = each.value

@@ -46,6 +46,11 @@ variable "roles" {
     condition     = alltrue([for r in values(var.roles) : length(r.passed_to_services) > 0 && alltrue([for s in r.passed_to_services : contains(["elasticmapreduce", "ec2", "application-autoscaling"], s)])])
     error_message = "passed_to_services must list elasticmapreduce, ec2 or application-autoscaling."
   }
+
+  validation {
+    condition     = alltrue([for r in values(var.roles) : !can(regex("[*?]", r.arn))])
+    error_message = "Role ARNs must name exactly one role each: no * or ? wildcards."
+  }
 }
 
 variable "attach_to_users" {

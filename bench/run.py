@@ -1,0 +1,425 @@
+"""`make bench`: how fast the generator renders, regenerates, compares with CDKTF, and plans.
+
+    .venv/bin/python bench/run.py [--runs 5] [--cdktf-runs 3] [--plan-runs 5] [--skip cdktf,plan]
+
+Every figure is the median of several runs of a whole process (start-up included), timed with
+time.perf_counter around subprocess.run. Prints a table and writes bench/results.md and
+bench/results.json. Scratch output goes to bench/work/ (git-ignored). Nothing here is a test:
+targets are reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+WORK = BENCH / "work"
+SPECS = WORK / "specs"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+CDKTF_PYTHON = ROOT / ".venv-cdktf" / "bin" / "python"
+TOOLS = Path(os.environ.get("EMR_IAM_TOOLS", ROOT / ".tools"))
+TOFU = TOOLS / "bin" / "tofu"
+
+sys.path.insert(0, str(ROOT))
+from bench import specgen  # noqa: E402
+
+PROVIDER = """provider "aws" {
+  region                      = "us-east-1"
+  access_key                  = "testing"
+  secret_key                  = "testing"
+  skip_credentials_validation = true
+  skip_get_ec2_platforms      = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  skip_requesting_account_id  = true
+}
+"""
+
+
+GENERATOR_PATH: Path | None = None  # --generator-path: time another copy of the package
+
+
+def child_env() -> dict[str, str]:
+    """The caller's environment, with bytecode cached (under bench/work) as a normal install has it."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(WORK / "pycache")
+    if GENERATOR_PATH is not None:
+        env["PYTHONPATH"] = str(GENERATOR_PATH)
+    env.update(TF_CLI_CONFIG_FILE=str(TOOLS / "tofurc"), TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
+    return env
+
+
+def run(command: Sequence[str | Path], cwd: Path = ROOT) -> tuple[float, subprocess.CompletedProcess[str]]:
+    started = time.perf_counter()
+    result = subprocess.run([str(part) for part in command], cwd=cwd, env=child_env(), capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(map(str, command))} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
+    return elapsed, result
+
+
+@dataclass
+class Timing:
+    samples: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "median_s": round(self.median, 4),
+            "min_s": round(min(self.samples), 4),
+            "max_s": round(max(self.samples), 4),
+            "runs": [round(sample, 4) for sample in self.samples],
+        }
+
+
+def timed(runs: int, once: Callable[[], float], warmup: int = 1) -> Timing:
+    for _ in range(warmup):
+        once()
+    return Timing([once() for _ in range(runs)])
+
+
+def spec_file(teams: int) -> Path:
+    path = SPECS / f"teams-{teams}.yaml"
+    text = specgen.dump(teams)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        specgen.write(teams, path)
+    return path
+
+
+def render_command(spec: Path, out: Path) -> list[str | Path]:
+    return [PYTHON, "-m", "generator", "render", "--spec", spec, "--out", out]
+
+
+WRITTEN = re.compile(r": (\d+) written, (\d+) removed, (\d+) unchanged")
+RUNS = WORK / "runs"
+_folders = 0
+
+
+def empty_folder(kind: str) -> Path:
+    """A folder that does not exist yet. Timed runs never follow a large delete: on this
+    machine's file system (ext4 with online discard) deleting thousands of files slows the file
+    creations that come right after, so old outputs are removed only between sections."""
+    global _folders
+    _folders += 1
+    return RUNS / f"{kind}-{_folders}"
+
+
+def clean_runs() -> None:
+    shutil.rmtree(RUNS, ignore_errors=True)
+    os.sync()
+    time.sleep(2)
+
+
+def render_into_empty(teams: int, out: Path | None = None) -> tuple[float, int]:
+    elapsed, result = run(render_command(spec_file(teams), out or empty_folder(f"render-{teams}")))
+    match = WRITTEN.search(result.stdout)
+    assert match, result.stdout
+    return elapsed, int(match[1])
+
+
+def tree_state(folder: Path) -> dict[str, tuple[int, int, int]]:
+    return {
+        str(path.relative_to(folder)): (path.stat().st_mtime_ns, path.stat().st_size, path.stat().st_ino)
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+# --- 1. render scale ---------------------------------------------------------------------------
+
+
+def bench_scale(runs: int) -> dict[str, Any]:
+    rows = {}
+    for teams in (1, 100, 1000):
+        clean_runs()
+        samples = [render_into_empty(teams) for _ in range(runs + 1)][1:]  # the first is a warm-up
+        timing = Timing([elapsed for elapsed, _ in samples])
+        files = {written for _, written in samples}
+        assert len(files) == 1, files
+        rows[teams] = {"teams": teams, "files_written": files.pop(), **timing.as_json()}
+        print(f"  render {teams:>5} teams into an empty folder: {timing.median:.3f} s (median of {runs})", flush=True)
+    clean_runs()
+    t100, t1000 = rows[100]["median_s"], rows[1000]["median_s"]
+    growth = {
+        "ratio_1000_over_100": round(t1000 / t100, 2),
+        "teams_ratio": 10,
+        "marginal_ms_per_team": round((t1000 - t100) / 900 * 1000, 3),
+        "files_ratio": round(rows[1000]["files_written"] / rows[100]["files_written"], 2),
+    }
+    return {"rows": list(rows.values()), "growth": growth}
+
+
+# --- 2. no-op regeneration ---------------------------------------------------------------------
+
+
+def bench_noop(runs: int) -> dict[str, Any]:
+    teams = 1000
+    out = WORK / "noop"
+    shutil.rmtree(out, ignore_errors=True)
+    render_into_empty(teams, out)
+    before = tree_state(out)
+    written: list[int] = []
+
+    def once() -> float:
+        elapsed, result = run(render_command(spec_file(teams), out))
+        match = WRITTEN.search(result.stdout)
+        assert match, result.stdout
+        written.append(int(match[1]) + int(match[2]))
+        return elapsed
+
+    timing = timed(runs, once, warmup=0)
+    after = tree_state(out)
+    changed = sorted(path for path in set(before) | set(after) if before.get(path) != after.get(path))
+    print(f"  no-op render of {teams} teams: {timing.median:.3f} s, {max(written)} written, {len(changed)} files touched", flush=True)
+    return {
+        "teams": teams,
+        "files": len(after),
+        "files_written_or_removed": max(written),
+        "files_with_changed_mtime_size_or_inode": len(changed),
+        "examples_changed": changed[:5],
+        **timing.as_json(),
+    }
+
+
+# --- 3. against CDKTF --------------------------------------------------------------------------
+
+
+def cdktf_resources(out: Path) -> int:
+    total = 0
+    for stack in (out / "stacks").glob("*/cdk.tf.json"):
+        document = json.loads(stack.read_text(encoding="utf-8"))
+        total += sum(len(resources) for resources in document.get("resource", {}).values())
+    return total
+
+
+def bench_cdktf(runs: int) -> dict[str, Any]:
+    if not CDKTF_PYTHON.is_file():
+        raise SystemExit(f"bench: {CDKTF_PYTHON} is missing; run `make cdktf-env` (make bench does)")
+    rows = []
+    for teams in (1, 10, 100):
+        clean_runs()
+        spec = spec_file(teams)
+        generated, synthesised = Timing(), Timing()
+        resources = set()
+        for number in range(runs + 1):  # interleaved, so both see the same machine load; the first is a warm-up
+            elapsed = render_into_empty(teams)[0]
+            generated.samples += [elapsed] if number else []
+            out = empty_folder(f"cdktf-{teams}")
+            elapsed = run([CDKTF_PYTHON, BENCH / "cdktf_app.py", "--spec", spec, "--out", out])[0]
+            synthesised.samples += [elapsed] if number else []
+            resources.add(cdktf_resources(out))
+        ratio = synthesised.median / generated.median
+        rows.append(
+            {
+                "teams": teams,
+                "generator": generated.as_json(),
+                "cdktf": synthesised.as_json(),
+                "cdktf_resources": sorted(resources),
+                "ratio_cdktf_over_generator": round(ratio, 1),
+            }
+        )
+        print(f"  {teams:>3} teams: generator {generated.median:.3f} s, CDKTF synth {synthesised.median:.3f} s ({ratio:.1f}x)", flush=True)
+    clean_runs()
+    first, last = rows[0], rows[-1]
+    per_team = {
+        "teams": f"{first['teams']} -> {last['teams']}",
+        "cdktf_ms_per_team": round((last["cdktf"]["median_s"] - first["cdktf"]["median_s"]) / (last["teams"] - first["teams"]) * 1000, 2),
+        "generator_ms_per_team": round(
+            (last["generator"]["median_s"] - first["generator"]["median_s"]) / (last["teams"] - first["teams"]) * 1000, 2
+        ),
+    }
+    per_team["ratio"] = round(per_team["cdktf_ms_per_team"] / per_team["generator_ms_per_team"], 1)
+    return {"rows": rows, "per_additional_team": per_team}
+
+
+# --- 4. plan overhead --------------------------------------------------------------------------
+
+PLAN_SUMMARY = re.compile(r"Plan: (\d+) to add, (\d+) to change, (\d+) to destroy")
+
+
+def plan_workspaces() -> dict[str, Path]:
+    """Two root modules planned with the same engine and provider: generated and hand-written."""
+    base = WORK / "plan"
+    generated, handwritten = base / "generated", base / "handwritten"
+    for folder in (generated, handwritten):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    # The generated modules for one team of the benchmark spec, planned through the team wrapper
+    # (modules/teams/team-0000 -> modules/emr-iam -> the piece modules).
+    run(render_command(spec_file(1), generated / "modules"))
+    (generated / "main.tf").write_text(PROVIDER + '\nmodule "emr_iam" {\n  source = "./modules/teams/team-0000"\n}\n', encoding="utf-8")
+    shutil.copy(BENCH / "handwritten" / "main.tf", handwritten / "main.tf")
+    (handwritten / "provider.tf").write_text(PROVIDER, encoding="utf-8")
+    for folder in (generated, handwritten):
+        run([TOFU, "init", "-backend=false", "-input=false", "-no-color", f"-plugin-dir={TOOLS / 'plugins'}"], cwd=folder)
+    return {"generated": generated, "handwritten": handwritten}
+
+
+def bench_plan(runs: int) -> dict[str, Any]:
+    if not TOFU.is_file():
+        raise SystemExit(f"bench: {TOFU} is missing; run `make tools` (make bench does)")
+    folders = plan_workspaces()
+    timings = {name: Timing() for name in folders}
+    added: dict[str, set[int]] = {name: set() for name in folders}
+
+    def once(name: str) -> float:
+        elapsed, result = run([TOFU, "plan", "-input=false", "-no-color", "-lock=false"], cwd=folders[name])
+        match = PLAN_SUMMARY.search(result.stdout)
+        assert match, result.stdout
+        added[name].add(int(match[1]))
+        return elapsed
+
+    once("generated"), once("handwritten")  # warm-up
+    for _ in range(runs):
+        for name in folders:
+            timings[name].samples.append(once(name))
+    ratio = timings["generated"].median / timings["handwritten"].median
+    print(
+        f"  plan: generated {timings['generated'].median:.3f} s, hand-written {timings['handwritten'].median:.3f} s ({ratio:.2f}x)",
+        flush=True,
+    )
+    engine = run([TOFU, "version"])[1].stdout.splitlines()[0]
+    return {
+        "engine": engine,
+        "provider": "hashicorp/aws 3.39.0",
+        "resources_to_add": {k: sorted(v) for k, v in added.items()},
+        **{name: timing.as_json() for name, timing in timings.items()},
+        "ratio_generated_over_handwritten": round(ratio, 2),
+    }
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = ["| Measure | Result | Target | |", "|---|---|---|---|"]
+    if "scale" in results:
+        rows = {row["teams"]: row for row in results["scale"]["rows"]}
+        for teams, row in rows.items():
+            target = "< 2 s" if teams == 1000 else ""
+            ok = row["median_s"] < 2 if teams == 1000 else None
+            lines.append(
+                f"| Render {teams:,} team{'s' if teams > 1 else ''} into an empty folder | {row['median_s']:.3f} s, "
+                f"{row['files_written']:,} files | {target} | {'' if ok is None else verdict(ok)} |"
+            )
+        growth = results["scale"]["growth"]
+        linear = verdict(growth["ratio_1000_over_100"] <= 10)
+        lines.append(
+            f"| Growth 100 -> 1,000 teams (10x teams, {growth['files_ratio']}x files) | {growth['ratio_1000_over_100']}x time, "
+            f"{growth['marginal_ms_per_team']} ms per extra team | linear or better (<= 10x) | {linear} |"
+        )
+    if "noop" in results:
+        noop = results["noop"]
+        ok = noop["median_s"] < 0.5 and noop["files_written_or_removed"] == 0 and noop["files_with_changed_mtime_size_or_inode"] == 0
+        lines.append(
+            f"| No-op render of 1,000 teams | {noop['median_s']:.3f} s, {noop['files_written_or_removed']} written, "
+            f"{noop['files_with_changed_mtime_size_or_inode']} of {noop['files']:,} files with a changed mtime "
+            f"| < 0.5 s, 0 written | {verdict(ok)} |"
+        )
+    if "cdktf" in results:
+        for row in results["cdktf"]["rows"]:
+            target = ">= 20x" if row["teams"] == 100 else ""
+            ok = verdict(row["ratio_cdktf_over_generator"] >= 20) if row["teams"] == 100 else ""
+            lines.append(
+                f"| CDKTF synth / generator render, {row['teams']} team{'s' if row['teams'] > 1 else ''} | "
+                f"{row['cdktf']['median_s']:.3f} s / {row['generator']['median_s']:.3f} s "
+                f"= **{row['ratio_cdktf_over_generator']}x** | {target} | {ok} |"
+            )
+        extra = results["cdktf"]["per_additional_team"]
+        lines.append(
+            f"| Same, per additional team (start-up left out), {extra['teams']} teams | {extra['cdktf_ms_per_team']} ms / "
+            f"{extra['generator_ms_per_team']} ms = {extra['ratio']}x | (for information) | |"
+        )
+    if "plan" in results:
+        plan = results["plan"]
+        lines.append(
+            f"| Plan: composite module / hand-written HCL, 1 team, 10 mappings | {plan['generated']['median_s']:.3f} s / "
+            f"{plan['handwritten']['median_s']:.3f} s = **{plan['ratio_generated_over_handwritten']}x** | <= 1.2x | "
+            f"{verdict(plan['ratio_generated_over_handwritten'] <= 1.2)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def machine() -> dict[str, Any]:
+    load = os.getloadavg()
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average_1m_at_start": round(load[0], 2),
+    }
+
+
+def markdown(results: dict[str, Any]) -> str:
+    info = results["machine"]
+    return (
+        "# Benchmark results\n\n"
+        "Written by `make bench` (bench/run.py); see bench/README.md for what each figure measures and how.\n"
+        "Each time is the median of several runs of the whole process, start-up included.\n\n"
+        + table(results)
+        + f"\nMachine: {info['cpus']} CPUs, {info['platform']}, Python {info['python']}; "
+        f"1-minute load average {info['load_average_1m_at_start']} at the start and {info.get('load_average_1m_at_end', '?')} at the end "
+        "(other jobs on the machine slow every figure alike).\n"
+        f"Runs: {results['runs']}. Raw samples: bench/results.json.\n"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per render figure (after one warm-up)")
+    parser.add_argument("--cdktf-runs", type=int, default=3, help="timed runs per CDKTF figure")
+    parser.add_argument("--plan-runs", type=int, default=5, help="timed plans per workspace")
+    parser.add_argument("--skip", default="", help="comma-separated sections to leave out: scale,noop,cdktf,plan")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave bench/results.* as they are")
+    parser.add_argument(
+        "--generator-path", type=Path, default=None,
+        help="time the generator package in this folder (holding generator/ and templates/, e.g. from git archive) instead",
+    )
+    args = parser.parse_args()
+    global GENERATOR_PATH
+    GENERATOR_PATH = args.generator_path.resolve() if args.generator_path else None
+    skip = set(filter(None, args.skip.split(",")))
+    WORK.mkdir(exist_ok=True)
+    results: dict[str, Any] = {"machine": machine(), "runs": {"render": args.runs, "cdktf": args.cdktf_runs, "plan": args.plan_runs}}
+    sections = [
+        ("scale", "1. render scale", lambda: bench_scale(args.runs)),
+        ("noop", "2. no-op regeneration", lambda: bench_noop(args.runs)),
+        ("cdktf", "3. against CDKTF (interleaved)", lambda: bench_cdktf(args.cdktf_runs)),
+        ("plan", "4. plan overhead", lambda: bench_plan(args.plan_runs)),
+    ]
+    for key, title, section in sections:
+        if key not in skip:
+            print(title, flush=True)
+            results[key] = section()
+    results["machine"]["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
+    print()
+    print(table(results))
+    if not args.no_write:
+        (BENCH / "results.md").write_text(markdown(results), encoding="utf-8")
+        (BENCH / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        print("wrote bench/results.md and bench/results.json")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+"""CDKTF constructs over the generated modules, for teams that write infrastructure in Python.
+
+Needs the `cdktf` extra (`make cdktf-env` creates `.venv-cdktf` with it, and Node.js), so nothing
+else in the generator imports this module. HashiCorp archived CDKTF in December 2025: cdktf 0.21.0
+is the last release and gets no fixes; the generated modules themselves do not depend on it.
+
+The constructs are `TerraformHclModule`s whose inputs and outputs are checked against
+`generator.catalog`, the same data that renders the modules' `variables.tf` and `outputs.tf`:
+a misspelt variable or output fails at synth time instead of at plan time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from cdktf import App, TerraformHclModule, TerraformStack  # type: ignore[import-not-found, unused-ignore]
+from constructs import Construct  # type: ignore[import-not-found, unused-ignore]
+
+from generator import catalog
+from generator.errors import EmrIamError
+
+COMPOSITE_VARIABLES = frozenset(variable.name for variable in catalog.COMPOSITE.variables)
+# A team module's outputs are the composite's (generator.model builds them from the same list).
+OUTPUTS = frozenset(output.name for output in catalog.COMPOSITE.outputs)
+
+
+class CdktfError(EmrIamError):
+    """A construct was given a variable or asked for an output that the module does not have."""
+
+
+def module_source(scope: Construct, module_dir: str | Path) -> str:
+    """`module_dir` relative to the folder the stack is synthesised into (`<outdir>/stacks/<stack>`).
+
+    A local module is referenced in place, not copied as an asset: the team modules call
+    `../../emr-iam`, which only resolves inside the whole modules/ tree.
+    """
+    module_dir = Path(module_dir).resolve()
+    if not (module_dir / "main.tf").is_file():
+        raise CdktfError(f"{module_dir}: no generated module here (run `make modules`)")
+    stack_dir = Path(App.of(scope).outdir).resolve() / "stacks" / TerraformStack.of(scope).node.id
+    return Path(os.path.relpath(module_dir, stack_dir)).as_posix()
+
+
+class _GeneratedModule(TerraformHclModule):  # type: ignore[misc, unused-ignore]
+    """A generated module; typed accessors for the outputs every EMR cluster needs."""
+
+    def output(self, name: str) -> Any:
+        """Any output of the module by name, as a token for other constructs."""
+        if name not in OUTPUTS:
+            raise CdktfError(f"the module has no output {name!r} (outputs: {', '.join(sorted(OUTPUTS))})")
+        return self.get(name)
+
+    def _string(self, name: str) -> str:
+        value: str = self.get_string(name)
+        return value
+
+    @property
+    def service_role_name(self) -> str:
+        """`service_role` of an EMR cluster."""
+        return self._string("service_role_name")
+
+    @property
+    def service_role_arn(self) -> str:
+        return self._string("service_role_arn")
+
+    @property
+    def ec2_role_name(self) -> str:
+        return self._string("ec2_role_name")
+
+    @property
+    def ec2_role_arn(self) -> str:
+        return self._string("ec2_role_arn")
+
+    @property
+    def instance_profile_name(self) -> str:
+        """`ec2_attributes.instance_profile` of an EMR cluster (the EMR role for EC2's name)."""
+        return self._string("instance_profile_name")
+
+    @property
+    def instance_profile_arn(self) -> str:
+        return self._string("instance_profile_arn")
+
+    @property
+    def autoscaling_role_name(self) -> str:
+        """`autoscaling_role` of an EMR cluster."""
+        return self._string("autoscaling_role_name")
+
+    @property
+    def autoscaling_role_arn(self) -> str:
+        return self._string("autoscaling_role_arn")
+
+    @property
+    def security_configuration_name(self) -> str:
+        """`security_configuration` of an EMR cluster: the EMRFS role mappings."""
+        return self._string("security_configuration_name")
+
+    @property
+    def passrole_policy_arn(self) -> str:
+        return self._string("passrole_policy_arn")
+
+
+class EmrIamTeam(_GeneratedModule):
+    """A team's module, `modules/teams/<team>`: every setting comes from the platform spec."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        modules_dir: str | Path,
+        team: str,
+        create: bool | None = None,
+        create_service_linked_role: bool | None = None,
+        source_account_id: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
+        variables = {
+            "create": create,
+            "create_service_linked_role": create_service_linked_role,
+            "source_account_id": source_account_id,
+            "tags": dict(tags) if tags is not None else None,
+        }
+        super().__init__(
+            scope,
+            id,
+            source=module_source(scope, Path(modules_dir) / "teams" / team),
+            variables={name: value for name, value in variables.items() if value is not None},
+            skip_asset_creation_from_local_modules=True,
+        )
+
+
+class EmrIam(_GeneratedModule):
+    """The composite module, `modules/emr-iam`, with any of its variables (checked by name)."""
+
+    def __init__(self, scope: Construct, id: str, *, modules_dir: str | Path, **variables: Any) -> None:
+        unknown = sorted(set(variables) - COMPOSITE_VARIABLES)
+        if unknown:
+            raise CdktfError(f"modules/emr-iam has no variable {', '.join(unknown)}")
+        super().__init__(
+            scope,
+            id,
+            source=module_source(scope, Path(modules_dir) / catalog.COMPOSITE.name),
+            variables=variables,
+            skip_asset_creation_from_local_modules=True,
+        )

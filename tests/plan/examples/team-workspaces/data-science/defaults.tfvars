@@ -1,0 +1,1 @@
+# The data-science team's workspace as the team runs it: everything from the spec, in us-east-1.

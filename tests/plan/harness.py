@@ -1,0 +1,554 @@
+"""Plan inventories: test cases as data, planned with the real engine and compared as a subset.
+
+A case is `<target>/<case>.tfvars` (the inputs) beside `<target>/<case>.yaml` (the inventory: the
+planned values expected, resource counts by type and outputs), under tests/plan/ for modules and
+examples, or under `examples/<example>/tests/` for an example that keeps its cases with it. The
+layout and the inventory format are described in tests/plan/README.md.
+
+A module is planned through a small root config (`module "under_test"` with every variable passed
+through, a provider block that plans offline); an example is planned as the root it is, with an
+`*_override.tf` file that merges the offline provider settings into its own provider block. Both
+live in a temporary copy of modules/ and examples/, so relative module sources resolve.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tftest
+import yaml
+
+from tests.engine import EXAMPLES, MODULES, PLUGIN_DIR, ROOT, Engine, copy_tree, provider_block
+
+PLAN_DATA = ROOT / "tests" / "plan"
+# How an unknown ("known after apply") value is written in an inventory.
+UNKNOWN = "(known after apply)"
+WRAPPED = "module.under_test."
+REGENERATE = ".venv/bin/python -m tests.plan.regenerate"
+# Inventory keys written by hand and kept by the regeneration, beside the generated ones.
+SETTINGS = ("prior_apply", "foreign_arns")
+GENERATED = ("values", "counts", "outputs")
+DEFAULT_REGION = "us-east-1"
+PROVIDER_OVERRIDE = "provider_override.tf"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One plan test case: its target (a module or example folder), its name and its inputs."""
+
+    target: str  # "modules/emr-service-role", "modules/teams/analytics", "examples/default-roles"
+    name: str
+    tfvars: Path
+
+    @property
+    def inventory_path(self) -> Path:
+        return self.tfvars.with_suffix(".yaml")
+
+    @property
+    def id(self) -> str:
+        return f"{self.target}:{self.name}"
+
+    @property
+    def is_module(self) -> bool:
+        return self.target.startswith("modules/")
+
+    @property
+    def regenerate_command(self) -> str:
+        return f"{REGENERATE} {self.target} {self.name}"
+
+    def inventory(self) -> dict[str, Any]:
+        if not self.inventory_path.is_file():
+            return {}
+        loaded = yaml.safe_load(self.inventory_path.read_text(encoding="utf-8")) or {}
+        if not isinstance(loaded, dict):
+            raise ValueError(f"{self.inventory_path}: an inventory is a mapping")
+        unknown = set(loaded) - set(SETTINGS) - set(GENERATED)
+        if unknown:
+            raise ValueError(f"{self.inventory_path}: unknown keys {sorted(unknown)}; allowed: {[*SETTINGS, *GENERATED]}")
+        return loaded
+
+    def settings(self) -> dict[str, Any]:
+        inventory = self.inventory()
+        return {key: inventory[key] for key in SETTINGS if key in inventory}
+
+    @property
+    def prior_apply(self) -> list[str]:
+        """Resources applied against the local fake AWS before the plan, so their ARNs are known."""
+        return list(self.settings().get("prior_apply", []))
+
+    @property
+    def region(self) -> str:
+        found = re.search(r'^\s*region\s*=\s*"([^"]+)"', self.tfvars.read_text(encoding="utf-8"), re.MULTILINE)
+        return found.group(1) if found else DEFAULT_REGION
+
+
+def discover(plan_data: Path = PLAN_DATA, examples: Path = EXAMPLES) -> list[Case]:
+    """Every case: tests/plan/<target>/<case>.tfvars and examples/<example>/tests/<case>.tfvars."""
+    found: dict[str, Case] = {}
+    sources = [(path, path.parent.relative_to(plan_data).as_posix()) for path in sorted(plan_data.rglob("*.tfvars"))]
+    if examples.is_dir():
+        sources += [
+            (path, f"examples/{path.parent.parent.relative_to(examples).as_posix()}")
+            for path in sorted(examples.rglob("tests/*.tfvars"))
+            if ".terraform" not in path.parts
+        ]
+    for tfvars, target in sources:
+        case = Case(target, tfvars.stem, tfvars)
+        if case.id in found:
+            raise ValueError(f"case {case.id} is defined twice: {found[case.id].tfvars} and {tfvars}")
+        found[case.id] = case
+    return sorted(found.values(), key=lambda case: (case.target, case.name))
+
+
+def module_targets() -> list[str]:
+    """Every module folder (one with a main.tf), e.g. modules/emr-iam and modules/teams/analytics."""
+    return sorted(f"modules/{path.parent.relative_to(MODULES).as_posix()}" for path in MODULES.rglob("main.tf"))
+
+
+# --- roots ---------------------------------------------------------------------------------------
+
+
+def _names(text: str, block: str) -> list[str]:
+    # Generated files are `tofu fmt`-exact: every block starts at the beginning of a line.
+    return re.findall(rf'^{block} "([^"]+)"', text, re.MULTILINE)
+
+
+def write_wrapper(tree: Path, target: str) -> Path:
+    """A root config that calls the module at `tree/target` with every variable passed through."""
+    module_dir = tree / target
+    root = tree / "_roots" / target.replace("/", "__")
+    root.mkdir(parents=True, exist_ok=True)
+    variables_tf = (module_dir / "variables.tf").read_text(encoding="utf-8")
+    variables = _names(variables_tf, "variable")
+    outputs = _names((module_dir / "outputs.tf").read_text(encoding="utf-8"), "output")
+    source = os.path.relpath(module_dir, root)
+    width = max((len(name) for name in variables), default=0)
+    arguments = "".join(f"  {name.ljust(width)} = var.{name}\n" for name in variables)
+    (root / "main.tf").write_text(f'module "under_test" {{\n  source = "{source}"\n\n{arguments}}}\n', encoding="utf-8")
+    if "region" not in variables:
+        # The tfvars may set the region of the test provider; the harness reads it from the file.
+        variables_tf += '\nvariable "region" {\n  description = "Region of the test provider."\n  type        = string\n  default     = "us-east-1"\n}\n'
+    (root / "variables.tf").write_text(variables_tf, encoding="utf-8")
+    (root / "outputs.tf").write_text(
+        "".join(f'output "{name}" {{\n  value = module.under_test.{name}\n}}\n\n' for name in outputs), encoding="utf-8"
+    )
+    return root
+
+
+def write_provider(root: Path, region: str, endpoint: str | None, *, is_module: bool) -> None:
+    """The offline (or local fake AWS) provider settings for a root."""
+    block = provider_block(region, endpoint)
+    if is_module:
+        (root / "provider.tf").write_text(block, encoding="utf-8")
+        return
+    own_provider = any(re.search(r'^provider\s+"aws"', tf.read_text(encoding="utf-8"), re.MULTILINE) for tf in root.glob("*.tf")
+                       if not tf.name.endswith("_override.tf"))
+    if own_provider:
+        # Merged into the example's own block: the example keeps choosing its region (var.region).
+        block = "".join(line + "\n" for line in block.splitlines() if not line.strip().startswith("region "))
+        (root / PROVIDER_OVERRIDE).write_text(block, encoding="utf-8")
+    else:
+        (root / "provider.tf").write_text(block, encoding="utf-8")
+
+
+def _provider_alias(region: str) -> str:
+    return "r_" + region.replace("-", "_")
+
+
+def case_module_name(case: Case) -> str:
+    return "case_" + re.sub(r"[^A-Za-z0-9_-]", "_", case.name)
+
+
+def case_arguments(case: Case) -> str:
+    """A module's `.tfvars` is `name = value` lines: the same text is valid as module arguments.
+    `region` is the test provider's, not the module's."""
+    text = case.tfvars.read_text(encoding="utf-8")
+    return re.sub(r'^\s*region\s*=\s*"[^"]*"\s*$\n?', "", text, flags=re.MULTILINE)
+
+
+def write_group_root(tree: Path, target: str, cases: list[Case]) -> Path:
+    """One root that calls the module at `tree/target` once per case, each with its case's inputs
+    and a provider for its case's region; each case's module outputs are one root output."""
+    module_dir = tree / target
+    root = tree / "_groups" / target.replace("/", "__")
+    root.mkdir(parents=True, exist_ok=True)
+    source = os.path.relpath(module_dir, root)
+    blocks = []
+    for region in sorted({case.region for case in cases}):
+        block = provider_block(region)
+        blocks.append(block.replace('provider "aws" {\n', f'provider "aws" {{\n  alias                       = "{_provider_alias(region)}"\n', 1))
+    for case in cases:
+        name = case_module_name(case)
+        blocks.append(
+            f'module "{name}" {{\n  source = "{source}"\n  providers = {{\n    aws = aws.{_provider_alias(case.region)}\n  }}\n\n'
+            f"{case_arguments(case)}\n}}\n\noutput \"{name}\" {{\n  value = module.{name}\n}}\n"
+        )
+    (root / "main.tf").write_text("\n".join(blocks), encoding="utf-8")
+    return root
+
+
+class Workbench:
+    """Temporary copies of the repo tree, one per engine, and the plans made in them.
+
+    The cases of a module are planned together: one root calls the module once per case (with
+    that case's inputs and region), so a plan per module and engine, not per case, pays for
+    starting the engine and provider. Each case's summary is cut out of the common plan, by its
+    module address. An example is planned as its own root, once per case, in a root initialised
+    once. A case that applies first (`prior_apply`) gets a fresh copy and a wrapper of its own.
+    Every root installs the provider from the one plugin directory (symlinked, never copied).
+    """
+
+    def __init__(self, base: Path, cases: list[Case] | None = None):
+        self.base = base
+        self.cases = cases if cases is not None else discover()
+        self._trees: dict[str, Path] = {}
+        self._roots: dict[tuple[str, str], tftest.TerraformTest] = {}
+        self._groups: dict[tuple[str, str], dict[str, Summary] | Exception] = {}
+        self._fresh = 0
+
+    def _tree(self, engine: Engine) -> Path:
+        if engine.name not in self._trees:
+            self._trees[engine.name] = copy_tree(self.base / engine.name)
+        return self._trees[engine.name]
+
+    @staticmethod
+    def _init(root: Path, engine: Engine) -> tftest.TerraformTest:
+        if not root.is_dir():
+            raise FileNotFoundError(f"{root}: no such module or example")
+        test = tftest.TerraformTest(str(root), binary=str(engine.binary), env=engine.env(), cache_dir=str(root))
+        test.setup(plugin_dir=str(PLUGIN_DIR), cleanup_on_exit=False)
+        return test
+
+    def root(self, engine: Engine, target: str, *, fresh: bool = False) -> tftest.TerraformTest:
+        """An initialised root for a single case of `target`: a wrapper for a module."""
+        if fresh:
+            self._fresh += 1
+            tree = copy_tree(self.base / f"fresh-{engine.name}-{self._fresh}")
+            return self._init(write_wrapper(tree, target) if target.startswith("modules/") else tree / target, engine)
+        key = (engine.name, target)
+        if key not in self._roots:
+            tree = self._tree(engine)
+            self._roots[key] = self._init(write_wrapper(tree, target) if target.startswith("modules/") else tree / target, engine)
+        return self._roots[key]
+
+    def plan(self, engine: Engine, case: Case, endpoint: str | None = None) -> Summary:
+        """Plan a case (after its prior apply against `endpoint`, if it has one) and summarise it."""
+        if case.prior_apply:
+            if endpoint is None:
+                raise ValueError(f"{case.id}: prior_apply needs the local fake AWS")
+            test = self.root(engine, case.target, fresh=True)
+            write_provider(Path(test.tfdir), case.region, endpoint, is_module=case.is_module)
+            prefix = WRAPPED if case.is_module else ""
+            test.apply(tf_var_file=str(case.tfvars), targets=[prefix + address for address in case.prior_apply])
+            return summarize(test.plan(output=True, tf_var_file=str(case.tfvars))._raw, prefix)
+        if case.is_module:
+            return self._group(engine, case)[case.name]
+        test = self.root(engine, case.target)
+        write_provider(Path(test.tfdir), case.region, None, is_module=False)
+        return summarize(test.plan(output=True, tf_var_file=str(case.tfvars))._raw)
+
+    def _group(self, engine: Engine, case: Case) -> dict[str, Summary]:
+        key = (engine.name, case.target)
+        if key not in self._groups:
+            cases = [other for other in self.cases if other.target == case.target and not other.prior_apply]
+            if case not in cases:
+                cases.append(case)
+            try:
+                test = self._init(write_group_root(self._tree(engine), case.target, cases), engine)
+                plan = test.plan(output=True)._raw
+                self._groups[key] = {
+                    other.name: summarize(plan, f"module.{case_module_name(other)}.", output=case_module_name(other)) for other in cases
+                }
+            except Exception as error:  # every case of the module reports the same failed plan
+                self._groups[key] = error
+        found = self._groups[key]
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+# --- plan summary --------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """What a plan will leave: values by resource address, counts by type, outputs.
+
+    JSON strings (policies, trust policies, security configurations) are decoded, so documents
+    compare as data; unknown values are `UNKNOWN`.
+    """
+
+    values: dict[str, dict[str, Any]]
+    counts: dict[str, int]
+    outputs: dict[str, Any]
+    prefix: str = ""
+    # Attributes each resource sets in its configuration, by configuration address.
+    configured: dict[str, set[str]] = field(default_factory=dict)
+
+
+def decode(value: Any) -> Any:
+    """Decode strings that hold a JSON object or array, recursively."""
+    if isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
+        try:
+            return decode(json.loads(value))
+        except ValueError:
+            return value
+    if isinstance(value, dict):
+        return {key: decode(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [decode(item) for item in value]
+    return value
+
+
+def with_unknowns(value: Any, unknown: Any) -> Any:
+    """Merge a plan's `after` with its `after_unknown` marks."""
+    if unknown is True:
+        return UNKNOWN
+    if isinstance(unknown, dict) and unknown:
+        merged = dict(value) if isinstance(value, dict) else {}
+        for key, mark in unknown.items():
+            merged[key] = with_unknowns(merged.get(key), mark)
+        return merged
+    if isinstance(unknown, list) and unknown:
+        items = list(value) if isinstance(value, list) else []
+        items += [None] * (len(unknown) - len(items))
+        return [with_unknowns(item, unknown[index] if index < len(unknown) else False) for index, item in enumerate(items)]
+    return value
+
+
+def _walk_modules(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield from module.get("resources", [])
+    for child in module.get("child_modules", []):
+        yield from _walk_modules(child)
+
+
+def config_address(address: str) -> str:
+    """`module.a["k"].aws_iam_role.this[0]` -> `module.a.aws_iam_role.this`."""
+    return re.sub(r'\[(?:"(?:[^"\\]|\\.)*"|\d+)\]', "", address)
+
+
+def configured_attributes(plan: dict[str, Any]) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+
+    def walk(module: dict[str, Any], prefix: str) -> None:
+        for resource in module.get("resources", []):
+            if resource.get("mode") == "managed":
+                found[prefix + resource["address"]] = set(resource.get("expressions", {}))
+        for name, call in module.get("module_calls", {}).items():
+            walk(call.get("module", {}), f"{prefix}module.{name}.")
+
+    walk(plan.get("configuration", {}).get("root_module", {}), "")
+    return found
+
+
+def summarize(plan: dict[str, Any], prefix: str = "", output: str | None = None) -> Summary:
+    """The summary of the resources under `prefix` (all with ""); with `output`, the outputs are
+    the attributes of that root output (a module's outputs as one object), else the root outputs."""
+    changes = {change["address"]: change["change"] for change in plan.get("resource_changes", [])}
+    values: dict[str, dict[str, Any]] = {}
+    counts: Counter[str] = Counter()
+    for resource in _walk_modules(plan.get("planned_values", {}).get("root_module", {})):
+        address = resource["address"]
+        if resource.get("mode") != "managed" or not address.startswith(prefix):
+            continue
+        unknown = changes.get(address, {}).get("after_unknown", {})
+        values[address.removeprefix(prefix)] = decode(with_unknowns(resource.get("values", {}), unknown))
+        counts[resource["type"]] += 1
+    outputs: dict[str, Any] = {}
+    output_changes = plan.get("output_changes", {})
+    planned_outputs = plan.get("planned_values", {}).get("outputs", {})
+    for name, change in output_changes.items():
+        outputs[name] = decode(with_unknowns(change.get("after"), change.get("after_unknown", False)))
+    for name, planned in planned_outputs.items():
+        outputs.setdefault(name, decode(planned.get("value")))
+    if output is not None:
+        outputs = outputs.get(output) or {}
+    return Summary(
+        values=dict(sorted(values.items())),
+        counts={**dict(sorted(counts.items())), "resources": sum(counts.values())},
+        outputs=dict(sorted(outputs.items())),
+        prefix=prefix,
+        configured=configured_attributes(plan),
+    )
+
+
+# --- comparison ----------------------------------------------------------------------------------
+
+
+def compare(expected: Any, actual: Any, where: str) -> list[str]:
+    """Subset match: mappings may hold more keys than expected; lists match item by item, in order."""
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return [f"{where}: expected a mapping, planned {actual!r}"]
+        problems: list[str] = []
+        for key, item in expected.items():
+            if key not in actual:
+                problems.append(f"{where}.{key}: missing from the plan")
+            else:
+                problems += compare(item, actual[key], f"{where}.{key}")
+        return problems
+    if isinstance(expected, list):
+        if not isinstance(actual, list):
+            return [f"{where}: expected a list, planned {actual!r}"]
+        if len(expected) != len(actual):
+            return [f"{where}: expected {len(expected)} items {expected!r}, planned {len(actual)} items {actual!r}"]
+        problems = []
+        for index, (item, planned) in enumerate(zip(expected, actual, strict=True)):
+            problems += compare(item, planned, f"{where}[{index}]")
+        return problems
+    if expected != actual or type(expected) is not type(actual) and not (_is_number(expected) and _is_number(actual)):
+        return [f"{where}: expected {expected!r}, planned {actual!r}"]
+    return []
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def check_inventory(inventory: dict[str, Any], summary: Summary) -> list[str]:
+    problems: list[str] = []
+    for address, expected in (inventory.get("values") or {}).items():
+        if address not in summary.values:
+            problems.append(f"values: {address} is not planned; planned: {sorted(summary.values)}")
+        else:
+            problems += compare(expected, summary.values[address], f"values[{address}]")
+    for kind, expected_count in (inventory.get("counts") or {}).items():
+        planned = summary.counts.get(kind, 0)
+        if planned != expected_count:
+            problems.append(f"counts.{kind}: expected {expected_count}, planned {planned}")
+    for name, expected in (inventory.get("outputs") or {}).items():
+        if name not in summary.outputs:
+            problems.append(f"outputs.{name}: not an output of the plan; outputs: {sorted(summary.outputs)}")
+        else:
+            problems += compare(expected, summary.outputs[name], f"outputs.{name}")
+    if not any(key in inventory for key in GENERATED):
+        problems.append("the inventory has no values, counts or outputs")
+    return problems
+
+
+def failure_message(case: Case, problems: list[str]) -> str:
+    shown = problems[:40] + ([f"... and {len(problems) - 40} more"] if len(problems) > 40 else [])
+    return (
+        f"{case.id}: the plan does not match {case.inventory_path.relative_to(ROOT)}\n  "
+        + "\n  ".join(shown)
+        + f"\nIf the change is intended, regenerate the inventory from a real plan and review its diff:\n  {case.regenerate_command}"
+    )
+
+
+# --- invariants every case of a kind must hold, beside its inventory ------------------------------
+
+
+def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{where}.{key}" if where else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{where}[{index}]")
+
+
+def service_principals(value: Any, where: str) -> Iterator[tuple[str, str]]:
+    """Service principals in trust policies, `iam:PassedToService` values and `aws_service_name`."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            here = f"{where}.{key}" if where else key
+            if key == "Principal" and isinstance(item, dict) and "Service" in item:
+                services = item["Service"]
+                for index, service in enumerate(services if isinstance(services, list) else [services]):
+                    yield f"{here}.Service[{index}]", service
+            elif key in ("iam:PassedToService", "aws_service_name"):
+                for index, service in enumerate(item if isinstance(item, list) else [item]):
+                    yield f"{here}[{index}]", service
+            else:
+                yield from service_principals(item, here)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from service_principals(item, f"{where}[{index}]")
+
+
+def partition_problems(summary: Summary, partition: str, foreign_arns: list[str]) -> tuple[list[str], int]:
+    """Every ARN in the partition and every service principal with the partition's suffix.
+
+    Returns the problems and how many ARNs and principals were checked.
+    """
+    planned = {"values": summary.values, "outputs": summary.outputs}
+    problems, checked = [], 0
+    for where, text in _strings(planned, ""):
+        if text.startswith("arn:") and text not in foreign_arns:
+            checked += 1
+            if not text.startswith(f"arn:{partition}:"):
+                problems.append(f"{where}: {text!r} is not in partition {partition}")
+    suffix = ".amazonaws.com.cn" if partition == "aws-cn" else ".amazonaws.com"
+    for where, service in service_principals(planned, ""):
+        checked += 1
+        if not service.endswith(suffix):
+            problems.append(f"{where}: service principal {service!r} does not end with {suffix} in {partition}")
+    return problems, checked
+
+
+def structural_problems(summary: Summary) -> list[str]:
+    """Facts that hold for every plan: trust policies are never empty; instance profile = role name."""
+    problems = []
+    for address, values in summary.values.items():
+        trust = values.get("assume_role_policy")
+        if trust is not None and trust != UNKNOWN and not (isinstance(trust, dict) and trust.get("Statement")):
+            problems.append(f"{address}: the trust policy has no statement: {trust!r}")
+        if address.endswith("aws_iam_instance_profile.this[0]") and values.get("name") != values.get("role"):
+            problems.append(f"{address}: instance profile {values.get('name')!r} is not named after its role {values.get('role')!r}")
+    return problems
+
+
+# --- regeneration --------------------------------------------------------------------------------
+
+
+class _InventoryDumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_list(dumper: yaml.SafeDumper, items: list[Any]) -> yaml.Node:
+    # Lists of plain values (actions, identifiers) on one line; lists of mappings as blocks.
+    flow = bool(items) and all(isinstance(item, str | int | float | bool) or item is None for item in items)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=flow)
+
+
+_InventoryDumper.add_representer(list, _represent_list)
+
+
+def inventory_from(summary: Summary, settings: dict[str, Any]) -> dict[str, Any]:
+    """The inventory a plan gives: the attributes each resource's configuration sets, and its ARN
+    once known. Provider defaults and computed values (`id`, `unique_id`, `create_date`, which
+    change from one apply to the next) are left out."""
+    values = {}
+    for address, attributes in summary.values.items():
+        configured = summary.configured.get(config_address(summary.prefix + address), set())
+        values[address] = {key: value for key, value in attributes.items() if key in configured or key == "arn" and value != UNKNOWN}
+    return {**settings, "values": values, "counts": summary.counts, "outputs": summary.outputs}
+
+
+def write_inventory(case: Case, summary: Summary) -> None:
+    inventory = inventory_from(summary, case.settings())
+    header = (
+        f"# Plan inventory of {case.target}, case {case.name} (inputs: {case.tfvars.name}).\n"
+        "# Expected planned values (matched as a subset), resource counts by type and outputs; JSON\n"
+        f'# strings are decoded; "{UNKNOWN}" marks a value unknown at plan time.\n'
+        f"# Written from a real plan by: {case.regenerate_command}\n"
+    )
+    text = yaml.dump(inventory, Dumper=_InventoryDumper, sort_keys=False, default_flow_style=False, width=200, allow_unicode=True)
+    with tempfile.NamedTemporaryFile("w", dir=case.inventory_path.parent, delete=False, encoding="utf-8") as staged:
+        staged.write(header + text)
+    os.chmod(staged.name, 0o644)
+    os.replace(staged.name, case.inventory_path)

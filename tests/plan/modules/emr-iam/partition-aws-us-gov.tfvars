@@ -1,0 +1,5 @@
+# Partition aws-us-gov: managed policy ARNs, aws:SourceArn conditions, service principals of the
+# three roles and the service-linked role, and iam:PassedToService values, all of aws-us-gov.
+region                     = "us-gov-west-1"
+source_account_id          = "111122223333"
+create_service_linked_role = true

@@ -1,0 +1,1 @@
+# Every variable at its default: no roles to pass, so no policy.

@@ -1,0 +1,2 @@
+# A description of the account's EMR service-linked role.
+description = "EMR cleanup, created by the platform workspace."

@@ -1,0 +1,1 @@
+# Every variable at its default: no EMRFS roles and no mappings, so nothing to create.

@@ -1,0 +1,2 @@
+# create = false plans nothing.
+create = false

@@ -1,0 +1,80 @@
+"""Write plan inventories from real plans: `python -m tests.plan.regenerate [TARGET [CASE ...]]`.
+
+TARGET is a folder such as `modules/emr-service-role`, `modules/teams/analytics` or
+`examples/default-roles` (`emr-service-role` and `teams/analytics` are read as modules/...);
+without CASE every case of the target is written, without TARGET every case of every target.
+A case only needs its `.tfvars`: the `.yaml` beside it is created. Hand-written settings in an
+existing inventory (`prior_apply`, `foreign_arns`) are kept. Review the diff before committing:
+the inventory is what the tests then hold the modules to.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from tests.engine import ROOT, Engine, engine_by_name
+from tests.moto_server import MotoServer
+from tests.plan.harness import Case, Workbench, discover, write_inventory
+
+
+def _target(name: str) -> str:
+    name = name.strip("/")
+    return name if name.startswith(("modules/", "examples/")) else f"modules/{name}"
+
+
+def select(cases: list[Case], target: str | None, names: Sequence[str]) -> list[Case]:
+    if target is None:
+        return cases
+    target = _target(target)
+    chosen = [case for case in cases if case.target == target and (not names or case.name in names)]
+    missing = set(names) - {case.name for case in chosen}
+    if missing or not chosen:
+        known = sorted({case.target for case in cases}) if not chosen else sorted(case.name for case in cases if case.target == target)
+        raise SystemExit(f"regenerate: no case {sorted(missing) or ''} for {target}; known: {known}")
+    return chosen
+
+
+def regenerate(cases: list[Case], engine: Engine) -> None:
+    with tempfile.TemporaryDirectory(prefix="emr-iam-inventories-") as scratch:
+        offline = [case for case in cases if not case.prior_apply]
+        by_target: dict[str, list[Case]] = {}
+        for case in offline:
+            by_target.setdefault(case.target, []).append(case)
+
+        def run_target(target_cases: list[Case]) -> None:
+            bench = Workbench(Path(scratch) / target_cases[0].target.replace("/", "__"))
+            for case in target_cases:
+                write_inventory(case, bench.plan(engine, case))
+                print(f"wrote {case.inventory_path.relative_to(ROOT)}")
+
+        # Targets in parallel (engine runs are separate processes), cases of a target in turn.
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(run_target, by_target.values()))
+
+        online = [case for case in cases if case.prior_apply]
+        if online:
+            bench = Workbench(Path(scratch) / "prior-apply")
+            with MotoServer() as server:
+                for case in online:
+                    server.reset()
+                    write_inventory(case, bench.plan(engine, case, server.endpoint))
+                    print(f"wrote {case.inventory_path.relative_to(ROOT)} (planned after applying {case.prior_apply} to moto_server)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.plan.regenerate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("target", nargs="?", help="module or example folder, e.g. modules/emr-iam or examples/default-roles")
+    parser.add_argument("cases", nargs="*", help="case names (the .tfvars file names without extension)")
+    parser.add_argument("--engine", default="tofu", choices=["tofu", "terraform"], help="engine that plans (default: tofu)")
+    arguments = parser.parse_args(argv)
+    regenerate(select(discover(), arguments.target, arguments.cases), engine_by_name(arguments.engine))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""Adopting existing roles: the generated import blocks take over what create-default-roles made.
+
+The roles are created in a local fake AWS (moto_server on loopback) with boto3, exactly as
+`aws emr create-default-roles` creates them (awscli/customizations/emr/createdefaultroles.py):
+same names, 2008-10-17 trust policies with an empty Sid, the AWS managed policies, and the
+instance profile named like the EMR role for EC2.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import adopt, facts
+from generator.cli import main
+from tests import workspace
+from tests.engine import EXAMPLES, Engine, copy_tree, engine_by_name, engine_names, opentofu
+from tests.moto_server import MotoServer
+
+EXAMPLE = "adopt-existing"
+MODULE = "default_roles"
+# Role name -> (service principals, AWS managed policy), as create-default-roles makes them.
+CLI_ROLES = {
+    "EMR_EC2_DefaultRole": ("ec2.amazonaws.com", "service-role/AmazonElasticMapReduceforEC2Role"),
+    "EMR_DefaultRole": ("elasticmapreduce.amazonaws.com", "service-role/AmazonElasticMapReduceRole"),
+    "EMR_AutoScaling_DefaultRole": (
+        ["elasticmapreduce.amazonaws.com", "application-autoscaling.amazonaws.com"],
+        "service-role/AmazonElasticMapReduceforAutoScalingRole",
+    ),
+}
+# What the first plan may change in place on an adopted role (documented in the example README).
+DOCUMENTED_UPDATES = {"assume_role_policy", "force_detach_policies"}
+
+
+def create_default_roles(moto: MotoServer) -> dict[str, str]:
+    """What `aws emr create-default-roles` does; returns each role's unique ID."""
+    iam = moto.client("iam")
+    for name, (principal, policy) in CLI_ROLES.items():
+        trust = {
+            "Version": "2008-10-17",
+            "Statement": [{"Sid": "", "Effect": "Allow", "Principal": {"Service": principal}, "Action": "sts:AssumeRole"}],
+        }
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+        iam.attach_role_policy(RoleName=name, PolicyArn=f"arn:aws:iam::aws:policy/{policy}")
+        if name == "EMR_EC2_DefaultRole":
+            iam.create_instance_profile(InstanceProfileName=name)
+            iam.add_role_to_instance_profile(InstanceProfileName=name, RoleName=name)
+    return {name: iam.get_role(RoleName=name)["Role"]["RoleId"] for name in CLI_ROLES}
+
+
+def prepare(tmp_path: Path, endpoint: str, engine: Engine, *, with_imports: bool = True) -> Path:
+    folder = copy_tree(tmp_path) / "examples" / EXAMPLE
+    if not with_imports:
+        (folder / "imports.tf").unlink()
+    workspace.write_offline_provider(folder, endpoint=endpoint)
+    workspace.init(engine, folder)
+    return folder
+
+
+def _changed_attributes(change: dict[str, Any]) -> set[str]:
+    before, after = change["change"]["before"] or {}, change["change"]["after"] or {}
+    return {key for key in set(before) | set(after) if before.get(key) != after.get(key)}
+
+
+def test_committed_imports_are_current(tmp_path: Path) -> None:
+    generated = tmp_path / "imports.tf"
+    assert main(["imports", "--default-roles", "--module", MODULE, "--out", str(generated)]) == 0
+    committed = EXAMPLES / EXAMPLE / "imports.tf"
+    assert committed.read_text(encoding="utf-8") == generated.read_text(encoding="utf-8"), (
+        f"{committed} is stale: run python -m generator imports --default-roles --module {MODULE} --out {committed}"
+    )
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("engine_name", engine_names())
+def test_adoption_imports_without_destroying(engine_name: str, moto: MotoServer, tmp_path: Path) -> None:
+    engine = engine_by_name(engine_name)
+    role_ids = create_default_roles(moto)
+    folder = prepare(tmp_path, moto.endpoint, engine)
+    plan_json = workspace.plan(engine, folder)
+
+    changes = workspace.managed_changes(plan_json)
+    expected = {target.address: target.id for target in adopt.import_targets(adopt.DEFAULT_ROLES_ARGUMENTS, f"module.{MODULE}")}
+    imported = {c["address"]: c["change"]["importing"]["id"] for c in changes if c["change"].get("importing")}
+    assert imported == expected
+    assert len(imported) == 7  # 3 roles, 3 managed policy attachments, 1 instance profile
+
+    planned = {c["address"]: c["change"]["actions"] for c in changes}
+    assert set(planned) == set(expected), "the adoption must not add anything besides the imported objects"
+    assert all(actions in (["no-op"], ["update"]) for actions in planned.values()), planned
+    updated = [c for c in changes if c["change"]["actions"] == ["update"]]
+    assert {c["type"] for c in updated} == {"aws_iam_role"} and len(updated) == 3
+    for change in updated:
+        assert _changed_attributes(change) <= DOCUMENTED_UPDATES, change["address"]
+        before = json.loads(change["change"]["before"]["assume_role_policy"])
+        after = json.loads(change["change"]["after"]["assume_role_policy"])
+        # Only the document version and the statement ID differ: the same principals may assume it.
+        assert (before["Version"], before["Statement"][0]["Sid"]) == ("2008-10-17", "")
+        assert (after["Version"], after["Statement"][0]["Sid"]) == ("2012-10-17", "AssumeRole")
+        for document in (before, after):
+            (statement,) = document["Statement"]
+            del statement["Sid"]
+            principal = statement["Principal"]["Service"]
+            statement["Principal"]["Service"] = sorted(principal) if isinstance(principal, list) else [principal]
+        assert before["Statement"] == after["Statement"]
+
+    engine.run("apply", "-input=false", "-no-color", "plan.bin", cwd=folder)
+    again = engine.run("plan", "-input=false", "-no-color", "-detailed-exitcode", cwd=folder, check=False)
+    assert again.returncode == 0, f"a second plan still changes something:\n{again.stdout}\n{again.stderr}"
+
+    # The same roles, not new ones of the same name: their unique IDs did not change.
+    iam = moto.client("iam")
+    assert {name: iam.get_role(RoleName=name)["Role"]["RoleId"] for name in CLI_ROLES} == role_ids
+    profile = iam.get_instance_profile(InstanceProfileName="EMR_EC2_DefaultRole")["InstanceProfile"]
+    assert [role["RoleName"] for role in profile["Roles"]] == ["EMR_EC2_DefaultRole"]
+    role = iam.get_role(RoleName="EMR_DefaultRole")["Role"]
+    assert role["AssumeRolePolicyDocument"]["Version"] == "2012-10-17"
+
+
+@pytest.mark.engine
+def test_without_imports_the_apply_fails_on_existing_roles(moto: MotoServer, tmp_path: Path) -> None:
+    """The problem the import blocks solve: the same workspace without them cannot create the roles."""
+    engine = opentofu()
+    create_default_roles(moto)
+    folder = prepare(tmp_path, moto.endpoint, engine, with_imports=False)
+    plan_json = workspace.plan(engine, folder)
+    assert {tuple(actions) for actions in workspace.actions(plan_json).values()} == {("create",)}
+    result = engine.run("apply", "-input=false", "-no-color", "plan.bin", cwd=folder, check=False)
+    assert result.returncode != 0
+    assert "EntityAlreadyExists" in result.stderr
+
+
+def test_team_imports_follow_the_spec(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["imports", "--team", "data-science", "--module", "ds", "--format", "commands"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "terraform import 'module.ds.module.emr_iam.module.service_role.aws_iam_role.this[0]' ds-EMR_DefaultRole"
+    assert (
+        "terraform import 'module.ds.module.emr_iam.module.ec2_role.aws_iam_instance_profile.this[0]' ds-EMR_EC2_DefaultRole"
+        in lines
+    )
+    # data-science uses the v1 service policy and the managed EC2 policy; analytics neither of them.
+    assert any(line.endswith("ds-EMR_DefaultRole/arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceRole") for line in lines)
+    assert main(["imports", "--team", "analytics", "--format", "commands", "--partition", "aws-us-gov"]) == 0
+    analytics = capsys.readouterr().out
+    assert "arn:aws-us-gov:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2" in analytics
+    assert "AmazonElasticMapReduceforEC2Role" not in analytics  # the scoped policy is the team's own: nothing to import
+
+
+def test_imports_can_leave_out_roles_that_do_not_exist() -> None:
+    targets = adopt.import_targets(adopt.DEFAULT_ROLES_ARGUMENTS, "module.x", roles=["service_role", "ec2_role"])
+    assert [t.id for t in targets] == [
+        "EMR_DefaultRole",
+        "EMR_DefaultRole/arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceRole",
+        "EMR_EC2_DefaultRole",
+        "EMR_EC2_DefaultRole",
+        "EMR_EC2_DefaultRole/arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceforEC2Role",
+    ]
+    assert facts.DEFAULT_ROLE_NAMES["autoscaling_role"] not in "".join(t.id for t in targets)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["imports", "--default-roles", "--roles", "spot_role"], "cannot adopt spot_role"),
+        (["imports", "--default-roles", "--partition", "aws-mars"], "partition 'aws-mars'"),
+        (["imports", "--default-roles", "--module", "not-an identifier"], "not a valid HCL identifier"),
+        (["imports", "--team", "nobody"], "has no team 'nobody'"),
+    ],
+)
+def test_imports_reject_bad_input(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_name_prefix_cannot_be_imported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("version: 1\nteams:\n  - name: solo\n    ec2_role:\n      use_name_prefix: true\n", encoding="utf-8")
+    assert main(["imports", "--spec", str(spec), "--team", "solo"]) == 2
+    assert "ec2_role uses a name prefix" in capsys.readouterr().err

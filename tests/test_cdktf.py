@@ -1,0 +1,132 @@
+"""The CDKTF example: synthesised with .venv-cdktf's Python (make cdktf-env), then planned with the engine.
+
+CDKTF needs Node.js and jsii, so it lives in its own environment and runs in a subprocess;
+the main environment never imports it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests import workspace
+from tests.engine import ROOT, copy_tree, engine_by_name, engine_names
+
+pytestmark = pytest.mark.engine
+
+CDKTF_PYTHON = ROOT / ".venv-cdktf" / "bin" / "python"
+STACK = "emr-iam"
+
+
+def run_cdktf_python(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    if not CDKTF_PYTHON.is_file():
+        pytest.fail(f"{CDKTF_PYTHON} is missing: run `make cdktf-env` (make test does)", pytrace=False)
+    return subprocess.run([str(CDKTF_PYTHON), *args], cwd=cwd, capture_output=True, text=True, timeout=600, env={**os.environ})
+
+
+def synth(tree: Path) -> Path:
+    app = tree / "examples" / "cdktf"
+    result = run_cdktf_python("main.py", cwd=app)
+    assert result.returncode == 0, f"synth failed:\n{result.stdout}\n{result.stderr}"
+    stack = app / "cdktf.out" / "stacks" / STACK
+    assert (stack / "cdk.tf.json").is_file(), f"no cdk.tf.json after synth: {sorted(p.name for p in app.rglob('*'))}"
+    return stack
+
+
+@pytest.fixture
+def synthesised(tmp_path: Path) -> Path:
+    return synth(copy_tree(tmp_path / "tree"))
+
+
+def test_the_main_environment_does_not_need_cdktf() -> None:
+    import importlib.util
+
+    assert importlib.util.find_spec("cdktf") is None, "cdktf belongs in .venv-cdktf only"
+    for module in (ROOT / "generator").glob("*.py"):
+        if module.name != "cdktf.py":
+            assert "cdktf" not in module.read_text(encoding="utf-8").replace("CDKTF", ""), f"{module} mentions cdktf"
+
+
+def test_synthesised_modules_point_into_the_generated_tree(synthesised: Path) -> None:
+    config = json.loads((synthesised / "cdk.tf.json").read_text(encoding="utf-8"))
+    modules = config["module"]
+    assert set(modules) == {"analytics", "default_roles"}
+    for name, target in (("analytics", "modules/teams/analytics"), ("default_roles", "modules/emr-iam")):
+        source = modules[name]["source"]
+        assert source.startswith("../") and not os.path.isabs(source), source
+        assert (synthesised / source).resolve() == (synthesised.parents[4] / target).resolve()
+    assert modules["analytics"]["tags"] == {"Stack": STACK}
+    assert modules["default_roles"]["service_role_managed_policy"] == "v1"
+    assert config["terraform"]["required_providers"]["aws"]["source"] == "hashicorp/aws"
+
+
+@pytest.mark.parametrize("engine_name", engine_names())
+def test_synthesised_stack_plans(engine_name: str, synthesised: Path) -> None:
+    engine = engine_by_name(engine_name)
+    stack = synthesised  # planned where synth wrote it: the relative module sources must resolve from there
+    workspace.write_offline_provider(stack)
+    workspace.init(engine, stack)
+    plan_json: dict[str, Any] = workspace.plan(engine, stack)
+    planned = workspace.actions(plan_json)
+    assert {tuple(actions) for actions in planned.values()} == {("create",)}
+    roles = sorted(c["change"]["after"]["name"] for c in workspace.managed_changes(plan_json) if c["type"] == "aws_iam_role")
+    assert roles == [
+        "EMR_AutoScaling_DefaultRole",
+        "EMR_DefaultRole",
+        "EMR_EC2_DefaultRole",
+        "analytics-EMR_AutoScaling_DefaultRole",
+        "analytics-EMR_DefaultRole",
+        "analytics-EMR_EC2_DefaultRole",
+        "analytics-emrfs-curated",
+        "analytics-emrfs-raw",
+    ]
+    # The team module's resources sit under the construct's id, like a hand-written module block.
+    assert "module.analytics.module.emr_iam.module.ec2_role.aws_iam_instance_profile.this[0]" in planned
+    assert not [address for address in planned if address.startswith("module.default_roles.module.emrfs.")]
+    outputs = plan_json["planned_values"]["outputs"]
+    assert outputs["analytics_instance_profile"]["value"] == "analytics-EMR_EC2_DefaultRole"
+    assert outputs["default_service_role"]["value"] == "EMR_DefaultRole"
+
+
+def test_constructs_reject_unknown_variables_and_outputs(tmp_path: Path) -> None:
+    copy_tree(tmp_path)
+    script = textwrap.dedent(
+        f"""
+        import json
+
+        from cdktf import App, TerraformStack
+        from generator.cdktf import CdktfError, EmrIam, EmrIamTeam, OUTPUTS
+
+        app = App(outdir={str(tmp_path / "out")!r})
+        stack = TerraformStack(app, "s")
+        modules = {str(tmp_path / "modules")!r}
+        try:
+            EmrIam(stack, "typo", modules_dir=modules, servce_role_name="x")
+        except CdktfError as error:
+            print("variable:", error)
+        team = EmrIamTeam(stack, "team", modules_dir=modules, team="data-science")
+        try:
+            team.output("no_such_output")
+        except CdktfError as error:
+            print("output:", error)
+        try:
+            EmrIamTeam(stack, "missing", modules_dir=modules, team="nobody")
+        except CdktfError as error:
+            print("team:", error)
+        print("typed:", json.dumps(sorted(name for name in OUTPUTS if isinstance(getattr(type(team), name, None), property))))
+        """
+    )
+    result = run_cdktf_python("-c", script, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
+    assert lines["variable"] == "modules/emr-iam has no variable servce_role_name"
+    assert lines["output"].startswith("the module has no output 'no_such_output'")
+    assert "teams/nobody: no generated module here" in lines["team"]
+    typed = json.loads(lines["typed"])
+    assert {"service_role_name", "instance_profile_name", "autoscaling_role_name", "security_configuration_name"} <= set(typed)

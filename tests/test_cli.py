@@ -1,0 +1,98 @@
+"""The command line as documented: every command, its --help, its exit codes, and the README table."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import _parser, main
+from tests.engine import ROOT
+from tests.helpers import MINIMAL_SPEC, run_cli, write_spec
+
+README = ROOT / "README.md"
+
+
+def commands() -> list[str]:
+    action = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return list(action.choices)
+
+
+def help_text(*argv: str) -> str:
+    result = subprocess.run([sys.executable, "-m", "generator", *argv, "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_the_documented_commands_exist() -> None:
+    assert commands() == ["render", "check", "validate", "diff", "schema", "imports"]
+
+
+def test_main_help_lists_commands_and_exit_codes() -> None:
+    text = help_text()
+    for command in commands():
+        assert command in text
+    assert "exit codes: 0 ok, 1 differences (check), 2 bad input" in text
+
+
+@pytest.mark.parametrize("command", ["render", "check", "validate", "diff", "schema", "imports"])
+def test_every_command_help_shows_an_example_and_the_exit_codes(command: str) -> None:
+    text = help_text(command)
+    assert re.search(rf"^  python -m generator {command}\b|^example: python -m generator {command}\b", text, re.MULTILINE), text
+    assert "exit codes: 0 ok, 1 differences (check), 2 bad input" in text
+
+
+def test_readme_documents_every_command_with_its_exit_codes() -> None:
+    text = README.read_text(encoding="utf-8")
+    table = text[text.index("| Command | What it does | Exit codes |") :].split("\n\n", 1)[0]
+    rows = {match[0]: match[1] for match in re.findall(r"^\| `(\w+)` \| .* \| ([0-9, ]+) \|$", table, re.MULTILINE)}
+    assert list(rows) == commands()
+    assert rows["check"] == "0, 1, 2"
+    assert all("1" not in codes for command, codes in rows.items() if command != "check")
+    assert "**0** success; **1** differences found (`check`); **2** bad input" in text
+
+
+def test_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = write_spec(tmp_path, MINIMAL_SPEC)
+    out = tmp_path / "modules"
+    assert run_cli(capsys, "validate", "--spec", str(spec))[0] == 0
+    assert run_cli(capsys, "check", "--spec", str(spec), "--out", str(out))[0] == 1  # nothing rendered yet
+    assert run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))[0] == 0
+    assert run_cli(capsys, "check", "--spec", str(spec), "--out", str(out))[0] == 0
+    assert run_cli(capsys, "diff", "--spec", str(spec), "--out", str(out)) == (0, "", "")
+    assert run_cli(capsys, "schema")[0] == 0
+    assert run_cli(capsys, "imports", "--default-roles")[0] == 0
+
+    bad = write_spec(tmp_path, "version: 1\nteams:\n  - name: Solo\n", "bad.yaml")
+    code, _, err = run_cli(capsys, "validate", "--spec", str(bad))
+    assert code == 2 and err.startswith(f"emr-iam: error: {bad}:3: teams[0].name: ")
+    assert run_cli(capsys, "render", "--spec", str(tmp_path / "missing.yaml"), "--out", str(out))[0] == 2
+    assert run_cli(capsys, "imports", "--team", "nobody", "--spec", str(spec))[0] == 2
+
+
+def test_bad_options_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["render", "--no-such-option"], ["no-such-command"], ["imports"], ["schema", "--format", "toml"]):
+        with pytest.raises(SystemExit) as exited:
+            main(argv)
+        assert exited.value.code == 2, argv
+        assert "usage: emr-iam" in capsys.readouterr().err
+
+
+def test_schema_markdown_updates_only_between_the_markers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator import docs
+
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Mine\n\nbefore\n\n{docs.README_BEGIN}\nold\n{docs.README_END}\n\nafter\n", encoding="utf-8")
+    code, out, _ = run_cli(capsys, "schema", "--format", "markdown", "--readme", str(readme))
+    assert code == 0 and "updated" in out
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith("# Mine\n\nbefore\n\n") and text.endswith(f"{docs.README_END}\n\nafter\n")
+    assert "\nold\n" not in text and "| `managed_policies_per_role` |" in text
+    assert "up to date" in run_cli(capsys, "schema", "--format", "markdown", "--readme", str(readme))[1]
+    readme.write_text("# no markers\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "schema", "--format", "markdown", "--readme", str(readme))
+    assert code == 2 and "no spec reference section" in err

@@ -1,0 +1,167 @@
+"""Documentation that cannot drift: the JSON Schema, the spec reference, README code and module READMEs."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from generator import docs, spec
+from generator.cli import main
+from generator.spec import load_spec
+from tests import workspace
+from tests.engine import EXAMPLES, MODULES, ROOT, opentofu
+
+README = ROOT / "README.md"
+SCHEMA = ROOT / "specs" / "emr-iam-spec.schema.json"
+MODELINE = "# yaml-language-server: $schema="
+FILE_BLOCK = re.compile(r"<!-- file: (?P<path>[^ ]+) -->\n```(?P<lang>\w+)\n(?P<body>.*?)```", re.DOTALL)
+CODE_BLOCK = re.compile(r"^```(?P<lang>\w+)\n(?P<body>.*?)^```", re.DOTALL | re.MULTILINE)
+ALL_FIELDS = [(model, name) for model in docs.models() for name in model.model_fields]
+
+
+def readme_files() -> dict[str, str]:
+    return {match["path"]: match["body"] for match in FILE_BLOCK.finditer(README.read_text(encoding="utf-8"))}
+
+
+def test_committed_json_schema_is_current() -> None:
+    assert SCHEMA.read_text(encoding="utf-8") == docs.json_schema_text(), f"{SCHEMA} is stale: run `make schema`"
+
+
+def test_readme_spec_reference_is_current() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert docs.update_readme(text) == text, "the spec reference in README.md is stale: run `make schema`"
+
+
+def test_schema_command_writes_the_committed_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    assert capsys.readouterr().out == SCHEMA.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("model", "name"), ALL_FIELDS, ids=[f"{m.__name__}.{n}" for m, n in ALL_FIELDS])
+def test_every_field_has_a_description_and_a_valid_example(model: type, name: str) -> None:
+    description, example = docs.field_doc(model, name)
+    assert description.endswith((".", ")")) and len(description) > 10
+    docs.example_is_valid(model, name)
+    # The reference shows the example in YAML flow style: it must read back as the same value.
+    assert yaml.safe_load(docs.flow(example)) == example
+
+
+def test_docs_name_no_field_or_model_that_does_not_exist() -> None:
+    names = {model.__name__ for model in docs.models()}
+    assert set(docs.SECTIONS) == names
+    known = {(base.__name__, name) for model in docs.models() for base in model.__mro__ if hasattr(base, "model_fields")
+             for name in base.model_fields}
+    assert set(docs.FIELDS) <= known, sorted(set(docs.FIELDS) - known)
+
+
+def test_reference_lists_every_field_with_its_default() -> None:
+    reference = docs.reference()
+    for model, name in ALL_FIELDS:
+        if model is spec.Team and name != "name":
+            continue  # a team's other keys are listed once, under `defaults`
+        assert f"| `{name}` |" in reference, f"{model.__name__}.{name} is missing from the reference"
+    assert "| `managed_policy` | one of `v2`, `v1`, `none` | `v2` |" in reference
+    assert "| `name` | string | `EMR_EC2_DefaultRole` |" in reference
+    assert "| `teams` | list of [Team](#spec-team) | required |" in reference
+
+
+def test_json_schema_carries_descriptions_and_rejects_typos() -> None:
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    ec2 = schema["$defs"]["Ec2Role"]["properties"]
+    assert "invalid instance profile" in ec2["instance_profile_name"]["description"]
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = list(validator.iter_errors({"version": 1, "teams": [{"name": "x", "ec2_role": {"polcy": "scoped"}}]}))
+    assert errors and "'polcy' was unexpected" in errors[0].message
+
+
+def sample_specs() -> list[Path]:
+    return sorted((ROOT / "specs").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", sample_specs(), ids=lambda path: path.name)
+def test_sample_specs_point_editors_at_the_schema(path: Path) -> None:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith(MODELINE), f"{path} should start with `{MODELINE}emr-iam-spec.schema.json`"
+    assert (path.parent / first.removeprefix(MODELINE)).resolve() == SCHEMA
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    load_spec(path)
+
+
+def test_readme_spec_is_valid_and_schema_clean(tmp_path: Path) -> None:
+    text = readme_files()["specs/platform.yaml"]
+    assert text.startswith(MODELINE)
+    path = tmp_path / "platform.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert len(load_spec(path).teams) == 2
+    jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8"))).validate(yaml.safe_load(text))
+
+
+def _hcl_blocks() -> list[tuple[str, str]]:
+    blocks = []
+    for path in [README, *EXAMPLES.rglob("README.md"), *MODULES.rglob("README.md")]:
+        for number, match in enumerate(CODE_BLOCK.finditer(path.read_text(encoding="utf-8"))):
+            if match["lang"] == "hcl":
+                blocks.append((f"{path.relative_to(ROOT)}#{number}", match["body"]))
+    return blocks
+
+
+def test_hcl_in_readmes_is_formatted() -> None:
+    blocks = _hcl_blocks()
+    assert len(blocks) > 10
+    tofu = opentofu()
+    for where, body in blocks:
+        result = subprocess.run([str(tofu.binary), "fmt", "-"], input=body, capture_output=True, text=True, env=tofu.env(), timeout=60)
+        assert result.returncode == 0, f"{where} is not valid HCL:\n{result.stderr}"
+        assert result.stdout == body, f"{where} is not formatted as `tofu fmt` writes it:\n{result.stdout}"
+
+
+@pytest.mark.parametrize("readme", sorted(MODULES.rglob("README.md")), ids=lambda path: str(path.parent.relative_to(MODULES)))
+def test_module_readme_tables_match_the_module(readme: Path) -> None:
+    text = readme.read_text(encoding="utf-8")
+    variables = re.findall(r'^variable "([^"]+)"', (readme.parent / "variables.tf").read_text(encoding="utf-8"), re.MULTILINE)
+    outputs = re.findall(r'^output "([^"]+)"', (readme.parent / "outputs.tf").read_text(encoding="utf-8"), re.MULTILINE)
+    inputs_table = text[text.index("## Inputs") : text.index("## Outputs")]
+    outputs_table = text[text.index("## Outputs") :]
+    assert re.findall(r"^\| `([^`]+)` \|", inputs_table, re.MULTILINE) == variables
+    assert re.findall(r"^\| `([^`]+)` \|", outputs_table, re.MULTILINE) == outputs
+    usage = text[text.index("## Usage") : text.index("<!-- BEGIN_TF_DOCS -->")]
+    assert "```hcl\nmodule " in usage and "source" in usage
+
+
+@pytest.mark.engine
+def test_readme_quick_start_plans_two_teams(tmp_path: Path) -> None:
+    """The quick start as written: the spec, `render`, and the two workspaces' plans."""
+    files = readme_files()
+    assert {"specs/platform.yaml", "workspaces/analytics/main.tf", "workspaces/data-science/main.tf"} <= set(files)
+    project = tmp_path / "emr-platform"
+    for relative, body in files.items():
+        (project / relative).parent.mkdir(parents=True, exist_ok=True)
+        (project / relative).write_text(body, encoding="utf-8")
+    (project / "specs" / "emr-iam-spec.schema.json").write_text(docs.json_schema_text(), encoding="utf-8")
+    assert main(["validate", "--spec", str(project / "specs/platform.yaml")]) == 0
+    assert main(["render", "--spec", str(project / "specs/platform.yaml"), "--out", str(project / "modules"), "-q"]) == 0
+
+    engine = opentofu()
+    planned = {}
+    for team in ("analytics", "data-science"):
+        folder = project / "workspaces" / team
+        workspace.write_offline_provider(folder)
+        workspace.init(engine, folder)
+        planned[team] = workspace.plan(engine, folder)
+    roles = {
+        team: sorted(c["change"]["after"]["name"] for c in workspace.managed_changes(p) if c["type"] == "aws_iam_role")
+        for team, p in planned.items()
+    }
+    assert roles["analytics"] == ["analytics-EMR_AutoScaling_DefaultRole", "analytics-EMR_DefaultRole", "analytics-EMR_EC2_DefaultRole"]
+    assert roles["data-science"] == ["ds-EMR_AutoScaling_DefaultRole", "ds-EMR_DefaultRole", "ds-EMR_EC2_DefaultRole", "ds-emrfs-notebooks"]
+    linked = {team: [c for c in workspace.managed_changes(p) if c["type"] == "aws_iam_service_linked_role"] for team, p in planned.items()}
+    assert (len(linked["analytics"]), len(linked["data-science"])) == (1, 0)
+    assert planned["data-science"]["planned_values"]["outputs"]["instance_profile_name"]["value"] == "ds-EMR_EC2_DefaultRole"
+
