@@ -7,6 +7,7 @@ A mismatch prints the command that rewrites the inventory from a real plan.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -35,8 +36,10 @@ def partition_of(region: str) -> str:
 
 @pytest.fixture(scope="session")
 def workbench(tmp_path_factory: pytest.TempPathFactory) -> Workbench:
-    """This worker's copies of the repo tree; roots are initialised once per engine and target."""
-    return Workbench(tmp_path_factory.mktemp("plans"))
+    """This worker's copies of the repo tree; a module's plan is shared by the session's workers."""
+    # The parent of the base temp folder is common to every xdist worker of this run.
+    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else None
+    return Workbench(tmp_path_factory.mktemp("plans"), CASES, shared)
 
 
 def plan(request: pytest.FixtureRequest, workbench: Workbench, engine_name: str, case: Case) -> Summary:

@@ -13,6 +13,7 @@ live in a temporary copy of modules/ and examples/, so relative module sources r
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -207,9 +208,11 @@ class Workbench:
     Every root installs the provider from the one plugin directory (symlinked, never copied).
     """
 
-    def __init__(self, base: Path, cases: list[Case] | None = None):
+    def __init__(self, base: Path, cases: list[Case] | None = None, shared: Path | None = None):
         self.base = base
         self.cases = cases if cases is not None else discover()
+        # A folder all pytest-xdist workers of the session see: a module's plan is made once there.
+        self.shared = shared
         self._trees: dict[str, Path] = {}
         self._roots: dict[tuple[str, str], tftest.TerraformTest] = {}
         self._groups: dict[tuple[str, str], dict[str, Summary] | Exception] = {}
@@ -263,8 +266,7 @@ class Workbench:
             if case not in cases:
                 cases.append(case)
             try:
-                test = self._init(write_group_root(self._tree(engine), case.target, cases), engine)
-                plan = test.plan(output=True)._raw
+                plan = self._group_plan(engine, case.target, cases)
                 self._groups[key] = {
                     other.name: summarize(plan, f"module.{case_module_name(other)}.", output=case_module_name(other)) for other in cases
                 }
@@ -274,6 +276,25 @@ class Workbench:
         if isinstance(found, Exception):
             raise found
         return found
+
+    def _group_plan(self, engine: Engine, target: str, cases: list[Case]) -> dict[str, Any]:
+        def make() -> dict[str, Any]:
+            plan: dict[str, Any] = self._init(write_group_root(self._tree(engine), target, cases), engine).plan(output=True)._raw
+            return plan
+
+        if self.shared is None:
+            return make()
+        stem = self.shared / f"plan-{engine.name}-{target.replace('/', '__')}"
+        with open(stem.with_suffix(".lock"), "w") as lock:
+            # The first worker to ask plans; the others wait for it and read its plan.
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            saved = stem.with_suffix(".json")
+            if saved.is_file():
+                loaded: dict[str, Any] = json.loads(saved.read_text(encoding="utf-8"))
+                return loaded
+            plan = make()
+            saved.write_text(json.dumps(plan), encoding="utf-8")
+            return plan
 
     def cleanup(self) -> None:
         shutil.rmtree(self.base, ignore_errors=True)
