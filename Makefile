@@ -11,7 +11,7 @@ PYTEST_ARGS ?= -n auto
 export TF_CLI_CONFIG_FILE := $(abspath $(TOOLS))/tofurc
 export EMR_IAM_TOOLS := $(abspath $(TOOLS))
 
-.PHONY: help venv test-deps modules check validate schema tools test golden lint clean
+.PHONY: help venv test-deps modules check validate schema tools test golden inventories lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort
@@ -52,6 +52,9 @@ test: test-deps tools cdktf-env ## run every test (unit, golden, HCL, fmt/valida
 
 golden: test-deps ## rewrite the golden files under tests/golden/ from tests/specs/
 	$(PY) -m tests.golden
+
+inventories: test-deps tools ## rewrite the plan inventories under tests/plan/ from real plans (review the diff)
+	$(PY) -m tests.plan.regenerate $(CASE)
 
 lint: test-deps ## ruff and mypy
 	$(VENV)/bin/ruff check generator tests scripts

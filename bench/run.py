@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -63,10 +64,20 @@ def child_env() -> dict[str, str]:
     return env
 
 
+LAST_CPU = [0.0]  # user + system CPU seconds of the last run's process tree (the processes it waited for)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(command: Sequence[str | Path], cwd: Path = ROOT) -> tuple[float, subprocess.CompletedProcess[str]]:
+    cpu = _children_cpu()
     started = time.perf_counter()
     result = subprocess.run([str(part) for part in command], cwd=cwd, env=child_env(), capture_output=True, text=True)
     elapsed = time.perf_counter() - started
+    LAST_CPU[0] = _children_cpu() - cpu
     if result.returncode != 0:
         raise SystemExit(f"bench: {' '.join(map(str, command))} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
     return elapsed, result
@@ -127,11 +138,12 @@ def clean_runs() -> None:
     time.sleep(2)
 
 
-def render_into_empty(teams: int, out: Path | None = None) -> tuple[float, int]:
+def render_into_empty(teams: int, out: Path | None = None) -> tuple[float, int, float]:
+    """Seconds, files written, and CPU seconds of one render."""
     elapsed, result = run(render_command(spec_file(teams), out or empty_folder(f"render-{teams}")))
     match = WRITTEN.search(result.stdout)
     assert match, result.stdout
-    return elapsed, int(match[1])
+    return elapsed, int(match[1]), LAST_CPU[0]
 
 
 def tree_state(folder: Path) -> dict[str, tuple[int, int, int]]:
@@ -150,11 +162,12 @@ def bench_scale(runs: int) -> dict[str, Any]:
     for teams in (1, 100, 1000):
         clean_runs()
         samples = [render_into_empty(teams) for _ in range(runs + 1)][1:]  # the first is a warm-up
-        timing = Timing([elapsed for elapsed, _ in samples])
-        files = {written for _, written in samples}
+        timing = Timing([elapsed for elapsed, _, _ in samples])
+        cpu = statistics.median(cpu for _, _, cpu in samples)
+        files = {written for _, written, _ in samples}
         assert len(files) == 1, files
-        rows[teams] = {"teams": teams, "files_written": files.pop(), **timing.as_json()}
-        print(f"  render {teams:>5} teams into an empty folder: {timing.median:.3f} s (median of {runs})", flush=True)
+        rows[teams] = {"teams": teams, "files_written": files.pop(), **timing.as_json(), "cpu_median_s": round(cpu, 4)}
+        print(f"  render {teams:>5} teams into an empty folder: {timing.median:.3f} s, {cpu:.3f} s CPU (medians of {runs})", flush=True)
     clean_runs()
     t100, t1000 = rows[100]["median_s"], rows[1000]["median_s"]
     growth = {
@@ -176,12 +189,14 @@ def bench_noop(runs: int) -> dict[str, Any]:
     render_into_empty(teams, out)
     before = tree_state(out)
     written: list[int] = []
+    cpu: list[float] = []
 
     def once() -> float:
         elapsed, result = run(render_command(spec_file(teams), out))
         match = WRITTEN.search(result.stdout)
         assert match, result.stdout
         written.append(int(match[1]) + int(match[2]))
+        cpu.append(LAST_CPU[0])
         return elapsed
 
     timing = timed(runs, once, warmup=0)
@@ -195,6 +210,7 @@ def bench_noop(runs: int) -> dict[str, Any]:
         "files_with_changed_mtime_size_or_inode": len(changed),
         "examples_changed": changed[:5],
         **timing.as_json(),
+        "cpu_median_s": round(statistics.median(cpu), 4),
     }
 
 
@@ -320,8 +336,8 @@ def table(results: dict[str, Any]) -> str:
             target = "< 2 s" if teams == 1000 else ""
             ok = row["median_s"] < 2 if teams == 1000 else None
             lines.append(
-                f"| Render {teams:,} team{'s' if teams > 1 else ''} into an empty folder | {row['median_s']:.3f} s, "
-                f"{row['files_written']:,} files | {target} | {'' if ok is None else verdict(ok)} |"
+                f"| Render {teams:,} team{'s' if teams > 1 else ''} into an empty folder | {row['median_s']:.3f} s "
+                f"({row['cpu_median_s']:.3f} s CPU), {row['files_written']:,} files | {target} | {'' if ok is None else verdict(ok)} |"
             )
         growth = results["scale"]["growth"]
         linear = verdict(growth["ratio_1000_over_100"] <= 10)
@@ -333,7 +349,8 @@ def table(results: dict[str, Any]) -> str:
         noop = results["noop"]
         ok = noop["median_s"] < 0.5 and noop["files_written_or_removed"] == 0 and noop["files_with_changed_mtime_size_or_inode"] == 0
         lines.append(
-            f"| No-op render of 1,000 teams | {noop['median_s']:.3f} s, {noop['files_written_or_removed']} written, "
+            f"| No-op render of 1,000 teams | {noop['median_s']:.3f} s ({noop['cpu_median_s']:.3f} s CPU), "
+            f"{noop['files_written_or_removed']} written, "
             f"{noop['files_with_changed_mtime_size_or_inode']} of {noop['files']:,} files with a changed mtime "
             f"| < 0.5 s, 0 written | {verdict(ok)} |"
         )
@@ -393,7 +410,9 @@ def main() -> None:
     parser.add_argument("--skip", default="", help="comma-separated sections to leave out: scale,noop,cdktf,plan")
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/results.* as they are")
     parser.add_argument(
-        "--generator-path", type=Path, default=None,
+        "--generator-path",
+        type=Path,
+        default=None,
         help="time the generator package in this folder (holding generator/ and templates/, e.g. from git archive) instead",
     )
     args = parser.parse_args()

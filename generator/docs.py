@@ -54,7 +54,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "PolicyStatement": ("`Statement[]`", "One statement of a policy document."),
 }
 
-_READ_CONFIG = {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::emr-config/*"}]}
+_READ_CONFIG = {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:{partition}:s3:::emr-config/*"}]}
 
 # (model, field) -> (description, example). Fields inherited from RolePolicies or TeamSettings are
 # looked up along the model's base classes.
@@ -75,8 +75,8 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
     ),
     ("TeamSettings", "path"): ("IAM path of the roles, instance profile and policies; begins and ends with `/`.", "/emr/"),
     ("TeamSettings", "permissions_boundary"): (
-        "ARN of a managed policy set as permissions boundary on every role of the team.",
-        "arn:aws:iam::111122223333:policy/emr-boundary",
+        "ARN of a managed policy set as permissions boundary on every role of the team; `arn:{partition}:` follows the provider's partition.",
+        "arn:{partition}:iam::111122223333:policy/emr-boundary",
     ),
     ("TeamSettings", "tags"): ("Tags on every role, instance profile and policy (at most 50).", {"Team": "analytics"}),
     ("TeamSettings", "source_account_id"): (
@@ -98,14 +98,17 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
         "data-science",
     ),
     ("RolePolicies", "policy_arns"): (
-        "Customer-managed (or other) policies to attach, by ARN.",
-        ["arn:aws:iam::111122223333:policy/emr-extra"],
+        "Customer-managed (or other) policies to attach, by ARN; `arn:{partition}:` follows the provider's partition.",
+        ["arn:{partition}:iam::111122223333:policy/emr-extra"],
     ),
     ("RolePolicies", "aws_managed_policies"): (
         "AWS managed policies to attach, by name (with its path); the ARN follows the partition.",
         ["AmazonS3ReadOnlyAccess"],
     ),
-    ("RolePolicies", "inline_policies"): ("Inline policies: policy name to policy document.", {"read-config": _READ_CONFIG}),
+    ("RolePolicies", "inline_policies"): (
+        "Inline policies: policy name to policy document; `arn:{partition}:` in a Resource follows the provider's partition.",
+        {"read-config": _READ_CONFIG},
+    ),
     ("ServiceRole", "create"): ("Whether the team gets this role.", False),
     ("ServiceRole", "name"): ("Role name, after `name_prefix`.", "EMR_DefaultRole"),
     ("ServiceRole", "use_name_prefix"): ("Treat `name` as a prefix and let the engine add a unique suffix.", True),

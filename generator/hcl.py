@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,8 +63,8 @@ def _key(key: str) -> str:
         return written
 
 
-# Exact types the renderer meets most, so the common case skips the abstract Mapping check.
-_SCALARS = frozenset({str, int, float, bool, type(None)})
+# Exact types the renderer meets most that are never a collection, so they skip the abstract Mapping check.
+_SCALARS = frozenset({str, int, float, bool, type(None), Expr, Template})
 
 
 def _is_inline(value: Any) -> bool:
@@ -93,6 +93,8 @@ def expression(value: Any, indent: int = 0) -> str:
         return "{\n" + body(value, indent + 2) + " " * indent + "}" if value else "{}"
     if kind is list:
         return _sequence(value, indent)
+    if kind is Template:
+        return '"' + "".join([quote(p)[1:-1] if isinstance(p, str) else "${" + p.code + "}" for p in value.parts]) + '"'
     if isinstance(value, Expr):
         return value.code
     if isinstance(value, Template):

@@ -13,7 +13,7 @@ from typing import Any
 from generator import facts, policies
 from generator.catalog import COMPOSITE, ModuleDef, Output, Variable
 from generator.errors import SpecError
-from generator.hcl import Expr, Template, jsonencode, template
+from generator.hcl import Expr, jsonencode
 from generator.spec import RolePolicies, SpecFile, Team, _split_field
 
 
@@ -46,7 +46,7 @@ class LimitChecker:
 
 def _policy_arns(settings: RolePolicies) -> dict[str, Any]:
     arns: dict[str, Any] = {name: policies.aws_managed_policy_arn(name) for name in settings.aws_managed_policies}
-    arns.update({arn: arn for arn in settings.policy_arns})
+    arns.update({arn: policies.spec_arn(arn) for arn in settings.policy_arns})
     return arns
 
 
@@ -167,7 +167,7 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
     arguments: dict[str, Any] = {
         "create": Expr("var.create"),
         "path": path,
-        "permissions_boundary_arn": team.permissions_boundary,
+        "permissions_boundary_arn": policies.spec_arn(team.permissions_boundary) if team.permissions_boundary else None,
         "source_account_id": Expr("var.source_account_id"),
         "tags": Expr("merge(local.tags, var.tags)"),
         "create_service_role": service.create,
@@ -228,12 +228,12 @@ def _encryption_configuration(team: Team) -> dict[str, Any]:
     if encryption.at_rest_s3 is not None:
         s3: dict[str, Any] = {"EncryptionMode": encryption.at_rest_s3.mode}
         if encryption.at_rest_s3.kms_key_arn:
-            s3["AwsKmsKey"] = _partition_arn(encryption.at_rest_s3.kms_key_arn)
+            s3["AwsKmsKey"] = policies.spec_arn(encryption.at_rest_s3.kms_key_arn)
         at_rest["S3EncryptionConfiguration"] = s3
     if encryption.local_disk_kms_key_arn is not None:
         at_rest["LocalDiskEncryptionConfiguration"] = {
             "EncryptionKeyProviderType": "AwsKms",
-            "AwsKmsKey": _partition_arn(encryption.local_disk_kms_key_arn),
+            "AwsKmsKey": policies.spec_arn(encryption.local_disk_kms_key_arn),
         }
     section: dict[str, Any] = {
         "EnableInTransitEncryption": encryption.in_transit_certificate_s3_object is not None,
@@ -249,12 +249,6 @@ def _encryption_configuration(team: Team) -> dict[str, Any]:
             }
         }
     return {"EncryptionConfiguration": section}
-
-
-def _partition_arn(value: str) -> str | Template:
-    """An ARN from the spec; `{partition}` in it becomes the module's `local.partition`."""
-    head, found, tail = value.partition("{partition}")
-    return template(head, policies.PARTITION, tail) if found else value
 
 
 def _team_definition(team: Team) -> ModuleDef:

@@ -105,9 +105,26 @@ def s3_access_policy(locations: Sequence[S3Access]) -> dict[str, Any]:
     return {"Version": VERSION, "Statement": s3_statements(locations)}
 
 
+PARTITION_PLACEHOLDER = "{partition}"
+
+
+def spec_arn(value: str) -> str | Template:
+    """An ARN from the spec; `arn:{partition}:...` becomes an ARN in the provider's partition."""
+    if value.startswith(f"arn:{PARTITION_PLACEHOLDER}:"):
+        return template("arn:", PARTITION, value.removeprefix(f"arn:{PARTITION_PLACEHOLDER}"))
+    return value
+
+
 def user_policy(document: PolicyDocument) -> dict[str, Any]:
-    """A policy document from the spec, as written (unset keys left out)."""
-    return document.model_dump(exclude_none=True)
+    """A policy document from the spec, unset keys left out and `arn:{partition}:` resources resolved."""
+    data = document.model_dump(exclude_none=True)
+    for statement in data["Statement"]:
+        for key in ("Resource", "NotResource"):
+            if isinstance(statement.get(key), str):
+                statement[key] = spec_arn(statement[key])
+            elif isinstance(statement.get(key), list):
+                statement[key] = [spec_arn(item) for item in statement[key]]
+    return data
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -24,7 +24,7 @@ import jinja2
 from generator import catalog, facts, hcl
 from generator.catalog import ModuleDef, Variable
 from generator.errors import OutputError
-from generator.model import TeamModule, resolve
+from generator.model import resolve
 from generator.spec import SpecFile, read_spec
 
 MANIFEST = ".emr-iam-manifest"
@@ -89,27 +89,30 @@ def environment(user_templates: str | None = None) -> jinja2.Environment:
     return env
 
 
-def _module_files(env: jinja2.Environment, module: ModuleDef, main: str, context: Mapping[str, Any]) -> dict[str, str]:
+def _module_files(
+    template: Callable[[str], jinja2.Template], module: ModuleDef, main: str, context: Mapping[str, Any]
+) -> dict[str, str]:
     base = {"module": module, **context}
     files = {
-        "main.tf": env.get_template(main).render(base, comment="#"),
-        "variables.tf": env.get_template("common/variables.tf.j2").render(base, comment="#"),
-        "outputs.tf": env.get_template("common/outputs.tf.j2").render(base, comment="#"),
-        "versions.tf": env.get_template("common/versions.tf.j2").render(base, comment="#"),
-        "README.md": env.get_template("common/README.md.j2").render(base),
+        "main.tf": template(main).render(base, comment="#"),
+        "variables.tf": template("common/variables.tf.j2").render(base, comment="#"),
+        "outputs.tf": template("common/outputs.tf.j2").render(base, comment="#"),
+        "versions.tf": template("common/versions.tf.j2").render(base, comment="#"),
+        "README.md": template("common/README.md.j2").render(base),
     }
     return {f"{module.name}/{name}": text for name, text in files.items()}
 
 
 def render_tree(source: SpecFile, spec_label: str, user_templates: str | None = None) -> dict[str, str]:
     """Every generated file, by path relative to the output folder."""
-    env = environment(user_templates)
+    # Each template is looked up (and its file checked for changes) once per render, not once per team.
+    template = functools.lru_cache(maxsize=None)(environment(user_templates).get_template)
     context = {"spec_path": spec_label}
     files: dict[str, str] = {}
     for module in catalog.GENERIC_MODULES:
-        files.update(_module_files(env, module, f"modules/{module.name}/main.tf.j2", context))
+        files.update(_module_files(template, module, f"modules/{module.name}/main.tf.j2", context))
     for team in resolve(source):
-        files.update(_module_files(env, team.definition, "team/main.tf.j2", {**context, "team": team}))
+        files.update(_module_files(template, team.definition, "team/main.tf.j2", {**context, "team": team}))
     return files
 
 

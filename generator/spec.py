@@ -47,8 +47,8 @@ IamPath = Annotated[str, _pattern(
     max_length=facts.IAM_LIMITS["path"],
 )]
 PolicyArn = Annotated[str, _pattern(
-    r"^arn:aws(?:-cn|-us-gov)?:iam::(?:aws|[0-9]{12}):policy/[A-Za-z0-9_+=,.@/-]+$",
-    "an IAM policy ARN (arn:<partition>:iam::<account or aws>:policy/<path><name>)",
+    r"^arn:(?:aws(?:-cn|-us-gov)?|\{partition\}):iam::(?:aws|[0-9]{12}):policy/[A-Za-z0-9_+=,.@/-]+$",
+    "an IAM policy ARN (arn:{partition}:iam::<account or aws>:policy/<path><name>)",
     max_length=2048,
 )]
 ManagedPolicyName = Annotated[str, _pattern(
@@ -411,25 +411,35 @@ class _Unusual(Exception):
     """The fast path met something only the pure-Python path reports exactly (an alias, a tag, a merge key)."""
 
 
-_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_STR, _INT, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 
 
-def _data(node: yaml.Node, seen: set[int], construct: Any) -> Any:
-    """What SafeConstructor builds from a tree of plain mappings, sequences and scalars."""
-    if id(node) in seen:  # a node met twice is what an alias composes to
-        raise _Unusual
-    seen.add(id(node))
+def _data(node: yaml.Node, seen: set[int] | None, construct: Any) -> Any:
+    """What SafeConstructor builds from a tree of plain mappings, sequences and scalars.
+
+    `seen` collects the nodes met so far, since a node met twice is what an alias composes to;
+    it is None when the text has no `&`: without an anchor no alias composes.
+    """
+    if seen is not None:
+        if id(node) in seen:
+            raise _Unusual
+        seen.add(id(node))
     kind, tag = node.__class__, node.tag
     if kind is yaml.ScalarNode:
         return node.value if tag == _STR else construct(node)
     if kind is yaml.SequenceNode and tag == _SEQ:
+        if seen is None:  # plain strings inline: most nodes are
+            return [item.value if item.__class__ is yaml.ScalarNode and item.tag == _STR else _data(item, None, construct) for item in node.value]
         return [_data(item, seen, construct) for item in node.value]
     if kind is yaml.MappingNode and tag == _MAP:
         mapping = {}
         for key_node, value_node in node.value:
-            if key_node.__class__ is not yaml.ScalarNode or key_node.tag not in (_STR, "tag:yaml.org,2002:int"):
+            if key_node.__class__ is not yaml.ScalarNode or key_node.tag not in (_STR, _INT):
                 raise _Unusual  # merge (<<) and value (=) keys, unhashable keys
-            mapping[_data(key_node, seen, construct)] = _data(value_node, seen, construct)
+            if seen is None and key_node.tag == _STR and value_node.__class__ is yaml.ScalarNode and value_node.tag == _STR:
+                mapping[key_node.value] = value_node.value
+            else:
+                mapping[_data(key_node, seen, construct)] = _data(value_node, seen, construct)
         return mapping
     raise _Unusual
 
@@ -464,7 +474,7 @@ def _parse_fast(text: str) -> tuple[Any, yaml.Node] | None:
             node = loader.get_single_node()
             if node is None:
                 return None
-            return _data(node, set(), loader.construct_object), node
+            return _data(node, set() if "&" in text else None, loader.construct_object), node
         finally:
             loader.dispose()
     except (yaml.YAMLError, RecursionError, _Unusual):

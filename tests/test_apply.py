@@ -1,6 +1,6 @@
 """Apply, a second plan with no changes, read-back and destroy against a local fake AWS (moto).
 
-For every example with plan cases, the composite module and the team modules: the case is
+For every example with plan cases, the composite module and a team module: the case is
 applied to this worker's moto_server, a second plan must change nothing (no perpetual diff),
 boto3 reads back that AWS holds what the state says and what the spec or inputs asked for, and
 a destroy leaves no role, policy, instance profile or security configuration behind.

@@ -295,3 +295,29 @@ def test_failed_render_leaves_existing_output_untouched(tmp_path: Path, capsys: 
     code, _, err = run_cli(capsys, "render", "--spec", str(bad), "--out", str(out))
     assert code == 2 and "already used" in err
     assert snapshot(out) == before
+
+
+def test_partition_placeholder_follows_the_provider(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = write_spec(
+        tmp_path,
+        """\
+        version: 1
+        teams:
+          - name: t
+            permissions_boundary: "arn:{partition}:iam::111122223333:policy/boundary"
+            service_role:
+              policy_arns: ["arn:{partition}:iam::111122223333:policy/extra"]
+              inline_policies:
+                read:
+                  Statement:
+                    - Effect: Allow
+                      Action: s3:GetObject
+                      Resource: ["arn:{partition}:s3:::bucket/*", "literal{partition}"]
+        """,
+    )
+    out = tmp_path / "modules"
+    assert run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))[0] == 0
+    main = (out / "teams" / "t" / "main.tf").read_text()
+    assert 'permissions_boundary_arn                    = "arn:${local.partition}:iam::111122223333:policy/boundary"' in main
+    assert '"arn:{partition}:iam::111122223333:policy/extra" = "arn:${local.partition}:iam::111122223333:policy/extra"' in main
+    assert 'Resource = ["arn:${local.partition}:s3:::bucket/*", "literal{partition}"]' in main

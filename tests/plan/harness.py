@@ -5,10 +5,12 @@ planned values expected, resource counts by type and outputs), under tests/plan/
 examples, or under `examples/<example>/tests/` for an example that keeps its cases with it. The
 layout and the inventory format are described in tests/plan/README.md.
 
-A module is planned through a small root config (`module "under_test"` with every variable passed
-through, a provider block that plans offline); an example is planned as the root it is, with an
-`*_override.tf` file that merges the offline provider settings into its own provider block. Both
-live in a temporary copy of modules/ and examples/, so relative module sources resolve.
+The cases of a module are planned in one small root config that calls the module once per case
+(`module "case_<case>"`, the case's inputs as arguments, a provider that plans offline for its
+region); a case that applies first gets a root of its own (`module "under_test"`, every variable
+passed through). An example is planned as the root it is, with an `*_override.tf` file that
+merges the offline provider settings into its own provider block. All of them live in a
+temporary copy of modules/ and examples/, so relative module sources resolve.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ module "emr_iam" {
 
   create                                      = var.create
   path                                        = "/emr/"
-  permissions_boundary_arn                    = "arn:aws:iam::111122223333:policy/ds-emr-boundary"
+  permissions_boundary_arn                    = "arn:${local.partition}:iam::111122223333:policy/ds-emr-boundary"
   source_account_id                           = var.source_account_id
   tags                                        = merge(local.tags, var.tags)
   create_service_role                         = true
@@ -53,7 +53,7 @@ module "emr_iam" {
               Sid      = "WriteNotebooks"
               Effect   = "Allow"
               Action   = ["s3:PutObject", "s3:DeleteObject"]
-              Resource = ["arn:aws:s3:::ds-notebooks/*"]
+              Resource = ["arn:${local.partition}:s3:::ds-notebooks/*"]
             },
           ]
         })
