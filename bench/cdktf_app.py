@@ -2,17 +2,18 @@
 
     .venv-cdktf/bin/python bench/cdktf_app.py --spec bench/work/specs/teams-10.yaml --out bench/work/cdktf.out
 
-It reads the same YAML spec and synthesises, per team, the same 25 AWS resources that
-modules/emr-iam plans for that team (three roles, their attachments, the instance profile, the
-scoped EC2 policy, the service-linked role, the EMRFS roles with their policies, the security
-configuration with the role mappings, the PassRole policy and its group attachment), one stack
-per team, as a team workspace would be.
+It reads the same YAML spec and synthesises, per team, the AWS resources that modules/emr-iam
+plans for that team: three roles and their attachments, the instance profile, the scoped EC2
+policy, the service-linked role (first team only), the EMRFS roles with their policies, the
+security configuration with the role mappings, the PassRole policy and its group attachment
+(25 resources, or 24 without the service-linked role); one stack per team, as a team
+workspace would be.
 
 Fairness notes (also in bench/README.md):
 - Only CDKTF core is used: resources are `TerraformResource` escape hatches with
   `terraform_resource_type` and `add_override` per argument. The prebuilt AWS provider bindings
-  (cdktf-cdktf-provider-aws, hundreds of MB of generated classes) would only add import and
-  jsii time, so leaving them out favours CDKTF.
+  (cdktf-cdktf-provider-aws, a large generated package) would only add loading and jsii time,
+  so leaving them out favours CDKTF.
 - The app does no validation and no IAM limit checks (the generator does both), which also
   favours CDKTF.
 - Policies are JSON strings built in Python with CDKTF tokens for the references, as a CDKTF user

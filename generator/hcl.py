@@ -84,6 +84,10 @@ def _sequence(value: list[Any] | tuple[Any, ...], indent: int) -> str:
     return "[\n" + "".join([pad + expression(item, indent + 2) + ",\n" for item in value]) + " " * indent + "]"
 
 
+def _template(value: Template) -> str:
+    return '"' + "".join([quote(part)[1:-1] if isinstance(part, str) else "${" + part.code + "}" for part in value.parts]) + '"'
+
+
 def expression(value: Any, indent: int = 0) -> str:
     """One HCL expression; multi-line values are indented as if they start at column `indent`."""
     kind = type(value)
@@ -94,11 +98,11 @@ def expression(value: Any, indent: int = 0) -> str:
     if kind is list:
         return _sequence(value, indent)
     if kind is Template:
-        return '"' + "".join([quote(p)[1:-1] if isinstance(p, str) else "${" + p.code + "}" for p in value.parts]) + '"'
+        return _template(value)
     if isinstance(value, Expr):
         return value.code
     if isinstance(value, Template):
-        return '"' + "".join(quote(p)[1:-1] if isinstance(p, str) else "${" + p.code + "}" for p in value.parts) + '"'
+        return _template(value)
     if value is None:
         return "null"
     if isinstance(value, bool):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import fnmatch
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -381,6 +382,28 @@ def _line_index(node: yaml.Node, path: Path_ = (), index: dict[Path_, int] | Non
     return index
 
 
+class _Lines(Mapping[Path_, int]):
+    """The line index of a document, built from its nodes the first time an error looks a line up."""
+
+    def __init__(self, root: yaml.Node):
+        self._root: yaml.Node | None = root
+        self._index: dict[Path_, int] = {}
+
+    def _lines(self) -> dict[Path_, int]:
+        if self._root is not None:
+            self._index, self._root = _line_index(self._root), None
+        return self._index
+
+    def __getitem__(self, path: Path_) -> int:
+        return self._lines()[path]
+
+    def __iter__(self) -> Iterator[Path_]:
+        return iter(self._lines())
+
+    def __len__(self) -> int:
+        return len(self._lines())
+
+
 def _format_path(path: Path_) -> str:
     out = ""
     for part in path:
@@ -506,14 +529,14 @@ def _check_nodes(root: yaml.Node, shown: str) -> yaml.Node:
     return root
 
 
-def _parse(path: Path, text: str) -> tuple[Any, dict[Path_, int]]:
+def _parse(path: Path, text: str) -> tuple[Any, Mapping[Path_, int]]:
     shown = str(path)
     fast = _parse_fast(text)
     if fast is not None:
         data, node = fast
         if not isinstance(data, dict):
             raise SpecError(shown, "must be a mapping with `version`, `defaults` and `teams`", line=1)
-        return data, _line_index(_check_nodes(node, shown))
+        return data, _Lines(_check_nodes(node, shown))
     try:
         loader = _NoAliasLoader(text)
         try:
@@ -536,7 +559,7 @@ def _parse(path: Path, text: str) -> tuple[Any, dict[Path_, int]]:
         raise SpecError(shown, "is nested too deeply") from None
     if document is None or not isinstance(data, dict):
         raise SpecError(shown, "must be a mapping with `version`, `defaults` and `teams`", line=1)
-    return data, _line_index(_check_nodes(document, shown))
+    return data, _Lines(_check_nodes(document, shown))
 
 
 def deep_merge(base: Any, override: Any) -> Any:
@@ -616,7 +639,7 @@ class SpecFile:
 
     spec: Spec
     path: str
-    lines: dict[Path_, int]
+    lines: Mapping[Path_, int]
 
     def error(self, field: Path_, message: str) -> SpecError:
         """A SpecError at `field`, reported where it was written: the team's own key or `defaults`."""
