@@ -75,3 +75,21 @@ SERVICE_PRINCIPALS_BY_PARTITION: Final = {
     partition: {service: principals[partition] for service, principals in SERVICE_PRINCIPALS.items()}
     for partition in PARTITIONS
 }
+
+# The IAM policy language version every generated document uses.
+POLICY_VERSION: Final = "2012-10-17"
+# Object actions: read, and the extra ones read_write adds.
+S3_READ_ACTIONS: Final = ["s3:GetObject", "s3:GetObjectVersion"]
+S3_WRITE_ACTIONS: Final = ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+# What an EMR node reads about its own cluster; scoped to cluster ARNs.
+CLUSTER_METADATA_ACTIONS: Final = [
+    "elasticmapreduce:DescribeCluster",
+    "elasticmapreduce:DescribeStep",
+    "elasticmapreduce:ListBootstrapActions",
+    "elasticmapreduce:ListInstanceFleets",
+    "elasticmapreduce:ListInstanceGroups",
+    "elasticmapreduce:ListInstances",
+    "elasticmapreduce:ListSteps",
+]
+# What an EMR node needs that IAM only grants on "*" (reasons in WILDCARD_RESOURCE_ACTIONS).
+INSTANCE_WILDCARD_ACTIONS: Final = ["cloudwatch:PutMetricData", "ec2:DescribeInstances", "ec2:DescribeTags"]

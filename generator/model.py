@@ -124,7 +124,7 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         ec2_inline = {
             **ec2_inline,
             "emrfs-assume-roles": {
-                "Version": policies.VERSION,
+                "Version": facts.POLICY_VERSION,
                 "Statement": [{"Sid": "AssumeEmrfsRoles", "Effect": "Allow", "Action": "sts:AssumeRole",
                                "Resource": [policies.role_arn_sample(path, name) for name in emrfs_names.values()]}],
             },
@@ -150,7 +150,7 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
     passrole = team.passrole_policy
     passed = [name for key, name in names.items() if getattr(team, key).create]
     passrole_size = policies.policy_size({
-        "Version": policies.VERSION,
+        "Version": facts.POLICY_VERSION,
         "Statement": [
             {"Sid": "PassRoleAutoscalingRole", "Effect": "Allow", "Action": "iam:PassRole",
              "Resource": policies.role_arn_sample(path, name),

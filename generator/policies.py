@@ -15,23 +15,7 @@ from generator.hcl import Expr, Template, template
 from generator.spec import PolicyDocument, S3Access
 
 PARTITION = Expr("local.partition")
-VERSION = "2012-10-17"
 
-# Object actions: read, and the extra ones read_write adds.
-S3_READ_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion"]
-S3_WRITE_ACTIONS = ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
-# What an EMR node reads about its own cluster; scoped to cluster ARNs.
-CLUSTER_METADATA_ACTIONS = [
-    "elasticmapreduce:DescribeCluster",
-    "elasticmapreduce:DescribeStep",
-    "elasticmapreduce:ListBootstrapActions",
-    "elasticmapreduce:ListInstanceFleets",
-    "elasticmapreduce:ListInstanceGroups",
-    "elasticmapreduce:ListInstances",
-    "elasticmapreduce:ListSteps",
-]
-# What an EMR node needs that IAM only grants on "*" (reasons in facts.WILDCARD_RESOURCE_ACTIONS).
-INSTANCE_WILDCARD_ACTIONS = ["cloudwatch:PutMetricData", "ec2:DescribeInstances", "ec2:DescribeTags"]
 
 
 def arn(service: str, resource: str, region: str = "", account: str = "") -> Template:
@@ -74,12 +58,12 @@ def s3_statements(locations: Sequence[S3Access]) -> list[dict[str, Any]]:
             statement["Condition"] = {"StringLike": {"s3:prefix": listed}}
         statements.append(statement)
     statements.append(
-        {"Sid": "ReadObjects", "Effect": "Allow", "Action": S3_READ_ACTIONS, "Resource": _unique_arns(locations)}
+        {"Sid": "ReadObjects", "Effect": "Allow", "Action": facts.S3_READ_ACTIONS, "Resource": _unique_arns(locations)}
     )
     writable = [location for location in locations if location.access == "read_write"]
     if writable:
         statements.append(
-            {"Sid": "WriteObjects", "Effect": "Allow", "Action": S3_WRITE_ACTIONS, "Resource": _unique_arns(writable)}
+            {"Sid": "WriteObjects", "Effect": "Allow", "Action": facts.S3_WRITE_ACTIONS, "Resource": _unique_arns(writable)}
         )
     return statements
 
@@ -87,22 +71,22 @@ def s3_statements(locations: Sequence[S3Access]) -> list[dict[str, Any]]:
 def ec2_scoped_policy(locations: Sequence[S3Access], account_id: str | None) -> dict[str, Any]:
     """The customer-managed policy for the EMR role for EC2 when the spec asks for `policy: scoped`."""
     return {
-        "Version": VERSION,
+        "Version": facts.POLICY_VERSION,
         "Statement": [
             {
                 "Sid": "ClusterMetadata",
                 "Effect": "Allow",
-                "Action": CLUSTER_METADATA_ACTIONS,
+                "Action": facts.CLUSTER_METADATA_ACTIONS,
                 "Resource": arn("elasticmapreduce", "cluster/*", "*", account_id or "*"),
             },
-            {"Sid": "InstanceMetadata", "Effect": "Allow", "Action": INSTANCE_WILDCARD_ACTIONS, "Resource": "*"},
+            {"Sid": "InstanceMetadata", "Effect": "Allow", "Action": facts.INSTANCE_WILDCARD_ACTIONS, "Resource": "*"},
             *s3_statements(locations),
         ],
     }
 
 
 def s3_access_policy(locations: Sequence[S3Access]) -> dict[str, Any]:
-    return {"Version": VERSION, "Statement": s3_statements(locations)}
+    return {"Version": facts.POLICY_VERSION, "Statement": s3_statements(locations)}
 
 
 PARTITION_PLACEHOLDER = "{partition}"
@@ -184,4 +168,4 @@ def trust_policy_size(principal: dict[str, Any], conditions: dict[str, Any] | No
             test: {key: value if isinstance(value, list) else [value] for key, value in pairs.items()}
             for test, pairs in conditions.items()
         }
-    return policy_size({"Version": VERSION, "Statement": [statement]})
+    return policy_size({"Version": facts.POLICY_VERSION, "Statement": [statement]})
