@@ -1,7 +1,44 @@
-"""emr-iam: one YAML spec in, Terraform modules for Amazon EMR's IAM roles out."""
+"""emr-iam: one YAML spec in, Terraform modules for Amazon EMR's IAM roles out.
 
-from generator.errors import EmrIamError, OutputError, SpecError
-from generator.render import Changes, diff, render
-from generator.spec import Spec, load_spec
+The package imports its parts on first use, so `generator.facts` or a cache hit of the CLI does
+not pay for pydantic and Jinja.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from generator.errors import EmrIamError, OutputError, SpecError
+    from generator.rendering import Changes, diff, render
+    from generator.spec import Spec, load_spec
+
+# Where the shipped templates are: beside the package in a source checkout or editable install,
+# inside it in a wheel.
+TEMPLATE_DIRS = (
+    Path(__file__).resolve().parent.parent / "templates",
+    Path(__file__).resolve().parent / "templates",
+)
+
+_EXPORTS = {
+    "EmrIamError": "generator.errors",
+    "OutputError": "generator.errors",
+    "SpecError": "generator.errors",
+    "Changes": "generator.rendering",
+    "diff": "generator.rendering",
+    "render": "generator.rendering",
+    "Spec": "generator.spec",
+    "load_spec": "generator.spec",
+}
 
 __all__ = ["Changes", "EmrIamError", "OutputError", "Spec", "SpecError", "diff", "load_spec", "render"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'generator' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value

@@ -70,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("--templates", default=None, help="folder of templates searched before the shipped ones")
         if name in ("render", "check"):
             command.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+            command.add_argument("--no-cache", action="store_true",
+                                 help="render in full even when the last run's record says nothing changed")
     return parser
 
 
@@ -133,9 +135,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from generator.render import diff, render
-    from generator.spec import read_spec
-
     if args.command == "imports":
         return _imports(args)
     if args.command == "schema":
@@ -151,17 +150,40 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "validate":
         from generator.model import resolve
+        from generator.spec import read_spec
 
         source = read_spec(args.spec)
         resolve(source)
         print(f"{args.spec}: valid ({len(source.spec.teams)} teams)")
         return 0
     if args.command == "diff":
+        from generator.rendering import diff
+
         sys.stdout.write(diff(args.spec, args.out, args.templates))
         return 0
-    dry_run = args.command == "check"
-    changes = render(args.spec, args.out, dry_run=dry_run, user_templates=args.templates)
-    if dry_run:
+    return _render(args)
+
+
+def _render(args: argparse.Namespace) -> int:
+    """`render` and `check`; a run whose inputs and outputs match the last run's record stops early."""
+    from generator import cache
+
+    check = args.command == "check"
+    key = None if args.no_cache else cache.fingerprint(args.spec, args.out, args.templates)
+    unchanged = cache.fresh(key) if key else None
+    if unchanged is not None:
+        if not args.quiet:
+            print(f"{args.out}: up to date with {args.spec}" if check else f"{args.out}: 0 written, 0 removed, {unchanged} unchanged")
+        return 0
+
+    from generator.rendering import render
+
+    changes = render(args.spec, args.out, dry_run=check, user_templates=args.templates)
+    if key and check and changes.stale:
+        cache.forget(key)
+    elif key:
+        cache.save(key, changes.generated)
+    if check:
         if changes.stale:
             print(f"{args.out}: {len(changes.stale)} files are stale against {args.spec}; run `make modules`:", file=sys.stderr)
             for relative in changes.stale:

@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from generator.render import render
+from generator.rendering import render
 
 HERE = Path(__file__).resolve().parent
 SPECS = HERE / "specs"

@@ -19,7 +19,7 @@ import pytest
 import tftest
 
 from generator import facts
-from generator.render import render
+from generator.rendering import render
 from generator.spec import Team, load_spec
 from tests.engine import ROOT, Engine, copy_tree, engine_by_name, engine_names, provider_block
 from tests.moto_server import ACCOUNT_ID, MotoServer

@@ -1,6 +1,6 @@
 """A render that fails part-way leaves the previous tree exactly as it was.
 
-generator/render.py stages every changed file next to its target, swaps them in with renames and
+generator/rendering.py stages every changed file next to its target, swaps them in with renames and
 removes what the spec no longer produces; any failure rolls the swaps back. These tests make the
 N-th filesystem step fail (a full disk half-way through a staged file, a rename or a hard link
 refused, an interrupt from the keyboard), for every N a render takes, and compare the tree with
@@ -22,7 +22,7 @@ import pytest
 from tests.helpers import run_cli
 
 # The module, not the `render` function that generator/__init__.py exports under the same name.
-render_module = importlib.import_module("generator.render")
+render_module = importlib.import_module("generator.rendering")
 
 BEFORE = """\
 version: 1
@@ -85,7 +85,11 @@ def _prepare(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, 
 
 
 def _count_calls(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str], target: Any, name: str) -> int:
-    """How often a full render from BEFORE to AFTER calls `target.name`."""
+    """How often a full render from BEFORE to AFTER calls `target.name`.
+
+    Renders here pass --no-cache: the render cache's own record writes (tests/test_cache.py) would
+    otherwise be counted and failed as if they were steps of the render.
+    """
     spec, out, _ = _prepare(tmp_path / "count", capsys)
     with monkeypatch.context() as patch:
         original = getattr(target, name)
@@ -96,7 +100,7 @@ def _count_calls(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest
             return original(*args, **kwargs)
 
         patch.setattr(target, name, counting)
-        code, _, err = run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))
+        code, _, err = run_cli(capsys, "render", "--no-cache", "--spec", str(spec), "--out", str(out))
     assert code == 0, err
     return calls[0]
 
@@ -122,7 +126,7 @@ def test_failure_at_every_step_leaves_the_previous_tree(
         spec, out, before = _prepare(tmp_path / f"{step}-{on_call}", capsys)
         with monkeypatch.context() as patch:
             calls = fail_on_call(patch, target, name, on_call, make_error, partial)
-            code, stdout, err = run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))
+            code, stdout, err = run_cli(capsys, "render", "--no-cache", "--spec", str(spec), "--out", str(out))
         assert calls[0] >= on_call
         assert code == 2, f"call {on_call} of {total}: exit {code}\n{err}"
         assert stdout == "" and len(err.splitlines()) == 1 and "nothing was changed" in err, err

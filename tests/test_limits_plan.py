@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator import facts, policies
-from generator.render import render
+from generator.rendering import render
 from generator.spec import load_spec
 from tests.engine import copy_tree, opentofu, plan_json, planned_resources, provider_block
 

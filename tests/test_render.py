@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator import render
-from generator.render import MANIFEST
+from generator.rendering import MANIFEST
 from tests.helpers import MINIMAL_SPEC, run_cli, snapshot, write_spec
 
 TWO_TEAMS = """\

@@ -9,7 +9,6 @@ one does not are removed. Files the generator never wrote are never touched.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import gc
 import os
@@ -21,7 +20,7 @@ from typing import Any, TypeVar
 
 import jinja2
 
-from generator import catalog, facts, hcl
+from generator import TEMPLATE_DIRS, catalog, facts, hcl
 from generator.catalog import ModuleDef, Variable
 from generator.errors import OutputError
 from generator.model import resolve
@@ -30,10 +29,6 @@ from generator.spec import SpecFile, read_spec
 MANIFEST = ".emr-iam-manifest"
 REQUIRED_VERSION = ">= 1.3"
 AWS_PROVIDER_VERSION = ">= 3.39"
-TEMPLATE_DIRS = (
-    Path(__file__).resolve().parent.parent / "templates",  # a source checkout or editable install
-    Path(__file__).resolve().parent / "templates",  # a wheel
-)
 
 
 def _expr(code: str) -> hcl.Expr:
@@ -123,6 +118,7 @@ class Changes:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    generated: list[str] = field(default_factory=list)  # every file the spec produces, the manifest included
 
     @property
     def stale(self) -> list[str]:
@@ -154,7 +150,7 @@ def _manifest_text(paths: list[str]) -> str:
 def plan_changes(files: Mapping[str, str], out_dir: Path) -> tuple[Changes, dict[str, str]]:
     """Compare rendered files with the folder: what to write (with content) and what to remove."""
     files = {**files, MANIFEST: _manifest_text(list(files))}
-    changes = Changes()
+    changes = Changes(generated=list(files))
     to_write: dict[str, str] = {}
     for relative, text in files.items():
         target = out_dir / relative
@@ -282,6 +278,8 @@ def render(spec_path: str | Path, out_dir: str | Path, *, dry_run: bool = False,
 @_without_cyclic_gc
 def diff(spec_path: str | Path, out_dir: str | Path, user_templates: str | None = None) -> str:
     """A unified diff from the folder as it is to what `render` would write."""
+    import difflib
+
     spec_path, out_dir = Path(spec_path), Path(out_dir)
     files = render_tree(read_spec(spec_path), spec_label(spec_path, out_dir), user_templates)
     changes, to_write = plan_changes(files, out_dir)

@@ -1,0 +1,151 @@
+"""Skip a render when nothing it depends on has changed since the last one.
+
+A render's output depends only on its inputs: the spec's bytes, the templates, the generator's
+own code, the versions of the libraries that shape the text, and where the spec and the output
+folder are. After a render (or a `check` that finds nothing stale) the CLI records a fingerprint
+of those inputs together with the size, modification time, change time and inode of every file
+the render generated. A later run with the same fingerprint, whose files all still carry the
+recorded stat, would write nothing, so it stops there. Anything else (an edited spec or
+template, another generator version, a generated file edited, touched, replaced or deleted)
+means a full render, which compares contents as always.
+
+A file changed in the same clock tick as the record was written could keep its recorded times;
+as in git's "racily clean" rule, a file whose modification or change time is not older than the
+record makes the record untrusted.
+
+Records live outside the output folder, which is committed: in $EMR_IAM_CACHE_DIR, else
+$XDG_CACHE_HOME/emr-iam, else ~/.cache/emr-iam, one JSON file per output folder. A record that
+cannot be read or written is never an error: the render runs in full.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import TEMPLATE_DIRS
+
+FORMAT = 1
+# Libraries whose versions can change the rendered text.
+LIBRARIES = ("jinja2", "markupsafe", "pydantic", "pydantic_core", "pyyaml")
+PACKAGE = Path(__file__).resolve().parent
+
+
+def cache_dir() -> Path:
+    if os.environ.get("EMR_IAM_CACHE_DIR"):
+        return Path(os.environ["EMR_IAM_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "emr-iam"
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """The inputs of one render of `spec` into `out`, as a digest, and where its record lives."""
+
+    out: Path
+    digest: str
+
+    @property
+    def record(self) -> Path:
+        return cache_dir() / (hashlib.sha256(str(self.out).encode()).hexdigest()[:32] + ".json")
+
+
+def _template_dirs(user_templates: str | None) -> list[Path]:
+    folders = [Path(os.path.realpath(user_templates))] if user_templates else []
+    return folders + [folder for folder in TEMPLATE_DIRS if folder.is_dir()]
+
+
+def _files_under(folder: Path, suffixes: tuple[str, ...] | None = None) -> Iterable[Path]:
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(name for name in dirs if name != "__pycache__")
+        for name in sorted(names):
+            if suffixes is None or name.endswith(suffixes):
+                yield Path(root, name)
+
+
+def _versions() -> list[str]:
+    from importlib import metadata
+
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} missing")
+    return found
+
+
+def fingerprint(spec: str | Path, out: str | Path, user_templates: str | None = None) -> Fingerprint | None:
+    """The fingerprint of a render's inputs, or None when an input cannot be read (the render reports it)."""
+    out_path = Path(os.path.realpath(out))
+    digest = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        digest.update(f"{label}\0{len(data)}\0".encode())
+        digest.update(data)
+
+    try:
+        spec_path = Path(os.path.realpath(spec))
+        add("format", str(FORMAT).encode())
+        add("python", sys.version.encode())
+        add("paths", f"{spec_path}\0{out_path}\0{user_templates or ''}".encode())
+        add("libraries", "\0".join(_versions()).encode())
+        add("spec", spec_path.read_bytes())
+        for path in _files_under(PACKAGE, (".py",)):
+            add(f"code:{path.relative_to(PACKAGE)}", path.read_bytes())
+        for rank, folder in enumerate(_template_dirs(user_templates)):  # the first folder found wins
+            for path in _files_under(folder):
+                add(f"template:{rank}:{path.relative_to(folder)}", path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return Fingerprint(out_path, digest.hexdigest())
+
+
+def _stat(path: Path) -> list[int]:
+    status = os.stat(path)
+    return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+
+
+def fresh(key: Fingerprint) -> int | None:
+    """How many generated files are up to date, when the record says so and the folder agrees; else None."""
+    try:
+        recorded_at = os.stat(key.record).st_mtime_ns
+        record = json.loads(key.record.read_text(encoding="utf-8"))
+        if record.get("format") != FORMAT or record.get("inputs") != key.digest:
+            return None
+        files: dict[str, list[int]] = record["files"]
+        for relative, expected in files.items():
+            current = _stat(key.out / relative)
+            if current != expected or current[1] >= recorded_at or current[2] >= recorded_at:
+                return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return len(files)
+
+
+def save(key: Fingerprint, generated: Iterable[str]) -> None:
+    """Record the generated files' stat under the fingerprint; silently does nothing when it cannot."""
+    record = key.record
+    temporary = record.with_name(f"{record.name}.{os.getpid()}.tmp")
+    try:
+        files = {relative: _stat(key.out / relative) for relative in sorted(generated)}
+        record.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps({"format": FORMAT, "inputs": key.digest, "out": str(key.out), "files": files}),
+                             encoding="utf-8")
+        os.replace(temporary, record)
+    except OSError:
+        forget(key, temporary)
+
+
+def forget(key: Fingerprint, *others: Path) -> None:
+    """Drop the record of an output folder (after a `check` that found stale files), and any scraps."""
+    for path in (key.record, *others):
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+
