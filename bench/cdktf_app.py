@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -31,32 +32,18 @@ import yaml
 from cdktf import App, TerraformDataSource, TerraformProvider, TerraformResource, TerraformStack
 from constructs import Construct
 
-VERSION = "2012-10-17"
-S3_READ = ["s3:GetObject", "s3:GetObjectVersion"]
-S3_WRITE = ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
-CLUSTER_METADATA = [
-    "elasticmapreduce:DescribeCluster",
-    "elasticmapreduce:DescribeStep",
-    "elasticmapreduce:ListBootstrapActions",
-    "elasticmapreduce:ListInstanceFleets",
-    "elasticmapreduce:ListInstanceGroups",
-    "elasticmapreduce:ListInstances",
-    "elasticmapreduce:ListSteps",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from generator import facts  # noqa: E402  (facts and merge load nothing heavy)
+from generator.merge import deep_merge  # noqa: E402
+
+VERSION = facts.POLICY_VERSION
+# The app plans in the aws partition only; the generator's modules pick principals per partition.
+EMR, EC2, AUTOSCALING = (facts.SERVICE_PRINCIPALS[service]["aws"] for service in ("elasticmapreduce", "ec2", "application-autoscaling"))
 MANAGED = {
-    "v2": "service-role/AmazonEMRServicePolicy_v2",
-    "v1": "service-role/AmazonElasticMapReduceRole",
-    "autoscaling": "service-role/AmazonElasticMapReduceforAutoScalingRole",
+    "v2": facts.MANAGED_POLICIES["service_role_v2"],
+    "v1": facts.MANAGED_POLICIES["service_role_v1"],
+    "autoscaling": facts.MANAGED_POLICIES["autoscaling_role"],
 }
-
-
-def deep_merge(base: Any, override: Any) -> Any:
-    if isinstance(base, dict) and isinstance(override, dict):
-        merged = dict(base)
-        for key, value in override.items():
-            merged[key] = deep_merge(base[key], value) if key in base else value
-        return merged
-    return override
 
 
 def resource(scope: Construct, kind: str, construct_id: str, /, **arguments: Any) -> TerraformResource:
@@ -96,10 +83,10 @@ def s3_statements(partition: str, locations: list[dict[str, Any]]) -> list[dict[
             listed = list(dict.fromkeys(item for prefix in prefixes for item in (prefix, f"{prefix}/*")))
             statement["Condition"] = {"StringLike": {"s3:prefix": listed}}
         statements.append(statement)
-    statements.append({"Sid": "ReadObjects", "Effect": "Allow", "Action": S3_READ, "Resource": _object_arns(partition, locations)})
+    statements.append({"Sid": "ReadObjects", "Effect": "Allow", "Action": facts.S3_READ_ACTIONS, "Resource": _object_arns(partition, locations)})
     writable = [location for location in locations if location.get("access") == "read_write"]
     if writable:
-        statements.append({"Sid": "WriteObjects", "Effect": "Allow", "Action": S3_WRITE, "Resource": _object_arns(partition, writable)})
+        statements.append({"Sid": "WriteObjects", "Effect": "Allow", "Action": facts.S3_WRITE_ACTIONS, "Resource": _object_arns(partition, writable)})
     return statements
 
 
@@ -139,7 +126,7 @@ class TeamStack(TerraformStack):
             name=names["service_role"],
             **common,
             assume_role_policy=trust(
-                {"Service": "elasticmapreduce.amazonaws.com"},
+                {"Service": EMR},
                 {**source, "ArnLike": {"aws:SourceArn": f"arn:{partition}:elasticmapreduce:*:{account}:*"}} if source else None,
             ),
         )
@@ -152,7 +139,7 @@ class TeamStack(TerraformStack):
         )
 
         ec2 = resource(
-            self, "aws_iam_role", "ec2_role", name=names["ec2_role"], **common, assume_role_policy=trust({"Service": "ec2.amazonaws.com"})
+            self, "aws_iam_role", "ec2_role", name=names["ec2_role"], **common, assume_role_policy=trust({"Service": EC2})
         )
         resource(
             self,
@@ -178,13 +165,13 @@ class TeamStack(TerraformStack):
                         {
                             "Sid": "ClusterMetadata",
                             "Effect": "Allow",
-                            "Action": CLUSTER_METADATA,
+                            "Action": facts.CLUSTER_METADATA_ACTIONS,
                             "Resource": f"arn:{partition}:elasticmapreduce:*:{account or '*'}:cluster/*",
                         },
                         {
                             "Sid": "InstanceMetadata",
                             "Effect": "Allow",
-                            "Action": ["cloudwatch:PutMetricData", "ec2:DescribeInstances", "ec2:DescribeTags"],
+                            "Action": facts.INSTANCE_WILDCARD_ACTIONS,
                             "Resource": "*",
                         },
                         *s3_statements(partition, team["ec2_role"].get("s3_access", [])),
@@ -206,7 +193,7 @@ class TeamStack(TerraformStack):
             "autoscaling_role",
             name=names["autoscaling_role"],
             **common,
-            assume_role_policy=trust({"Service": ["elasticmapreduce.amazonaws.com", "application-autoscaling.amazonaws.com"]}, source),
+            assume_role_policy=trust({"Service": [EMR, AUTOSCALING]}, source),
         )
         resource(
             self,
@@ -217,7 +204,7 @@ class TeamStack(TerraformStack):
         )
 
         if team.get("service_linked_role", {}).get("create"):
-            resource(self, "aws_iam_service_linked_role", "service_linked_role", aws_service_name="elasticmapreduce.amazonaws.com")
+            resource(self, "aws_iam_service_linked_role", "service_linked_role", aws_service_name=EMR)
 
         emrfs = team.get("emrfs", {})
         role_arns: dict[str, str] = {}
@@ -314,9 +301,9 @@ class TeamStack(TerraformStack):
 
         passrole = team.get("passrole_policy", {})
         passed = {
-            "service_role": (service, ["elasticmapreduce.amazonaws.com"]),
-            "ec2_role": (ec2, ["ec2.amazonaws.com"]),
-            "autoscaling_role": (autoscaling, ["elasticmapreduce.amazonaws.com", "application-autoscaling.amazonaws.com"]),
+            "service_role": (service, [EMR]),
+            "ec2_role": (ec2, [EC2]),
+            "autoscaling_role": (autoscaling, [EMR, AUTOSCALING]),
         }
         policy = resource(
             self,

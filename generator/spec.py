@@ -6,7 +6,6 @@ over the defaults (mappings merge, lists and scalars replace) before validation.
 
 from __future__ import annotations
 
-import copy
 import fnmatch
 import re
 from collections.abc import Iterator, Mapping
@@ -27,6 +26,7 @@ from pydantic import (
 
 from generator import facts
 from generator.errors import SpecError
+from generator.merge import deep_merge
 
 MAX_SPEC_BYTES = 5 * 1024 * 1024
 MAX_LIST_ITEMS = 1000
@@ -562,21 +562,9 @@ def _parse(path: Path, text: str) -> tuple[Any, Mapping[Path_, int]]:
     return data, _Lines(_check_nodes(document, shown))
 
 
-def deep_merge(base: Any, override: Any) -> Any:
-    """Mappings merge key by key; anything else in `override` replaces `base`."""
-    if isinstance(base, dict) and isinstance(override, dict):
-        merged = dict(base)
-        for key, value in override.items():
-            merged[key] = deep_merge(base[key], value) if key in base else value
-        return merged
-    return copy.deepcopy(override)
-
-
 def _has_path(data: Any, path: Path_) -> bool:
     for part in path:
-        if isinstance(part, int) and isinstance(data, list) and part < len(data):
-            data = data[part]
-        elif isinstance(data, dict) and part in data:
+        if isinstance(part, int) and isinstance(data, list) and part < len(data) or isinstance(data, dict) and part in data:
             data = data[part]
         else:
             return False

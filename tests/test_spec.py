@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.spec import deep_merge, load_spec
+from generator.merge import deep_merge
+from generator.spec import load_spec
 from tests.helpers import MINIMAL_SPEC, run_cli, snapshot, write_spec
 
 ERROR_LINE = re.compile(r"^emr-iam: error: (?P<file>[^:]+)(?::(?P<line>\d+))?: (?:(?P<field>[A-Za-z_][\w\[\].-]*): )?(?P<message>.+)$")
