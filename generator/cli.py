@@ -33,6 +33,24 @@ EXAMPLES = {
 EXIT_CODES = "exit codes: 0 ok, 1 differences (check), 2 bad input"
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, not {text!r}")
+    return value
+
+
+def _job_count(requested: int) -> int:
+    if requested:
+        return requested
+    from generator.rendering import available_cpus
+
+    return available_cpus()
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -68,6 +86,8 @@ def _parser() -> argparse.ArgumentParser:
         if name in ("render", "check", "diff"):
             command.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT})")
             command.add_argument("--templates", default=None, help="folder of templates searched before the shipped ones")
+            command.add_argument("-j", "--jobs", type=_jobs, default=0,
+                                 help="processes for large specs (default 0: one per available CPU; 1: no worker processes)")
         if name in ("render", "check"):
             command.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
             command.add_argument("--no-cache", action="store_true",
@@ -159,7 +179,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "diff":
         from generator.rendering import diff
 
-        sys.stdout.write(diff(args.spec, args.out, args.templates))
+        sys.stdout.write(diff(args.spec, args.out, args.templates, _job_count(args.jobs)))
         return 0
     return _render(args)
 
@@ -178,7 +198,7 @@ def _render(args: argparse.Namespace) -> int:
 
     from generator.rendering import render
 
-    changes = render(args.spec, args.out, dry_run=check, user_templates=args.templates)
+    changes = render(args.spec, args.out, dry_run=check, user_templates=args.templates, jobs=_job_count(args.jobs))
     if key and check and changes.stale:
         cache.forget(key)
     elif key:

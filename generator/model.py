@@ -289,15 +289,18 @@ def _team_definition(team: Team) -> ModuleDef:
 def resolve(source: SpecFile) -> list[TeamModule]:
     """Every team's module, after checking that no two roles would get the same name."""
     modules = [resolve_team(source, index) for index in range(len(source.spec.teams))]
-    _check_unique_names(modules, source)
+    check_unique_names([(module.team, module.unique_names) for module in modules], source)
     return modules
 
 
-def _check_unique_names(modules: Iterable[TeamModule], source: SpecFile) -> None:
-    """Two teams (or two roles of one team) must not claim the same IAM or EMR name."""
+Claims = dict[str, tuple[str, str]]  # TeamModule.unique_names
+
+
+def check_unique_names(claims: Iterable[tuple[str, Claims]], source: SpecFile) -> None:
+    """Two teams (or two roles of one team) must not claim the same IAM or EMR name; claims in team order."""
     owner: dict[tuple[str, str], str] = {}
-    for index, module in enumerate(modules):
-        for field, (kind, name) in module.unique_names.items():
+    for index, (team, names) in enumerate(claims):
+        for field, (kind, name) in names.items():
             if (kind, name) in owner:
                 raise LimitChecker(source, index).fail(
                     field,
@@ -305,4 +308,4 @@ def _check_unique_names(modules: Iterable[TeamModule], source: SpecFile) -> None
                     + ("(set security_configuration_name per team)" if kind == "security configuration"
                        else "(give teams different name_prefix values)"),
                 )
-            owner[kind, name] = f"team {module.team!r} ({field})"
+            owner[kind, name] = f"team {team!r} ({field})"

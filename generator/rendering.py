@@ -9,6 +9,7 @@ one does not are removed. Files the generator never wrote are never touched.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import os
@@ -16,14 +17,14 @@ import posixpath
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import jinja2
 
 from generator import TEMPLATE_DIRS, catalog, facts, hcl
 from generator.catalog import ModuleDef, Variable
-from generator.errors import OutputError
-from generator.model import resolve
+from generator.errors import EmrIamError, OutputError
+from generator.model import Claims, check_unique_names, resolve_team
 from generator.spec import SpecFile, read_spec
 
 MANIFEST = ".emr-iam-manifest"
@@ -98,17 +99,83 @@ def _module_files(
     return {f"{module.name}/{name}": text for name, text in files.items()}
 
 
-def render_tree(source: SpecFile, spec_label: str, user_templates: str | None = None) -> dict[str, str]:
-    """Every generated file, by path relative to the output folder."""
+# A process renders at least this many teams; below twice as many, parallel work does not pay
+# for starting a worker (measured: a fork and its results cost about as much as 15 teams).
+TEAMS_PER_JOB = 32
+
+
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def render_tree(source: SpecFile, spec_label: str, user_templates: str | None = None, jobs: int = 1) -> dict[str, str]:
+    """Every generated file, by path relative to the output folder.
+
+    With `jobs` > 1 and enough teams, teams are resolved and rendered in forked worker processes
+    (where the platform can fork); the result, and the first error, are the same as with one job.
+    """
     # Each template is looked up (and its file checked for changes) once per render, not once per team.
     template = functools.lru_cache(maxsize=None)(environment(user_templates).get_template)
     context = {"spec_path": spec_label}
     files: dict[str, str] = {}
     for module in catalog.GENERIC_MODULES:
         files.update(_module_files(template, module, f"modules/{module.name}/main.tf.j2", context))
-    for team in resolve(source):
-        files.update(_module_files(template, team.definition, "team/main.tf.j2", {**context, "team": team}))
+    template(TEAM_TEMPLATE)  # compiled once here, before any fork
+    count = len(source.spec.teams)
+    jobs = max(1, min(jobs, count // TEAMS_PER_JOB))
+    chunks = [range(count * job // jobs, count * (job + 1) // jobs) for job in range(jobs)]
+    _TeamRenderer.current = _TeamRenderer(source, template, context)
+    try:
+        if jobs == 1 or not hasattr(os, "fork"):
+            results = [_TeamRenderer.chunk(range(count))]
+        else:
+            import multiprocessing
+
+            with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
+                pending = [pool.apply_async(_TeamRenderer.chunk, (chunk,)) for chunk in chunks[1:]]
+                results = [_TeamRenderer.chunk(chunks[0]), *(result.get() for result in pending)]
+    finally:
+        _TeamRenderer.current = None
+    claims: list[tuple[str, Claims]] = []
+    for result in results:
+        if isinstance(result, EmrIamError):  # the first failing team, as a serial render would report
+            raise result
+        claims += result[0]
+        files.update(result[1])
+    check_unique_names(claims, source)
     return files
+
+
+TEAM_TEMPLATE = "team/main.tf.j2"
+
+
+@dataclass
+class _TeamRenderer:
+    """What a worker needs to render a range of teams; forked workers inherit `current`."""
+
+    source: SpecFile
+    template: Callable[[str], jinja2.Template]
+    context: dict[str, Any]
+
+    current: ClassVar[_TeamRenderer | None] = None
+
+    @staticmethod
+    def chunk(indices: range) -> tuple[list[tuple[str, Claims]], dict[str, str]] | EmrIamError:
+        renderer = _TeamRenderer.current
+        assert renderer is not None
+        claims: list[tuple[str, Claims]] = []
+        files: dict[str, str] = {}
+        try:
+            for index in indices:
+                team = resolve_team(renderer.source, index)
+                claims.append((team.team, team.unique_names))
+                files.update(_module_files(renderer.template, team.definition, TEAM_TEMPLATE, {**renderer.context, "team": team}))
+        except EmrIamError as error:
+            return error
+        return claims, files
 
 
 @dataclass
@@ -170,57 +237,72 @@ def plan_changes(files: Mapping[str, str], out_dir: Path) -> tuple[Changes, dict
     return changes, to_write
 
 
+def _write_file(path: str, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
 def apply_changes(out_dir: Path, to_write: Mapping[str, str], removed: list[str]) -> None:
     """Stage every changed file, then swap them in; on any failure restore what was there."""
-    staged: list[tuple[Path, Path]] = []
-    swapped: list[tuple[Path, Path | None]] = []  # target, backup of its old content
-    created: list[Path] = []  # folders made for new files, removed again on failure
+    root = str(out_dir)
+    staged: list[tuple[str, str]] = []
+    swapped: list[tuple[str, str | None]] = []  # target, backup of its old content
+    created: list[str] = []  # folders made for new files, removed again on failure
+    ready: set[str] = set()  # folders known to exist
     token = f".emr-iam-{os.getpid()}"
     try:
         for relative, text in to_write.items():
-            target = out_dir / relative
-            folder = target.parent
-            while not folder.exists():
-                created.append(folder)
-                folder = folder.parent
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f"{target.name}{token}.new")
+            target = os.path.join(root, relative)
+            folder = os.path.dirname(target)
+            if folder not in ready:
+                missing = folder
+                while not os.path.exists(missing):
+                    created.append(missing)
+                    missing = os.path.dirname(missing)
+                os.makedirs(folder, exist_ok=True)
+                ready.add(folder)
+            temporary = f"{target}{token}.new"
             staged.append((temporary, target))  # before writing: a half-written file is cleaned up too
-            temporary.write_text(text, encoding="utf-8")
+            _write_file(temporary, text)
         for temporary, target in staged:
             backup = None
-            if target.exists():
-                backup = target.with_name(f"{target.name}{token}.old")
+            if os.path.exists(target):
+                backup = f"{target}{token}.old"
                 os.link(target, backup)
             swapped.append((target, backup))
             os.replace(temporary, target)
         for relative in removed:
-            target = out_dir / relative
-            backup = target.with_name(f"{target.name}{token}.old")
+            target = os.path.join(root, relative)
+            backup = f"{target}{token}.old"
             os.replace(target, backup)
             swapped.append((target, backup))
     except BaseException as error:
         for target, backup in reversed(swapped):
             if backup is None:
-                target.unlink(missing_ok=True)
-            elif target.exists() and os.path.samefile(backup, target):
+                _unlink(target)
+            elif os.path.exists(target) and os.path.samefile(backup, target):
                 # The swap never happened; rename() between two links of one file does nothing.
-                backup.unlink()
+                os.unlink(backup)
             else:
                 os.replace(backup, target)
         for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
-        for folder in sorted(set(created), key=lambda path: len(path.parts), reverse=True):
-            if folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
+            _unlink(temporary)
+        for folder in sorted(set(created), key=len, reverse=True):
+            if os.path.isdir(folder) and not os.listdir(folder):
+                os.rmdir(folder)
         if isinstance(error, OSError):
             raise OutputError(f"{out_dir}: cannot write the modules: {error.strerror or error}; nothing was changed") from None
         raise
     for _, backup in swapped:
         if backup is not None:
-            backup.unlink(missing_ok=True)
+            _unlink(backup)
     for relative in removed:
         _remove_empty_parents(out_dir, (out_dir / relative).parent)
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
 
 
 def _remove_empty_parents(root: Path, folder: Path) -> None:
@@ -262,13 +344,15 @@ def _without_cyclic_gc(function: Callable[..., _Result]) -> Callable[..., _Resul
 
 
 @_without_cyclic_gc
-def render(spec_path: str | Path, out_dir: str | Path, *, dry_run: bool = False, user_templates: str | None = None) -> Changes:
-    """Render the spec into `out_dir`; with `dry_run`, only report what would change."""
+def render(
+    spec_path: str | Path, out_dir: str | Path, *, dry_run: bool = False, user_templates: str | None = None, jobs: int = 1
+) -> Changes:
+    """Render the spec into `out_dir`; with `dry_run`, only report what would change; `jobs`: see render_tree."""
     spec_path, out_dir = Path(spec_path), Path(out_dir)
     source = read_spec(spec_path)
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"{out_dir}: is not a directory")
-    files = render_tree(source, spec_label(spec_path, out_dir), user_templates)
+    files = render_tree(source, spec_label(spec_path, out_dir), user_templates, jobs)
     changes, to_write = plan_changes(files, out_dir)
     if not dry_run and (to_write or changes.removed):
         apply_changes(out_dir, to_write, changes.removed)
@@ -276,12 +360,12 @@ def render(spec_path: str | Path, out_dir: str | Path, *, dry_run: bool = False,
 
 
 @_without_cyclic_gc
-def diff(spec_path: str | Path, out_dir: str | Path, user_templates: str | None = None) -> str:
+def diff(spec_path: str | Path, out_dir: str | Path, user_templates: str | None = None, jobs: int = 1) -> str:
     """A unified diff from the folder as it is to what `render` would write."""
     import difflib
 
     spec_path, out_dir = Path(spec_path), Path(out_dir)
-    files = render_tree(read_spec(spec_path), spec_label(spec_path, out_dir), user_templates)
+    files = render_tree(read_spec(spec_path), spec_label(spec_path, out_dir), user_templates, jobs)
     changes, to_write = plan_changes(files, out_dir)
     chunks: list[str] = []
     for relative in changes.stale:

@@ -564,7 +564,9 @@ def _parse(path: Path, text: str) -> tuple[Any, Mapping[Path_, int]]:
 
 def _has_path(data: Any, path: Path_) -> bool:
     for part in path:
-        if isinstance(part, int) and isinstance(data, list) and part < len(data) or isinstance(data, dict) and part in data:
+        if isinstance(data, dict) and part in data:  # noqa: SIM114 (one condition would hide the list type from mypy)
+            data = data[part]
+        elif isinstance(part, int) and isinstance(data, list) and part < len(data):
             data = data[part]
         else:
             return False

@@ -107,7 +107,7 @@ def _count_calls(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest
 
 STEPS: dict[str, tuple[Any, str, Callable[[], BaseException], bool]] = {
     # Staging: the disk fills up half-way through a staged file.
-    "disk-full-while-staging": (render_module.Path, "write_text", lambda: OSError(errno.ENOSPC, "No space left on device"), True),
+    "disk-full-while-staging": (render_module, "_write_file", lambda: OSError(errno.ENOSPC, "No space left on device"), True),
     # Swapping in, and moving removed files aside: a rename is refused.
     "rename-refused": (render_module.os, "replace", lambda: PermissionError(errno.EACCES, "Permission denied"), False),
     # Keeping the old content of a file before it is replaced.
