@@ -44,11 +44,20 @@ def template(*parts: str | Expr) -> Template:
 _json_string = json.encoder.encode_basestring
 
 
+_QUOTED: dict[str, str] = {}  # action names, keys and ARNs repeat across every team; each is quoted once
+
+
 def quote(text: str) -> str:
     """An HCL quoted string that evaluates to exactly `text`."""
+    try:
+        return _QUOTED[text]
+    except KeyError:
+        pass
     quoted: str = _json_string(text)
     if "{" in quoted:
         quoted = quoted.replace("${", "$${").replace("%{", "%%{")
+    if len(_QUOTED) < 100_000:
+        _QUOTED[text] = quoted
     return quoted
 
 
@@ -67,13 +76,10 @@ def _key(key: str) -> str:
 _SCALARS = frozenset({str, int, float, bool, type(None), Expr, Template})
 
 
-def _is_inline(value: Any) -> bool:
-    if isinstance(value, Mapping):
-        return not value
-    if isinstance(value, (list, tuple)):
-        for item in value:
-            if type(item) not in _SCALARS and isinstance(item, (Mapping, list, tuple)):
-                return False
+def _is_inline(value: list[Any] | tuple[Any, ...]) -> bool:
+    for item in value:
+        if type(item) not in _SCALARS and isinstance(item, (Mapping, list, tuple)):
+            return False
     return True
 
 
@@ -99,6 +105,9 @@ def expression(value: Any, indent: int = 0) -> str:
         return _sequence(value, indent)
     if kind is Template:
         return _template(value)
+    if kind is Expr:
+        code: str = value.code
+        return code
     if isinstance(value, Expr):
         return value.code
     if isinstance(value, Template):
@@ -129,24 +138,39 @@ def body(attributes: Mapping[str, Any], indent: int) -> str:
     """
     pad = " " * indent
     out: list[str] = []
-    run: list[tuple[str, str]] = []
+    keys: list[str] = []  # the current run of one-line attributes
+    texts: list[str] = []
     for key, value in attributes.items():
-        text = quote(value) if type(value) is str else expression(value, indent)
-        if "\n" in text:
-            if run:
-                _aligned(out, run, pad)
-                run = []
-            out.append(f"{pad}{_key(key)} = {text}\n")
+        kind = type(value)
+        if kind is str:
+            text = quote(value)
+        elif kind is Template:
+            text = _template(value)
         else:
-            run.append((_key(key), text))
-    if run:
-        _aligned(out, run, pad)
+            text = expression(value, indent)
+        try:
+            written = _KEYS[key]
+        except KeyError:
+            written = _key(key)
+        if "\n" in text:
+            if keys:
+                _aligned(out, keys, texts, pad)
+                keys, texts = [], []
+            out.append(f"{pad}{written} = {text}\n")
+        else:
+            keys.append(written)
+            texts.append(text)
+    if keys:
+        _aligned(out, keys, texts, pad)
     return "".join(out)
 
 
-def _aligned(out: list[str], run: list[tuple[str, str]], pad: str) -> None:
-    width = max([len(key) for key, _ in run])
-    out += [f"{pad}{key.ljust(width)} = {text}\n" for key, text in run]
+def _aligned(out: list[str], keys: list[str], texts: list[str], pad: str) -> None:
+    if len(keys) == 1:
+        out.append(f"{pad}{keys[0]} = {texts[0]}\n")
+        return
+    width = max(map(len, keys))
+    out += [f"{pad}{key.ljust(width)} = {text}\n" for key, text in zip(keys, texts)]
 
 
 def jsonencode(document: Any, indent: int) -> str:

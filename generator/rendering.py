@@ -13,11 +13,14 @@ import contextlib
 import functools
 import gc
 import os
+import pickle
 import posixpath
-from collections.abc import Callable, Mapping
+import signal
+import traceback
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 
 import jinja2
 
@@ -50,9 +53,12 @@ def _md_default(value: Any) -> str:
     return "`" + " ".join(hcl.expression(value).split()) + "`"
 
 
-@functools.lru_cache(maxsize=4)
 def environment(user_templates: str | None = None) -> jinja2.Environment:
-    """The Jinja environment; a user folder, when given, is searched before the shipped templates."""
+    """A Jinja environment for one render; a user folder, when given, is searched before the shipped templates.
+
+    Templates are read and compiled once per environment and never checked for changes again
+    (`auto_reload=False`): each `{% include %}` would otherwise stat its file on every use.
+    """
     folders = [str(folder) for folder in TEMPLATE_DIRS if folder.is_dir()]
     if user_templates:
         folders.insert(0, user_templates)
@@ -62,6 +68,7 @@ def environment(user_templates: str | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
         trim_blocks=False,
+        auto_reload=False,
     )
     env.filters.update(
         hcl=lambda value, indent=0: hcl.expression(value, indent),
@@ -97,85 +104,6 @@ def _module_files(
         "README.md": template("common/README.md.j2").render(base),
     }
     return {f"{module.name}/{name}": text for name, text in files.items()}
-
-
-# A process renders at least this many teams; below twice as many, parallel work does not pay
-# for starting a worker (measured: a fork and its results cost about as much as 15 teams).
-TEAMS_PER_JOB = 32
-
-
-def available_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def render_tree(source: SpecFile, spec_label: str, user_templates: str | None = None, jobs: int = 1) -> dict[str, str]:
-    """Every generated file, by path relative to the output folder.
-
-    With `jobs` > 1 and enough teams, teams are resolved and rendered in forked worker processes
-    (where the platform can fork); the result, and the first error, are the same as with one job.
-    """
-    # Each template is looked up (and its file checked for changes) once per render, not once per team.
-    template = functools.lru_cache(maxsize=None)(environment(user_templates).get_template)
-    context = {"spec_path": spec_label}
-    files: dict[str, str] = {}
-    for module in catalog.GENERIC_MODULES:
-        files.update(_module_files(template, module, f"modules/{module.name}/main.tf.j2", context))
-    template(TEAM_TEMPLATE)  # compiled once here, before any fork
-    count = len(source.spec.teams)
-    jobs = max(1, min(jobs, count // TEAMS_PER_JOB))
-    chunks = [range(count * job // jobs, count * (job + 1) // jobs) for job in range(jobs)]
-    _TeamRenderer.current = _TeamRenderer(source, template, context)
-    try:
-        if jobs == 1 or not hasattr(os, "fork"):
-            results = [_TeamRenderer.chunk(range(count))]
-        else:
-            import multiprocessing
-
-            with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
-                pending = [pool.apply_async(_TeamRenderer.chunk, (chunk,)) for chunk in chunks[1:]]
-                results = [_TeamRenderer.chunk(chunks[0]), *(result.get() for result in pending)]
-    finally:
-        _TeamRenderer.current = None
-    claims: list[tuple[str, Claims]] = []
-    for result in results:
-        if isinstance(result, EmrIamError):  # the first failing team, as a serial render would report
-            raise result
-        claims += result[0]
-        files.update(result[1])
-    check_unique_names(claims, source)
-    return files
-
-
-TEAM_TEMPLATE = "team/main.tf.j2"
-
-
-@dataclass
-class _TeamRenderer:
-    """What a worker needs to render a range of teams; forked workers inherit `current`."""
-
-    source: SpecFile
-    template: Callable[[str], jinja2.Template]
-    context: dict[str, Any]
-
-    current: ClassVar[_TeamRenderer | None] = None
-
-    @staticmethod
-    def chunk(indices: range) -> tuple[list[tuple[str, Claims]], dict[str, str]] | EmrIamError:
-        renderer = _TeamRenderer.current
-        assert renderer is not None
-        claims: list[tuple[str, Claims]] = []
-        files: dict[str, str] = {}
-        try:
-            for index in indices:
-                team = resolve_team(renderer.source, index)
-                claims.append((team.team, team.unique_names))
-                files.update(_module_files(renderer.template, team.definition, TEAM_TEMPLATE, {**renderer.context, "team": team}))
-        except EmrIamError as error:
-            return error
-        return claims, files
 
 
 @dataclass
@@ -214,27 +142,24 @@ def _manifest_text(paths: list[str]) -> str:
     )
 
 
-def plan_changes(files: Mapping[str, str], out_dir: Path) -> tuple[Changes, dict[str, str]]:
-    """Compare rendered files with the folder: what to write (with content) and what to remove."""
-    files = {**files, MANIFEST: _manifest_text(list(files))}
-    changes = Changes(generated=list(files))
+def _compare(files: Mapping[str, str], root: str) -> tuple[list[str], dict[str, str], int]:
+    """Which rendered files differ from the folder: (all paths, changed files with content, unchanged count)."""
     to_write: dict[str, str] = {}
+    unchanged = 0
     for relative, text in files.items():
-        target = out_dir / relative
+        target = os.path.join(root, relative)
         try:
-            current = target.read_bytes()
+            with open(target, "rb") as handle:
+                current: bytes | None = handle.read()
         except (FileNotFoundError, NotADirectoryError):
             current = None
         except IsADirectoryError:
             raise OutputError(f"{target}: is a directory where the generator writes a file") from None
         if current == text.encode("utf-8"):
-            changes.unchanged += 1
+            unchanged += 1
         else:
-            changes.written.append(relative)
             to_write[relative] = text
-    changes.removed = sorted(set(_read_manifest(out_dir)) - set(files))
-    changes.removed = [relative for relative in changes.removed if (out_dir / relative).is_file()]
-    return changes, to_write
+    return list(files), to_write, unchanged
 
 
 def _write_file(path: str, text: str) -> None:
@@ -242,29 +167,70 @@ def _write_file(path: str, text: str) -> None:
         handle.write(text)
 
 
-def apply_changes(out_dir: Path, to_write: Mapping[str, str], removed: list[str]) -> None:
-    """Stage every changed file, then swap them in; on any failure restore what was there."""
+def _unlink(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+def _write_error(out_dir: str | Path, error: OSError) -> OutputError:
+    return OutputError(f"{out_dir}: cannot write the modules: {error.strerror or error}; nothing was changed")
+
+
+@dataclass
+class Staging:
+    """Changed files written next to their targets (not yet swapped in), and the folders made for them."""
+
+    staged: list[tuple[str, str]] = field(default_factory=list)  # temporary file, target
+    created: list[str] = field(default_factory=list)
+
+    def stage(self, root: str, to_write: Mapping[str, str], token: str) -> None:
+        """Write each file as `<target><token>.new`; on failure discard everything staged so far."""
+        ready: set[str] = set()  # folders known to exist
+        try:
+            for relative, text in to_write.items():
+                target = os.path.join(root, relative)
+                folder = os.path.dirname(target)
+                if folder not in ready:
+                    missing = folder
+                    while not os.path.exists(missing):
+                        self.created.append(missing)
+                        missing = os.path.dirname(missing)
+                    os.makedirs(folder, exist_ok=True)
+                    ready.add(folder)
+                temporary = f"{target}{token}.new"
+                self.staged.append((temporary, target))  # before writing: a half-written file is cleaned up too
+                _write_file(temporary, text)
+        except BaseException as error:
+            self.discard()
+            if isinstance(error, OSError):
+                raise _write_error(root, error) from None
+            raise
+
+    def merge(self, other: Staging) -> None:
+        self.staged += other.staged
+        self.created += other.created
+
+    def discard(self) -> None:
+        """Remove the staged files and the folders made for them, when empty.
+
+        The folders stay listed: another process may still have files in a folder this one made,
+        and the parent discards every process's staging again once all are in.
+        """
+        for temporary, _ in self.staged:
+            _unlink(temporary)
+        self.staged = []
+        for folder in sorted(set(self.created), key=len, reverse=True):
+            with contextlib.suppress(OSError):  # best effort: the error being reported matters more
+                if not os.listdir(folder):
+                    os.rmdir(folder)
+
+
+def _swap(out_dir: Path, staging: Staging, removed: list[str], token: str) -> None:
+    """Swap the staged files in and move removed files away; on any failure restore what was there."""
     root = str(out_dir)
-    staged: list[tuple[str, str]] = []
     swapped: list[tuple[str, str | None]] = []  # target, backup of its old content
-    created: list[str] = []  # folders made for new files, removed again on failure
-    ready: set[str] = set()  # folders known to exist
-    token = f".emr-iam-{os.getpid()}"
     try:
-        for relative, text in to_write.items():
-            target = os.path.join(root, relative)
-            folder = os.path.dirname(target)
-            if folder not in ready:
-                missing = folder
-                while not os.path.exists(missing):
-                    created.append(missing)
-                    missing = os.path.dirname(missing)
-                os.makedirs(folder, exist_ok=True)
-                ready.add(folder)
-            temporary = f"{target}{token}.new"
-            staged.append((temporary, target))  # before writing: a half-written file is cleaned up too
-            _write_file(temporary, text)
-        for temporary, target in staged:
+        for temporary, target in staging.staged:
             backup = None
             if os.path.exists(target):
                 backup = f"{target}{token}.old"
@@ -285,13 +251,9 @@ def apply_changes(out_dir: Path, to_write: Mapping[str, str], removed: list[str]
                 os.unlink(backup)
             else:
                 os.replace(backup, target)
-        for temporary, _ in staged:
-            _unlink(temporary)
-        for folder in sorted(set(created), key=len, reverse=True):
-            if os.path.isdir(folder) and not os.listdir(folder):
-                os.rmdir(folder)
+        staging.discard()
         if isinstance(error, OSError):
-            raise OutputError(f"{out_dir}: cannot write the modules: {error.strerror or error}; nothing was changed") from None
+            raise _write_error(out_dir, error) from None
         raise
     for _, backup in swapped:
         if backup is not None:
@@ -300,15 +262,213 @@ def apply_changes(out_dir: Path, to_write: Mapping[str, str], removed: list[str]
         _remove_empty_parents(out_dir, (out_dir / relative).parent)
 
 
-def _unlink(path: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)
-
-
 def _remove_empty_parents(root: Path, folder: Path) -> None:
     while folder != root and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
+
+
+# --- teams, in this process or in forked workers ---------------------------------------------
+
+TEAM_TEMPLATE = "team/main.tf.j2"
+# A process renders at least this many teams; below twice as many, parallel work does not pay
+# for starting a worker (measured: a fork and its result cost about as much as 15 teams).
+TEAMS_PER_JOB = 32
+
+
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass
+class _Chunk:
+    """What one process reports for its range of teams."""
+
+    claims: list[tuple[str, Claims]]
+    generated: list[str]
+    to_write: dict[str, str]  # changed files; their content only when the caller asked for it
+    unchanged: int
+    staging: Staging
+    error: EmrIamError | None = None
+
+
+@dataclass
+class _Job:
+    """Everything a process needs to render, compare and stage a range of teams; workers inherit it by fork."""
+
+    source: SpecFile
+    template: Callable[[str], jinja2.Template]
+    context: dict[str, Any]
+    root: str
+    stage: bool  # write the changed files next to their targets
+    keep_texts: bool  # report the changed files' content (for a diff)
+    token: str
+
+    def run(self, indices: range) -> _Chunk:
+        claims: list[tuple[str, Claims]] = []
+        files: dict[str, str] = {}
+        staging = Staging()
+        try:
+            for index in indices:
+                team = resolve_team(self.source, index)
+                claims.append((team.team, team.unique_names))
+                files.update(_module_files(self.template, team.definition, TEAM_TEMPLATE, {**self.context, "team": team}))
+            generated, to_write, unchanged = _compare(files, self.root)
+            if self.stage:
+                staging.stage(self.root, to_write, self.token)
+        except EmrIamError as error:
+            return _Chunk(claims, [], {}, 0, staging, error)
+        changed = to_write if self.keep_texts else dict.fromkeys(to_write, "")
+        return _Chunk(claims, generated, changed, unchanged, staging)
+
+
+class _Worker:
+    """A forked process running one job on a range of teams; its _Chunk comes back pickled through a pipe."""
+
+    def __init__(self, job: _Job, indices: range):
+        read_end, write_end = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the worker: it never returns into the caller's code
+            status = 1
+            try:
+                # SIGINT stays blocked here as in the parent (_interrupts_deferred): Ctrl-C is the parent's
+                # to handle, and it still collects this result, to discard what was staged.
+                os.close(read_end)
+                try:
+                    result: object = job.run(indices)
+                except Exception:  # a bug: its traceback travels to the parent
+                    result = RuntimeError(f"a render worker failed:\n{traceback.format_exc()}")
+                with open(write_end, "wb") as pipe:
+                    pipe.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        self.read_end = read_end
+
+    def result(self) -> _Chunk:
+        with open(self.read_end, "rb") as pipe:
+            payload = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        if status or not payload:
+            raise RuntimeError(f"render worker {self.pid} ended with status {status} and no result")
+        result = pickle.loads(payload)
+        if isinstance(result, RuntimeError):
+            raise result
+        assert isinstance(result, _Chunk)
+        return result
+
+
+def _chunks(count: int, jobs: int) -> list[range]:
+    return [range(count * job // jobs, count * (job + 1) // jobs) for job in range(jobs)]
+
+
+def _run_teams(job: _Job, count: int, jobs: int) -> list[_Chunk]:
+    """Every range's result in team order; with jobs > 1, all ranges but the first run in forked workers."""
+    jobs = max(1, min(jobs, count // TEAMS_PER_JOB)) if hasattr(os, "fork") else 1
+    ranges = _chunks(count, jobs)
+    workers: list[_Worker] = []
+    own: _Chunk | None = None
+    try:
+        for indices in ranges[1:]:
+            workers.append(_Worker(job, indices))
+        own = job.run(ranges[0])
+    finally:
+        # Every worker is waited for, even when this process failed, so that nothing a worker
+        # staged is left behind.
+        collected: list[_Chunk] = []
+        failure: Exception | None = None
+        for worker in workers:
+            try:
+                collected.append(worker.result())
+            except Exception as error:
+                failure = failure or error
+        if own is None or failure is not None:
+            for chunk in [own, *collected] if own is not None else collected:
+                chunk.staging.discard()
+    if failure is not None:
+        raise failure
+    return [own, *collected]
+
+
+@contextlib.contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C while teams render and stage (in this process and its workers); it lands afterwards.
+
+    Staged files are tracked by whoever staged them; an interrupt that lands between a worker's
+    result and the parent's record of it could otherwise leave files behind.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+# --- the whole render ------------------------------------------------------------------------
+
+
+def _render(
+    spec_path: Path, out_dir: Path, *, write: bool, keep_texts: bool, user_templates: str | None, jobs: int
+) -> tuple[Changes, dict[str, str]]:
+    """Render and compare with the folder; with `write`, stage the changed files and swap them in.
+
+    Returns what changes, and the changed files (with their content when `keep_texts`).
+    """
+    source = read_spec(spec_path)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: is not a directory")
+    template = environment(user_templates).get_template
+    context = {"spec_path": spec_label(spec_path, out_dir)}
+    files: dict[str, str] = {}
+    for module in catalog.GENERIC_MODULES:
+        files.update(_module_files(template, module, f"modules/{module.name}/main.tf.j2", context))
+    template(TEAM_TEMPLATE)  # compiled here, before any fork
+    token = f".emr-iam-{os.getpid()}"
+    root = str(out_dir)
+    job = _Job(source, template, context, root, write, keep_texts, token)
+    staging = Staging()
+    try:
+        with _interrupts_deferred():
+            chunks = _run_teams(job, len(source.spec.teams), jobs)
+            for chunk in chunks:
+                staging.merge(chunk.staging)
+        claims: list[tuple[str, Claims]] = []
+        for chunk in chunks:
+            if chunk.error is not None:  # the first failing team, as one process would report it
+                raise chunk.error
+            claims += chunk.claims
+        check_unique_names(claims, source)
+        generated, to_write, unchanged = _compare(files, root)
+        for chunk in chunks:
+            generated += chunk.generated
+            to_write.update(chunk.to_write)
+            unchanged += chunk.unchanged
+        manifest = {MANIFEST: _manifest_text(generated)}
+        _, manifest_change, manifest_unchanged = _compare(manifest, root)
+        generated.append(MANIFEST)
+        to_write.update(manifest_change)
+        unchanged += manifest_unchanged
+        own = {relative: files[relative] for relative in files if relative in to_write}
+        own.update(manifest_change)
+        removed = sorted(set(_read_manifest(out_dir)) - set(generated))
+        removed = [relative for relative in removed if (out_dir / relative).is_file()]
+        if write:
+            extra = Staging()
+            extra.stage(root, own, token)
+            staging.merge(extra)
+            if to_write or removed:
+                _swap(out_dir, staging, removed, token)
+    except BaseException:
+        staging.discard()  # after a swap there is nothing left to discard
+        raise
+    return Changes(written=list(to_write), removed=removed, unchanged=unchanged, generated=generated), to_write
 
 
 def spec_label(spec_path: Path, out_dir: Path) -> str:
@@ -347,16 +507,14 @@ def _without_cyclic_gc(function: Callable[..., _Result]) -> Callable[..., _Resul
 def render(
     spec_path: str | Path, out_dir: str | Path, *, dry_run: bool = False, user_templates: str | None = None, jobs: int = 1
 ) -> Changes:
-    """Render the spec into `out_dir`; with `dry_run`, only report what would change; `jobs`: see render_tree."""
+    """Render the spec into `out_dir`; with `dry_run`, only report what would change.
+
+    With `jobs` > 1 and enough teams, teams are resolved, rendered and staged in forked worker
+    processes (where the platform can fork); the files, and the first error, are the same as
+    with one job.
+    """
     spec_path, out_dir = Path(spec_path), Path(out_dir)
-    source = read_spec(spec_path)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: is not a directory")
-    files = render_tree(source, spec_label(spec_path, out_dir), user_templates, jobs)
-    changes, to_write = plan_changes(files, out_dir)
-    if not dry_run and (to_write or changes.removed):
-        apply_changes(out_dir, to_write, changes.removed)
-    return changes
+    return _render(spec_path, out_dir, write=not dry_run, keep_texts=False, user_templates=user_templates, jobs=jobs)[0]
 
 
 @_without_cyclic_gc
@@ -365,8 +523,7 @@ def diff(spec_path: str | Path, out_dir: str | Path, user_templates: str | None 
     import difflib
 
     spec_path, out_dir = Path(spec_path), Path(out_dir)
-    files = render_tree(read_spec(spec_path), spec_label(spec_path, out_dir), user_templates, jobs)
-    changes, to_write = plan_changes(files, out_dir)
+    changes, to_write = _render(spec_path, out_dir, write=False, keep_texts=True, user_templates=user_templates, jobs=jobs)
     chunks: list[str] = []
     for relative in changes.stale:
         target = out_dir / relative

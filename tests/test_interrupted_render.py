@@ -5,7 +5,8 @@ removes what the spec no longer produces; any failure rolls the swaps back. Thes
 N-th filesystem step fail (a full disk half-way through a staged file, a rename or a hard link
 refused, an interrupt from the keyboard), for every N a render takes, and compare the tree with
 what it was: same folders, same files, same bytes, no staging files left behind. A render that
-is then allowed to finish writes the new tree.
+is then allowed to finish writes the new tree. The last tests do the same for a render whose
+teams are staged by two processes (the parent and a forked worker).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import errno
 import importlib
 import os
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -157,3 +159,108 @@ def test_injected_failures_restore_the_real_functions() -> None:
     """The wrappers above are undone: nothing leaks into other tests."""
     assert render_module.os.replace is os.replace and render_module.os.link is os.link
     assert "fail_on_call" not in repr(Path.write_text) and "fail_on_call" not in repr(os.replace)
+
+
+# --- the same guarantees when teams render in forked workers -----------------------------------
+
+MANY = 100  # teams; with --jobs 2 the parent takes teams 0-49 and one worker teams 50-99
+
+
+def _many_spec(path_prefix: str = "/") -> str:
+    teams = "".join(f"  - name: t{index:03d}\n" for index in range(MANY))
+    return f'version: 1\ndefaults:\n  name_prefix: "{{team}}-"\n  path: {path_prefix}\nteams:\n{teams}'
+
+
+def _leftovers(out: Path) -> list[Path]:
+    return [path for path in out.rglob("*") if ".emr-iam-" in path.name and path.name != ".emr-iam-manifest"]
+
+
+@pytest.fixture
+def parallel_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path, dict[str, bytes | None]]:
+    """A rendered tree of MANY teams, and a spec that changes every team file."""
+    spec, out = tmp_path / "spec.yaml", tmp_path / "out"
+    spec.write_text(_many_spec(), encoding="utf-8")
+    assert run_cli(capsys, "render", "--no-cache", "--jobs", "2", "--spec", str(spec), "--out", str(out))[0] == 0
+    spec.write_text(_many_spec("/changed/"), encoding="utf-8")
+    return spec, out, tree(out)
+
+
+@pytest.mark.parametrize("failing_team", ["t007", "t093"], ids=["in-the-parent", "in-the-worker"])
+def test_a_write_failure_in_either_process_discards_both(
+    parallel_tree: tuple[Path, Path, dict[str, bytes | None]], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch, failing_team: str,
+) -> None:
+    spec, out, before = parallel_tree
+    original = render_module._write_file
+
+    def full_disk_for_one_team(path: str, text: str) -> None:
+        if f"/{failing_team}/" in path:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        original(path, text)
+
+    monkeypatch.setattr(render_module, "_write_file", full_disk_for_one_team)  # forked workers inherit it
+    code, _, err = run_cli(capsys, "render", "--no-cache", "--jobs", "2", "--spec", str(spec), "--out", str(out))
+    assert code == 2 and "No space left on device" in err and "nothing was changed" in err and len(err.splitlines()) == 1
+    assert tree(out) == before and not _leftovers(out)
+
+
+def test_a_failure_from_an_empty_folder_leaves_no_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec, out = tmp_path / "spec.yaml", tmp_path / "out"
+    spec.write_text(_many_spec(), encoding="utf-8")
+    original = render_module._write_file
+
+    def refuse_the_last_team(path: str, text: str) -> None:
+        if f"/t{MANY - 1:03d}/" in path:
+            raise PermissionError(errno.EACCES, "Permission denied")
+        original(path, text)
+
+    monkeypatch.setattr(render_module, "_write_file", refuse_the_last_team)
+    code, _, err = run_cli(capsys, "render", "--no-cache", "--jobs", "2", "--spec", str(spec), "--out", str(out))
+    assert code == 2 and "Permission denied" in err
+    assert not out.exists(), sorted(str(path) for path in out.rglob("*"))
+
+
+def test_a_bug_in_a_worker_is_reported_and_discards_everything(
+    parallel_tree: tuple[Path, Path, dict[str, bytes | None]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec, out, before = parallel_tree
+    original = render_module.resolve_team
+
+    def broken(source: Any, index: int) -> Any:
+        if index == MANY - 2:
+            raise ValueError("a bug in the generator")
+        return original(source, index)
+
+    monkeypatch.setattr(render_module, "resolve_team", broken)
+    with pytest.raises(RuntimeError, match=r"(?s)a render worker failed:.*ValueError: a bug in the generator"):
+        render_module.render(spec, out, jobs=2)
+    assert tree(out) == before and not _leftovers(out)
+
+
+def test_ctrl_c_while_teams_render_waits_for_the_worker_and_discards_everything(
+    parallel_tree: tuple[Path, Path, dict[str, bytes | None]], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec, out, before = parallel_tree
+    original, original_fork = render_module.resolve_team, os.fork
+    parent = os.getpid()
+    workers: list[int] = []
+
+    def fork() -> int:
+        pid = original_fork()
+        workers.append(pid)
+        return pid
+
+    def interrupted(source: Any, index: int) -> Any:
+        if index == 3 and os.getpid() == parent:
+            # A real SIGINT to both processes, as a terminal's Ctrl-C sends it to the process group.
+            for pid in (*workers, parent):
+                os.kill(pid, signal.SIGINT)
+        return original(source, index)
+
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(render_module, "resolve_team", interrupted)
+    code, _, err = run_cli(capsys, "render", "--no-cache", "--jobs", "2", "--spec", str(spec), "--out", str(out))
+    assert (code, err) == (130, "emr-iam: interrupted\n")
+    assert len(workers) == 1 and tree(out) == before and not _leftovers(out)
