@@ -77,7 +77,7 @@ _SCALARS = frozenset({str, int, float, bool, type(None), Expr, Template})
 
 
 def _is_inline(value: list[Any] | tuple[Any, ...]) -> bool:
-    for item in value:
+    for item in value:  # noqa: SIM110 (a loop: all() over a generator costs more on this hot path)
         if type(item) not in _SCALARS and isinstance(item, (Mapping, list, tuple)):
             return False
     return True
@@ -170,7 +170,7 @@ def _aligned(out: list[str], keys: list[str], texts: list[str], pad: str) -> Non
         out.append(f"{pad}{keys[0]} = {texts[0]}\n")
         return
     width = max(map(len, keys))
-    out += [f"{pad}{key.ljust(width)} = {text}\n" for key, text in zip(keys, texts)]
+    out += [f"{pad}{key.ljust(width)} = {text}\n" for key, text in zip(keys, texts, strict=True)]
 
 
 def jsonencode(document: Any, indent: int) -> str:
