@@ -428,7 +428,8 @@ def markdown(results: dict[str, Any]) -> str:
         + f"\nMachine: {info['cpus']} CPUs, {info['platform']}, Python {info['python']}; "
         f"1-minute load average {info['load_average_1m_at_start']} at the start and {info.get('load_average_1m_at_end', '?')} at the end "
         "(other jobs on the machine slow every figure alike).\n"
-        f"Timed runs per figure (after one warm-up): render {results['runs']['render']}, CDKTF {results['runs']['cdktf']}, "
+        f"Timed runs per figure (after one warm-up; none for the cached no-op, whose first run counts): "
+        f"render {results['runs']['render']}, CDKTF {results['runs']['cdktf']}, "
         f"plan {results['runs']['plan']}. Raw samples: bench/results.json.\n"
     )
 
