@@ -83,10 +83,12 @@ def s3_statements(partition: str, locations: list[dict[str, Any]]) -> list[dict[
             listed = list(dict.fromkeys(item for prefix in prefixes for item in (prefix, f"{prefix}/*")))
             statement["Condition"] = {"StringLike": {"s3:prefix": listed}}
         statements.append(statement)
-    statements.append({"Sid": "ReadObjects", "Effect": "Allow", "Action": facts.S3_READ_ACTIONS, "Resource": _object_arns(partition, locations)})
+    read = _object_arns(partition, locations)
+    statements.append({"Sid": "ReadObjects", "Effect": "Allow", "Action": facts.S3_READ_ACTIONS, "Resource": read})
     writable = [location for location in locations if location.get("access") == "read_write"]
     if writable:
-        statements.append({"Sid": "WriteObjects", "Effect": "Allow", "Action": facts.S3_WRITE_ACTIONS, "Resource": _object_arns(partition, writable)})
+        write = _object_arns(partition, writable)
+        statements.append({"Sid": "WriteObjects", "Effect": "Allow", "Action": facts.S3_WRITE_ACTIONS, "Resource": write})
     return statements
 
 

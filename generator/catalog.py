@@ -88,7 +88,8 @@ def role_variables(default_name: str, what: str) -> tuple[Variable, ...]:
             "use_name_prefix",
             "bool",
             False,
-            f"Whether `name` is a prefix for a unique name chosen by the engine (at most {facts.IAM_LIMITS['role_name_prefix'] - 1} characters then).",
+            "Whether `name` is a prefix for a unique name chosen by the engine"
+            f" (at most {facts.IAM_LIMITS['role_name_prefix'] - 1} characters then).",
         ),
         Variable("description", "string", None, f"Description of the {what}."),
         PATH,
@@ -171,7 +172,11 @@ EC2_ROLE = ModuleDef(
     ),
     outputs=(
         *role_outputs("EMR role for EC2"),
-        Output("instance_profile_name", "try(aws_iam_instance_profile.this[0].name, null)", "Name of the instance profile (the role's name)."),
+        Output(
+            "instance_profile_name",
+            "try(aws_iam_instance_profile.this[0].name, null)",
+            "Name of the instance profile (the role's name).",
+        ),
         Output("instance_profile_arn", "try(aws_iam_instance_profile.this[0].arn, null)", "ARN of the instance profile."),
         Output("scoped_policy_arn", "try(aws_iam_policy.scoped[0].arn, null)", "ARN of the scoped customer-managed policy, if created."),
     ),
@@ -219,7 +224,10 @@ SERVICE_LINKED_ROLE = ModuleDef(
         Output("role_name", "try(aws_iam_service_linked_role.this[0].name, null)", "Name of the service-linked role."),
         Output("role_arn", "try(aws_iam_service_linked_role.this[0].arn, null)", "ARN of the service-linked role."),
     ),
-    usage='module "emr_service_linked_role" {\n  source = "../../modules/emr-service-linked-role"\n\n  create = true # in one workspace per account\n}\n',
+    usage=(
+        'module "emr_service_linked_role" {\n  source = "../../modules/emr-service-linked-role"\n\n'
+        "  create = true # in one workspace per account\n}\n"
+    ),
 )
 
 EMRFS = ModuleDef(
@@ -266,14 +274,27 @@ EMRFS = ModuleDef(
             {},
             "Object merged into the security configuration beside the role mappings, e.g. `{ EncryptionConfiguration = {...} }`.",
         ),
-        Variable("assume_policy_name", "string", "emrfs-assume-roles", "Name of the inline policy on the EMR role for EC2 that allows assuming the EMRFS roles."),
+        Variable(
+            "assume_policy_name",
+            "string",
+            "emrfs-assume-roles",
+            "Name of the inline policy on the EMR role for EC2 that allows assuming the EMRFS roles.",
+        ),
         TAGS,
     ),
     outputs=(
         Output("role_names", "{ for name, role in aws_iam_role.this : name => role.name }", "Names of the EMRFS roles."),
         Output("role_arns", "{ for name, role in aws_iam_role.this : name => role.arn }", "ARNs of the EMRFS roles, by name."),
-        Output("security_configuration_name", "try(aws_emr_security_configuration.this[0].name, null)", "Name of the security configuration to give `aws_emr_cluster`."),
-        Output("security_configuration", "try(aws_emr_security_configuration.this[0].configuration, null)", "JSON of the security configuration."),
+        Output(
+            "security_configuration_name",
+            "try(aws_emr_security_configuration.this[0].name, null)",
+            "Name of the security configuration to give `aws_emr_cluster`.",
+        ),
+        Output(
+            "security_configuration",
+            "try(aws_emr_security_configuration.this[0].configuration, null)",
+            "JSON of the security configuration.",
+        ),
     ),
     usage=(
         'module "emrfs" {\n  source = "../../modules/emrfs-role-mappings"\n\n  ec2_role_arn  = module.emr_ec2_role.role_arn\n'
@@ -296,18 +317,30 @@ PASSROLE = ModuleDef(
             "string",
             "EMR_PassRole",
             "Name of the policy.",
-            ((f"length(var.name) <= {facts.IAM_LIMITS['policy_name']}", f"The policy name must be at most {facts.IAM_LIMITS['policy_name']} characters."),),
+            (
+                (
+                    f"length(var.name) <= {facts.IAM_LIMITS['policy_name']}",
+                    f"The policy name must be at most {facts.IAM_LIMITS['policy_name']} characters.",
+                ),
+            ),
         ),
-        Variable("description", "string", "Pass the EMR roles to the services that use them, and no other roles.", "Description of the policy."),
+        Variable(
+            "description",
+            "string",
+            "Pass the EMR roles to the services that use them, and no other roles.",
+            "Description of the policy.",
+        ),
         PATH,
         Variable(
             "roles",
             "map(object({\n    arn                = string\n    passed_to_services = list(string)\n  }))",
             {},
-            "Roles that may be passed, by a static key: the role ARN and the services (`elasticmapreduce`, `ec2`, `application-autoscaling`) it may be passed to.",
+            "Roles that may be passed, by a static key: the role ARN and the services"
+            " (`elasticmapreduce`, `ec2`, `application-autoscaling`) it may be passed to.",
             (
                 (
-                    'alltrue([for r in values(var.roles) : length(r.passed_to_services) > 0 && alltrue([for s in r.passed_to_services : contains(["elasticmapreduce", "ec2", "application-autoscaling"], s)])])',
+                    "alltrue([for r in values(var.roles) : length(r.passed_to_services) > 0 && alltrue("
+                    '[for s in r.passed_to_services : contains(["elasticmapreduce", "ec2", "application-autoscaling"], s)])])',
                     "passed_to_services must list elasticmapreduce, ec2 or application-autoscaling.",
                 ),
                 (
@@ -384,15 +417,35 @@ COMPOSITE = ModuleDef(
         Output("service_role_arn", "module.service_role.role_arn", "ARN of the EMR service role."),
         Output("ec2_role_name", "module.ec2_role.role_name", "Name of the EMR role for EC2."),
         Output("ec2_role_arn", "module.ec2_role.role_arn", "ARN of the EMR role for EC2."),
-        Output("instance_profile_name", "module.ec2_role.instance_profile_name", "Name of the instance profile (`instance_profile` of `aws_emr_cluster`)."),
+        Output(
+            "instance_profile_name",
+            "module.ec2_role.instance_profile_name",
+            "Name of the instance profile (`instance_profile` of `aws_emr_cluster`).",
+        ),
         Output("instance_profile_arn", "module.ec2_role.instance_profile_arn", "ARN of the instance profile."),
-        Output("autoscaling_role_name", "module.autoscaling_role.role_name", "Name of the automatic scaling role (`autoscaling_role` of `aws_emr_cluster`)."),
+        Output(
+            "autoscaling_role_name",
+            "module.autoscaling_role.role_name",
+            "Name of the automatic scaling role (`autoscaling_role` of `aws_emr_cluster`).",
+        ),
         Output("autoscaling_role_arn", "module.autoscaling_role.role_arn", "ARN of the automatic scaling role."),
-        Output("service_linked_role_name", "module.service_linked_role.role_name", "Name of the service-linked role, if this workspace created it."),
-        Output("service_linked_role_arn", "module.service_linked_role.role_arn", "ARN of the service-linked role, if this workspace created it."),
+        Output(
+            "service_linked_role_name",
+            "module.service_linked_role.role_name",
+            "Name of the service-linked role, if this workspace created it.",
+        ),
+        Output(
+            "service_linked_role_arn",
+            "module.service_linked_role.role_arn",
+            "ARN of the service-linked role, if this workspace created it.",
+        ),
         Output("emrfs_role_names", "module.emrfs.role_names", "Names of the EMRFS roles."),
         Output("emrfs_role_arns", "module.emrfs.role_arns", "ARNs of the EMRFS roles, by name."),
-        Output("security_configuration_name", "module.emrfs.security_configuration_name", "Name of the security configuration (`security_configuration` of `aws_emr_cluster`)."),
+        Output(
+            "security_configuration_name",
+            "module.emrfs.security_configuration_name",
+            "Name of the security configuration (`security_configuration` of `aws_emr_cluster`).",
+        ),
         Output("passrole_policy_name", "module.passrole_policy.policy_name", "Name of the PassRole policy."),
         Output("passrole_policy_arn", "module.passrole_policy.policy_arn", "ARN of the PassRole policy."),
     ),

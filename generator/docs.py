@@ -75,7 +75,8 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
     ),
     ("TeamSettings", "path"): ("IAM path of the roles, instance profile and policies; begins and ends with `/`.", "/emr/"),
     ("TeamSettings", "permissions_boundary"): (
-        "ARN of a managed policy set as permissions boundary on every role of the team; `arn:{partition}:` follows the provider's partition.",
+        "ARN of a managed policy set as permissions boundary on every role of the team;"
+        " `arn:{partition}:` follows the provider's partition.",
         "arn:{partition}:iam::111122223333:policy/emr-boundary",
     ),
     ("TeamSettings", "tags"): ("Tags on every role, instance profile and policy (at most 50).", {"Team": "analytics"}),

@@ -58,6 +58,11 @@ def _encode(documents: dict[str, Any], indent: int) -> dict[str, Expr]:
     return {name: Expr(jsonencode(document, indent)) for name, document in documents.items()}
 
 
+def _longest_principal(service: str) -> str:
+    """The service's principal in the partition that spells it longest: sizes are checked for the worst case."""
+    return max(facts.SERVICE_PRINCIPALS[service].values(), key=len)
+
+
 def _role_name_checks(check: LimitChecker, field: str, name: str, use_prefix: bool) -> None:
     if use_prefix:
         check.at_most(field, f"role name prefix {name + '-'!r} length", len(name) + 1, facts.IAM_LIMITS["role_name_prefix"])
@@ -104,8 +109,9 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
             "StringEquals": {"aws:SourceAccount": team.source_account_id},
             "ArnLike": {"aws:SourceArn": f"arn:{facts.LONGEST_PARTITION}:elasticmapreduce:*:{team.source_account_id}:*"},
         }
-    principal = {"Service": facts.SERVICE_PRINCIPALS["elasticmapreduce"]["aws-cn"]}
-    check.at_most("source_account_id", "size of the service role's trust policy", policies.trust_policy_size(principal, conditions), spec.quotas.trust_policy)
+    principal = {"Service": _longest_principal("elasticmapreduce")}
+    trust_size = policies.trust_policy_size(principal, conditions)
+    check.at_most("source_account_id", "size of the service role's trust policy", trust_size, spec.quotas.trust_policy)
 
     service_inline = _inline(service)
     service_managed = (service.managed_policy != "none") + len(_policy_arns(service))
@@ -114,7 +120,8 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
     ec2_inline = _inline(ec2)
     scoped = policies.ec2_scoped_policy(ec2.s3_access, team.source_account_id) if ec2.policy == "scoped" else None
     if scoped is not None:
-        check.at_most("ec2_role.s3_access", "size of the scoped EC2 policy in characters", policies.policy_size(scoped), facts.IAM_LIMITS["managed_policy"])
+        scoped_size = policies.policy_size(scoped)
+        check.at_most("ec2_role.s3_access", "size of the scoped EC2 policy in characters", scoped_size, facts.IAM_LIMITS["managed_policy"])
     ec2_managed = (ec2.policy == "managed") + (scoped is not None) + len(_policy_arns(ec2))
     emrfs = team.emrfs
     emrfs_on = emrfs.create and ec2.create and bool(emrfs.roles)
@@ -144,7 +151,8 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         if role.s3_access:
             inline = {"s3-access": policies.s3_access_policy(role.s3_access), **inline}
         _role_policy_checks(check, field, quota, len(_policy_arns(role)), inline)
-        check.at_most(f"{field}.name", "size of the EMRFS role's trust policy", policies.trust_policy_size({"AWS": ec2_arn}), spec.quotas.trust_policy)
+        trust_size = policies.trust_policy_size({"AWS": ec2_arn})
+        check.at_most(f"{field}.name", "size of the EMRFS role's trust policy", trust_size, spec.quotas.trust_policy)
         emrfs_roles[full_name] = {"policy_arns": _policy_arns(role), "inline_policies": _encode(inline, 8)}
 
     passrole = team.passrole_policy
@@ -154,7 +162,9 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         "Statement": [
             {"Sid": "PassRoleAutoscalingRole", "Effect": "Allow", "Action": "iam:PassRole",
              "Resource": policies.role_arn_sample(path, name),
-             "Condition": {"StringEquals": {"iam:PassedToService": ["elasticmapreduce.amazonaws.com.cn", "application-autoscaling.amazonaws.com.cn"]}}}
+             "Condition": {"StringEquals": {"iam:PassedToService": [
+                 _longest_principal("elasticmapreduce"), _longest_principal("application-autoscaling"),
+             ]}}}
             for name in passed
         ],
     })

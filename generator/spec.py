@@ -41,7 +41,9 @@ def _pattern(pattern: str, meaning: str, max_length: int | None = None) -> Strin
 
 
 # Characters IAM allows in role, policy and instance profile names.
-IamName = Annotated[str, _pattern(r"^[A-Za-z0-9_+=,.@-]+$", "1 to 128 of the characters IAM allows in names: letters, digits and _+=,.@-", max_length=128)]
+IamName = Annotated[
+    str, _pattern(r"^[A-Za-z0-9_+=,.@-]+$", "1 to 128 of the characters IAM allows in names: letters, digits and _+=,.@-", max_length=128)
+]
 IamPath = Annotated[str, _pattern(
     r"^/(?:[\x21-\x2e\x30-\x7e]+/)*$",
     "an IAM path: begins and ends with /, printable ASCII, no empty segments",
@@ -67,8 +69,12 @@ S3Prefix = Annotated[str, _pattern(
     "an S3 key prefix without a leading / (letters, digits and _!.*'()=+,@-, separated by /)",
     max_length=1024,
 )]
-TagKey = Annotated[str, _pattern(r"^[A-Za-z0-9_ .:/=+@-]+$", "a tag key: letters, digits, spaces and _.:/=+@-", max_length=facts.IAM_LIMITS["tag_key"])]
-TagValue = Annotated[str, _pattern(r"^[A-Za-z0-9_ .:/=+@-]*$", "a tag value: letters, digits, spaces and _.:/=+@-", max_length=facts.IAM_LIMITS["tag_value"])]
+TagKey = Annotated[
+    str, _pattern(r"^[A-Za-z0-9_ .:/=+@-]+$", "a tag key: letters, digits, spaces and _.:/=+@-", max_length=facts.IAM_LIMITS["tag_key"])
+]
+TagValue = Annotated[
+    str, _pattern(r"^[A-Za-z0-9_ .:/=+@-]*$", "a tag value: letters, digits, spaces and _.:/=+@-", max_length=facts.IAM_LIMITS["tag_value"])
+]
 # `{partition}` stands for the partition the provider runs in, as in arn:{partition}:kms:...
 KmsKeyArn = Annotated[str, _pattern(
     r"^arn:(?:aws(?:-cn|-us-gov)?|\{partition\}):kms:[a-z0-9-]+:[0-9]{12}:(?:key|alias)/[A-Za-z0-9_/-]+$",
@@ -82,7 +88,9 @@ S3Uri = Annotated[str, _pattern(
 )]
 StatementId = Annotated[str, _pattern(r"^[A-Za-z0-9]*$", "a statement ID of letters and digits", max_length=128)]
 SecurityConfigurationName = Annotated[str, _pattern(r"^[A-Za-z0-9_.-]+$", "letters, digits and _.-", max_length=256)]
-NamePrefix = Annotated[str, _pattern(r"^(?:[A-Za-z0-9_+=,.@-]|\{team\})*$", "letters, digits, _+=,.@- and the placeholder {team}", max_length=64)]
+NamePrefix = Annotated[
+    str, _pattern(r"^(?:[A-Za-z0-9_+=,.@-]|\{team\})*$", "letters, digits, _+=,.@- and the placeholder {team}", max_length=64)
+]
 
 
 def _items(max_items: int = MAX_LIST_ITEMS) -> Any:
@@ -452,7 +460,10 @@ def _data(node: yaml.Node, seen: set[int] | None, construct: Any) -> Any:
         return node.value if tag == _STR else construct(node)
     if kind is yaml.SequenceNode and tag == _SEQ:
         if seen is None:  # plain strings inline: most nodes are
-            return [item.value if item.__class__ is yaml.ScalarNode and item.tag == _STR else _data(item, None, construct) for item in node.value]
+            return [
+                item.value if item.__class__ is yaml.ScalarNode and item.tag == _STR else _data(item, None, construct)
+                for item in node.value
+            ]
         return [_data(item, seen, construct) for item in node.value]
     if kind is yaml.MappingNode and tag == _MAP:
         mapping = {}
