@@ -107,7 +107,7 @@ def fingerprint(spec: str | Path, out: str | Path, user_templates: str | None = 
     return Fingerprint(out_path, digest.hexdigest())
 
 
-def _stat(path: Path) -> list[int]:
+def _stat(path: str) -> list[int]:
     status = os.stat(path)
     return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
 
@@ -120,8 +120,9 @@ def fresh(key: Fingerprint) -> int | None:
         if record.get("format") != FORMAT or record.get("inputs") != key.digest:
             return None
         files: dict[str, list[int]] = record["files"]
+        root = str(key.out)
         for relative, expected in files.items():
-            current = _stat(key.out / relative)
+            current = _stat(os.path.join(root, relative))
             if current != expected or current[1] >= recorded_at or current[2] >= recorded_at:
                 return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -134,7 +135,8 @@ def save(key: Fingerprint, generated: Iterable[str]) -> None:
     record = key.record
     temporary = record.with_name(f"{record.name}.{os.getpid()}.tmp")
     try:
-        files = {relative: _stat(key.out / relative) for relative in sorted(generated)}
+        root = str(key.out)
+        files = {relative: _stat(os.path.join(root, relative)) for relative in sorted(generated)}
         record.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_text(json.dumps({"format": FORMAT, "inputs": key.digest, "out": str(key.out), "files": files}),
                              encoding="utf-8")
