@@ -44,6 +44,11 @@ def cache_dir() -> Path:
     return Path(base) / "emr-iam"
 
 
+def compiled_templates_dir() -> str:
+    """Where the CLI keeps Jinja's compiled templates (generator/rendering.py); keyed by template source."""
+    return str(cache_dir() / "templates")
+
+
 @dataclass(frozen=True)
 class Fingerprint:
     """The inputs of one render of `spec` into `out`, as a digest, and where its record lives."""

@@ -91,7 +91,8 @@ def _parser() -> argparse.ArgumentParser:
         if name in ("render", "check"):
             command.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
             command.add_argument("--no-cache", action="store_true",
-                                 help="render in full even when the last run's record says nothing changed")
+                                 help="render in full even when the last run's record says nothing changed,"
+                                      " and compile templates afresh")
     return parser
 
 
@@ -177,9 +178,10 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{args.spec}: valid ({len(source.spec.teams)} teams)")
         return 0
     if args.command == "diff":
+        from generator import cache
         from generator.rendering import diff
 
-        sys.stdout.write(diff(args.spec, args.out, args.templates, _job_count(args.jobs)))
+        sys.stdout.write(diff(args.spec, args.out, args.templates, _job_count(args.jobs), cache.compiled_templates_dir()))
         return 0
     return _render(args)
 
@@ -198,7 +200,10 @@ def _render(args: argparse.Namespace) -> int:
 
     from generator.rendering import render
 
-    changes = render(args.spec, args.out, dry_run=check, user_templates=args.templates, jobs=_job_count(args.jobs))
+    changes = render(
+        args.spec, args.out, dry_run=check, user_templates=args.templates, jobs=_job_count(args.jobs),
+        compiled_templates=None if args.no_cache else cache.compiled_templates_dir(),
+    )
     if key and check and changes.stale:
         cache.forget(key)
     elif key:

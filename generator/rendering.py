@@ -53,16 +53,38 @@ def _md_default(value: Any) -> str:
     return "`" + " ".join(hcl.expression(value).split()) + "`"
 
 
-def environment(user_templates: str | None = None) -> jinja2.Environment:
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates (keyed by each template's source) in the CLI's cache folder.
+
+    Best effort: a folder that cannot be made, read or written means templates are compiled again.
+    """
+
+    def __init__(self, directory: str):
+        with contextlib.suppress(OSError):
+            os.makedirs(directory, exist_ok=True)
+        super().__init__(directory)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError, ValueError, EOFError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def environment(user_templates: str | None = None, compiled_templates: str | None = None) -> jinja2.Environment:
     """A Jinja environment for one render; a user folder, when given, is searched before the shipped templates.
 
     Templates are read and compiled once per environment and never checked for changes again
-    (`auto_reload=False`): each `{% include %}` would otherwise stat its file on every use.
+    (`auto_reload=False`): each `{% include %}` would otherwise stat its file on every use. With
+    `compiled_templates` (a folder), compiled templates are kept there for the next process.
     """
     folders = [str(folder) for folder in TEMPLATE_DIRS if folder.is_dir()]
     if user_templates:
         folders.insert(0, user_templates)
     env = jinja2.Environment(
+        bytecode_cache=_CompiledTemplates(compiled_templates) if compiled_templates else None,
         loader=jinja2.FileSystemLoader(folders),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -415,7 +437,8 @@ def _interrupts_deferred() -> Iterator[None]:
 
 
 def _render(
-    spec_path: Path, out_dir: Path, *, write: bool, keep_texts: bool, user_templates: str | None, jobs: int
+    spec_path: Path, out_dir: Path, *, write: bool, keep_texts: bool, user_templates: str | None, jobs: int,
+    compiled_templates: str | None,
 ) -> tuple[Changes, dict[str, str]]:
     """Render and compare with the folder; with `write`, stage the changed files and swap them in.
 
@@ -424,7 +447,7 @@ def _render(
     source = read_spec(spec_path)
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"{out_dir}: is not a directory")
-    template = environment(user_templates).get_template
+    template = environment(user_templates, compiled_templates).get_template
     context = {"spec_path": spec_label(spec_path, out_dir)}
     files: dict[str, str] = {}
     for module in catalog.GENERIC_MODULES:
@@ -505,25 +528,38 @@ def _without_cyclic_gc(function: Callable[..., _Result]) -> Callable[..., _Resul
 
 @_without_cyclic_gc
 def render(
-    spec_path: str | Path, out_dir: str | Path, *, dry_run: bool = False, user_templates: str | None = None, jobs: int = 1
+    spec_path: str | Path,
+    out_dir: str | Path,
+    *,
+    dry_run: bool = False,
+    user_templates: str | None = None,
+    jobs: int = 1,
+    compiled_templates: str | None = None,
 ) -> Changes:
     """Render the spec into `out_dir`; with `dry_run`, only report what would change.
 
     With `jobs` > 1 and enough teams, teams are resolved, rendered and staged in forked worker
     processes (where the platform can fork); the files, and the first error, are the same as
-    with one job.
+    with one job. `compiled_templates`: a folder where compiled templates are kept between runs.
     """
     spec_path, out_dir = Path(spec_path), Path(out_dir)
-    return _render(spec_path, out_dir, write=not dry_run, keep_texts=False, user_templates=user_templates, jobs=jobs)[0]
+    return _render(
+        spec_path, out_dir, write=not dry_run, keep_texts=False, user_templates=user_templates, jobs=jobs,
+        compiled_templates=compiled_templates,
+    )[0]
 
 
 @_without_cyclic_gc
-def diff(spec_path: str | Path, out_dir: str | Path, user_templates: str | None = None, jobs: int = 1) -> str:
+def diff(
+    spec_path: str | Path, out_dir: str | Path, user_templates: str | None = None, jobs: int = 1, compiled_templates: str | None = None
+) -> str:
     """A unified diff from the folder as it is to what `render` would write."""
     import difflib
 
     spec_path, out_dir = Path(spec_path), Path(out_dir)
-    changes, to_write = _render(spec_path, out_dir, write=False, keep_texts=True, user_templates=user_templates, jobs=jobs)
+    changes, to_write = _render(
+        spec_path, out_dir, write=False, keep_texts=True, user_templates=user_templates, jobs=jobs, compiled_templates=compiled_templates
+    )
     chunks: list[str] = []
     for relative in changes.stale:
         target = out_dir / relative

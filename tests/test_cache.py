@@ -215,3 +215,19 @@ def test_a_cache_hit_loads_neither_pydantic_nor_jinja(rendered: tuple[Path, Path
     )
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout == "0 []\n", result.stdout + result.stderr
+
+
+def test_compiled_templates_are_kept_unless_no_cache(tmp_path: Path, capsys: pytest.CaptureFixture[str], render_cache: Path) -> None:
+    spec = write_spec(tmp_path, SPEC)
+    run_cli(capsys, "render", "--no-cache", "--spec", str(spec), "--out", str(tmp_path / "a"))
+    assert not (render_cache / "templates").exists()
+    run_cli(capsys, "render", "--spec", str(spec), "--out", str(tmp_path / "b"))
+    compiled = sorted((render_cache / "templates").iterdir())
+    assert len(compiled) >= 10  # one per template used
+    # A damaged compiled template is compiled again, with the same output.
+    for path in compiled:
+        path.write_bytes(b"not bytecode")
+    code, _, err = run_cli(capsys, "render", "--spec", str(spec), "--out", str(tmp_path / "c"))
+    assert (code, err) == (0, "")
+    assert snapshot(tmp_path / "c").keys() == snapshot(tmp_path / "b").keys()
+    assert all((tmp_path / "c" / name).read_bytes() == (tmp_path / "b" / name).read_bytes() for name in snapshot(tmp_path / "b"))
