@@ -359,12 +359,16 @@ class _Worker:
                 # SIGINT stays blocked here as in the parent (_interrupts_deferred): Ctrl-C is the parent's
                 # to handle, and it still collects this result, to discard what was staged.
                 os.close(read_end)
+                chunk: _Chunk | None = None
                 try:
-                    result: object = job.run(indices)
-                except Exception:  # a bug: its traceback travels to the parent
-                    result = RuntimeError(f"a render worker failed:\n{traceback.format_exc()}")
+                    chunk = job.run(indices)
+                    payload = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
+                except Exception:  # a bug: its traceback travels to the parent, and nothing staged stays
+                    if chunk is not None:
+                        chunk.staging.discard()
+                    payload = pickle.dumps(RuntimeError(f"a render worker failed:\n{traceback.format_exc()}"))
                 with open(write_end, "wb") as pipe:
-                    pipe.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+                    pipe.write(payload)
                 status = 0
             finally:
                 os._exit(status)

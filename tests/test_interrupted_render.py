@@ -264,3 +264,20 @@ def test_ctrl_c_while_teams_render_waits_for_the_worker_and_discards_everything(
     code, _, err = run_cli(capsys, "render", "--no-cache", "--jobs", "2", "--spec", str(spec), "--out", str(out))
     assert (code, err) == (130, "emr-iam: interrupted\n")
     assert len(workers) == 1 and tree(out) == before and not _leftovers(out)
+
+
+def test_a_worker_whose_result_cannot_travel_discards_what_it_staged(
+    parallel_tree: tuple[Path, Path, dict[str, bytes | None]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec, out, before = parallel_tree
+    original = render_module.pickle.dumps
+
+    def refuse_chunks(value: Any, *args: Any, **kwargs: Any) -> bytes:
+        if isinstance(value, render_module._Chunk):  # only the worker sends chunks
+            raise TypeError("cannot pickle this chunk")
+        return original(value, *args, **kwargs)
+
+    monkeypatch.setattr(render_module.pickle, "dumps", refuse_chunks)
+    with pytest.raises(RuntimeError, match=r"(?s)a render worker failed:.*TypeError: cannot pickle this chunk"):
+        render_module.render(spec, out, jobs=2)
+    assert tree(out) == before and not _leftovers(out)
