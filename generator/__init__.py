@@ -22,6 +22,12 @@ TEMPLATE_DIRS = (
     Path(__file__).resolve().parent / "templates",
 )
 
+
+def template_folders(user_templates: str | None = None) -> list[Path]:
+    """Where templates are looked up, the first match winning: the user's folder, then the shipped ones."""
+    shipped = [folder for folder in TEMPLATE_DIRS if folder.is_dir()]
+    return [Path(user_templates), *shipped] if user_templates else shipped
+
 _EXPORTS = {
     "EmrIamError": "generator.errors",
     "OutputError": "generator.errors",

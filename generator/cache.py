@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import TEMPLATE_DIRS
+from generator import template_folders
 
 FORMAT = 1
 # Libraries whose versions can change the rendered text.
@@ -59,11 +59,6 @@ class Fingerprint:
     @property
     def record(self) -> Path:
         return cache_dir() / (hashlib.sha256(str(self.out).encode()).hexdigest()[:32] + ".json")
-
-
-def _template_dirs(user_templates: str | None) -> list[Path]:
-    folders = [Path(os.path.realpath(user_templates))] if user_templates else []
-    return folders + [folder for folder in TEMPLATE_DIRS if folder.is_dir()]
 
 
 def _files_under(folder: Path, suffixes: tuple[str, ...] | None = None) -> Iterable[Path]:
@@ -104,7 +99,7 @@ def fingerprint(spec: str | Path, out: str | Path, user_templates: str | None = 
         add("spec", spec_path.read_bytes())
         for path in _files_under(PACKAGE, (".py",)):
             add(f"code:{path.relative_to(PACKAGE)}", path.read_bytes())
-        for rank, folder in enumerate(_template_dirs(user_templates)):  # the first folder found wins
+        for rank, folder in enumerate(template_folders(user_templates)):  # the first folder found wins
             for path in _files_under(folder):
                 add(f"template:{rank}:{path.relative_to(folder)}", path.read_bytes())
     except (OSError, ValueError):

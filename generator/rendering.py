@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import jinja2
 
-from generator import TEMPLATE_DIRS, catalog, facts, hcl
+from generator import catalog, facts, hcl, template_folders
 from generator.catalog import ModuleDef, Variable
 from generator.errors import EmrIamError, OutputError
 from generator.model import Claims, check_unique_names, resolve_team
@@ -80,12 +80,9 @@ def environment(user_templates: str | None = None, compiled_templates: str | Non
     (`auto_reload=False`): each `{% include %}` would otherwise stat its file on every use. With
     `compiled_templates` (a folder), compiled templates are kept there for the next process.
     """
-    folders = [str(folder) for folder in TEMPLATE_DIRS if folder.is_dir()]
-    if user_templates:
-        folders.insert(0, user_templates)
     env = jinja2.Environment(
         bytecode_cache=_CompiledTemplates(compiled_templates) if compiled_templates else None,
-        loader=jinja2.FileSystemLoader(folders),
+        loader=jinja2.FileSystemLoader([str(folder) for folder in template_folders(user_templates)]),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,

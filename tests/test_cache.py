@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import generator
 from generator import cache
 from tests.helpers import run_cli, snapshot, write_spec
 
@@ -108,7 +109,7 @@ def test_a_changed_spec_renders(rendered: tuple[Path, Path], capsys: pytest.Capt
 def test_a_changed_user_template_renders(rendered: tuple[Path, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     spec, out = rendered
     templates = tmp_path / "templates"
-    shipped = next(folder for folder in cache.TEMPLATE_DIRS if folder.is_dir())
+    shipped = generator.template_folders()[0]
     (templates / "common").mkdir(parents=True)
     shutil.copy(shipped / "common" / "versions.tf.j2", templates / "common" / "versions.tf.j2")
     args = ("render", "--spec", str(spec), "--out", str(out), "--templates", str(templates))
@@ -140,8 +141,8 @@ def test_the_fingerprint_covers_code_templates_libraries_and_paths(
     assert cache.fingerprint(spec, out) != base
     monkeypatch.undo()
     templates = tmp_path / "shipped"
-    shutil.copytree(next(folder for folder in cache.TEMPLATE_DIRS if folder.is_dir()), templates)
-    monkeypatch.setattr(cache, "TEMPLATE_DIRS", (templates,))
+    shutil.copytree(generator.template_folders()[0], templates)
+    monkeypatch.setattr(generator, "TEMPLATE_DIRS", (templates,))
     assert cache.fingerprint(spec, out) == base
     (templates / "common" / "outputs.tf.j2").write_text("{# changed #}\n", encoding="utf-8")
     assert cache.fingerprint(spec, out) != base
