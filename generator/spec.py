@@ -40,17 +40,23 @@ def _pattern(pattern: str, meaning: str, max_length: int | None = None) -> Strin
     return StringConstraints(pattern=pattern, max_length=max_length)
 
 
+# Pieces of several patterns: an S3 bucket name, and an ARN's partition (one of facts.PARTITIONS,
+# or `{partition}` for the partition the provider runs in).
+_BUCKET = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
+_PARTITION = "(?:" + "|".join(facts.PARTITIONS) + r"|\{partition\})"
+_S3_URI = rf"^s3://{_BUCKET}(?:/[A-Za-z0-9_!.*'()=+,@/-]*)?$"
+
 # Characters IAM allows in role, policy and instance profile names.
-IamName = Annotated[
-    str, _pattern(r"^[A-Za-z0-9_+=,.@-]+$", "1 to 128 of the characters IAM allows in names: letters, digits and _+=,.@-", max_length=128)
-]
+IamName = Annotated[str, _pattern(
+    r"^[A-Za-z0-9_+=,.@-]+$", "1 to 128 of the characters IAM allows in names: letters, digits and _+=,.@-", max_length=128
+)]
 IamPath = Annotated[str, _pattern(
     r"^/(?:[\x21-\x2e\x30-\x7e]+/)*$",
     "an IAM path: begins and ends with /, printable ASCII, no empty segments",
     max_length=facts.IAM_LIMITS["path"],
 )]
 PolicyArn = Annotated[str, _pattern(
-    r"^arn:(?:aws(?:-cn|-us-gov)?|\{partition\}):iam::(?:aws|[0-9]{12}):policy/[A-Za-z0-9_+=,.@/-]+$",
+    rf"^arn:{_PARTITION}:iam::(?:aws|[0-9]{{12}}):policy/[A-Za-z0-9_+=,.@/-]+$",
     "an IAM policy ARN (arn:{partition}:iam::<account or aws>:policy/<path><name>)",
     max_length=2048,
 )]
@@ -63,34 +69,33 @@ AccountId = Annotated[str, _pattern(r"^[0-9]{12}$", "a 12-digit AWS account ID (
 TeamName = Annotated[str, _pattern(
     r"^[a-z](?:[a-z0-9-]*[a-z0-9])?$", "lower-case letters, digits and -, starting with a letter (it names a folder)", max_length=32
 )]
-BucketName = Annotated[str, _pattern(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "an S3 bucket name (3-63 lower-case letters, digits, . and -)")]
+BucketName = Annotated[str, _pattern(rf"^{_BUCKET}$", "an S3 bucket name (3-63 lower-case letters, digits, . and -)")]
 S3Prefix = Annotated[str, _pattern(
     r"^(?:[A-Za-z0-9_!.*'()=+,@-]+/)*[A-Za-z0-9_!.*'()=+,@-]*$",
     "an S3 key prefix without a leading / (letters, digits and _!.*'()=+,@-, separated by /)",
     max_length=1024,
 )]
-TagKey = Annotated[
-    str, _pattern(r"^[A-Za-z0-9_ .:/=+@-]+$", "a tag key: letters, digits, spaces and _.:/=+@-", max_length=facts.IAM_LIMITS["tag_key"])
-]
-TagValue = Annotated[
-    str, _pattern(r"^[A-Za-z0-9_ .:/=+@-]*$", "a tag value: letters, digits, spaces and _.:/=+@-", max_length=facts.IAM_LIMITS["tag_value"])
-]
-# `{partition}` stands for the partition the provider runs in, as in arn:{partition}:kms:...
+TagKey = Annotated[str, _pattern(
+    r"^[A-Za-z0-9_ .:/=+@-]+$", "a tag key: letters, digits, spaces and _.:/=+@-", max_length=facts.IAM_LIMITS["tag_key"]
+)]
+TagValue = Annotated[str, _pattern(
+    r"^[A-Za-z0-9_ .:/=+@-]*$", "a tag value: letters, digits, spaces and _.:/=+@-", max_length=facts.IAM_LIMITS["tag_value"]
+)]
 KmsKeyArn = Annotated[str, _pattern(
-    r"^arn:(?:aws(?:-cn|-us-gov)?|\{partition\}):kms:[a-z0-9-]+:[0-9]{12}:(?:key|alias)/[A-Za-z0-9_/-]+$",
+    rf"^arn:{_PARTITION}:kms:[a-z0-9-]+:[0-9]{{12}}:(?:key|alias)/[A-Za-z0-9_/-]+$",
     "a KMS key or alias ARN (arn:{partition}:kms:<region>:<account>:key/<id> or alias/<name>)",
     max_length=2048,
 )]
 S3Uri = Annotated[str, _pattern(
-    r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:/[A-Za-z0-9_!.*'()=+,@/-]*)?$",
+    _S3_URI,
     "an s3://bucket/key location",
     max_length=1024,
 )]
 StatementId = Annotated[str, _pattern(r"^[A-Za-z0-9]*$", "a statement ID of letters and digits", max_length=128)]
 SecurityConfigurationName = Annotated[str, _pattern(r"^[A-Za-z0-9_.-]+$", "letters, digits and _.-", max_length=256)]
-NamePrefix = Annotated[
-    str, _pattern(r"^(?:[A-Za-z0-9_+=,.@-]|\{team\})*$", "letters, digits, _+=,.@- and the placeholder {team}", max_length=64)
-]
+NamePrefix = Annotated[str, _pattern(
+    r"^(?:[A-Za-z0-9_+=,.@-]|\{team\})*$", "letters, digits, _+=,.@- and the placeholder {team}", max_length=64
+)]
 
 
 def _items(max_items: int = MAX_LIST_ITEMS) -> Any:
@@ -338,7 +343,7 @@ class Spec(Model):
         return teams
 
 
-S3_URI_RE = re.compile(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:/[A-Za-z0-9_!.*'()=+,@/-]*)?$")
+S3_URI_RE = re.compile(_S3_URI)
 # Linux user and group names as EMRFS sees them (Hadoop user names, Kerberos short names).
 PRINCIPAL_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._@-]{0,127}$")
 
