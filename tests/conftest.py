@@ -1,8 +1,11 @@
 """Fixtures shared by the test modules."""
 
+import os
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import TWO_TEAMS_SPEC, run_cli, write_spec
 
 # A local fake AWS per pytest worker (moto_server on loopback) for apply tests.
 from tests.moto_server import moto, moto_server  # noqa: F401
@@ -14,3 +17,30 @@ def render_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     folder = tmp_path_factory.mktemp("render-cache")
     monkeypatch.setenv("EMR_IAM_CACHE_DIR", str(folder))
     return folder
+
+
+@pytest.fixture
+def rendered(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path]:
+    """TWO_TEAMS_SPEC rendered by the CLI into tmp_path/modules: (spec, output folder)."""
+    spec = write_spec(tmp_path, TWO_TEAMS_SPEC)
+    out = tmp_path / "modules"
+    code, out_text, err = run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))
+    assert (code, err) == (0, ""), err
+    assert out_text.startswith(f"{out}: ") and "written" in out_text
+    return spec, out
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the worker processes a render forks, so a test knows the parallel path ran."""
+    started: list[int] = []
+    original = os.fork
+
+    def recording() -> int:
+        pid = original()
+        if pid:
+            started.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recording)
+    return started

@@ -1,9 +1,10 @@
-"""Small helpers shared by the tests: write a spec, run the CLI in-process, snapshot a folder."""
+"""Small helpers shared by the tests: specs, running the CLI in-process, looking at an output folder."""
 
 from __future__ import annotations
 
 import hashlib
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,25 @@ version: 1
 teams:
   - name: solo
 """
+
+TWO_TEAMS_SPEC = """\
+version: 1
+defaults:
+  name_prefix: "{team}-"
+teams:
+  - name: one
+  - name: two
+"""
+
+
+def many_teams_spec(count: int, *, defaults: str = "", overrides: Mapping[int, str] | None = None) -> str:
+    """A spec of `count` teams named t000, t001, ...; `defaults` and `overrides[index]` are YAML lines
+    added under `defaults` and under that team."""
+    lines = ["version: 1", "defaults:", '  name_prefix: "{team}-"', *(f"  {line}" for line in defaults.splitlines()), "teams:"]
+    for index in range(count):
+        lines.append(f"  - name: t{index:03d}")
+        lines += [f"    {line}" for line in (overrides or {}).get(index, "").splitlines()]
+    return "\n".join(lines) + "\n"
 
 
 def write_spec(folder: Path, text: str, name: str = "spec.yaml") -> Path:
@@ -38,3 +58,8 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
+
+
+def staging_leftovers(folder: Path) -> list[Path]:
+    """Files a render stages or backs up (`*.emr-iam-<pid>.new` / `.old`) that are still there."""
+    return [path for path in folder.rglob("*") if ".emr-iam-" in path.name and path.name != ".emr-iam-manifest"]

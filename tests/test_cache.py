@@ -14,30 +14,11 @@ import pytest
 
 import generator
 from generator import cache
-from tests.helpers import run_cli, snapshot, write_spec
+from tests.helpers import TWO_TEAMS_SPEC, run_cli, snapshot, write_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 
 rendering = importlib.import_module("generator.rendering")
-
-SPEC = """\
-version: 1
-defaults:
-  name_prefix: "{team}-"
-teams:
-  - name: one
-  - name: two
-"""
-
-
-@pytest.fixture
-def rendered(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path]:
-    spec = write_spec(tmp_path, SPEC)
-    out = tmp_path / "modules"
-    code, _, err = run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))
-    assert (code, err) == (0, "")
-    return spec, out
-
 
 def refuse_full_render(monkeypatch: pytest.MonkeyPatch) -> None:
     def refused(*args: object, **kwargs: object) -> None:
@@ -99,7 +80,7 @@ def test_a_deleted_or_replaced_file_is_rendered_again(rendered: tuple[Path, Path
 
 def test_a_changed_spec_renders(rendered: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
     spec, out = rendered
-    spec.write_text(SPEC + "  - name: three\n", encoding="utf-8")
+    spec.write_text(TWO_TEAMS_SPEC + "  - name: three\n", encoding="utf-8")
     code, _, err = run_cli(capsys, "check", "--spec", str(spec), "--out", str(out))
     assert code == 1 and "teams/three/main.tf" in err
     code, text, _ = run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))
@@ -175,7 +156,7 @@ def test_an_unwritable_cache_folder_is_not_an_error(
     blocker = tmp_path / "a-file"
     blocker.write_text("", encoding="utf-8")
     monkeypatch.setenv("EMR_IAM_CACHE_DIR", str(blocker / "cache"))
-    spec = write_spec(tmp_path, SPEC)
+    spec = write_spec(tmp_path, TWO_TEAMS_SPEC)
     for _ in range(2):
         code, text, err = run_cli(capsys, "render", "--spec", str(spec), "--out", str(tmp_path / "modules"))
         assert (code, err) == (0, "")
@@ -219,7 +200,7 @@ def test_a_cache_hit_loads_neither_pydantic_nor_jinja(rendered: tuple[Path, Path
 
 
 def test_compiled_templates_are_kept_unless_no_cache(tmp_path: Path, capsys: pytest.CaptureFixture[str], render_cache: Path) -> None:
-    spec = write_spec(tmp_path, SPEC)
+    spec = write_spec(tmp_path, TWO_TEAMS_SPEC)
     run_cli(capsys, "render", "--no-cache", "--spec", str(spec), "--out", str(tmp_path / "a"))
     assert not (render_cache / "templates").exists()
     run_cli(capsys, "render", "--spec", str(spec), "--out", str(tmp_path / "b"))

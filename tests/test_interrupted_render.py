@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import run_cli
+from tests.helpers import many_teams_spec, run_cli, staging_leftovers
 
 # The module, not the `render` function that generator/__init__.py exports under the same name.
 render_module = importlib.import_module("generator.rendering")
@@ -139,7 +139,7 @@ def test_failure_at_every_step_leaves_the_previous_tree(
         assert not (out / "teams" / "drop").exists() and (out / "teams" / "new" / "main.tf").is_file()
         assert "/changed/" in (out / "teams" / "keep" / "main.tf").read_text(encoding="utf-8")
         assert (out / "notes.txt").is_file()
-        assert not [path for path in out.rglob("*") if ".emr-iam-" in path.name and path.name != ".emr-iam-manifest"]
+        assert not staging_leftovers(out)
 
 
 def test_keyboard_interrupt_mid_swap_leaves_the_previous_tree(
@@ -166,22 +166,13 @@ def test_injected_failures_restore_the_real_functions() -> None:
 MANY = 100  # teams; with --jobs 2 the parent takes teams 0-49 and one worker teams 50-99
 
 
-def _many_spec(path_prefix: str = "/") -> str:
-    teams = "".join(f"  - name: t{index:03d}\n" for index in range(MANY))
-    return f'version: 1\ndefaults:\n  name_prefix: "{{team}}-"\n  path: {path_prefix}\nteams:\n{teams}'
-
-
-def _leftovers(out: Path) -> list[Path]:
-    return [path for path in out.rglob("*") if ".emr-iam-" in path.name and path.name != ".emr-iam-manifest"]
-
-
 @pytest.fixture
 def parallel_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path, dict[str, bytes | None]]:
     """A rendered tree of MANY teams, and a spec that changes every team file."""
     spec, out = tmp_path / "spec.yaml", tmp_path / "out"
-    spec.write_text(_many_spec(), encoding="utf-8")
+    spec.write_text(many_teams_spec(MANY, defaults="path: /"), encoding="utf-8")
     assert run_cli(capsys, "render", "--no-cache", "--jobs", "2", "--spec", str(spec), "--out", str(out))[0] == 0
-    spec.write_text(_many_spec("/changed/"), encoding="utf-8")
+    spec.write_text(many_teams_spec(MANY, defaults="path: /changed/"), encoding="utf-8")
     return spec, out, tree(out)
 
 
@@ -201,14 +192,14 @@ def test_a_write_failure_in_either_process_discards_both(
     monkeypatch.setattr(render_module, "_write_file", full_disk_for_one_team)  # forked workers inherit it
     code, _, err = run_cli(capsys, "render", "--no-cache", "--jobs", "2", "--spec", str(spec), "--out", str(out))
     assert code == 2 and "No space left on device" in err and "nothing was changed" in err and len(err.splitlines()) == 1
-    assert tree(out) == before and not _leftovers(out)
+    assert tree(out) == before and not staging_leftovers(out)
 
 
 def test_a_failure_from_an_empty_folder_leaves_no_folder(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spec, out = tmp_path / "spec.yaml", tmp_path / "out"
-    spec.write_text(_many_spec(), encoding="utf-8")
+    spec.write_text(many_teams_spec(MANY, defaults="path: /"), encoding="utf-8")
     original = render_module._write_file
 
     def refuse_the_last_team(path: str, text: str) -> None:
@@ -236,34 +227,29 @@ def test_a_bug_in_a_worker_is_reported_and_discards_everything(
     monkeypatch.setattr(render_module, "resolve_team", broken)
     with pytest.raises(RuntimeError, match=r"(?s)a render worker failed:.*ValueError: a bug in the generator"):
         render_module.render(spec, out, jobs=2)
-    assert tree(out) == before and not _leftovers(out)
+    assert tree(out) == before and not staging_leftovers(out)
 
 
 def test_ctrl_c_while_teams_render_waits_for_the_worker_and_discards_everything(
-    parallel_tree: tuple[Path, Path, dict[str, bytes | None]], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    parallel_tree: tuple[Path, Path, dict[str, bytes | None]], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch, forks: list[int],
 ) -> None:
     spec, out, before = parallel_tree
-    original, original_fork = render_module.resolve_team, os.fork
+    forks.clear()  # the fixture rendered with --jobs 2 too
+    original = render_module.resolve_team
     parent = os.getpid()
-    workers: list[int] = []
-
-    def fork() -> int:
-        pid = original_fork()
-        workers.append(pid)
-        return pid
 
     def interrupted(source: Any, index: int) -> Any:
         if index == 3 and os.getpid() == parent:
             # A real SIGINT to both processes, as a terminal's Ctrl-C sends it to the process group.
-            for pid in (*workers, parent):
+            for pid in (*forks, parent):
                 os.kill(pid, signal.SIGINT)
         return original(source, index)
 
-    monkeypatch.setattr(os, "fork", fork)
     monkeypatch.setattr(render_module, "resolve_team", interrupted)
     code, _, err = run_cli(capsys, "render", "--no-cache", "--jobs", "2", "--spec", str(spec), "--out", str(out))
     assert (code, err) == (130, "emr-iam: interrupted\n")
-    assert len(workers) == 1 and tree(out) == before and not _leftovers(out)
+    assert len(forks) == 1 and tree(out) == before and not staging_leftovers(out)
 
 
 def test_a_worker_whose_result_cannot_travel_discards_what_it_staged(
@@ -275,9 +261,10 @@ def test_a_worker_whose_result_cannot_travel_discards_what_it_staged(
     def refuse_chunks(value: Any, *args: Any, **kwargs: Any) -> bytes:
         if isinstance(value, render_module._Chunk):  # only the worker sends chunks
             raise TypeError("cannot pickle this chunk")
-        return original(value, *args, **kwargs)
+        payload: bytes = original(value, *args, **kwargs)
+        return payload
 
     monkeypatch.setattr(render_module.pickle, "dumps", refuse_chunks)
     with pytest.raises(RuntimeError, match=r"(?s)a render worker failed:.*TypeError: cannot pickle this chunk"):
         render_module.render(spec, out, jobs=2)
-    assert tree(out) == before and not _leftovers(out)
+    assert tree(out) == before and not staging_leftovers(out)
