@@ -148,10 +148,7 @@ def body(attributes: Mapping[str, Any], indent: int) -> str:
             text = _template(value)
         else:
             text = expression(value, indent)
-        try:
-            written = _KEYS[key]
-        except KeyError:
-            written = _key(key)
+        written = _key(key)
         if "\n" in text:
             if keys:
                 _aligned(out, keys, texts, pad)
