@@ -1,10 +1,11 @@
-"""Templates to files: render every module in memory, then update the output tree safely.
+"""Templates to files: render every module, then update the output tree safely.
 
-Nothing touches the disk until every file has rendered. Changed files are staged next to their
-targets and swapped in with renames; if any step fails, the files already swapped are restored,
-so the tree is either the old one or the new one. Files whose content is unchanged are not
-written (their modification times stay), and files that an earlier render generated but this
-one does not are removed. Files the generator never wrote are never touched.
+Changed files are staged next to their targets (`<file>.emr-iam-<pid>.new`, each process its own
+teams) and swapped in with renames only once every team has rendered and every check has passed;
+a failure before that discards what was staged, and a failure during the swap restores the files
+already swapped, so the tree is either the old one or the new one. Files whose content is
+unchanged are not written (their modification times stay), and files that an earlier render
+generated but this one does not are removed. Files the generator never wrote are never touched.
 """
 
 from __future__ import annotations
