@@ -140,12 +140,18 @@ def clean_runs() -> None:
     time.sleep(2)
 
 
-def render_into_empty(teams: int, out: Path | None = None) -> tuple[float, int, float]:
-    """Seconds, files written, and CPU seconds of one render."""
-    elapsed, result = run(render_command(spec_file(teams), out or empty_folder(f"render-{teams}")), cwd=GENERATOR_PATH or ROOT)
+def render_once(spec: Path, out: Path, *options: str) -> tuple[float, int, int, float]:
+    """Seconds, files written, files removed (from the command's summary line) and CPU seconds of one render."""
+    elapsed, result = run([*render_command(spec, out), *options], cwd=GENERATOR_PATH or ROOT)
     match = WRITTEN.search(result.stdout)
     assert match, result.stdout
-    return elapsed, int(match[1]), LAST_CPU[0]
+    return elapsed, int(match[1]), int(match[2]), LAST_CPU[0]
+
+
+def render_into_empty(teams: int, out: Path | None = None) -> tuple[float, int, float]:
+    """Seconds, files written, and CPU seconds of one render."""
+    elapsed, written, _, cpu = render_once(spec_file(teams), out or empty_folder(f"render-{teams}"))
+    return elapsed, written, cpu
 
 
 def tree_state(folder: Path) -> dict[str, tuple[int, int, int]]:
@@ -213,11 +219,9 @@ def bench_noop(runs: int) -> dict[str, Any]:
         cpu: list[float] = []
 
         def once(extra: list[str] = extra, written: list[int] = written, cpu: list[float] = cpu) -> float:
-            elapsed, result = run([*render_command(spec_file(teams), out), *extra], cwd=GENERATOR_PATH or ROOT)
-            match = WRITTEN.search(result.stdout)
-            assert match, result.stdout
-            written.append(int(match[1]) + int(match[2]))
-            cpu.append(LAST_CPU[0])
+            elapsed, files_written, files_removed, cpu_seconds = render_once(spec_file(teams), out, *extra)
+            written.append(files_written + files_removed)
+            cpu.append(cpu_seconds)
             return elapsed
 
         # No warm-up for the cached runs: the first run after the render counts.
