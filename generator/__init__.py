@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from generator.errors import EmrIamError, OutputError, SpecError
-    from generator.rendering import Changes, diff, render
+    from generator.output_tree import Changes
+    from generator.rendering import diff, render
     from generator.spec import Spec, load_spec
 
 # Where the shipped templates are: beside the package in a source checkout or editable install,
@@ -32,7 +33,7 @@ _EXPORTS = {
     "EmrIamError": "generator.errors",
     "OutputError": "generator.errors",
     "SpecError": "generator.errors",
-    "Changes": "generator.rendering",
+    "Changes": "generator.output_tree",
     "diff": "generator.rendering",
     "render": "generator.rendering",
     "Spec": "generator.spec",

@@ -137,7 +137,7 @@ def module_address(module_name: str, team: bool) -> str:
 
 def render_imports(targets: Sequence[ImportTarget], *, source: str, command: str, subject: str) -> str:
     """`imports.tf`: one import block per target, with the equivalent commands for older engines."""
-    from generator.rendering import environment
+    from generator.templating import environment
 
     if not targets:
         raise AdoptError("nothing to import: the module creates none of the chosen roles")

@@ -45,7 +45,7 @@ def cache_dir() -> Path:
 
 
 def compiled_templates_dir() -> str:
-    """Where the CLI keeps Jinja's compiled templates (generator/rendering.py); keyed by template source."""
+    """Where the CLI keeps Jinja's compiled templates (generator/templating.py); keyed by template source."""
     return str(cache_dir() / "templates")
 
 

@@ -1,15 +1,16 @@
 """Command line: `python -m generator render|check|validate|diff|schema`.
 
-Exit codes: 0 success, 1 differences found (`check`), 2 bad input (spec, paths or options).
+Exit codes: 0 success, 1 stale modules (`check` only), 2 bad input (spec, paths or options).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
-from generator.errors import EmrIamError
+from generator.errors import EmrIamError, UsageError
 
 DEFAULT_SPEC = "specs/platform.yaml"
 DEFAULT_OUT = "modules"
@@ -30,39 +31,38 @@ EXAMPLES = {
         "  python -m generator imports --spec specs/platform.yaml --team analytics --module emr_iam --format commands"
     ),
 }
-EXIT_CODES = "exit codes: 0 ok, 1 differences (check), 2 bad input"
+EXIT_CODES = "exit codes: 0 ok, 2 bad input"
+CHECK_EXIT_CODES = "exit codes: 0 up to date, 1 stale modules, 2 bad input"
 
 
-def _jobs(text: str) -> int:
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, not {text!r}")
-    return value
+        return version("emr-iam")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
 
 
-def _job_count(requested: int) -> int:
-    if requested:
-        return requested
-    from generator.rendering import available_cpus
-
-    return available_cpus()
+def _templates_folder(text: str) -> str:
+    if not os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a folder" + ("" if os.path.exists(text) else " (it does not exist)"))
+    return text
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        # One line, like every other error; the usage is one `--help` away.
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="emr-iam",
         description="Render Terraform modules for Amazon EMR's IAM roles from one YAML spec.",
-        epilog=EXIT_CODES,
+        epilog="exit codes: 0 ok, 1 stale modules (check only), 2 bad input",
     )
+    parser.add_argument("--version", action="version", version=f"emr-iam {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     helps = {
         "render": "write the modules the spec describes (only changed files)",
@@ -73,21 +73,22 @@ def _parser() -> argparse.ArgumentParser:
         "imports": "print import blocks (or terraform import commands) that adopt existing EMR roles",
     }
     for name, text in helps.items():
-        command = commands.add_parser(name, help=text, description=text, epilog=f"{EXAMPLES[name]}\n\n{EXIT_CODES}",
+        codes = CHECK_EXIT_CODES if name == "check" else EXIT_CODES
+        command = commands.add_parser(name, help=text, description=text, epilog=f"{EXAMPLES[name]}\n\n{codes}",
                                       formatter_class=argparse.RawDescriptionHelpFormatter)
         if name not in ("schema", "imports"):
             command.add_argument("--spec", default=DEFAULT_SPEC, help=f"spec file (default: {DEFAULT_SPEC})")
         if name == "imports":
             _imports_arguments(command)
         if name == "schema":
-            command.add_argument("--format", choices=("json", "markdown"), default="json",
+            command.add_argument("--format", choices=("json", "markdown"), default=None,
                                  help="JSON Schema for editors (default) or the Markdown spec reference")
-            command.add_argument("--readme", default=None, help="with --format markdown: update the reference section of this file")
+            command.add_argument("--readme", default=None,
+                                 help="update the spec reference section of this Markdown file (implies --format markdown)")
         if name in ("render", "check", "diff"):
             command.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT})")
-            command.add_argument("--templates", default=None, help="folder of templates searched before the shipped ones")
-            command.add_argument("-j", "--jobs", type=_jobs, default=0,
-                                 help="processes for large specs (default 0: one per available CPU; 1: no worker processes)")
+            command.add_argument("--templates", type=_templates_folder, default=None,
+                                 help="folder of templates searched before the shipped ones")
         if name in ("render", "check"):
             command.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
             command.add_argument("--no-cache", action="store_true",
@@ -161,13 +162,15 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "schema":
         from generator import docs
 
-        if args.format == "json":
-            sys.stdout.write(docs.json_schema_text())
-        elif args.readme:
+        if args.readme and args.format == "json":
+            raise UsageError("--readme writes the Markdown spec reference; it cannot be used with --format json")
+        if args.readme:
             changed = docs.write_readme(args.readme)
             print(f"{args.readme}: spec reference {'updated' if changed else 'up to date'}")
-        else:
+        elif args.format == "markdown":
             sys.stdout.write(docs.reference())
+        else:
+            sys.stdout.write(docs.json_schema_text())
         return 0
     if args.command == "validate":
         from generator.model import resolve
@@ -181,7 +184,7 @@ def _run(args: argparse.Namespace) -> int:
         from generator import cache
         from generator.rendering import diff
 
-        sys.stdout.write(diff(args.spec, args.out, args.templates, _job_count(args.jobs), cache.compiled_templates_dir()))
+        sys.stdout.write(diff(args.spec, args.out, args.templates, cache.compiled_templates_dir()))
         return 0
     return _render(args)
 
@@ -201,7 +204,7 @@ def _render(args: argparse.Namespace) -> int:
     from generator.rendering import render
 
     changes = render(
-        args.spec, args.out, dry_run=check, user_templates=args.templates, jobs=_job_count(args.jobs),
+        args.spec, args.out, dry_run=check, user_templates=args.templates,
         compiled_templates=None if args.no_cache else cache.compiled_templates_dir(),
     )
     if key and check and changes.stale:
@@ -210,7 +213,12 @@ def _render(args: argparse.Namespace) -> int:
         cache.save(key, changes.generated)
     if check:
         if changes.stale:
-            print(f"{args.out}: {len(changes.stale)} files are stale against {args.spec}; run `make modules`:", file=sys.stderr)
+            count = len(changes.stale)
+            print(
+                f"{args.out}: {count} {'file is' if count == 1 else 'files are'} stale against {args.spec};"
+                f" run `emr-iam render --spec {args.spec} --out {args.out}`:",
+                file=sys.stderr,
+            )
             for relative in changes.stale:
                 print(f"  {args.out}/{relative}", file=sys.stderr)
             return 1

@@ -159,7 +159,8 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
         [{"role": "emrfs-raw", "identifier_type": "Group", "identifiers": ["data-engineers"]}],
     ),
     ("Emrfs", "security_configuration_name"): (
-        "Name of the security configuration; default `<name_prefix><team>-emrfs`.",
+        "Name of the security configuration; default the team's `name_prefix` followed by `emrfs` (`ds-emrfs` for prefix `ds-`),"
+        " or `<team>-emrfs` when the team has no prefix (`analytics-emrfs`).",
         "analytics-emrfs",
     ),
     ("Emrfs", "encryption"): ("Encryption settings for the same security configuration.", {"at_rest_s3": {"mode": "SSE-S3"}}),
@@ -340,7 +341,7 @@ def update_readme(text: str) -> str:
     """`text` with the spec reference between the markers replaced by the current one."""
     begin, end = text.find(README_BEGIN), text.find(README_END)
     if begin < 0 or end < begin:
-        raise DocsError(f"no spec reference section: add the lines\n{README_BEGIN}\n{README_END}")
+        raise DocsError(f"no spec reference section: add a line {README_BEGIN!r} and, after it, a line {README_END!r}")
     return text[: begin + len(README_BEGIN)] + "\n\n" + reference() + "\n" + text[end:]
 
 
@@ -351,9 +352,15 @@ def write_readme(path: str | Path) -> bool:
         current = path.read_text(encoding="utf-8")
     except OSError as error:
         raise DocsError(f"{path}: cannot be read: {error.strerror or error}") from None
-    updated = update_readme(current)
+    try:
+        updated = update_readme(current)
+    except DocsError as error:
+        raise DocsError(f"{path}: {error}") from None
     if updated != current:
-        path.write_text(updated, encoding="utf-8")
+        try:
+            path.write_text(updated, encoding="utf-8")
+        except OSError as error:
+            raise DocsError(f"{path}: cannot be written: {error.strerror or error}") from None
     return updated != current
 
 

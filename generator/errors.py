@@ -20,14 +20,10 @@ class SpecError(EmrIamError):
         where = path if line is None else f"{path}:{line}"
         super().__init__(f"{where}: {field}: {message}" if field else f"{where}: {message}")
 
-    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
-        # Errors found in a parallel render's worker process travel back to the parent by pickle.
-        return _spec_error, (self.path, self.message, self.line, self.field)
-
-
-def _spec_error(path: str, message: str, line: int | None, field: str | None) -> SpecError:
-    return SpecError(path, message, line=line, field=field)
-
 
 class OutputError(EmrIamError):
     """The output folder cannot be written as asked."""
+
+
+class UsageError(EmrIamError):
+    """Command-line options that cannot be used together."""

@@ -172,8 +172,7 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
     check.at_most("passrole_policy", "size of the PassRole policy in characters", passrole_size, facts.IAM_LIMITS["managed_policy"])
 
     encryption = _encryption_configuration(team)
-    # Security configurations are per account and region: the team's prefix (or name) keeps them apart.
-    security_configuration_name = emrfs.security_configuration_name or f"{prefix or team.name + '-'}emrfs"
+    security_configuration_name = emrfs.security_configuration_name or default_security_configuration_name(team.name, prefix)
     arguments: dict[str, Any] = {
         "create": Expr("var.create"),
         "path": path,
@@ -225,8 +224,16 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
             **{f"emrfs.roles[{i}].name": ("role", name) for i, name in enumerate(emrfs_names.values())},
             "passrole_policy.name": ("PassRole policy", prefix + passrole.name),
             "emrfs.security_configuration_name": ("security configuration", security_configuration_name),
+            # One per account: a second team creating it in the same account fails in AWS.
+            **({"service_linked_role.create": ("service-linked role", team.source_account_id or "")}
+               if team.service_linked_role.create else {}),
         },
     )
+
+
+def default_security_configuration_name(team: str, prefix: str) -> str:
+    """Security configurations are per account and region: the team's name prefix (or its name) keeps them apart."""
+    return f"{prefix or team + '-'}emrfs"
 
 
 def _encryption_configuration(team: Team) -> dict[str, Any]:
@@ -311,6 +318,13 @@ def check_unique_names(claims: Iterable[tuple[str, Claims]], source: SpecFile) -
     owner: dict[tuple[str, str], str] = {}
     for index, (team, names) in enumerate(claims):
         for field, (kind, name) in names.items():
+            if (kind, name) in owner and kind == "service-linked role":
+                raise LimitChecker(source, index).fail(
+                    field,
+                    f"team {team!r} and {owner[kind, name]} both create the EMR service-linked role {facts.SERVICE_LINKED_ROLE_NAME}"
+                    f" in {f'account {name}' if name else 'the same account (neither sets source_account_id)'}; it exists once"
+                    " per account: set service_linked_role.create: true for one team per account",
+                )
             if (kind, name) in owner:
                 raise LimitChecker(source, index).fail(
                     field,

@@ -363,17 +363,52 @@ def _field_error(field: str, message: str) -> _FieldError:
 # --- loading -------------------------------------------------------------------------------
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors and aliases (no billion-laughs expansion)."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.MarkedYAMLError(None, None, "anchors and aliases are not supported in a spec", event.start_mark)
-        return super().compose_node(parent, index)
-
-
 Path_ = tuple[str | int, ...]
+
+# The YAML library's own safe loader, its C parser when PyYAML was built with libyaml.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Refused(Exception):
+    """Something YAML accepts but a spec must not hold, at a 1-based line."""
+
+    def __init__(self, message: str, mark: Any):
+        super().__init__(message)
+        self.line = mark.line + 1
+
+
+class _SpecLoader(_SafeLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, refusing a key given twice."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        # YAML loaders keep the last of two equal keys; in a spec that is a typo, not an override.
+        keys: set[tuple[str, str]] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if (key_node.tag, key_node.value) in keys:
+                    raise _Refused(f"key {key_node.value!r} is given twice", key_node.start_mark)
+                keys.add((key_node.tag, key_node.value))
+        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
+
+
+class _EscapesLoader(_SpecLoader):
+    """Also refuses a string escape that is no Unicode character (a lone surrogate such as "\\ud800").
+
+    Only a `\\u` or `\\U` escape in a double-quoted string can make one, so only a spec that has
+    such an escape pays for looking at every string.
+    """
+
+    def construct_yaml_str(self, node: yaml.ScalarNode) -> str:
+        value: str = self.construct_scalar(node)
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:  # no output file can hold it
+                raise _Refused("a string escape is not a Unicode character", node.start_mark) from None
+        return value
+
+
+_EscapesLoader.add_constructor("tag:yaml.org,2002:str", _EscapesLoader.construct_yaml_str)
 
 
 def _line_index(node: yaml.Node, path: Path_ = (), index: dict[Path_, int] | None = None) -> dict[Path_, int]:
@@ -384,27 +419,24 @@ def _line_index(node: yaml.Node, path: Path_ = (), index: dict[Path_, int] | Non
         for key_node, value_node in node.value:
             child = (*path, key_node.value)
             index[child] = key_node.start_mark.line + 1
-            if value_node.__class__ is not yaml.ScalarNode:  # a scalar value's path already has its key's line
-                _line_index(value_node, child, index)
+            _line_index(value_node, child, index)
     elif isinstance(node, yaml.SequenceNode):
         for position, item in enumerate(node.value):
-            if item.__class__ is yaml.ScalarNode:
-                index.setdefault((*path, position), item.start_mark.line + 1)
-            else:
-                _line_index(item, (*path, position), index)
+            _line_index(item, (*path, position), index)
     return index
 
 
 class _Lines(Mapping[Path_, int]):
-    """The line index of a document, built from its nodes the first time an error looks a line up."""
+    """The line of every key path, from the library's composed nodes, composed when an error first asks."""
 
-    def __init__(self, root: yaml.Node):
-        self._root: yaml.Node | None = root
+    def __init__(self, text: str):
+        self._text: str | None = text
         self._index: dict[Path_, int] = {}
 
     def _lines(self) -> dict[Path_, int]:
-        if self._root is not None:
-            self._index, self._root = _line_index(self._root), None
+        if self._text is not None:
+            root = yaml.compose(self._text, Loader=_SafeLoader)
+            self._index, self._text = (_line_index(root) if root is not None else {}), None
         return self._index
 
     def __getitem__(self, path: Path_) -> int:
@@ -440,126 +472,31 @@ def _read(path: Path) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise SpecError(shown, f"is not UTF-8 text (byte {error.start})") from None
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        column = len(raw[line_start : error.start].decode("utf-8", errors="replace")) + 1
+        raise SpecError(
+            shown, f"is not UTF-8 text: byte 0x{raw[error.start]:02x} at column {column}", line=raw.count(b"\n", 0, error.start) + 1
+        ) from None
 
 
-class _Unusual(Exception):
-    """The fast path met something only the pure-Python path reports exactly (an alias, a tag, a merge key)."""
-
-
-_STR, _INT, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
-
-
-def _data(node: yaml.Node, seen: set[int] | None, construct: Any) -> Any:
-    """What SafeConstructor builds from a tree of plain mappings, sequences and scalars.
-
-    `seen` collects the nodes met so far, since a node met twice is what an alias composes to;
-    it is None when the text has no `&`: without an anchor no alias composes.
-    """
-    if seen is not None:
-        if id(node) in seen:
-            raise _Unusual
-        seen.add(id(node))
-    kind, tag = node.__class__, node.tag
-    if kind is yaml.ScalarNode:
-        return node.value if tag == _STR else construct(node)
-    if kind is yaml.SequenceNode and tag == _SEQ:
-        if seen is None:  # plain strings inline: most nodes are
-            return [
-                item.value if item.__class__ is yaml.ScalarNode and item.tag == _STR else _data(item, None, construct)
-                for item in node.value
-            ]
-        return [_data(item, seen, construct) for item in node.value]
-    if kind is yaml.MappingNode and tag == _MAP:
-        mapping = {}
-        for key_node, value_node in node.value:
-            if key_node.__class__ is not yaml.ScalarNode or key_node.tag not in (_STR, _INT):
-                raise _Unusual  # merge (<<) and value (=) keys, unhashable keys
-            if seen is None and key_node.tag == _STR and value_node.__class__ is yaml.ScalarNode and value_node.tag == _STR:
-                mapping[key_node.value] = value_node.value
-            else:
-                mapping[_data(key_node, seen, construct)] = _data(value_node, seen, construct)
-        return mapping
-    raise _Unusual
-
-
-def _parse_fast(text: str) -> tuple[Any, yaml.Node] | None:
-    """libyaml's parser when PyYAML has it, and a direct walk instead of SafeConstructor's generators.
-
-    About 10x faster on a large spec. None sends the text down the pure-Python path, which gives
-    every problem (aliases included) the same message and line as before.
-    """
-    loader_class = getattr(yaml, "CSafeLoader", None)
-    if loader_class is None:
-        return None
-    try:
-        loader = loader_class(text)
-        if not loader.yaml_path_resolvers:
-            # Without path resolvers a scalar's tag depends only on its text: resolve each text once.
-            tags: dict[tuple[str, Any], str] = {}
-            resolve = loader.resolve
-
-            def cached_resolve(kind: Any, value: Any, implicit: Any) -> Any:
-                if kind is not yaml.ScalarNode:
-                    return resolve(kind, value, implicit)
-                try:
-                    return tags[value, implicit]
-                except KeyError:
-                    tag = tags[value, implicit] = resolve(kind, value, implicit)
-                    return tag
-
-            loader.resolve = cached_resolve
-        try:
-            node = loader.get_single_node()
-            if node is None:
-                return None
-            return _data(node, set() if "&" in text else None, loader.construct_object), node
-        finally:
-            loader.dispose()
-    except (yaml.YAMLError, RecursionError, _Unusual):
-        return None
-
-
-def _check_nodes(root: yaml.Node, shown: str) -> yaml.Node:
-    """Refuse what YAML accepts but a spec must not hold: a key given twice, a lone surrogate."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.ScalarNode) and not node.value.isascii():
-            try:
-                node.value.encode("utf-8")
-            except UnicodeEncodeError:
-                # A "\ud800" escape: no output file can hold it.
-                raise SpecError(shown, "a string escape is not a Unicode character", line=node.start_mark.line + 1) from None
-        elif isinstance(node, yaml.MappingNode):
-            # YAML loaders keep the last of two equal keys; in a spec that is a typo, not an override.
-            keys: set[tuple[str, str]] = set()
-            for key_node, value_node in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    if (key_node.tag, key_node.value) in keys:
-                        raise SpecError(shown, f"key {key_node.value!r} is given twice", line=key_node.start_mark.line + 1)
-                    keys.add((key_node.tag, key_node.value))
-                stack += (key_node, value_node)
-        elif isinstance(node, yaml.SequenceNode):
-            stack += node.value
-    return root
+def _refuse_aliases(text: str, shown: str) -> None:
+    """Anchors and aliases are refused (no billion-laughs expansion), at the alias's line."""
+    if "&" not in text:  # without an anchor, an alias is a YAML error of its own
+        return
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 1 if event.start_mark is not None else None
+            raise SpecError(shown, "not valid YAML: anchors and aliases are not supported in a spec", line=line)
 
 
 def _parse(path: Path, text: str) -> tuple[Any, Mapping[Path_, int]]:
     shown = str(path)
-    fast = _parse_fast(text)
-    if fast is not None:
-        data, node = fast
-        if not isinstance(data, dict):
-            raise SpecError(shown, "must be a mapping with `version`, `defaults` and `teams`", line=1)
-        return data, _Lines(_check_nodes(node, shown))
     try:
-        loader = _NoAliasLoader(text)
-        try:
-            document = loader.get_single_node()
-            data = loader.construct_document(document) if document is not None else None
-        finally:
-            loader.dispose()
+        _refuse_aliases(text, shown)
+        loader = _EscapesLoader if "\\u" in text or "\\U" in text else _SpecLoader
+        data = yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
+    except _Refused as refused:
+        raise SpecError(shown, str(refused), line=refused.line) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -573,9 +510,9 @@ def _parse(path: Path, text: str) -> tuple[Any, Mapping[Path_, int]]:
         raise SpecError(shown, f"not valid YAML: {' '.join(str(error).split())}") from None
     except RecursionError:
         raise SpecError(shown, "is nested too deeply") from None
-    if document is None or not isinstance(data, dict):
+    if not isinstance(data, dict):
         raise SpecError(shown, "must be a mapping with `version`, `defaults` and `teams`", line=1)
-    return data, _Lines(_check_nodes(document, shown))
+    return data, _Lines(text)
 
 
 def _has_path(data: Any, path: Path_) -> bool:
@@ -598,6 +535,9 @@ def _describe(error: dict[str, Any], model: type[BaseModel] | None) -> str:
     if kind == "string_pattern_mismatch":
         pattern = (error.get("ctx") or {}).get("pattern", "")
         return f"{error['input']!r} must be {PATTERN_HELP.get(pattern, f'matching {pattern}')}"
+    if kind == "string_type" and isinstance(error["input"], int | float) and not isinstance(error["input"], bool):
+        # YAML reads an unquoted 111122223333 (or 012345678901, 1e3) as a number.
+        return f"must be a string, and YAML read {error['input']!r} as a number: quote it (\"...\")"
     message: str = error["msg"]
     return message.removeprefix("Value error, ")
 

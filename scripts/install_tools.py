@@ -76,6 +76,55 @@ def install_provider(tools: Path) -> Path:
     return plugins
 
 
+def write_cli_config(tools: Path, plugins: Path) -> Path:
+    """`tofurc`: OpenTofu/Terraform take hashicorp/aws from the local mirror, so `init` works without internet."""
+    rc = tools / "tofurc"
+    mirrored = ", ".join(f'"{host}/hashicorp/aws"' for host in REGISTRY_HOSTS)
+    _write_if_changed(rc, 
+        "# Written by `make tools` (scripts/install_tools.py): hashicorp/aws from the local mirror, nothing else\n"
+        "# from the network. Use it with TF_CLI_CONFIG_FILE=<this file>.\n"
+        "provider_installation {\n"
+        "  filesystem_mirror {\n"
+        f'    path    = "{plugins}"\n'
+        f"    include = [{mirrored}]\n"
+        "  }\n"
+        "}\n",
+    )
+    return rc
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Replace `path` in one rename, and only when its text changes: running tests may be reading it."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    partial = path.with_name(f"{path.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
+# Provider settings for planning with no AWS account and no network: no credentials are checked
+# and no account ID is looked up (data sources that call AWS still need an account).
+OFFLINE_PROVIDER = """\
+# Written by `make tools` (scripts/install_tools.py). Copy it into a workspace to plan without
+# internet or AWS credentials: Terraform and OpenTofu merge it into the workspace's provider "aws".
+provider "aws" {
+  access_key                  = "offline"
+  secret_key                  = "offline"
+  skip_credentials_validation = true
+  skip_get_ec2_platforms      = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  skip_requesting_account_id  = true
+}
+"""
+
+
+def write_offline_provider(tools: Path) -> Path:
+    path = tools / "aws_offline_override.tf"
+    _write_if_changed(path, OFFLINE_PROVIDER)
+    return path
+
+
 def main() -> int:
     tools = Path(sys.argv[1] if len(sys.argv) > 1 else ".tools").resolve()
     if shutil.which("npm") is None:
@@ -83,9 +132,8 @@ def main() -> int:
         return 2
     tofu = install_tofu(tools)
     plugins = install_provider(tools)
-    rc = tools / "tofurc"
-    if not rc.exists():
-        rc.write_text("# OpenTofu/Terraform CLI configuration for this project's tests (intentionally empty).\n")
+    rc = write_cli_config(tools, plugins)
+    write_offline_provider(tools)
     version = subprocess.run([str(tofu), "version"], check=True, capture_output=True, text=True,
                              env={**os.environ, "TF_CLI_CONFIG_FILE": str(rc)}).stdout.splitlines()[0]
     if OPENTOFU_VERSION not in version:

@@ -1,6 +1,5 @@
 """Fixtures shared by the test modules."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -28,19 +27,3 @@ def rendered(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, 
     assert (code, err) == (0, ""), err
     assert out_text.startswith(f"{out}: ") and "written" in out_text
     return spec, out
-
-
-@pytest.fixture
-def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The pids of the worker processes a render forks, so a test knows the parallel path ran."""
-    started: list[int] = []
-    original = os.fork
-
-    def recording() -> int:
-        pid = original()
-        if pid:
-            started.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", recording)
-    return started

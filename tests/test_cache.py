@@ -203,13 +203,14 @@ def test_compiled_templates_are_kept_unless_no_cache(tmp_path: Path, capsys: pyt
     spec = write_spec(tmp_path, TWO_TEAMS_SPEC)
     run_cli(capsys, "render", "--no-cache", "--spec", str(spec), "--out", str(tmp_path / "a"))
     assert not (render_cache / "templates").exists()
-    run_cli(capsys, "render", "--spec", str(spec), "--out", str(tmp_path / "b"))
+    run_cli(capsys, "render", "--spec", str(spec), "--out", str(tmp_path / "b" / "modules"))
     compiled = sorted((render_cache / "templates").iterdir())
     assert len(compiled) >= 10  # one per template used
     # A damaged compiled template is compiled again, with the same output.
     for path in compiled:
         path.write_bytes(b"not bytecode")
-    code, _, err = run_cli(capsys, "render", "--spec", str(spec), "--out", str(tmp_path / "c"))
+    code, _, err = run_cli(capsys, "render", "--spec", str(spec), "--out", str(tmp_path / "c" / "modules"))
     assert (code, err) == (0, "")
-    assert snapshot(tmp_path / "c").keys() == snapshot(tmp_path / "b").keys()
-    assert all((tmp_path / "c" / name).read_bytes() == (tmp_path / "b" / name).read_bytes() for name in snapshot(tmp_path / "b"))
+    b, c = tmp_path / "b" / "modules", tmp_path / "c" / "modules"
+    assert snapshot(c).keys() == snapshot(b).keys()
+    assert all((c / name).read_bytes() == (b / name).read_bytes() for name in snapshot(b))

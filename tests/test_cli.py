@@ -36,14 +36,25 @@ def test_main_help_lists_commands_and_exit_codes() -> None:
     text = help_text()
     for command in commands():
         assert command in text
-    assert "exit codes: 0 ok, 1 differences (check), 2 bad input" in text
+    assert "exit codes: 0 ok, 1 stale modules (check only), 2 bad input" in text
 
 
 @pytest.mark.parametrize("command", ["render", "check", "validate", "diff", "schema", "imports"])
-def test_every_command_help_shows_an_example_and_the_exit_codes(command: str) -> None:
+def test_every_command_help_shows_an_example_and_only_its_own_exit_codes(command: str) -> None:
     text = help_text(command)
     assert re.search(rf"^  python -m generator {command}\b|^example: python -m generator {command}\b", text, re.MULTILINE), text
-    assert "exit codes: 0 ok, 1 differences (check), 2 bad input" in text
+    codes = re.findall(r"^exit codes: .*$", text, re.MULTILINE)
+    if command == "check":
+        assert codes == ["exit codes: 0 up to date, 1 stale modules, 2 bad input"]
+    else:
+        assert codes == ["exit codes: 0 ok, 2 bad input"], text
+
+
+def test_version_comes_from_the_installed_package() -> None:
+    from importlib.metadata import version
+
+    result = subprocess.run([sys.executable, "-m", "generator", "--version"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"emr-iam {version('emr-iam')}\n", "")
 
 
 def test_readme_documents_every_command_with_its_exit_codes() -> None:
@@ -53,7 +64,7 @@ def test_readme_documents_every_command_with_its_exit_codes() -> None:
     assert list(rows) == commands()
     assert rows["check"] == "0, 1, 2"
     assert all("1" not in codes for command, codes in rows.items() if command != "check")
-    assert "**0** success; **1** differences found (`check`); **2** bad input" in text
+    assert "**0** success; **1** stale modules (`check` only); **2** bad input" in text
 
 
 def test_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -79,7 +90,8 @@ def test_bad_options_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
         with pytest.raises(SystemExit) as exited:
             main(argv)
         assert exited.value.code == 2, argv
-        assert "usage: emr-iam" in capsys.readouterr().err
+        err = capsys.readouterr().err
+        assert len(err.splitlines()) == 1 and err.startswith("emr-iam") and ": error: " in err and "--help)" in err, err
 
 
 def test_schema_markdown_updates_only_between_the_markers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,6 +1,6 @@
 """A render that fails part-way leaves the previous tree exactly as it was.
 
-generator/rendering.py stages every changed file next to its target, swaps them in with renames and
+generator/output_tree.py stages every changed file next to its target, swaps them in with renames and
 removes what the spec no longer produces; any failure rolls the swaps back. These tests make the
 N-th filesystem step fail (a full disk half-way through a staged file, a rename or a hard link
 refused, an interrupt from the keyboard), for every N a render takes, and compare the tree with
@@ -24,7 +24,8 @@ import pytest
 from tests.helpers import many_teams_spec, run_cli, staging_leftovers
 
 # The module, not the `render` function that generator/__init__.py exports under the same name.
-render_module = importlib.import_module("generator.rendering")
+render_module = importlib.import_module("generator.output_tree")
+team_renderer = importlib.import_module("generator.templating")
 
 BEFORE = """\
 version: 1
@@ -161,27 +162,27 @@ def test_injected_failures_restore_the_real_functions() -> None:
     assert "fail_on_call" not in repr(Path.write_text) and "fail_on_call" not in repr(os.replace)
 
 
-# --- the same guarantees when teams render in forked workers -----------------------------------
+# --- the same guarantees for a spec of many teams -----------------------------------------------
 
-MANY = 100  # teams; with --jobs 2 the parent takes teams 0-49 and one worker teams 50-99
+MANY = 100  # teams
 
 
 @pytest.fixture
-def parallel_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path, dict[str, bytes | None]]:
+def many_teams_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path, dict[str, bytes | None]]:
     """A rendered tree of MANY teams, and a spec that changes every team file."""
     spec, out = tmp_path / "spec.yaml", tmp_path / "out"
     spec.write_text(many_teams_spec(MANY, defaults="path: /"), encoding="utf-8")
-    assert run_cli(capsys, "render", "--no-cache", "--jobs", "2", "--spec", str(spec), "--out", str(out))[0] == 0
+    assert run_cli(capsys, "render", "--no-cache", "--spec", str(spec), "--out", str(out))[0] == 0
     spec.write_text(many_teams_spec(MANY, defaults="path: /changed/"), encoding="utf-8")
     return spec, out, tree(out)
 
 
-@pytest.mark.parametrize("failing_team", ["t007", "t093"], ids=["in-the-parent", "in-the-worker"])
-def test_a_write_failure_in_either_process_discards_both(
-    parallel_tree: tuple[Path, Path, dict[str, bytes | None]], capsys: pytest.CaptureFixture[str],
+@pytest.mark.parametrize("failing_team", ["t007", "t093"])
+def test_a_write_failure_in_any_team_discards_every_team(
+    many_teams_tree: tuple[Path, Path, dict[str, bytes | None]], capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch, failing_team: str,
 ) -> None:
-    spec, out, before = parallel_tree
+    spec, out, before = many_teams_tree
     original = render_module._write_file
 
     def full_disk_for_one_team(path: str, text: str) -> None:
@@ -189,8 +190,8 @@ def test_a_write_failure_in_either_process_discards_both(
             raise OSError(errno.ENOSPC, "No space left on device")
         original(path, text)
 
-    monkeypatch.setattr(render_module, "_write_file", full_disk_for_one_team)  # forked workers inherit it
-    code, _, err = run_cli(capsys, "render", "--no-cache", "--jobs", "2", "--spec", str(spec), "--out", str(out))
+    monkeypatch.setattr(render_module, "_write_file", full_disk_for_one_team)
+    code, _, err = run_cli(capsys, "render", "--no-cache", "--spec", str(spec), "--out", str(out))
     assert code == 2 and "No space left on device" in err and "nothing was changed" in err and len(err.splitlines()) == 1
     assert tree(out) == before and not staging_leftovers(out)
 
@@ -208,63 +209,24 @@ def test_a_failure_from_an_empty_folder_leaves_no_folder(
         original(path, text)
 
     monkeypatch.setattr(render_module, "_write_file", refuse_the_last_team)
-    code, _, err = run_cli(capsys, "render", "--no-cache", "--jobs", "2", "--spec", str(spec), "--out", str(out))
+    code, _, err = run_cli(capsys, "render", "--no-cache", "--spec", str(spec), "--out", str(out))
     assert code == 2 and "Permission denied" in err
     assert not out.exists(), sorted(str(path) for path in out.rglob("*"))
 
 
-def test_a_bug_in_a_worker_is_reported_and_discards_everything(
-    parallel_tree: tuple[Path, Path, dict[str, bytes | None]], monkeypatch: pytest.MonkeyPatch
+def test_ctrl_c_while_teams_render_changes_nothing(
+    many_teams_tree: tuple[Path, Path, dict[str, bytes | None]], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    spec, out, before = parallel_tree
-    original = render_module.resolve_team
-
-    def broken(source: Any, index: int) -> Any:
-        if index == MANY - 2:
-            raise ValueError("a bug in the generator")
-        return original(source, index)
-
-    monkeypatch.setattr(render_module, "resolve_team", broken)
-    with pytest.raises(RuntimeError, match=r"(?s)a render worker failed:.*ValueError: a bug in the generator"):
-        render_module.render(spec, out, jobs=2)
-    assert tree(out) == before and not staging_leftovers(out)
-
-
-def test_ctrl_c_while_teams_render_waits_for_the_worker_and_discards_everything(
-    parallel_tree: tuple[Path, Path, dict[str, bytes | None]], capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch, forks: list[int],
-) -> None:
-    spec, out, before = parallel_tree
-    forks.clear()  # the fixture rendered with --jobs 2 too
-    original = render_module.resolve_team
-    parent = os.getpid()
+    spec, out, before = many_teams_tree
+    original = team_renderer.resolve_team
 
     def interrupted(source: Any, index: int) -> Any:
-        if index == 3 and os.getpid() == parent:
-            # A real SIGINT to both processes, as a terminal's Ctrl-C sends it to the process group.
-            for pid in (*forks, parent):
-                os.kill(pid, signal.SIGINT)
+        if index == 3:
+            os.kill(os.getpid(), signal.SIGINT)  # a real SIGINT, as a terminal's Ctrl-C sends it
         return original(source, index)
 
-    monkeypatch.setattr(render_module, "resolve_team", interrupted)
-    code, _, err = run_cli(capsys, "render", "--no-cache", "--jobs", "2", "--spec", str(spec), "--out", str(out))
+    monkeypatch.setattr(team_renderer, "resolve_team", interrupted)
+    code, _, err = run_cli(capsys, "render", "--no-cache", "--spec", str(spec), "--out", str(out))
     assert (code, err) == (130, "emr-iam: interrupted\n")
-    assert len(forks) == 1 and tree(out) == before and not staging_leftovers(out)
-
-
-def test_a_worker_whose_result_cannot_travel_discards_what_it_staged(
-    parallel_tree: tuple[Path, Path, dict[str, bytes | None]], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    spec, out, before = parallel_tree
-    original = render_module.pickle.dumps
-
-    def refuse_chunks(value: Any, *args: Any, **kwargs: Any) -> bytes:
-        if isinstance(value, render_module._Chunk):  # only the worker sends chunks
-            raise TypeError("cannot pickle this chunk")
-        payload: bytes = original(value, *args, **kwargs)
-        return payload
-
-    monkeypatch.setattr(render_module.pickle, "dumps", refuse_chunks)
-    with pytest.raises(RuntimeError, match=r"(?s)a render worker failed:.*TypeError: cannot pickle this chunk"):
-        render_module.render(spec, out, jobs=2)
     assert tree(out) == before and not staging_leftovers(out)

@@ -157,7 +157,8 @@ REJECTED = {
         4, "teams[0].service_role.policy_arns[0]", "must be an IAM policy ARN",
     ),
     "bad permissions boundary": ("version: 1\nteams: [{name: a, permissions_boundary: boundary}]\n", 2, "teams[0].permissions_boundary", "IAM policy ARN"),
-    "account id as number": ("version: 1\nteams: [{name: a, source_account_id: 111122223333}]\n", 2, "teams[0].source_account_id", "valid string"),
+    "account id as number": ("version: 1\nteams: [{name: a, source_account_id: 111122223333}]\n", 2, "teams[0].source_account_id",
+                             'must be a string, and YAML read 111122223333 as a number: quote it ("...")'),
     "mapping to unknown role": (
         "version: 1\nteams:\n  - name: a\n    emrfs:\n      roles: [{name: r1}]\n      mappings:\n        - {role: r2, identifier_type: User, identifiers: [x]}\n",
         7, "teams[0].emrfs.mappings[0].role", "not one of this team's emrfs roles",
@@ -244,6 +245,19 @@ REJECTED = {
         "version: 1\nteams:\n  - name: a\n  - name: b\n    service_role: {name: B1}\n    ec2_role: {name: B2}\n    autoscaling_role: {name: B3}\n",
         4, "teams[1].passrole_policy.name", "PassRole policy name 'EMR_PassRole' is already used by team 'a'",
     ),
+    "two teams create the service-linked role (no account given)": (
+        "version: 1\ndefaults:\n  name_prefix: '{team}-'\nteams:\n  - name: a\n    service_linked_role: {create: true}\n"
+        "  - name: b\n    service_linked_role: {create: true}\n",
+        8, "teams[1].service_linked_role.create",
+        "team 'b' and team 'a' (service_linked_role.create) both create the EMR service-linked role AWSServiceRoleForEMRCleanup"
+        " in the same account (neither sets source_account_id)",
+    ),
+    "two teams create the service-linked role in one account": (
+        "version: 1\ndefaults:\n  name_prefix: '{team}-'\n  source_account_id: '111122223333'\n  service_linked_role: {create: true}\n"
+        "teams:\n  - name: a\n  - name: b\n",
+        5, "defaults.service_linked_role.create", "team 'b' and team 'a' (service_linked_role.create) both create"
+        " the EMR service-linked role AWSServiceRoleForEMRCleanup in account 111122223333",
+    ),
     "same security configuration in two teams": (
         "version: 1\ndefaults:\n  name_prefix: '{team}-'\n  emrfs: {security_configuration_name: shared}\nteams:\n  - name: a\n  - name: b\n",
         4, "defaults.emrfs.security_configuration_name", "security configuration name 'shared' is already used by team 'a'",
@@ -270,7 +284,8 @@ def test_inherited_error_points_at_defaults(tmp_path: Path, capsys: pytest.Captu
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"version: 1\nteams: [{name: \xff}]\n", "is not UTF-8"), (None, "no such file"), ("dir", "is a directory")],
+    [(b"version: 1\nteams: [{name: \xff}]\n", ":2: is not UTF-8 text: byte 0xff at column 16"), (None, ": no such file"),
+     ("dir", ": is a directory")],
     ids=["not-utf8", "missing", "directory"],
 )
 def test_unreadable_spec(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes | str | None, message: str) -> None:
@@ -282,7 +297,7 @@ def test_unreadable_spec(tmp_path: Path, capsys: pytest.CaptureFixture[str], con
     out = tmp_path / "out"
     code, _, err = run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))
     assert code == 2
-    assert err.startswith(f"emr-iam: error: {spec}: ") and message in err
+    assert err.startswith(f"emr-iam: error: {spec}{message}")
     assert len(err.splitlines()) == 1
     assert not out.exists()
 
