@@ -38,7 +38,7 @@ def profile(teams: int, top: int, tree: Path) -> str:
     # One process (cProfile sees only its own) and no cache record: the renderer's whole work.
     # Older trees (--tree) have neither option.
     cli_source = (tree / "generator" / "cli.py").read_text(encoding="utf-8")
-    options = ["--no-cache", "--jobs", "1"] if "--no-cache" in cli_source else []
+    options = ["--no-cache", *(["--jobs", "1"] if "--jobs" in cli_source else [])] if "--no-cache" in cli_source else []
     code = main(["render", "--quiet", *options, "--spec", str(spec), "--out", str(out)])
     profiler.disable()
     if code != 0:

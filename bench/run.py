@@ -175,7 +175,7 @@ def bench_scale(runs: int) -> dict[str, Any]:
         files = {written for _, written, _ in samples}
         assert len(files) == 1, files
         rows[teams] = {"teams": teams, "files_written": files.pop(), **timing.as_json(), "cpu_median_s": round(cpu, 4)}
-        print(f"  render {teams:>5} teams into an empty folder: {timing.median:.3f} s, {cpu:.3f} s CPU (medians of {runs})", flush=True)
+        print(f"  render {teams:>5} teams, one process, into an empty folder: {timing.median:.3f} s, {cpu:.3f} s CPU (medians of {runs})", flush=True)
     clean_runs()
     memory = Path("/dev/shm")
     if memory.is_dir() and os.access(memory, os.W_OK):
@@ -364,7 +364,7 @@ def table(results: dict[str, Any]) -> str:
             target = "< 2 s" if teams == 1000 and not where else "(for information)" if where else ""
             ok = row["median_s"] < 2 if teams == 1000 and not where else None
             lines.append(
-                f"| Render {teams:,} team{'s' if teams > 1 else ''} into an empty folder{' on ' + where if where else ''} | "
+                f"| Render {teams:,} team{'s' if teams > 1 else ''}, one process, into an empty folder{' on ' + where if where else ''} | "
                 f"{row['median_s']:.3f} s ({row['cpu_median_s']:.3f} s CPU), {row['files_written']:,} files | {target} | "
                 f"{'' if ok is None else verdict(ok)} |"
             )

@@ -108,3 +108,30 @@ def test_schema_markdown_updates_only_between_the_markers(tmp_path: Path, capsys
     readme.write_text("# no markers\n", encoding="utf-8")
     code, _, err = run_cli(capsys, "schema", "--format", "markdown", "--readme", str(readme))
     assert code == 2 and "no spec reference section" in err
+
+
+def test_schema_readme_implies_markdown_and_refuses_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator import docs
+
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Mine\n\n{docs.README_BEGIN}\n{docs.README_END}\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "schema", "--readme", str(readme))
+    assert (code, out, err) == (0, f"{readme}: spec reference updated\n", "")
+    assert "| `managed_policies_per_role` |" in readme.read_text(encoding="utf-8")
+    before = readme.read_text(encoding="utf-8")
+    code, out, err = run_cli(capsys, "schema", "--format", "json", "--readme", str(readme))
+    assert (code, out) == (2, "")
+    assert err == "emr-iam: error: --readme writes the Markdown spec reference; it cannot be used with --format json\n"
+    assert readme.read_text(encoding="utf-8") == before
+
+
+def test_readme_without_markers_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator import docs
+
+    readme = tmp_path / "README.md"
+    readme.write_text("# no markers\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "schema", "--readme", str(readme))
+    assert code == 2
+    assert err == (f"emr-iam: error: {readme}: no spec reference section: add a line {docs.README_BEGIN!r}"
+                   f" and, after it, a line {docs.README_END!r}\n")
+    assert readme.read_text(encoding="utf-8") == "# no markers\n"

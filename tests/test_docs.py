@@ -165,3 +165,16 @@ def test_readme_quick_start_plans_two_teams(tmp_path: Path) -> None:
     assert (len(linked["analytics"]), len(linked["data-science"])) == (1, 0)
     assert planned["data-science"]["planned_values"]["outputs"]["instance_profile_name"]["value"] == "ds-EMR_EC2_DefaultRole"
 
+
+
+def test_documented_security_configuration_default_is_what_the_model_gives(tmp_path: Path) -> None:
+    """The default name the reference promises, for a team with a prefix and one without."""
+    from generator.model import resolve
+    from generator.spec import read_spec
+
+    description, _ = docs.field_doc(spec.Emrfs, "security_configuration_name")
+    assert "(`ds-emrfs` for prefix `ds-`)" in description and "`<team>-emrfs` when the team has no prefix (`analytics-emrfs`)" in description
+    path = tmp_path / "spec.yaml"
+    path.write_text("version: 1\nteams:\n  - name: data-science\n    name_prefix: ds-\n  - name: analytics\n", encoding="utf-8")
+    names = {team.team: team.arguments["emrfs_security_configuration_name"] for team in resolve(read_spec(path))}
+    assert names == {"data-science": "ds-emrfs", "analytics": "analytics-emrfs"}
