@@ -14,7 +14,6 @@ import yaml
 from generator import docs, spec
 from generator.cli import main
 from generator.spec import load_spec
-from tests import workspace
 from tests.engine import EXAMPLES, MODULES, ROOT, opentofu
 
 README = ROOT / "README.md"
@@ -133,38 +132,6 @@ def test_module_readme_tables_match_the_module(readme: Path) -> None:
     assert re.findall(r"^\| `([^`]+)` \|", outputs_table, re.MULTILINE) == outputs
     usage = text[text.index("## Usage") : text.index("<!-- BEGIN_TF_DOCS -->")]
     assert "```hcl\nmodule " in usage and "source" in usage
-
-
-@pytest.mark.engine
-def test_readme_quick_start_plans_two_teams(tmp_path: Path) -> None:
-    """The quick start as written: the spec, `render`, and the two workspaces' plans."""
-    files = readme_files()
-    assert {"specs/platform.yaml", "workspaces/analytics/main.tf", "workspaces/data-science/main.tf"} <= set(files)
-    project = tmp_path / "emr-platform"
-    for relative, body in files.items():
-        (project / relative).parent.mkdir(parents=True, exist_ok=True)
-        (project / relative).write_text(body, encoding="utf-8")
-    (project / "specs" / "emr-iam-spec.schema.json").write_text(docs.json_schema_text(), encoding="utf-8")
-    assert main(["validate", "--spec", str(project / "specs/platform.yaml")]) == 0
-    assert main(["render", "--spec", str(project / "specs/platform.yaml"), "--out", str(project / "modules"), "-q"]) == 0
-
-    engine = opentofu()
-    planned = {}
-    for team in ("analytics", "data-science"):
-        folder = project / "workspaces" / team
-        workspace.write_offline_provider(folder)
-        workspace.init(engine, folder)
-        planned[team] = workspace.plan(engine, folder)
-    roles = {
-        team: sorted(c["change"]["after"]["name"] for c in workspace.managed_changes(p) if c["type"] == "aws_iam_role")
-        for team, p in planned.items()
-    }
-    assert roles["analytics"] == ["analytics-EMR_AutoScaling_DefaultRole", "analytics-EMR_DefaultRole", "analytics-EMR_EC2_DefaultRole"]
-    assert roles["data-science"] == ["ds-EMR_AutoScaling_DefaultRole", "ds-EMR_DefaultRole", "ds-EMR_EC2_DefaultRole", "ds-emrfs-notebooks"]
-    linked = {team: [c for c in workspace.managed_changes(p) if c["type"] == "aws_iam_service_linked_role"] for team, p in planned.items()}
-    assert (len(linked["analytics"]), len(linked["data-science"])) == (1, 0)
-    assert planned["data-science"]["planned_values"]["outputs"]["instance_profile_name"]["value"] == "ds-EMR_EC2_DefaultRole"
-
 
 
 def test_documented_security_configuration_default_is_what_the_model_gives(tmp_path: Path) -> None:
