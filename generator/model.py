@@ -149,7 +149,7 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         service_inline = {**service_inline, "create-spot-service-linked-role": {
             "Version": facts.POLICY_VERSION,
             "Statement": [{"Sid": "CreateSpotServiceLinkedRole", "Effect": "Allow", "Action": "iam:CreateServiceLinkedRole",
-                           "Resource": f"arn:{facts.LONGEST_PARTITION}:iam::{facts.ACCOUNT_ID_PLACEHOLDER}:role/{facts.SPOT_SERVICE_LINKED_ROLE_PATH}",
+                           "Resource": f"arn:{facts.LONGEST_PARTITION}:iam::*:role/{facts.SPOT_SERVICE_LINKED_ROLE_PATH}",
                            "Condition": {"StringEquals": {"iam:AWSServiceName": [facts.SPOT_SERVICE_NAME]}}}],
         }}
     service_managed = (service.managed_policy != "none") + len(_policy_arns(service))

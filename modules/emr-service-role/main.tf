@@ -180,7 +180,7 @@ data "aws_iam_policy_document" "spot" {
     sid       = "CreateSpotServiceLinkedRole"
     effect    = "Allow"
     actions   = ["iam:CreateServiceLinkedRole"]
-    resources = ["arn:${local.partition}:iam::${coalesce(var.source_account_id, "*")}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot*"]
+    resources = ["arn:${local.partition}:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot*"]
 
     condition {
       test     = "StringEquals"
