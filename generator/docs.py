@@ -185,7 +185,8 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
     ),
     ("S3Encryption", "mode"): ("`SSE-S3` or `SSE-KMS`.", "SSE-KMS"),
     ("S3Encryption", "kms_key_arn"): (
-        "ARN of the KMS key (or its alias); required with `SSE-KMS`, not allowed with `SSE-S3`; `{partition}` becomes the provider's partition.",
+        "ARN of the KMS key (or its alias); required with `SSE-KMS`, not allowed with `SSE-S3`;"
+        " `{partition}` becomes the provider's partition.",
         "arn:{partition}:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
     ),
     ("PassRolePolicy", "create"): ("Whether to create the PassRole policy.", False),

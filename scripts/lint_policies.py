@@ -1,4 +1,4 @@
-"""Lint every identity policy the modules create with parliament and policy_sentry (offline).
+"""Lint every policy the modules create with parliament and policy_sentry (offline).
 
 Runs in the linters' own environment (`make iamlint-env`), over the documents
 `python -m tests.effective --dump` read back from a fake AWS after applying the specs:
@@ -12,8 +12,8 @@ lists for its action (or is "*" where the action has resource types and "*" is n
 
 from __future__ import annotations
 
-import fnmatch
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,38 +21,53 @@ from typing import Any
 from parliament import analyze_policy_string
 from policy_sentry.querying.actions import get_action_data
 
-# Parliament findings that are expected, each with the reason; anything else fails the scan.
-EXPLAINED: dict[str, str] = {}
+# Parliament findings that are expected, by document kind, each with the reason; anything else fails.
+EXPLAINED: dict[tuple[str, str, str], str] = {
+    ("trust", "MALFORMED", "Statement contains neither Resource nor NotResource"): (
+        "parliament reads every document as an identity policy; a trust policy is the role's resource"
+        " policy, where IAM rejects a Resource element"
+    ),
+}
 
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _arn_matches(pattern: str, resource: str) -> bool:
-    """Does `resource` (a policy Resource, maybe with wildcards) fit policy_sentry's ARN format?"""
-    # Formats look like arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}.
-    format_parts, resource_parts = pattern.split(":", 5), resource.split(":", 5)
-    if len(format_parts) != 6 or len(resource_parts) != 6:
+_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+# Placeholders whose values may hold "/" (paths, object keys); every other one is one path segment.
+_SLASHED = ("Path", "ObjectName", "Key")
+
+
+def _segment_regex(expected: str) -> re.Pattern[str]:
+    pieces, position = [], 0
+    for placeholder in _PLACEHOLDER.finditer(expected):
+        pieces.append(re.escape(expected[position:placeholder.start()]))
+        pieces.append(".*" if any(word in placeholder.group(1) for word in _SLASHED) else "[^/]*")
+        position = placeholder.end()
+    pieces.append(re.escape(expected[position:]))
+    return re.compile("".join(pieces))
+
+
+def _arn_matches(arn_format: str, resource: str) -> bool:
+    """Does a policy's Resource (which may hold * and ?) fit one of policy_sentry's ARN formats?
+
+    Formats read like arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}; they are compared
+    segment by segment. A Resource segment with a wildcard fits when its fixed part before the
+    first wildcard can begin a value of the format's segment.
+    """
+    formats, resources = arn_format.split(":", 5), resource.split(":", 5)
+    if len(formats) != 6 or len(resources) != 6:
         return False
-    for expected, actual in zip(format_parts, resource_parts):
-        shape = "".join("*" if piece.startswith("{") else piece for piece in expected.replace("${", "\x00{").split("\x00"))
-        shape = _collapse(shape)
-        if not (fnmatch.fnmatchcase(actual, shape) or "*" in actual or fnmatch.fnmatchcase(shape, actual)):
+    for expected, actual in zip(formats, resources, strict=True):
+        pattern = _segment_regex(expected)
+        fixed = re.split(r"[*?]", actual, maxsplit=1)[0]
+        if fixed == actual:
+            if not pattern.fullmatch(actual):
+                return False
+        elif not any(pattern.fullmatch(fixed + tail) for tail in ("", "x", "x/x")):
             return False
     return True
-
-
-def _collapse(shape: str) -> str:
-    out, depth = [], 0
-    for char in shape:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        elif depth == 0:
-            out.append(char)
-    return "".join(out)
 
 
 def action_formats(action: str) -> list[str] | None:
@@ -61,16 +76,22 @@ def action_formats(action: str) -> list[str] | None:
     data = get_action_data(service, name)
     if not data or not data.get(service):
         return None
-    return [entry["resource_arn_format"] for entry in data[service] if entry.get("resource_arn_format") and entry["resource_arn_format"] != "*"]
+    return [entry["resource_arn_format"] for entry in data[service]
+            if entry.get("resource_arn_format") and entry["resource_arn_format"] != "*"]
 
 
-def lint(document: dict[str, Any], where: str) -> list[str]:
+def lint(document: dict[str, Any], where: str, kind: str = "identity") -> list[str]:
     problems = []
     policy = analyze_policy_string(json.dumps(document), include_community_auditors=False)
     for finding in policy.findings:
-        if finding.issue not in EXPLAINED:
+        if (kind, finding.issue, str(finding.detail)) not in EXPLAINED:
             problems.append(f"{where}: parliament {finding.issue} {finding.detail} {finding.location}")
     for statement in _list(document.get("Statement", [])):
+        if kind == "trust":
+            # A trust statement's actions (sts:AssumeRole) act on the role itself: no Resource to check.
+            unknown = [action for action in _list(statement.get("Action", [])) if action_formats(action) is None]
+            problems += [f"{where}: policy_sentry does not know {action}" for action in unknown]
+            continue
         resources = _list(statement.get("Resource", []))
         for action in _list(statement.get("Action", [])):
             formats = action_formats(action)
@@ -91,12 +112,13 @@ def main(argv: list[str]) -> int:
         print("usage: lint_policies.py POLICIES.json", file=sys.stderr)
         return 2
     entries = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    identity = [entry for entry in entries if entry["kind"] == "identity"]
-    problems = [problem for entry in identity for problem in lint(entry["document"], entry["where"])]
+    problems = [problem for entry in entries for problem in lint(entry["document"], entry["where"], entry["kind"])]
     for problem in problems:
         print(problem)
-    statements = sum(len(_list(entry["document"].get("Statement", []))) for entry in identity)
-    print(f"parliament, policy_sentry: {len(identity)} identity policies, {statements} statements, {len(problems)} problems")
+    kinds = {kind: sum(entry["kind"] == kind for entry in entries) for kind in ("identity", "trust")}
+    statements = sum(len(_list(entry["document"].get("Statement", []))) for entry in entries)
+    print(f"parliament, policy_sentry: {kinds['identity']} identity and {kinds['trust']} trust policies,"
+          f" {statements} statements, {len(problems)} problems")
     return 1 if problems else 0
 
 

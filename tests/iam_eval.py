@@ -42,7 +42,7 @@ def _arn_like(pattern: str, value: str) -> bool:
     pattern_parts, value_parts = pattern.split(":", 5), value.split(":", 5)
     if len(pattern_parts) != 6 or len(value_parts) != 6:
         return False
-    return all(_wildcard(p, v, case_sensitive=True) for p, v in zip(pattern_parts, value_parts))
+    return all(_wildcard(p, v, case_sensitive=True) for p, v in zip(pattern_parts, value_parts, strict=True))
 
 
 _OPERATORS = {

@@ -19,7 +19,7 @@ from botocore.loaders import create_loader
 
 from generator import facts
 from tests import partitions
-from tests.engine import EXAMPLES, ROOT, copy_tree, opentofu, provider_block
+from tests.engine import EXAMPLES, copy_tree, opentofu, provider_block
 from tests.plan import harness
 
 ENDPOINTS = create_loader().load_data("endpoints")
