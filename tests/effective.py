@@ -24,22 +24,56 @@ from typing import Any
 from generator import hcl
 from generator.rendering import render
 from generator.spec import load_spec
+from tests import partitions
 from tests.engine import ROOT, Engine, opentofu, provider_block
-from tests.moto_server import MotoServer
+from tests.moto_server import ACCOUNT_ID, MotoServer
 
-# The specs whose teams are applied: the default spec and the minimal test spec. tests/specs/full.yaml
-# attaches policies that must already exist in a GovCloud account (111122223333), which the fake
-# account cannot hold; its documents are checked by plan (golden files, test_least_privilege).
-SPECS = (ROOT / "specs" / "platform.yaml", ROOT / "tests" / "specs" / "minimal.yaml")
+
+@dataclass(frozen=True)
+class Deployment:
+    """A spec applied in one region of one fake account: the default spec and every test spec."""
+
+    spec: Path
+    region: str = "us-east-1"
+    account_id: str = ACCOUNT_ID
+
+    @property
+    def name(self) -> str:
+        return self.spec.stem
+
+
+# tests/specs/full.yaml writes GovCloud ARNs of account 111122223333 (its boundary and an attached
+# policy): it is applied in us-gov-west-1 to a fake account with that ID, its policies made first.
+DEPLOYMENTS = (
+    Deployment(ROOT / "specs" / "platform.yaml"),
+    Deployment(ROOT / "tests" / "specs" / "minimal.yaml"),
+    Deployment(ROOT / "tests" / "specs" / "full.yaml", "us-gov-west-1", "111122223333"),
+)
 
 
 def label(team: str) -> str:
     return "team_" + team.replace("-", "_")
 
 
-def prerequisites(spec_teams: list[Any]) -> str:
-    """The users, groups and roles the PassRole policies are attached to: they exist in an account."""
+def _own_policy_arns(team: Any, partition: str, account_id: str) -> list[str]:
+    """Customer-managed policies of `account_id` that the team attaches or uses as boundary."""
+    settings = [team.service_role, team.ec2_role, team.autoscaling_role, *team.emrfs.roles]
+    arns = [arn for role in settings for arn in role.policy_arns] + ([team.permissions_boundary] if team.permissions_boundary else [])
+    arns = [arn.replace("arn:{partition}:", f"arn:{partition}:") for arn in arns]
+    return [arn for arn in arns if arn.startswith(f"arn:{partition}:iam::{account_id}:policy/")]
+
+
+def prerequisites(spec_teams: list[Any], partition: str = "aws", account_id: str = ACCOUNT_ID) -> str:
+    """What the spec expects an account to hold: the users, groups and roles the PassRole policies
+    are attached to, and the customer-managed policies it attaches or sets as boundary."""
     blocks = []
+    own = list(dict.fromkeys(arn for team in spec_teams for arn in _own_policy_arns(team, partition, account_id)))
+    for arn in own:
+        path_and_name = arn.split(":policy", 1)[1]
+        path, name = path_and_name.rsplit("/", 1)
+        document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"cloudwatch:PutMetricData","Resource":"*"}]}'
+        blocks.append(f'resource "aws_iam_policy" "policy_{len(blocks)}" {{\n  name   = "{name}"\n  path   = "{path}/"\n'
+                      f"  policy = {hcl.quote(document)}\n}}\n")
     for team in spec_teams:
         passrole = team.passrole_policy
         for kind, names in (("group", passrole.attach_to_groups), ("user", passrole.attach_to_users)):
@@ -50,12 +84,12 @@ def prerequisites(spec_teams: list[Any]) -> str:
     return "\n".join(blocks)
 
 
-def apply_spec(spec_path: Path, workdir: Path, moto: MotoServer, engine: Engine | None = None) -> dict[str, dict[str, Any]]:
-    """Render `spec_path` into `workdir/modules`, apply every team module to `moto`; outputs by team."""
+def apply_spec(deployment: Deployment, workdir: Path, moto: MotoServer, engine: Engine | None = None) -> dict[str, dict[str, Any]]:
+    """Render the spec into `workdir/modules`, apply every team module to `moto`; outputs by team."""
     engine = engine or opentofu()
-    spec = load_spec(spec_path)
-    render(str(spec_path), str(workdir / "modules"))
-    setup = prerequisites(list(spec.teams))
+    spec = load_spec(deployment.spec)
+    render(str(deployment.spec), str(workdir / "modules"))
+    setup = prerequisites(list(spec.teams), partitions.partition_of_region(deployment.region), deployment.account_id)
     addresses = [f"{kind}.{name}" for kind, name in re.findall(r'^resource "(\w+)" "(\w+)"', setup, re.M)]
     depends = f"\n  depends_on = [{', '.join(addresses)}]\n" if addresses else "\n"
     teams = "".join(
@@ -64,7 +98,7 @@ def apply_spec(spec_path: Path, workdir: Path, moto: MotoServer, engine: Engine 
         for team in spec.teams
     )
     (workdir / "main.tf").write_text(setup + teams, encoding="utf-8")
-    (workdir / "provider.tf").write_text(provider_block("us-east-1", endpoint=moto.endpoint), encoding="utf-8")
+    (workdir / "provider.tf").write_text(provider_block(deployment.region, endpoint=moto.endpoint), encoding="utf-8")
     engine.init(workdir)
     engine.run("apply", "-auto-approve", "-input=false", "-no-color", cwd=workdir)
     outputs = json.loads(engine.run("output", "-json", "-no-color", cwd=workdir).stdout)
@@ -91,8 +125,8 @@ def _document(value: Any) -> dict[str, Any]:
     return decoded
 
 
-def account(moto: MotoServer) -> Account:
-    iam = moto.client("iam")
+def account(moto: MotoServer, region: str = "us-east-1") -> Account:
+    iam = moto.client("iam", region)
     managed_cache: dict[str, dict[str, Any]] = {}
 
     def managed(arn: str) -> dict[str, Any]:
@@ -132,17 +166,15 @@ def created_documents(found: Account, spec_name: str) -> list[dict[str, Any]]:
 
 
 def dump(target: Path) -> int:
-    """Apply every spec of SPECS to a fresh moto_server and write the documents the modules created."""
+    """Apply every deployment to a fresh moto_server and write the documents the modules created."""
     documents: list[dict[str, Any]] = []
-    with MotoServer() as moto:
-        for spec_path in SPECS:
-            moto.reset()
-            with tempfile.TemporaryDirectory(prefix="emr-iam-scan-") as folder:
-                apply_spec(spec_path, Path(folder), moto)
-            documents += created_documents(account(moto), spec_path.relative_to(ROOT).as_posix())
+    for deployment in DEPLOYMENTS:
+        with MotoServer(deployment.account_id) as moto, tempfile.TemporaryDirectory(prefix="emr-iam-scan-") as folder:
+            apply_spec(deployment, Path(folder), moto)
+            documents += created_documents(account(moto, deployment.region), deployment.spec.relative_to(ROOT).as_posix())
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(documents, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"{target}: {len(documents)} policy documents from {len(SPECS)} specs")
+    print(f"{target}: {len(documents)} policy documents from {len(DEPLOYMENTS)} specs")
     return 0
 
 

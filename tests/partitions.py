@@ -33,6 +33,20 @@ def partition_of(region: str) -> str:
     return found[0]
 
 
+def partition_of_region(region: str) -> str:
+    """The partition of any region botocore knows, by its partitions' region patterns."""
+    from botocore.loaders import create_loader
+
+    known = create_loader().load_data("endpoints")["partitions"]
+    for partition in known:
+        if region in partition["regions"]:
+            return str(partition["partition"])
+    for partition in known:
+        if re.fullmatch(partition["regionRegex"], region):
+            return str(partition["partition"])
+    raise ValueError(f"{region} is in no partition botocore knows")
+
+
 def write_overrides(tree: Path, partition: str) -> list[Path]:
     """Set `local.partition` to `partition` in every folder under `tree` that derives it; the folders."""
     folders = sorted({tf.parent for tf in tree.rglob("*.tf") if ".terraform" not in tf.parts and _DERIVES_PARTITION.search(tf.read_text(encoding="utf-8"))})

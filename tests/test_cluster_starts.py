@@ -1,6 +1,7 @@
 """Would the cluster start? Each team of each spec, judged by AWS's own documents, not ours.
 
-Every team module of specs/platform.yaml and of the test specs is applied to a local fake AWS;
+Every team module of specs/platform.yaml and of the test specs is applied to a local fake AWS
+(tests/specs/full.yaml in GovCloud, to a fake account of its own ID);
 each role's effective identity policies are read back: our inline and customer-managed documents
 as IAM holds them, and the AWS managed documents attached, as AWS publishes them (moto ships
 copies of AWS's managed policies). tests/iam_eval.py then decides the requests EMR and the people
@@ -15,7 +16,7 @@ who launch clusters make:
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -28,9 +29,10 @@ from tests.moto_server import ACCOUNT_ID, MotoServer
 
 pytestmark = pytest.mark.engine
 
-# moto's account is in the aws partition: the principals EMR presents there.
-PRINCIPAL = {service: facts.SERVICE_PRINCIPALS[service]["aws"] for service in facts.SERVICES}
-SPOT_ROLE = f"arn:aws:iam::{ACCOUNT_ID}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot"
+def spot_role(role_arn: str) -> str:
+    """The Spot service-linked role in the partition and account of `role_arn`."""
+    partition, account = role_arn.split(":")[1], role_arn.split(":")[4]
+    return f"arn:{partition}:iam::{account}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot"
 
 
 def documents(role: effective.Role) -> list[dict[str, Any]]:
@@ -38,17 +40,33 @@ def documents(role: effective.Role) -> list[dict[str, Any]]:
 
 
 def passes(docs: list[dict[str, Any]], role_arn: str, service: str) -> bool:
-    return allows(docs, "iam:PassRole", role_arn, {"iam:PassedToService": PRINCIPAL[service]})
+    """Every form the service presents in the role's partition must be allowed (both in aws-cn)."""
+    forms = facts.PASSED_TO_SERVICE_FORMS[role_arn.split(":")[1]][service]
+    return all(allows(docs, "iam:PassRole", role_arn, {"iam:PassedToService": form}) for form in forms)
 
 
-@pytest.fixture(scope="module", params=effective.SPECS, ids=[path.stem for path in effective.SPECS])
-def applied(request: pytest.FixtureRequest, moto_server: MotoServer, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Team], dict[str, dict[str, Any]], effective.Account]:
-    """One spec's teams applied to this worker's fake account: (teams, outputs by team, account)."""
-    moto_server.reset()
-    spec_path: Path = request.param
-    outputs = effective.apply_spec(spec_path, tmp_path_factory.mktemp(f"cluster-starts-{spec_path.stem}"), moto_server)
-    teams = {team.name: team for team in load_spec(spec_path).teams}
-    return teams, outputs, effective.account(moto_server)
+def passes_any(docs: list[dict[str, Any]], role_arn: str, service: str) -> bool:
+    forms = facts.PASSED_TO_SERVICE_FORMS[role_arn.split(":")[1]][service]
+    return any(allows(docs, "iam:PassRole", role_arn, {"iam:PassedToService": form}) for form in forms)
+
+
+Applied = tuple[dict[str, Team], dict[str, dict[str, Any]], effective.Account]
+
+
+@pytest.fixture(scope="module", params=effective.DEPLOYMENTS, ids=[deployment.name for deployment in effective.DEPLOYMENTS])
+def applied(request: pytest.FixtureRequest, moto_server: MotoServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Applied]:
+    """One spec's teams applied to a fake account: (teams, outputs by team, what the account holds)."""
+    deployment: effective.Deployment = request.param
+    workdir = tmp_path_factory.mktemp(f"cluster-starts-{deployment.name}")
+    if deployment.account_id == ACCOUNT_ID:
+        moto_server.reset()
+        outputs = effective.apply_spec(deployment, workdir, moto_server)
+        found = effective.account(moto_server, deployment.region)
+    else:  # a fake account of the spec's own ID, for this spec only
+        with MotoServer(deployment.account_id) as own:
+            outputs = effective.apply_spec(deployment, workdir, own)
+            found = effective.account(own, deployment.region)
+    yield {team.name: team for team in load_spec(deployment.spec).teams}, outputs, found
 
 
 def test_the_service_role_can_pass_the_teams_roles_and_create_the_spot_role(applied: Any) -> None:
@@ -61,16 +79,17 @@ def test_the_service_role_can_pass_the_teams_roles_and_create_the_spot_role(appl
         for key, service in (("ec2_role", "ec2"), ("autoscaling_role", "application-autoscaling")):
             if out[f"{key}_arn"] and not passes(service_docs, out[f"{key}_arn"], service):
                 problems.append(f"{name}: EMR's service role cannot pass {out[f'{key}_arn']} to {service}: RunJobFlow fails")
-        spot = allows(service_docs, "iam:CreateServiceLinkedRole", SPOT_ROLE, {"iam:AWSServiceName": facts.SPOT_SERVICE_NAME})
+        spot_arn = spot_role(out["service_role_arn"])
+        spot = allows(service_docs, "iam:CreateServiceLinkedRole", spot_arn, {"iam:AWSServiceName": facts.SPOT_SERVICE_NAME})
         if teams[name].service_role.allow_spot_service_linked_role and not spot:
             problems.append(f"{name}: EMR's service role cannot create the Spot service-linked role: Spot instances fail")
         # Where no managed policy passes any role (v1 does), nothing else passes: no other team's
         # roles, and no role to a service that does not use it.
         if not facts.MANAGED_POLICY_PASSES_ANY_ROLE[teams[name].service_role.managed_policy]:
-            if out["ec2_role_arn"] and passes(service_docs, out["ec2_role_arn"], "application-autoscaling"):
+            if out["ec2_role_arn"] and passes_any(service_docs, out["ec2_role_arn"], "application-autoscaling"):
                 problems.append(f"{name}: the service role may pass the EC2 role to application-autoscaling")
             for other, other_out in outputs.items():
-                if other != name and other_out["ec2_role_arn"] and passes(service_docs, other_out["ec2_role_arn"], "ec2"):
+                if other != name and other_out["ec2_role_arn"] and passes_any(service_docs, other_out["ec2_role_arn"], "ec2"):
                     problems.append(f"{name}: the service role may pass team {other}'s EC2 role")
     assert problems == []
     assert any(out["service_role_arn"] for out in outputs.values())
@@ -102,12 +121,12 @@ def test_an_operator_passes_exactly_the_teams_roles(applied: Any) -> None:
                 if out[f"{key}_arn"]:
                     assert passes(operator_docs, out[f"{key}_arn"], service), f"{group} cannot pass {out[f'{key}_arn']} to {service}"
                     wrong = [other for other in facts.SERVICES if other != service]
-                    assert not any(passes(operator_docs, out[f"{key}_arn"], other) for other in wrong), f"{group}: {key} to {wrong}"
+                    assert not any(passes_any(operator_docs, out[f"{key}_arn"], other) for other in wrong), f"{group}: {key} to {wrong}"
                     checked += 1
             for other, other_out in outputs.items():
                 for key, service in wanted.items() if other != name else ():
                     if other_out[f"{key}_arn"]:
-                        assert not passes(operator_docs, other_out[f"{key}_arn"], service), f"{group} may pass team {other}'s {key}"
+                        assert not passes_any(operator_docs, other_out[f"{key}_arn"], service), f"{group} may pass team {other}'s {key}"
     assert checked or not any(team.passrole_policy.attach_to_groups for team in teams.values())
 
 
@@ -125,7 +144,7 @@ def test_the_managed_policy_facts_agree_with_awss_documents(moto: MotoServer) ->
         document = [managed(key)]
         custom = f"arn:aws:iam::{ACCOUNT_ID}:role/emr/analytics-EMR_EC2_DefaultRole"
         assert passes(document, custom, "ec2") is facts.MANAGED_POLICY_PASSES_ANY_ROLE[choice], choice
-        spot = allows(document, "iam:CreateServiceLinkedRole", SPOT_ROLE, {"iam:AWSServiceName": facts.SPOT_SERVICE_NAME})
+        spot = allows(document, "iam:CreateServiceLinkedRole", spot_role(custom), {"iam:AWSServiceName": facts.SPOT_SERVICE_NAME})
         assert spot is facts.MANAGED_POLICY_CREATES_SPOT_ROLE[choice], choice
     v2 = [managed("service_role_v2")]
     for key, name in facts.V2_PASSABLE_ROLE_NAMES.items():

@@ -29,7 +29,7 @@ import pytest
 from generator import facts, hcl, policies
 from generator.model import resolve
 from generator.spec import S3Access, load_spec, read_spec
-from tests import partitions
+from tests import effective, partitions
 from tests.engine import ROOT, Engine, copy_tree, opentofu, provider_block
 from tests.helpers import run_cli, write_spec
 from tests.moto_server import MotoServer
@@ -489,19 +489,6 @@ def test_planned_security_configuration_carries_the_spec_encryption(partition: s
 # --- apply: two teams against a local fake AWS, read back with boto3 ---------------------------
 
 
-def _prerequisites(spec_teams: list[Any]) -> str:
-    """The users, groups and roles the PassRole policies are attached to: they exist in an account."""
-    blocks = []
-    for team in spec_teams:
-        passrole = team.passrole_policy
-        for kind, names in (("group", passrole.attach_to_groups), ("user", passrole.attach_to_users)):
-            blocks += [f'resource "aws_iam_{kind}" "{kind}_{len(blocks)}" {{\n  name = "{name}"\n}}\n' for name in names]
-        for name in passrole.attach_to_roles:
-            trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":"ec2.amazonaws.com"}}]}'
-            blocks.append(f'resource "aws_iam_role" "role_{len(blocks)}" {{\n  name               = "{name}"\n  assume_role_policy = {hcl.quote(trust)}\n}}\n')
-    return "\n".join(blocks)
-
-
 def _document(value: Any) -> dict[str, Any]:
     decoded: dict[str, Any] = json.loads(value) if isinstance(value, str) else value
     return decoded
@@ -514,7 +501,7 @@ def applied(moto: MotoServer, tmp_path: Path) -> tuple[MotoServer, dict[str, dic
     assert sorted(team.name for team in spec.teams) == team_dirs(), "modules/teams is stale: run make modules"
     engine = opentofu()
     root = copy_tree(tmp_path)
-    prerequisites = _prerequisites(spec.teams)
+    prerequisites = effective.prerequisites(list(spec.teams))
     addresses = [f"{kind}.{name}" for kind, name in re.findall(r'^resource "(\w+)" "(\w+)"', prerequisites, re.M)]
     depends = f"\n  depends_on = [{', '.join(addresses)}]\n" if addresses else "\n"
     teams = "".join(
