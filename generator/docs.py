@@ -119,7 +119,7 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
         "v1",
     ),
     ("ServiceRole", "allow_spot_service_linked_role"): (
-        "With `managed_policy: none`, still let EMR create the Spot service-linked role.",
+        "Let EMR create the Spot service-linked role where the managed policy cannot (`v2`, `none`).",
         False,
     ),
     ("Ec2Role", "create"): ("Whether the team gets this role (and its instance profile).", False),
@@ -142,7 +142,7 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
     ("AutoscalingRole", "name"): ("Role name, after `name_prefix`.", "EMR_AutoScaling_DefaultRole"),
     ("AutoscalingRole", "use_name_prefix"): ("Treat `name` as a prefix and let the engine add a unique suffix.", True),
     ("AutoscalingRole", "trust_conditions"): (
-        "Whether the trust policy carries the `aws:SourceAccount` condition when `source_account_id` is set.",
+        "Whether the trust policy carries `aws:SourceAccount` and `aws:SourceArn` when `source_account_id` is set.",
         False,
     ),
     ("ServiceLinkedRole", "create"): (
