@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from botocore.loaders import create_loader
+
 from generator import facts
 
 # Partitions whose sample regions the installed provider names itself.
@@ -35,8 +37,6 @@ def partition_of(region: str) -> str:
 
 def partition_of_region(region: str) -> str:
     """The partition of any region botocore knows, by its partitions' region patterns."""
-    from botocore.loaders import create_loader
-
     known = create_loader().load_data("endpoints")["partitions"]
     for partition in known:
         if region in partition["regions"]:
