@@ -90,6 +90,22 @@ $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION):
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
 	touch $@
 
-scan: $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION) ## checkov on modules/ and examples/, offline (.checkov.yaml); any failed check fails
+scan: $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION) iamlint-env test-deps tools ## checkov on modules/ and examples/; parliament and policy_sentry on every policy the modules create
 	for folder in modules examples; do echo "checkov: $$folder/"; $(CHECKOV_ENV) $(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml -d $$folder || exit 1; done
+	$(PY) -m tests.effective --dump $(SCAN_DOCUMENTS)
+	$(IAMLINT_VENV)/bin/python scripts/lint_policies.py $(SCAN_DOCUMENTS)
 .PHONY: scan
+
+# IAM policy linters, each with its own bundled action database; kept apart like checkov.
+IAMLINT_VENV ?= .venv-iamlint
+PARLIAMENT_VERSION ?= 1.6.4
+POLICY_SENTRY_VERSION ?= 0.15.2
+SCAN_DOCUMENTS ?= .scan/policies.json
+$(IAMLINT_VENV)/.installed-$(PARLIAMENT_VERSION)-$(POLICY_SENTRY_VERSION):
+	$(PYTHON) -m venv $(IAMLINT_VENV)
+	$(IAMLINT_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(IAMLINT_VENV)/bin/python -m pip install --quiet 'parliament==$(PARLIAMENT_VERSION)' 'policy-sentry==$(POLICY_SENTRY_VERSION)'
+	touch $@
+
+iamlint-env: $(IAMLINT_VENV)/.installed-$(PARLIAMENT_VERSION)-$(POLICY_SENTRY_VERSION) ## create the separate IAM linter environment (.venv-iamlint)
+.PHONY: iamlint-env

@@ -139,11 +139,33 @@ SERVICE_ROLE = ModuleDef(
             "allow_spot_service_linked_role",
             "bool",
             True,
-            "With `managed_policy = \"none\"`, still let EMR create the Spot service-linked role "
-            "(`iam:CreateServiceLinkedRole` for `spot.amazonaws.com` only).",
+            "Let EMR create the Spot service-linked role (`iam:CreateServiceLinkedRole` for `spot.amazonaws.com` only) "
+            "when the managed policy cannot: with `v2` and `none`; `v1` already allows it.",
+        ),
+        Variable(
+            "pass_roles",
+            "map(object({\n    arn               = string\n    passed_to_service = string\n  }))",
+            {},
+            "Roles EMR must pass on that the managed policy does not cover, by a static key: the role ARN and the service"
+            " (`ec2` or `application-autoscaling`) it is passed to. `AmazonEMRServicePolicy_v2` passes only"
+            " `EMR_EC2_DefaultRole` and `EMR_AutoScaling_DefaultRole` at path `/`; `emr-iam` fills this in.",
+            (
+                (
+                    'alltrue([for r in values(var.pass_roles) : contains(["ec2", "application-autoscaling"], r.passed_to_service)])',
+                    "passed_to_service must be ec2 or application-autoscaling.",
+                ),
+                (
+                    'alltrue([for r in values(var.pass_roles) : !can(regex("[*?]", r.arn))])',
+                    "Role ARNs must name exactly one role each: no * or ? wildcards.",
+                ),
+            ),
         ),
     ),
     outputs=role_outputs("EMR service role"),
+    context={
+        "creates_spot_role": dict(facts.MANAGED_POLICY_CREATES_SPOT_ROLE),
+        "passed_to_service_forms": facts.PASSED_TO_SERVICE_FORMS,
+    },
     usage='module "emr_service_role" {\n  source = "../../modules/emr-service-role"\n\n  source_account_id = "111122223333"\n}\n',
 )
 
@@ -201,10 +223,18 @@ AUTOSCALING_ROLE = ModuleDef(
             "trust_conditions",
             "bool",
             True,
-            "Whether the trust policy carries the `aws:SourceAccount` condition when `source_account_id` is set.",
+            "Whether the trust policy carries the confused-deputy conditions when `source_account_id` is set:"
+            " `aws:SourceAccount`, and `aws:SourceArn` like "
+            + " or ".join(f"`arn:<partition>:{service}:*:<account>:{resource}`"
+                          for service, resource in facts.AUTOSCALING_SOURCE_ARN_RESOURCES.items())
+            + ".",
         ),
     ),
     outputs=role_outputs("EMR automatic scaling role"),
+    context={
+        "source_arns": [f"arn:${{local.partition}}:{service}:*:${{condition.value}}:{resource}"
+                        for service, resource in facts.AUTOSCALING_SOURCE_ARN_RESOURCES.items()],
+    },
     usage='module "emr_autoscaling_role" {\n  source = "../../modules/emr-autoscaling-role"\n}\n',
 )
 
@@ -354,6 +384,7 @@ PASSROLE = ModuleDef(
         Variable("attach_to_roles", "list(string)", [], "IAM role names to attach the policy to."),
         TAGS,
     ),
+    context={"passed_to_service_forms": facts.PASSED_TO_SERVICE_FORMS},
     outputs=(
         Output("policy_name", "try(aws_iam_policy.this[0].name, null)", "Name of the PassRole policy."),
         Output("policy_arn", "try(aws_iam_policy.this[0].arn, null)", "ARN of the PassRole policy."),
@@ -386,6 +417,11 @@ def _toggle(piece: str, what: str, default: bool = True) -> Variable:
 
 
 COMPOSITE = ModuleDef(
+    context={
+        "passes_any_role": dict(facts.MANAGED_POLICY_PASSES_ANY_ROLE),
+        "v2_passable_role_names": dict(facts.V2_PASSABLE_ROLE_NAMES),
+        "passed_to": dict(facts.PASSED_TO),
+    },
     name="emr-iam",
     title="EMR IAM for one team",
     summary=(
@@ -400,7 +436,7 @@ COMPOSITE = ModuleDef(
         SOURCE_ACCOUNT,
         TAGS,
         _toggle("service_role", "EMR service role"),
-        *_prefixed("service_role", SERVICE_ROLE.variables),
+        *_prefixed("service_role", SERVICE_ROLE.variables, skip=("pass_roles",)),
         _toggle("ec2_role", "EMR role for EC2 and its instance profile"),
         *_prefixed("ec2_role", EC2_ROLE.variables),
         _toggle("autoscaling_role", "EMR automatic scaling role"),

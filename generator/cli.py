@@ -173,11 +173,13 @@ def _run(args: argparse.Namespace) -> int:
             sys.stdout.write(docs.json_schema_text())
         return 0
     if args.command == "validate":
-        from generator.model import resolve
+        from generator.model import resolve, warnings
         from generator.spec import read_spec
 
         source = read_spec(args.spec)
         resolve(source)
+        for warning in warnings(source):
+            print(f"emr-iam: warning: {warning}", file=sys.stderr)
         print(f"{args.spec}: valid ({len(source.spec.teams)} teams)")
         return 0
     if args.command == "diff":

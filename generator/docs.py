@@ -119,7 +119,7 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
         "v1",
     ),
     ("ServiceRole", "allow_spot_service_linked_role"): (
-        "With `managed_policy: none`, still let EMR create the Spot service-linked role.",
+        "Let EMR create the Spot service-linked role where the managed policy cannot (`v2`, `none`).",
         False,
     ),
     ("Ec2Role", "create"): ("Whether the team gets this role (and its instance profile).", False),
@@ -142,7 +142,7 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
     ("AutoscalingRole", "name"): ("Role name, after `name_prefix`.", "EMR_AutoScaling_DefaultRole"),
     ("AutoscalingRole", "use_name_prefix"): ("Treat `name` as a prefix and let the engine add a unique suffix.", True),
     ("AutoscalingRole", "trust_conditions"): (
-        "Whether the trust policy carries the `aws:SourceAccount` condition when `source_account_id` is set.",
+        "Whether the trust policy carries `aws:SourceAccount` and `aws:SourceArn` when `source_account_id` is set.",
         False,
     ),
     ("ServiceLinkedRole", "create"): (
@@ -174,11 +174,11 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
     ),
     ("Encryption", "at_rest_s3"): (
         "Encryption of EMRFS data at rest in S3.",
-        {"mode": "SSE-KMS", "kms_key_arn": "arn:{partition}:kms:us-east-1:111122223333:key/emr"},
+        {"mode": "SSE-KMS", "kms_key_arn": "arn:{partition}:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
     ),
     ("Encryption", "local_disk_kms_key_arn"): (
-        "KMS key for the cluster's local disks; `{partition}` becomes the provider's partition.",
-        "arn:{partition}:kms:us-east-1:111122223333:key/emr-disks",
+        "ARN of the KMS key (not an alias) for the cluster's local disks; `{partition}` becomes the provider's partition.",
+        "arn:{partition}:kms:us-east-1:111122223333:key/9876fedc-ba98-7654-3210-fedcba987654",
     ),
     ("Encryption", "in_transit_certificate_s3_object"): (
         "S3 location of a zip of PEM certificates; turns on in-transit encryption.",
@@ -186,8 +186,9 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
     ),
     ("S3Encryption", "mode"): ("`SSE-S3` or `SSE-KMS`.", "SSE-KMS"),
     ("S3Encryption", "kms_key_arn"): (
-        "KMS key; required with `SSE-KMS`, not allowed with `SSE-S3`; `{partition}` becomes the provider's partition.",
-        "arn:{partition}:kms:us-east-1:111122223333:key/emr",
+        "ARN of the KMS key (or its alias); required with `SSE-KMS`, not allowed with `SSE-S3`;"
+        " `{partition}` becomes the provider's partition.",
+        "arn:{partition}:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
     ),
     ("PassRolePolicy", "create"): ("Whether to create the PassRole policy.", False),
     ("PassRolePolicy", "name"): ("Policy name, after `name_prefix`.", "EMR_PassRole"),

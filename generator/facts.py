@@ -7,20 +7,47 @@ from __future__ import annotations
 
 from typing import Final
 
-PARTITIONS: Final = ("aws", "aws-cn", "aws-us-gov")
-# A region per partition, for examples and partition test cases.
-PARTITION_SAMPLE_REGIONS: Final = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
+# Every partition in which AWS offers EMR, with a region of each for examples and partition tests.
+# botocore's endpoints data (its `elasticmapreduce` service per partition) is the source;
+# tests/test_partitions.py fails when the two disagree.
+PARTITION_SAMPLE_REGIONS: Final = {
+    "aws": "us-east-1",
+    "aws-cn": "cn-north-1",
+    "aws-us-gov": "us-gov-west-1",
+    "aws-iso": "us-iso-east-1",
+    "aws-iso-b": "us-isob-east-1",
+    "aws-iso-e": "eu-isoe-west-1",
+    "aws-iso-f": "us-isof-south-1",
+    "aws-eusc": "eusc-de-east-1",
+}
+PARTITIONS: Final = tuple(PARTITION_SAMPLE_REGIONS)
 # The longest partition name: IAM size checks measure ARNs as they come out in it.
 LONGEST_PARTITION: Final = max(PARTITIONS, key=len)
 
-# Service principals differ by partition: China uses the amazonaws.com.cn suffix.
+SERVICES: Final = ("elasticmapreduce", "ec2", "application-autoscaling")
+# Trust principals. The global `<service>.amazonaws.com` form everywhere except where AWS's own
+# tools write another: in aws-cn, `aws emr create-default-roles` derives elasticmapreduce and
+# application-autoscaling from the endpoint suffix (amazonaws.com.cn) but writes the constant
+# ec2.amazonaws.com since aws-cli PR #8709 (awscli 1.33.2 / 2.16.2). For aws-iso* and aws-eusc AWS
+# documents no EMR principals; the global form is the one the AWS CDK uses there.
+_CHINA_SUFFIX = {"elasticmapreduce": ".amazonaws.com.cn", "application-autoscaling": ".amazonaws.com.cn"}
 SERVICE_PRINCIPALS: Final = {
     service: {
-        "aws": f"{service}.amazonaws.com",
-        "aws-cn": f"{service}.amazonaws.com.cn",
-        "aws-us-gov": f"{service}.amazonaws.com",
+        partition: service + (_CHINA_SUFFIX.get(service, ".amazonaws.com") if partition == "aws-cn" else ".amazonaws.com")
+        for partition in PARTITIONS
     }
-    for service in ("elasticmapreduce", "ec2", "application-autoscaling")
+    for service in SERVICES
+}
+# Every form a service may present as iam:PassedToService in a partition: both in China, where
+# services answer to the global and the .cn form (AWS's AmazonEMRFullAccessPolicy_v2 matches both
+# with "<service>.amazonaws.com*"; its service-linked role statement lists both exactly).
+PASSED_TO_SERVICE_FORMS: Final = {
+    partition: {
+        service: sorted({f"{service}.amazonaws.com", SERVICE_PRINCIPALS[service][partition]}
+                        | ({f"{service}.amazonaws.com.cn"} if partition == "aws-cn" else set()))
+        for service in SERVICES
+    }
+    for partition in PARTITIONS
 }
 # The Spot service-linked role is named by the same service name in every partition.
 SPOT_SERVICE_NAME: Final = "spot.amazonaws.com"
@@ -40,6 +67,33 @@ MANAGED_POLICIES: Final = {
     "service_role_v1": "service-role/AmazonElasticMapReduceRole",
     "ec2_role": "service-role/AmazonElasticMapReduceforEC2Role",
     "autoscaling_role": "service-role/AmazonElasticMapReduceforAutoScalingRole",
+}
+
+# What the service role's managed policy already lets EMR do, from the documents AWS publishes
+# (moto ships copies, checked by tests/test_cluster_starts.py): v1 (AmazonElasticMapReduceRole)
+# passes any role and creates the Spot service-linked role; v2 (AmazonEMRServicePolicy_v2)
+# passes only these literal role names at path / (to ec2 and application-autoscaling) and
+# cannot create the Spot service-linked role. Roles it does not cover get an inline policy.
+MANAGED_POLICY_PASSES_ANY_ROLE: Final = {"v2": False, "v1": True, "none": False}
+MANAGED_POLICY_CREATES_SPOT_ROLE: Final = {"v2": False, "v1": True, "none": False}
+V2_PASSABLE_ROLE_NAMES: Final = {
+    "ec2_role": DEFAULT_ROLE_NAMES["ec2_role"],
+    "autoscaling_role": DEFAULT_ROLE_NAMES["autoscaling_role"],
+}
+# The service each cluster role is passed to, by EMR's service role and by the people who launch
+# clusters: AmazonEMRFullAccessPolicy_v2 passes EMR_EC2_DefaultRole to ec2 and
+# EMR_AutoScaling_DefaultRole to application-autoscaling only, the service role to elasticmapreduce.
+PASSED_TO: Final = {
+    "service_role": "elasticmapreduce",
+    "ec2_role": "ec2",
+    "autoscaling_role": "application-autoscaling",
+}
+# The confused-deputy source ARNs of the automatic scaling role's trust, one per trusted service
+# (arn:<partition>:<service>:*:<account>:<resource>): AWS's guide gives the scalable-target form for
+# application-autoscaling, its China edition the cluster form for elasticmapreduce.
+AUTOSCALING_SOURCE_ARN_RESOURCES: Final = {
+    "application-autoscaling": "scalable-target/*",
+    "elasticmapreduce": "*",
 }
 
 # Actions that IAM only evaluates against "Resource": "*"; each with the reason.

@@ -6,6 +6,7 @@ can break is checked here, at generation time, with an error that names the spec
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -63,6 +64,11 @@ def _longest_principal(service: str) -> str:
     return max(facts.SERVICE_PRINCIPALS[service].values(), key=len)
 
 
+def _widest_passed_to_forms(service: str) -> list[str]:
+    """The iam:PassedToService values of `service` in the partition that spells them longest."""
+    return max((forms[service] for forms in facts.PASSED_TO_SERVICE_FORMS.values()), key=lambda values: len(json.dumps(values)))
+
+
 def _role_name_checks(check: LimitChecker, field: str, name: str, use_prefix: bool) -> None:
     if use_prefix:
         check.at_most(field, f"role name prefix {name + '-'!r} length", len(name) + 1, facts.IAM_LIMITS["role_name_prefix"])
@@ -112,8 +118,40 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
     principal = {"Service": _longest_principal("elasticmapreduce")}
     trust_size = policies.trust_policy_size(principal, conditions)
     check.at_most("source_account_id", "size of the service role's trust policy", trust_size, spec.quotas.trust_policy)
+    if team.source_account_id and autoscaling.trust_conditions:
+        # The scaling role trusts two services, with a source ARN for each.
+        autoscaling_conditions = {
+            "StringEquals": {"aws:SourceAccount": team.source_account_id},
+            "ArnLike": {"aws:SourceArn": [
+                f"arn:{facts.LONGEST_PARTITION}:{svc}:*:{team.source_account_id}:{resource}"
+                for svc, resource in facts.AUTOSCALING_SOURCE_ARN_RESOURCES.items()
+            ]},
+        }
+        autoscaling_principal = {"Service": [_longest_principal("elasticmapreduce"), _longest_principal("application-autoscaling")]}
+        trust_size = policies.trust_policy_size(autoscaling_principal, autoscaling_conditions)
+        check.at_most("source_account_id", "size of the scaling role's trust policy", trust_size, spec.quotas.trust_policy)
 
     service_inline = _inline(service)
+    # What the module adds where the managed policy falls short: PassRole for the team's own
+    # EC2 and scaling roles (v2 passes only the default names at /) and the Spot service-linked role.
+    if not facts.MANAGED_POLICY_PASSES_ANY_ROLE[service.managed_policy]:
+        passed_names = {"ec2_role": prefix + ec2.name, "autoscaling_role": prefix + autoscaling.name}
+        service_inline = {**service_inline, "pass-cluster-roles": {
+            "Version": facts.POLICY_VERSION,
+            "Statement": [
+                {"Sid": "PassRoleAutoscalingRole", "Effect": "Allow", "Action": "iam:PassRole",
+                 "Resource": policies.role_arn_sample(path, name + ("-" + "x" * 26 if getattr(team, key).use_name_prefix else "")),
+                 "Condition": {"StringEquals": {"iam:PassedToService": _widest_passed_to_forms(facts.PASSED_TO[key])}}}
+                for key, name in passed_names.items()
+            ],
+        }}
+    if not facts.MANAGED_POLICY_CREATES_SPOT_ROLE[service.managed_policy] and service.allow_spot_service_linked_role:
+        service_inline = {**service_inline, "create-spot-service-linked-role": {
+            "Version": facts.POLICY_VERSION,
+            "Statement": [{"Sid": "CreateSpotServiceLinkedRole", "Effect": "Allow", "Action": "iam:CreateServiceLinkedRole",
+                           "Resource": f"arn:{facts.LONGEST_PARTITION}:iam::*:role/{facts.SPOT_SERVICE_LINKED_ROLE_PATH}",
+                           "Condition": {"StringEquals": {"iam:AWSServiceName": [facts.SPOT_SERVICE_NAME]}}}],
+        }}
     service_managed = (service.managed_policy != "none") + len(_policy_arns(service))
     _role_policy_checks(check, "service_role", quota, service_managed, service_inline)
 
@@ -156,16 +194,14 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         emrfs_roles[full_name] = {"policy_arns": _policy_arns(role), "inline_policies": _encode(inline, 8)}
 
     passrole = team.passrole_policy
-    passed = [name for key, name in names.items() if getattr(team, key).create]
+    passed = [(key, name) for key, name in names.items() if getattr(team, key).create]
     passrole_size = policies.policy_size({
         "Version": facts.POLICY_VERSION,
         "Statement": [
             {"Sid": "PassRoleAutoscalingRole", "Effect": "Allow", "Action": "iam:PassRole",
              "Resource": policies.role_arn_sample(path, name),
-             "Condition": {"StringEquals": {"iam:PassedToService": [
-                 _longest_principal("elasticmapreduce"), _longest_principal("application-autoscaling"),
-             ]}}}
-            for name in passed
+             "Condition": {"StringEquals": {"iam:PassedToService": _widest_passed_to_forms(facts.PASSED_TO[key])}}}
+            for key, name in passed
         ],
     })
     check.at_most("passrole_policy.name", "PassRole policy name length", len(prefix + passrole.name), facts.IAM_LIMITS["policy_name"])
@@ -301,6 +337,18 @@ def _team_definition(team: Team) -> ModuleDef:
             "    # subnet_id, security groups ...\n  }\n}\n"
         ),
     )
+
+
+def warnings(source: SpecFile) -> list[str]:
+    """What a valid spec leaves weaker than AWS advises, one line each (`validate` prints them)."""
+    found = []
+    for index, team in enumerate(source.spec.teams):
+        if team.source_account_id is None:
+            found.append(
+                f"teams[{index}] ({team.name}): no source_account_id, so the EMR trust policies carry no confused-deputy "
+                "conditions (aws:SourceAccount, aws:SourceArn) unless each workspace sets the team module's source_account_id"
+            )
+    return found
 
 
 def resolve(source: SpecFile) -> list[TeamModule]:

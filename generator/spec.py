@@ -81,9 +81,18 @@ TagKey = Annotated[str, _pattern(
 TagValue = Annotated[str, _pattern(
     r"^[A-Za-z0-9_ .:/=+@-]*$", "a tag value: letters, digits, spaces and _.:/=+@-", max_length=facts.IAM_LIMITS["tag_value"]
 )]
+# KMS key IDs: a UUID, or mrk-<32 hex> for a multi-Region key.
+_KMS_KEY_ID = r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
+# Local disk encryption: AWS asks for the fully specified key ARN.
 KmsKeyArn = Annotated[str, _pattern(
-    rf"^arn:{_PARTITION}:kms:[a-z0-9-]+:[0-9]{{12}}:(?:key|alias)/[A-Za-z0-9_/-]+$",
-    "a KMS key or alias ARN (arn:{partition}:kms:<region>:<account>:key/<id> or alias/<name>)",
+    rf"^arn:{_PARTITION}:kms:[a-z0-9-]+:[0-9]{{12}}:key/{_KMS_KEY_ID}$",
+    "a KMS key ARN (arn:{partition}:kms:<region>:<account>:key/<key id>); local disk encryption takes no alias",
+    max_length=2048,
+)]
+# EMRFS hands the S3 key to Amazon S3, which also resolves an alias ARN (a key ARN is still the safer choice).
+KmsKeyOrAliasArn = Annotated[str, _pattern(
+    rf"^arn:{_PARTITION}:kms:[a-z0-9-]+:[0-9]{{12}}:(?:key/{_KMS_KEY_ID}|alias/[A-Za-z0-9_/-]+)$",
+    "a KMS key ARN (arn:{partition}:kms:<region>:<account>:key/<key id>) or alias ARN (...:alias/<name>)",
     max_length=2048,
 )]
 S3Uri = Annotated[str, _pattern(
@@ -255,7 +264,7 @@ class EmrfsMapping(Model):
 
 class S3Encryption(Model):
     mode: Literal["SSE-S3", "SSE-KMS"] = "SSE-S3"
-    kms_key_arn: KmsKeyArn | None = None
+    kms_key_arn: KmsKeyOrAliasArn | None = None
 
     @model_validator(mode="after")
     def _key_with_kms(self) -> S3Encryption:

@@ -55,7 +55,9 @@ def _free_port() -> int:
 class MotoServer:
     """Starts, resets and stops one `moto_server` process bound to loopback only."""
 
-    def __init__(self) -> None:
+    def __init__(self, account_id: str | None = None) -> None:
+        # moto answers every request for this account instead of its default (MOTO_ACCOUNT_ID).
+        self.account_id = account_id or ACCOUNT_ID
         self.port = 0
         self.process: subprocess.Popen[bytes] | None = None
         self.log = Path(tempfile.mkstemp(prefix="moto-server-", suffix=".log")[1])
@@ -69,6 +71,8 @@ class MotoServer:
         for _ in range(5):
             self.port = _free_port()
             env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
+            if self.account_id != ACCOUNT_ID:
+                env["MOTO_ACCOUNT_ID"] = self.account_id
             with self.log.open("ab") as log:
                 self.process = subprocess.Popen(
                     [str(_binary()), "-H", LOOPBACK, "-p", str(self.port)], env=env, stdout=log, stderr=subprocess.STDOUT

@@ -81,7 +81,16 @@ def expected_for_team(team_name: str, outputs: dict[str, Any], overrides: dict[s
     ec2_name = prefix + ec2.name
     if service.create:
         managed = {"v2": {MANAGED + facts.MANAGED_POLICIES["service_role_v2"]}, "v1": {MANAGED + facts.MANAGED_POLICIES["service_role_v1"]}}
-        inline = set(service.inline_policies) | ({"create-spot-service-linked-role"} if service.managed_policy == "none" else set())
+        inline = set(service.inline_policies)
+        if service.allow_spot_service_linked_role and not facts.MANAGED_POLICY_CREATES_SPOT_ROLE[service.managed_policy]:
+            inline.add("create-spot-service-linked-role")
+        # v2 passes only the default names at /: any other name or path gets the pass-cluster-roles policy.
+        passed = {"ec2_role": ec2, "autoscaling_role": autoscaling}
+        if not facts.MANAGED_POLICY_PASSES_ANY_ROLE[service.managed_policy] and any(
+            role.create and not (service.managed_policy == "v2" and path == "/" and prefix + role.name == facts.V2_PASSABLE_ROLE_NAMES[key])
+            for key, role in passed.items()
+        ):
+            inline.add("pass-cluster-roles")
         roles[prefix + service.name] = ExpectedRole(
             path, [EMR], managed=managed.get(service.managed_policy, set()) | extras(service), inline=inline, tags=tags, source_account=account
         )

@@ -135,3 +135,33 @@ def test_readme_without_markers_is_one_line(tmp_path: Path, capsys: pytest.Captu
     assert err == (f"emr-iam: error: {readme}: no spec reference section: add a line {docs.README_BEGIN!r}"
                    f" and, after it, a line {docs.README_END!r}\n")
     assert readme.read_text(encoding="utf-8") == "# no markers\n"
+
+
+def test_validate_warns_for_a_team_without_source_account_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = write_spec(tmp_path, 'version: 1\nteams:\n  - name: bare\n  - name: safe\n    name_prefix: safe-\n    source_account_id: "111122223333"\n')
+    code, out, err = run_cli(capsys, "validate", "--spec", str(spec))
+    assert code == 0 and out == f"{spec}: valid (2 teams)\n"
+    assert err.splitlines() == [
+        "emr-iam: warning: teams[0] (bare): no source_account_id, so the EMR trust policies carry no confused-deputy "
+        "conditions (aws:SourceAccount, aws:SourceArn) unless each workspace sets the team module's source_account_id"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "accepted"),
+    [
+        ("local_disk_kms_key_arn", "arn:{partition}:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", True),
+        ("local_disk_kms_key_arn", "arn:{partition}:kms:us-east-1:111122223333:key/mrk-0123456789abcdef0123456789abcdef", True),
+        ("local_disk_kms_key_arn", "arn:{partition}:kms:us-east-1:111122223333:alias/emr-disks", False),
+        ("local_disk_kms_key_arn", "arn:{partition}:kms:us-east-1:111122223333:key/emr-disks", False),
+        ("at_rest_s3", "arn:{partition}:kms:us-east-1:111122223333:alias/emr-s3", True),
+        ("at_rest_s3", "arn:{partition}:kms:us-east-1:111122223333:key/not-a-key-id", False),
+    ],
+)
+def test_kms_keys_are_what_each_field_accepts(tmp_path: Path, capsys: pytest.CaptureFixture[str], field: str, value: str, accepted: bool) -> None:
+    setting = f"at_rest_s3: {{mode: SSE-KMS, kms_key_arn: \"{value}\"}}" if field == "at_rest_s3" else f'{field}: "{value}"'
+    spec = write_spec(tmp_path, f'version: 1\nteams:\n  - name: t\n    source_account_id: "111122223333"\n    emrfs:\n      encryption:\n        {setting}\n')
+    code, _, err = run_cli(capsys, "validate", "--spec", str(spec))
+    assert (code == 0) is accepted, err
+    if not accepted:
+        assert code == 2 and len(err.splitlines()) == 1 and "KMS key" in err, err

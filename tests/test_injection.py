@@ -205,7 +205,7 @@ REFUSED = {
     "mapping identifier": ("mappings[0].identifiers[0]", {"name": "t", "emrfs": {"roles": [{"name": "r"}], "mappings": [{"role": "r", "identifier_type": "User", "identifiers": ["${user}"]}]}}),
     "prefix identifier": ("mappings[0].identifiers[0]", {"name": "t", "emrfs": {"roles": [{"name": "r"}], "mappings": [{"role": "r", "identifier_type": "Prefix", "identifiers": ["s3://bkt/${x}"]}]}}),
     "security configuration name": ("security_configuration_name", {"name": "t", "emrfs": {"security_configuration_name": "a\"b"}}),
-    "kms key arn": ("kms_key_arn", {"name": "t", "emrfs": {"encryption": {"at_rest_s3": {"mode": "SSE-KMS", "kms_key_arn": "arn:${p}:kms:us-east-1:111122223333:key/k"}}}}),
+    "kms key arn": ("kms_key_arn", {"name": "t", "emrfs": {"encryption": {"at_rest_s3": {"mode": "SSE-KMS", "kms_key_arn": "arn:${p}:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"}}}}),
     "certificate location": ("in_transit_certificate_s3_object", {"name": "t", "emrfs": {"encryption": {"in_transit_certificate_s3_object": "s3://bkt/%{x}"}}}),
     "permissions boundary": ("permissions_boundary", {"name": "t", "permissions_boundary": 'arn:aws:iam::111122223333:policy/"x'}),
     "policy arn": ("policy_arns[0]", {"name": "t", "service_role": {"policy_arns": ["arn:aws:iam::aws:policy/${x}"]}}),

@@ -29,6 +29,7 @@ import pytest
 from generator import facts, hcl, policies
 from generator.model import resolve
 from generator.spec import S3Access, load_spec, read_spec
+from tests import effective, partitions
 from tests.engine import ROOT, Engine, copy_tree, opentofu, provider_block
 from tests.helpers import run_cli, write_spec
 from tests.moto_server import MotoServer
@@ -41,7 +42,8 @@ SERVICE_PRINCIPALS = {principal for by_partition in facts.SERVICE_PRINCIPALS.val
 PASSED_TO = {
     "service_role": {"elasticmapreduce.amazonaws.com"},
     "ec2_role": {"ec2.amazonaws.com"},
-    "autoscaling_role": {"elasticmapreduce.amazonaws.com", "application-autoscaling.amazonaws.com"},
+    # AmazonEMRFullAccessPolicy_v2 passes the scaling role to application-autoscaling only.
+    "autoscaling_role": {"application-autoscaling.amazonaws.com"},
 }
 
 
@@ -464,6 +466,9 @@ def test_planned_security_configuration_carries_the_spec_encryption(partition: s
     # The team module hands the same value to emr-iam: the planned emrfs module decodes it.
     root = copy_tree(tmp_path)
     config = 'data "aws_partition" "current" {}\n\nlocals {\n  partition = data.aws_partition.current.partition\n}\n' + "".join(modules)
+    if partitions.needs_override(partition):
+        (root / "main.tf").write_text(config, encoding="utf-8")
+        assert partitions.write_overrides(root, partition)
     planned = _plan(opentofu(), root, config, region)
     configurations = {
         change["address"]: json.loads(change["change"]["after"]["configuration"])
@@ -484,19 +489,6 @@ def test_planned_security_configuration_carries_the_spec_encryption(partition: s
 # --- apply: two teams against a local fake AWS, read back with boto3 ---------------------------
 
 
-def _prerequisites(spec_teams: list[Any]) -> str:
-    """The users, groups and roles the PassRole policies are attached to: they exist in an account."""
-    blocks = []
-    for team in spec_teams:
-        passrole = team.passrole_policy
-        for kind, names in (("group", passrole.attach_to_groups), ("user", passrole.attach_to_users)):
-            blocks += [f'resource "aws_iam_{kind}" "{kind}_{len(blocks)}" {{\n  name = "{name}"\n}}\n' for name in names]
-        for name in passrole.attach_to_roles:
-            trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":"ec2.amazonaws.com"}}]}'
-            blocks.append(f'resource "aws_iam_role" "role_{len(blocks)}" {{\n  name               = "{name}"\n  assume_role_policy = {hcl.quote(trust)}\n}}\n')
-    return "\n".join(blocks)
-
-
 def _document(value: Any) -> dict[str, Any]:
     decoded: dict[str, Any] = json.loads(value) if isinstance(value, str) else value
     return decoded
@@ -509,7 +501,7 @@ def applied(moto: MotoServer, tmp_path: Path) -> tuple[MotoServer, dict[str, dic
     assert sorted(team.name for team in spec.teams) == team_dirs(), "modules/teams is stale: run make modules"
     engine = opentofu()
     root = copy_tree(tmp_path)
-    prerequisites = _prerequisites(spec.teams)
+    prerequisites = effective.prerequisites(list(spec.teams))
     addresses = [f"{kind}.{name}" for kind, name in re.findall(r'^resource "(\w+)" "(\w+)"', prerequisites, re.M)]
     depends = f"\n  depends_on = [{', '.join(addresses)}]\n" if addresses else "\n"
     teams = "".join(
@@ -551,12 +543,18 @@ def test_applied_teams_are_least_privilege(applied: tuple[MotoServer, dict[str, 
     problems = [problem for where, document in permissions.items() for problem in wildcard_problems(document, where)]
     assert problems == []
 
-    # PassRole: only in the teams' PassRole policies, each on exactly its own team's created roles.
+    # PassRole: only in the teams' PassRole policies, each on exactly its own team's created roles,
+    # and in a service role's pass-cluster-roles, on exactly its own team's EC2 and scaling roles.
     passrole_policies = {outputs["passrole_policy_arn"]: team for team, outputs in teams.items() if outputs["passrole_policy_arn"]}
     assert len(passrole_policies) == sum(team.passrole_policy.create for team in spec.values())
+    service_role_passes = {f"{outputs['service_role_arn']} inline pass-cluster-roles": outputs for outputs in teams.values()}
     for where, document in permissions.items():
         grants, problems = passrole_grants(document, where)
         assert problems == []
+        if where in service_role_passes:
+            outputs = service_role_passes[where]
+            assert grants == {outputs[f"{key}_arn"]: PASSED_TO[key] for key in ("ec2_role", "autoscaling_role")}, where
+            continue
         if where not in passrole_policies:
             assert grants == {}, f"{where} grants iam:PassRole"
             continue

@@ -13,25 +13,28 @@ from pathlib import Path
 import pytest
 
 from generator import facts
+from tests import partitions
 from tests.engine import engine_by_name, engine_names
 from tests.moto_server import MotoServer
 from tests.plan import harness
 from tests.plan.harness import UNKNOWN, Case, Summary, Workbench
 
 CASES = harness.discover()
+# Partitions with an inventoried case per module; tests/test_partitions.py plans every module and
+# example in each of facts.PARTITIONS.
+INVENTORIED_PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 # Every module has these; a partition case per partition checks ARNs and service principals.
-REQUIRED_CASES = ("defaults", "disabled", "custom", *(f"partition-{partition}" for partition in facts.PARTITIONS))
+REQUIRED_CASES = ("defaults", "disabled", "custom", *(f"partition-{partition}" for partition in INVENTORIED_PARTITIONS))
 EXTRA_REQUIRED_CASES = {
     "modules/emrfs-role-mappings": ("mappings", "mappings-known-arns", "encryption"),
     "modules/emr-iam": ("toggles-off",),
 }
-PARTITION_OF_REGION_PREFIX = {"cn-": "aws-cn", "us-gov-": "aws-us-gov"}
 
 pytestmark = pytest.mark.engine
 
 
 def partition_of(region: str) -> str:
-    return next((partition for prefix, partition in PARTITION_OF_REGION_PREFIX.items() if region.startswith(prefix)), "aws")
+    return partitions.partition_of(region)
 
 
 @pytest.fixture(scope="session")
@@ -146,7 +149,7 @@ def test_partition_check_finds_foreign_arns_and_principals() -> None:
     problems, checked = harness.partition_problems(summary, "aws-cn", [])
     assert checked == 2 and problems == ["values.aws_iam_role.this[0].permissions_boundary: 'arn:aws:iam::1:policy/b' is not in partition aws-cn"]
     problems, _ = harness.partition_problems(summary, "aws", ["arn:aws:iam::1:policy/b"])
-    assert problems == [
+    assert len(problems) == 1 and problems[0].startswith(
         "values.aws_iam_role.this[0].assume_role_policy.Statement[0].Principal.Service[0]: "
-        "service principal 'ec2.amazonaws.com.cn' does not end with .amazonaws.com in aws"
-    ]
+        "service principal 'ec2.amazonaws.com.cn' is not one of aws's"
+    )

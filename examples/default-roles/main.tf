@@ -24,7 +24,8 @@ module "default_roles" {
   create_emrfs               = false
   create_passrole_policy     = false
 
-  tags = var.tags
+  source_account_id = var.source_account_id
+  tags              = var.tags
 }
 
 # The same module switched off plans nothing: every resource honours `create`.

@@ -1,5 +1,5 @@
 variable "region" {
-  description = "Region of the provider; its partition (aws, aws-cn, aws-us-gov) decides ARNs and service principals."
+  description = "Region of the provider; its partition decides ARNs and service principals."
   type        = string
   default     = "us-east-1"
 }
@@ -14,4 +14,10 @@ variable "tags" {
   description = "Tags for the roles and the instance profile."
   type        = map(string)
   default     = {}
+}
+
+variable "source_account_id" {
+  description = "Account ID for confused-deputy conditions on the service and scaling roles' trust; create-default-roles writes none, so null matches it."
+  type        = string
+  default     = null
 }

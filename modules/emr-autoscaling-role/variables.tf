@@ -76,7 +76,7 @@ variable "source_account_id" {
 }
 
 variable "trust_conditions" {
-  description = "Whether the trust policy carries the `aws:SourceAccount` condition when `source_account_id` is set."
+  description = "Whether the trust policy carries the confused-deputy conditions when `source_account_id` is set: `aws:SourceAccount`, and `aws:SourceArn` like `arn:<partition>:application-autoscaling:*:<account>:scalable-target/*` or `arn:<partition>:elasticmapreduce:*:<account>:*`."
   type        = bool
   default     = true
 }

@@ -4,8 +4,8 @@ data "aws_partition" "current" {}
 
 locals {
   partition = data.aws_partition.current.partition
-  # Service principals differ by partition (China uses amazonaws.com.cn).
-  service_principals = {
+  # Trust principals by partition, from generator/facts.py.
+  known_service_principals = {
     aws = {
       elasticmapreduce        = "elasticmapreduce.amazonaws.com"
       ec2                     = "ec2.amazonaws.com"
@@ -13,7 +13,7 @@ locals {
     }
     aws-cn = {
       elasticmapreduce        = "elasticmapreduce.amazonaws.com.cn"
-      ec2                     = "ec2.amazonaws.com.cn"
+      ec2                     = "ec2.amazonaws.com"
       application-autoscaling = "application-autoscaling.amazonaws.com.cn"
     }
     aws-us-gov = {
@@ -21,7 +21,44 @@ locals {
       ec2                     = "ec2.amazonaws.com"
       application-autoscaling = "application-autoscaling.amazonaws.com"
     }
-  }[local.partition]
+    aws-iso = {
+      elasticmapreduce        = "elasticmapreduce.amazonaws.com"
+      ec2                     = "ec2.amazonaws.com"
+      application-autoscaling = "application-autoscaling.amazonaws.com"
+    }
+    aws-iso-b = {
+      elasticmapreduce        = "elasticmapreduce.amazonaws.com"
+      ec2                     = "ec2.amazonaws.com"
+      application-autoscaling = "application-autoscaling.amazonaws.com"
+    }
+    aws-iso-e = {
+      elasticmapreduce        = "elasticmapreduce.amazonaws.com"
+      ec2                     = "ec2.amazonaws.com"
+      application-autoscaling = "application-autoscaling.amazonaws.com"
+    }
+    aws-iso-f = {
+      elasticmapreduce        = "elasticmapreduce.amazonaws.com"
+      ec2                     = "ec2.amazonaws.com"
+      application-autoscaling = "application-autoscaling.amazonaws.com"
+    }
+    aws-eusc = {
+      elasticmapreduce        = "elasticmapreduce.amazonaws.com"
+      ec2                     = "ec2.amazonaws.com"
+      application-autoscaling = "application-autoscaling.amazonaws.com"
+    }
+  }
+  # In a partition not listed the check below stops the plan; "" keeps other expressions valid until then.
+  service_principals = lookup(local.known_service_principals, coalesce(local.partition, "(none)"), { for service, _ in local.known_service_principals.aws : service => "" })
+}
+
+# A partition without known EMR service principals stops the plan with its name, not an index error.
+data "aws_iam_policy_document" "partition_check" {
+  lifecycle {
+    precondition {
+      condition     = contains(keys(local.known_service_principals), coalesce(local.partition, "(none)"))
+      error_message = "Partition ${coalesce(local.partition, "(none)")} is not one where these modules know EMR's service principals (${join(", ", keys(local.known_service_principals))}); \"(none)\" means the AWS provider could not name the region's partition: upgrade the provider."
+    }
+  }
 }
 
 

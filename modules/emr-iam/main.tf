@@ -12,6 +12,7 @@ module "service_role" {
   source_account_id              = var.source_account_id
   managed_policy                 = var.service_role_managed_policy
   allow_spot_service_linked_role = var.service_role_allow_spot_service_linked_role
+  pass_roles                     = local.service_role_pass_roles
   policy_arns                    = var.service_role_policy_arns
   inline_policies                = var.service_role_inline_policies
   tags                           = var.tags
@@ -73,17 +74,15 @@ module "emrfs" {
   tags                          = var.tags
 }
 
-# PassRole for exactly the roles this module creates, each to the services that use it.
+# PassRole for exactly the roles this module creates, each to the service that uses it
+# (AmazonEMRFullAccessPolicy_v2 passes the EC2 role to ec2 and the scaling role to application-autoscaling).
 module "passrole_policy" {
   source = "../emr-passrole-policy"
 
   create = var.create && var.create_passrole_policy
   roles = {
-    for key, role in {
-      service_role     = { arn = module.service_role.role_arn, passed_to_services = ["elasticmapreduce"] }
-      ec2_role         = { arn = module.ec2_role.role_arn, passed_to_services = ["ec2"] }
-      autoscaling_role = { arn = module.autoscaling_role.role_arn, passed_to_services = ["elasticmapreduce", "application-autoscaling"] }
-    } : key => role if lookup(local.created_roles, key, false)
+    for key, role in local.cluster_roles : key => { arn = role.arn, passed_to_services = [role.passed_to_service] }
+    if local.created_roles[key]
   }
   name             = var.passrole_policy_name
   description      = var.passrole_policy_description
@@ -99,5 +98,25 @@ locals {
     service_role     = var.create && var.create_service_role
     ec2_role         = var.create && var.create_ec2_role
     autoscaling_role = var.create && var.create_autoscaling_role
+  }
+  cluster_roles = {
+    service_role     = { arn = module.service_role.role_arn, passed_to_service = "elasticmapreduce" }
+    ec2_role         = { arn = module.ec2_role.role_arn, passed_to_service = "ec2" }
+    autoscaling_role = { arn = module.autoscaling_role.role_arn, passed_to_service = "application-autoscaling" }
+  }
+  # Roles the service role's managed policy passes by itself (generator/facts.py): v1 any role,
+  # v2 only the default names at path /. The service role gets PassRole for the others.
+  managed_policy_passes_any_role = {
+    v2   = false
+    v1   = true
+    none = false
+  }[var.service_role_managed_policy]
+  service_role_passes = {
+    ec2_role         = local.managed_policy_passes_any_role || (var.service_role_managed_policy == "v2" && var.path == "/" && !var.ec2_role_use_name_prefix && var.ec2_role_name == "EMR_EC2_DefaultRole")
+    autoscaling_role = local.managed_policy_passes_any_role || (var.service_role_managed_policy == "v2" && var.path == "/" && !var.autoscaling_role_use_name_prefix && var.autoscaling_role_name == "EMR_AutoScaling_DefaultRole")
+  }
+  service_role_pass_roles = {
+    for key, covered in local.service_role_passes : key => local.cluster_roles[key]
+    if local.created_roles[key] && !covered
   }
 }

@@ -93,7 +93,7 @@ variable "service_role_managed_policy" {
 }
 
 variable "service_role_allow_spot_service_linked_role" {
-  description = "With `managed_policy = \"none\"`, still let EMR create the Spot service-linked role (`iam:CreateServiceLinkedRole` for `spot.amazonaws.com` only)."
+  description = "Let EMR create the Spot service-linked role (`iam:CreateServiceLinkedRole` for `spot.amazonaws.com` only) when the managed policy cannot: with `v2` and `none`; `v1` already allows it."
   type        = bool
   default     = true
 }
@@ -193,7 +193,7 @@ variable "autoscaling_role_inline_policies" {
 }
 
 variable "autoscaling_role_trust_conditions" {
-  description = "Whether the trust policy carries the `aws:SourceAccount` condition when `source_account_id` is set."
+  description = "Whether the trust policy carries the confused-deputy conditions when `source_account_id` is set: `aws:SourceAccount`, and `aws:SourceArn` like `arn:<partition>:application-autoscaling:*:<account>:scalable-target/*` or `arn:<partition>:elasticmapreduce:*:<account>:*`."
   type        = bool
   default     = true
 }

@@ -4,8 +4,8 @@ data "aws_partition" "current" {}
 
 locals {
   partition = data.aws_partition.current.partition
-  # Service principals differ by partition (China uses amazonaws.com.cn).
-  service_principals = {
+  # Trust principals by partition, from generator/facts.py.
+  known_service_principals = {
     aws = {
       elasticmapreduce        = "elasticmapreduce.amazonaws.com"
       ec2                     = "ec2.amazonaws.com"
@@ -13,7 +13,7 @@ locals {
     }
     aws-cn = {
       elasticmapreduce        = "elasticmapreduce.amazonaws.com.cn"
-      ec2                     = "ec2.amazonaws.com.cn"
+      ec2                     = "ec2.amazonaws.com"
       application-autoscaling = "application-autoscaling.amazonaws.com.cn"
     }
     aws-us-gov = {
@@ -21,7 +21,44 @@ locals {
       ec2                     = "ec2.amazonaws.com"
       application-autoscaling = "application-autoscaling.amazonaws.com"
     }
-  }[local.partition]
+    aws-iso = {
+      elasticmapreduce        = "elasticmapreduce.amazonaws.com"
+      ec2                     = "ec2.amazonaws.com"
+      application-autoscaling = "application-autoscaling.amazonaws.com"
+    }
+    aws-iso-b = {
+      elasticmapreduce        = "elasticmapreduce.amazonaws.com"
+      ec2                     = "ec2.amazonaws.com"
+      application-autoscaling = "application-autoscaling.amazonaws.com"
+    }
+    aws-iso-e = {
+      elasticmapreduce        = "elasticmapreduce.amazonaws.com"
+      ec2                     = "ec2.amazonaws.com"
+      application-autoscaling = "application-autoscaling.amazonaws.com"
+    }
+    aws-iso-f = {
+      elasticmapreduce        = "elasticmapreduce.amazonaws.com"
+      ec2                     = "ec2.amazonaws.com"
+      application-autoscaling = "application-autoscaling.amazonaws.com"
+    }
+    aws-eusc = {
+      elasticmapreduce        = "elasticmapreduce.amazonaws.com"
+      ec2                     = "ec2.amazonaws.com"
+      application-autoscaling = "application-autoscaling.amazonaws.com"
+    }
+  }
+  # In a partition not listed the check below stops the plan; "" keeps other expressions valid until then.
+  service_principals = lookup(local.known_service_principals, coalesce(local.partition, "(none)"), { for service, _ in local.known_service_principals.aws : service => "" })
+}
+
+# A partition without known EMR service principals stops the plan with its name, not an index error.
+data "aws_iam_policy_document" "partition_check" {
+  lifecycle {
+    precondition {
+      condition     = contains(keys(local.known_service_principals), coalesce(local.partition, "(none)"))
+      error_message = "Partition ${coalesce(local.partition, "(none)")} is not one where these modules know EMR's service principals (${join(", ", keys(local.known_service_principals))}); \"(none)\" means the AWS provider could not name the region's partition: upgrade the provider."
+    }
+  }
 }
 
 
@@ -30,6 +67,54 @@ locals {
     v2 = "service-role/AmazonEMRServicePolicy_v2"
     v1 = "service-role/AmazonElasticMapReduceRole"
   }
+  managed_policy_creates_spot_role = {
+    v2   = false
+    v1   = true
+    none = false
+  }
+  # Both forms of each service principal where a partition has two (generator/facts.py).
+  passed_to_service_forms = lookup({
+    aws = {
+      elasticmapreduce        = ["elasticmapreduce.amazonaws.com"]
+      ec2                     = ["ec2.amazonaws.com"]
+      application-autoscaling = ["application-autoscaling.amazonaws.com"]
+    }
+    aws-cn = {
+      elasticmapreduce        = ["elasticmapreduce.amazonaws.com", "elasticmapreduce.amazonaws.com.cn"]
+      ec2                     = ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"]
+      application-autoscaling = ["application-autoscaling.amazonaws.com", "application-autoscaling.amazonaws.com.cn"]
+    }
+    aws-us-gov = {
+      elasticmapreduce        = ["elasticmapreduce.amazonaws.com"]
+      ec2                     = ["ec2.amazonaws.com"]
+      application-autoscaling = ["application-autoscaling.amazonaws.com"]
+    }
+    aws-iso = {
+      elasticmapreduce        = ["elasticmapreduce.amazonaws.com"]
+      ec2                     = ["ec2.amazonaws.com"]
+      application-autoscaling = ["application-autoscaling.amazonaws.com"]
+    }
+    aws-iso-b = {
+      elasticmapreduce        = ["elasticmapreduce.amazonaws.com"]
+      ec2                     = ["ec2.amazonaws.com"]
+      application-autoscaling = ["application-autoscaling.amazonaws.com"]
+    }
+    aws-iso-e = {
+      elasticmapreduce        = ["elasticmapreduce.amazonaws.com"]
+      ec2                     = ["ec2.amazonaws.com"]
+      application-autoscaling = ["application-autoscaling.amazonaws.com"]
+    }
+    aws-iso-f = {
+      elasticmapreduce        = ["elasticmapreduce.amazonaws.com"]
+      ec2                     = ["ec2.amazonaws.com"]
+      application-autoscaling = ["application-autoscaling.amazonaws.com"]
+    }
+    aws-eusc = {
+      elasticmapreduce        = ["elasticmapreduce.amazonaws.com"]
+      ec2                     = ["ec2.amazonaws.com"]
+      application-autoscaling = ["application-autoscaling.amazonaws.com"]
+    }
+  }, coalesce(local.partition, "(none)"), {})
 }
 
 data "aws_iam_policy_document" "assume_role" {
@@ -87,15 +172,15 @@ resource "aws_iam_role_policy_attachment" "managed" {
   policy_arn = "arn:${local.partition}:iam::aws:policy/${local.managed_policies[var.managed_policy]}"
 }
 
-# Custom policies that replace the managed one must still let EMR create the Spot service-linked role.
+# AmazonEMRServicePolicy_v2 (and none) cannot create the Spot service-linked role; AmazonElasticMapReduceRole can.
 data "aws_iam_policy_document" "spot" {
-  count = var.create && var.managed_policy == "none" && var.allow_spot_service_linked_role ? 1 : 0
+  count = var.create && var.allow_spot_service_linked_role && !local.managed_policy_creates_spot_role[var.managed_policy] ? 1 : 0
 
   statement {
     sid       = "CreateSpotServiceLinkedRole"
     effect    = "Allow"
     actions   = ["iam:CreateServiceLinkedRole"]
-    resources = ["arn:${local.partition}:iam::${coalesce(var.source_account_id, "*")}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot*"]
+    resources = ["arn:${local.partition}:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot*"]
 
     condition {
       test     = "StringEquals"
@@ -111,6 +196,37 @@ resource "aws_iam_role_policy" "spot" {
   name   = "create-spot-service-linked-role"
   role   = aws_iam_role.this[0].name
   policy = data.aws_iam_policy_document.spot[0].json
+}
+
+# EMR passes the cluster's EC2 and automatic scaling roles on; AmazonEMRServicePolicy_v2 passes
+# only EMR_EC2_DefaultRole and EMR_AutoScaling_DefaultRole at path /, so other names need this.
+data "aws_iam_policy_document" "pass_roles" {
+  count = var.create && length(var.pass_roles) > 0 ? 1 : 0
+
+  dynamic "statement" {
+    for_each = var.pass_roles
+
+    content {
+      sid       = "PassRole${replace(title(replace(statement.key, "/[^A-Za-z0-9]+/", " ")), " ", "")}"
+      effect    = "Allow"
+      actions   = ["iam:PassRole"]
+      resources = [statement.value.arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "iam:PassedToService"
+        values   = local.passed_to_service_forms[statement.value.passed_to_service]
+      }
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "pass_roles" {
+  count = length(data.aws_iam_policy_document.pass_roles)
+
+  name   = "pass-cluster-roles"
+  role   = aws_iam_role.this[0].name
+  policy = data.aws_iam_policy_document.pass_roles[0].json
 }
 
 resource "aws_iam_role_policy_attachment" "additional" {

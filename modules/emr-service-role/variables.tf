@@ -87,7 +87,26 @@ variable "managed_policy" {
 }
 
 variable "allow_spot_service_linked_role" {
-  description = "With `managed_policy = \"none\"`, still let EMR create the Spot service-linked role (`iam:CreateServiceLinkedRole` for `spot.amazonaws.com` only)."
+  description = "Let EMR create the Spot service-linked role (`iam:CreateServiceLinkedRole` for `spot.amazonaws.com` only) when the managed policy cannot: with `v2` and `none`; `v1` already allows it."
   type        = bool
   default     = true
+}
+
+variable "pass_roles" {
+  description = "Roles EMR must pass on that the managed policy does not cover, by a static key: the role ARN and the service (`ec2` or `application-autoscaling`) it is passed to. `AmazonEMRServicePolicy_v2` passes only `EMR_EC2_DefaultRole` and `EMR_AutoScaling_DefaultRole` at path `/`; `emr-iam` fills this in."
+  type = map(object({
+    arn               = string
+    passed_to_service = string
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for r in values(var.pass_roles) : contains(["ec2", "application-autoscaling"], r.passed_to_service)])
+    error_message = "passed_to_service must be ec2 or application-autoscaling."
+  }
+
+  validation {
+    condition     = alltrue([for r in values(var.pass_roles) : !can(regex("[*?]", r.arn))])
+    error_message = "Role ARNs must name exactly one role each: no * or ? wildcards."
+  }
 }

@@ -30,6 +30,7 @@ from typing import Any
 import tftest
 import yaml
 
+from generator import facts
 from tests.engine import EXAMPLES, MODULES, PLUGIN_DIR, ROOT, Engine, copy_tree, provider_block
 
 PLAN_DATA = ROOT / "tests" / "plan"
@@ -515,11 +516,13 @@ def partition_problems(summary: Summary, partition: str, foreign_arns: list[str]
             checked += 1
             if not text.startswith(f"arn:{partition}:"):
                 problems.append(f"{where}: {text!r} is not in partition {partition}")
-    suffix = ".amazonaws.com.cn" if partition == "aws-cn" else ".amazonaws.com"
+    # The trust principals of the partition, and the forms iam:PassedToService may take there.
+    allowed = {principals[partition] for principals in facts.SERVICE_PRINCIPALS.values()}
+    allowed |= {form for forms in facts.PASSED_TO_SERVICE_FORMS[partition].values() for form in forms}
     for where, service in service_principals(planned, ""):
         checked += 1
-        if not service.endswith(suffix):
-            problems.append(f"{where}: service principal {service!r} does not end with {suffix} in {partition}")
+        if service not in allowed:
+            problems.append(f"{where}: service principal {service!r} is not one of {partition}'s {sorted(allowed)}")
     return problems, checked
 
 

@@ -212,11 +212,11 @@ module "emr_iam" {
       AtRestEncryptionConfiguration = {
         S3EncryptionConfiguration = {
           EncryptionMode = "SSE-KMS"
-          AwsKmsKey      = "arn:${local.partition}:kms:us-east-1:111122223333:alias/analytics-emr-s3"
+          AwsKmsKey      = "arn:${local.partition}:kms:us-east-1:111122223333:key/0f3c2a51-7d0e-4b7a-9c55-2a6e1f4b8d01"
         }
         LocalDiskEncryptionConfiguration = {
           EncryptionKeyProviderType = "AwsKms"
-          AwsKmsKey                 = "arn:${local.partition}:kms:us-east-1:111122223333:alias/analytics-emr-local-disk"
+          AwsKmsKey                 = "arn:${local.partition}:kms:us-east-1:111122223333:key/5b8e9d12-3c4f-4a6b-8e7d-9f0a1b2c3d4e"
         }
       }
       InTransitEncryptionConfiguration = {

@@ -75,11 +75,11 @@ module "emr_iam" {
       AtRestEncryptionConfiguration = {
         S3EncryptionConfiguration = {
           EncryptionMode = "SSE-KMS"
-          AwsKmsKey      = "arn:${local.partition}:kms:us-east-1:111122223333:alias/ds-emr-s3"
+          AwsKmsKey      = "arn:${local.partition}:kms:us-east-1:111122223333:key/8c1d2e3f-4a5b-4c6d-9e7f-0a1b2c3d4e5f"
         }
         LocalDiskEncryptionConfiguration = {
           EncryptionKeyProviderType = "AwsKms"
-          AwsKmsKey                 = "arn:${local.partition}:kms:us-east-1:111122223333:alias/ds-emr-local-disk"
+          AwsKmsKey                 = "arn:${local.partition}:kms:us-east-1:111122223333:key/2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a"
         }
       }
       InTransitEncryptionConfiguration = {

@@ -15,7 +15,7 @@ variable "create_service_linked_role" {
 variable "source_account_id" {
   description = "Account ID for the confused-deputy conditions of the trust policies, or null for none."
   type        = string
-  default     = null
+  default     = "111122223333"
 }
 
 variable "tags" {

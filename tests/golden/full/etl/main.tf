@@ -140,7 +140,7 @@ module "emr_iam" {
               Sid      = "UseLakeKey"
               Effect   = "Allow"
               Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
-              Resource = "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/lake"
+              Resource = "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/3f6e2b1a-9c8d-4e7f-a1b2-c3d4e5f60718"
             },
           ]
         })
@@ -178,11 +178,11 @@ module "emr_iam" {
       AtRestEncryptionConfiguration = {
         S3EncryptionConfiguration = {
           EncryptionMode = "SSE-KMS"
-          AwsKmsKey      = "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/lake"
+          AwsKmsKey      = "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/3f6e2b1a-9c8d-4e7f-a1b2-c3d4e5f60718"
         }
         LocalDiskEncryptionConfiguration = {
           EncryptionKeyProviderType = "AwsKms"
-          AwsKmsKey                 = "arn:aws-us-gov:kms:us-gov-west-1:111122223333:alias/emr-disks"
+          AwsKmsKey                 = "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d"
         }
       }
       InTransitEncryptionConfiguration = {

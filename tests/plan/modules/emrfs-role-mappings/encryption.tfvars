@@ -7,7 +7,7 @@ encryption_configuration = {
     AtRestEncryptionConfiguration = {
       S3EncryptionConfiguration = {
         EncryptionMode = "SSE-KMS"
-        AwsKmsKey      = "arn:aws:kms:us-east-1:111122223333:alias/emr-s3"
+        AwsKmsKey      = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
       }
     }
   }
