@@ -44,7 +44,7 @@ schema: venv ## write the spec's JSON Schema for editors and the spec reference 
 	$(PY) -m generator schema --format markdown --readme README.md
 
 tools: test-deps ## install OpenTofu and the hashicorp/aws provider offline into $(TOOLS)/
-	$(PY) scripts/install_tools.py $(TOOLS)
+	$(PY) -m scripts.install_tools $(TOOLS)
 
 test: test-deps tools cdktf-env ## run every test (unit, golden, HCL, fmt/validate, plans) with the real engine
 	$(PY) -m generator check --spec $(SPEC) --out $(OUT)
