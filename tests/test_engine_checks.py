@@ -1,4 +1,4 @@
-"""`fmt -check` and `validate` with the real engine on every generated module and every example."""
+"""`fmt -check` and `validate` with every engine of tests/engine.py on every generated module and every example."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.engine import EXAMPLES, MODULES, copy_tree, engine_by_name, engine_names, opentofu
+from tests.engine import EXAMPLES, MODULES, ROOT, copy_tree, engine_by_name, engine_names
 
 MODULE_DIRS = sorted(path.parent.relative_to(MODULES) for path in MODULES.rglob("main.tf"))
 EXAMPLE_DIRS = sorted(path.parent.relative_to(EXAMPLES) for path in EXAMPLES.rglob("main.tf") if ".terraform" not in path.parts)
@@ -15,10 +15,12 @@ TARGETS = [("modules", p) for p in MODULE_DIRS] + [("examples", p) for p in EXAM
 pytestmark = pytest.mark.engine
 
 
-def test_every_module_and_example_is_formatted() -> None:
-    tofu = opentofu()
-    result = tofu.run("fmt", "-check", "-recursive", "-diff", "-no-color", str(MODULES), str(EXAMPLES), cwd=MODULES.parent, check=False)
-    assert result.returncode == 0, f"not formatted as `tofu fmt` writes:\n{result.stdout}{result.stderr}"
+@pytest.mark.parametrize("engine_name", engine_names())
+def test_every_module_and_example_is_formatted(engine_name: str) -> None:
+    engine = engine_by_name(engine_name)
+    for folder in (MODULES, EXAMPLES):
+        result = engine.run("fmt", "-check", "-recursive", "-diff", "-no-color", str(folder), cwd=ROOT, check=False)
+        assert result.returncode == 0, f"{folder} is not formatted as `{engine_name} fmt` writes:\n{result.stdout}{result.stderr}"
 
 
 @pytest.mark.parametrize("engine_name", engine_names())

@@ -234,6 +234,7 @@ class Workbench:
         self._roots: dict[tuple[str, str], tftest.TerraformTest] = {}
         self._groups: dict[tuple[str, str], dict[str, Summary] | Exception] = {}
         self._fresh = 0
+        self._made: dict[str, dict[str, Any]] = {}
 
     def _tree(self, engine: Engine) -> Path:
         if engine.name not in self._trees:
@@ -308,7 +309,9 @@ class Workbench:
     def _shared(self, name: str, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         """`make()`'s plan, made once per session: the other workers read it from the shared folder."""
         if self.shared is None:
-            return make()
+            if name not in self._made:
+                self._made[name] = make()
+            return self._made[name]
         # Not with_suffix: engine names hold dots ("terraform-1.6.6").
         with open(self.shared / f"{name}.lock", "w") as lock:
             # The first worker to ask plans; the others wait for it and read its plan.
