@@ -24,6 +24,7 @@ from hcl2.utils import SerializationOptions
 META_ARGUMENTS = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"}
 PROVIDER_META_ARGUMENTS = {"alias", "version"}
 _HCL_KEYS = {"__is_block__", "__comments__", "__inline_comments__", "__start_line__", "__end_line__"}
+HCL_BLOCK = re.compile(r"^```(?:hcl|terraform)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 REFERENCE = re.compile(r"(?<![\w.])(data\.)?(aws_[a-z0-9_]+)\.([A-Za-z_][\w-]*)((?:\[[^\]]*\])*)\.([a-z_][a-z0-9_]*)")
 
 
@@ -105,8 +106,25 @@ def _expressions(value: Any) -> Iterator[str]:
 
 
 def usages_in(file: Path) -> list[Usage]:
+    """Usages in a .tf file, or in the ```hcl blocks of a Markdown file (lines counted in the file)."""
     text = file.read_text(encoding="utf-8")
-    parsed = hcl2.loads(text, serialization_options=SerializationOptions(with_comments=False))
+    if file.suffix != ".md":
+        return _usages_in_text(file, text)
+    found = []
+    for block in HCL_BLOCK.finditer(text):
+        offset = text[: block.start(1)].count("\n")
+        found += [
+            Usage(usage.file, usage.line + offset, usage.kind, usage.type, usage.path, usage.name, usage.what)
+            for usage in _usages_in_text(file, block.group(1))
+        ]
+    return found
+
+
+def _usages_in_text(file: Path, text: str) -> list[Usage]:
+    try:
+        parsed = hcl2.loads(text, serialization_options=SerializationOptions(with_comments=False))
+    except Exception as error:
+        raise ValueError(f"{file}: python-hcl2 cannot parse {text[:80]!r}...: {error}") from error
     lines = _Lines(text)
     found: list[Usage] = []
     for kind in ("resource", "data"):
@@ -137,7 +155,11 @@ def usages_in(file: Path) -> list[Usage]:
 
 
 def usages(folders: Iterable[Path]) -> list[Usage]:
-    files = sorted(path for folder in folders for path in folder.rglob("*.tf") if not {".terraform", "cdktf.out"} & set(path.parts))
+    """Usages in every .tf file and README.md under `folders`."""
+    files = sorted(
+        path for folder in folders for pattern in ("*.tf", "README.md") for path in folder.rglob(pattern)
+        if not {".terraform", "cdktf.out"} & set(path.parts)
+    )
     return [usage for file in files for usage in usages_in(file)]
 
 

@@ -1,4 +1,4 @@
-"""Everything modules/ and examples/ use of hashicorp/aws exists, with the same types, in the oldest
+"""Everything modules/ and examples/ use of hashicorp/aws (in .tf files and README code blocks) exists, with the same types, in the oldest
 provider the modules allow (3.39.0, the binary `make tools` installs: its `providers schema -json`)
 and in provider 6.62.0 (its schema from the CDK Terrain bindings' jsii), and is not deprecated
 (neither in those schemas nor in pulumi-aws 7.x's markers, bridged from provider 6.x).
@@ -94,6 +94,9 @@ def test_usages_are_read_with_file_line_and_path(used: list[Usage]) -> None:
     ]:
         assert key in mine, f"{ec2_role}: {key} not found among {sorted(mine)}"
         assert text in lines[mine[key] - 1], f"{ec2_role}:{mine[key]} is {lines[mine[key] - 1]!r}, expected the line of {text!r}"
+    readme = EXAMPLES / "team-workspaces" / "analytics" / "README.md"
+    profile = next(u for u in used if u.file == readme and u.type == "aws_emr_cluster" and u.path == ("ec2_attributes",))
+    assert profile.name == "instance_profile" and "instance_profile =" in readme.read_text(encoding="utf-8").splitlines()[profile.line - 1]
     assert not [u for u in used if u.name in provider_schema.META_ARGUMENTS and not u.path and u.what == "argument"]
     kinds = {(u.kind, u.what) for u in used}
     assert {("resource", "type"), ("data", "type"), ("provider", "argument"), ("resource", "attribute")} <= kinds, kinds
