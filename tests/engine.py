@@ -9,7 +9,7 @@ Which engine runs what (README, "Compatibility"):
   of every example, the plan cases of tests/plan/harness.py MATRIX_CASES, and the check that all
   engines plan the same values for each of those cases (tests/test_plans.py);
 - INVENTORY_ENGINE (OpenTofu): every plan case, and the tests that need one engine only;
-- `engine_names("apply")`: apply/destroy against the local fake AWS and the CDKTF plan.
+- `engine_names("apply")` (APPLY_ENGINES): apply and destroy against the local fake AWS.
 """
 
 from __future__ import annotations
@@ -63,8 +63,8 @@ ENGINES: tuple[Engine, ...] = (
     Engine(INVENTORY_ENGINE, TOOLS / "bin" / "tofu", OPENTOFU_VERSION),
     *(Engine(f"terraform-{version}", TOOLS / "bin" / f"terraform-{version}", version) for version in TERRAFORM_LIBRARIES),
 )
-# Apply/destroy tests and the CDKTF plan: OpenTofu and the newest Terraform (each apply test
-# starts the fake AWS and applies twice; the matrix engines already plan the same configurations).
+# Apply and destroy tests: OpenTofu and the newest Terraform (each apply test resets the fake AWS
+# and applies twice; every engine of the list already plans the same configurations).
 APPLY_ENGINES = (INVENTORY_ENGINE, f"terraform-{max(TERRAFORM_LIBRARIES, key=lambda v: tuple(map(int, v.split('.'))))}")
 
 
