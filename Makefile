@@ -44,9 +44,9 @@ schema: venv ## write the spec's JSON Schema for editors and the spec reference 
 	$(PY) -m generator schema --format markdown --readme README.md
 
 tools: test-deps ## install OpenTofu and the hashicorp/aws provider offline into $(TOOLS)/
-	$(PY) scripts/install_tools.py $(TOOLS)
+	$(PY) -m scripts.install_tools $(TOOLS)
 
-test: test-deps tools cdktf-env ## run every test (unit, golden, HCL, fmt/validate, plans) with the real engine
+test: test-deps tools cdktn-env cdktf-env ## run every test (unit, golden, HCL, fmt/validate, plans) with the real engine
 	$(PY) -m generator check --spec $(SPEC) --out $(OUT)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -74,6 +74,17 @@ $(CDKTF_VENV)/.installed: pyproject.toml
 
 cdktf-env: $(CDKTF_VENV)/.installed ## create the separate CDKTF environment (.venv-cdktf)
 .PHONY: cdktf-env
+
+# CDK Terrain, the maintained fork of CDKTF: an environment of its own, so each flavour is tested alone.
+CDKTN_VENV ?= .venv-cdktn
+$(CDKTN_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(CDKTN_VENV)
+	$(CDKTN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CDKTN_VENV)/bin/python -m pip install --quiet -e '.[cdktn]'
+	touch $@
+
+cdktn-env: $(CDKTN_VENV)/.installed ## create the separate CDK Terrain environment (.venv-cdktn)
+.PHONY: cdktn-env
 
 bench: venv tools cdktf-env ## time render scale, no-op render, CDKTF synth and plan overhead; writes bench/results.md
 	$(PY) bench/run.py $(BENCH_ARGS)

@@ -39,18 +39,8 @@ TOFU = TOOLS / "bin" / "tofu"
 sys.path.insert(0, str(ROOT))
 from bench import specgen  # noqa: E402
 
-PROVIDER = """provider "aws" {
-  region                      = "us-east-1"
-  access_key                  = "testing"
-  secret_key                  = "testing"
-  skip_credentials_validation = true
-  skip_get_ec2_platforms      = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  skip_requesting_account_id  = true
-}
-"""
-
+# The tests' offline provider block: only the arguments the provider in .tools/plugins/ has.
+from tests.engine import provider_block  # noqa: E402
 
 GENERATOR_PATH: Path | None = None  # --generator-path: time another copy of the package (run from its folder)
 
@@ -175,7 +165,8 @@ def bench_scale(runs: int) -> dict[str, Any]:
         files = {written for _, written, _ in samples}
         assert len(files) == 1, files
         rows[teams] = {"teams": teams, "files_written": files.pop(), **timing.as_json(), "cpu_median_s": round(cpu, 4)}
-        print(f"  render {teams:>5} teams, one process, into an empty folder: {timing.median:.3f} s, {cpu:.3f} s CPU (medians of {runs})", flush=True)
+        print(f"  render {teams:>5} teams, one process, into an empty folder: {timing.median:.3f} s, {cpu:.3f} s CPU"
+              f" (medians of {runs})", flush=True)
     clean_runs()
     memory = Path("/dev/shm")
     if memory.is_dir() and os.access(memory, os.W_OK):
@@ -308,9 +299,10 @@ def plan_workspaces() -> dict[str, Path]:
     # The generated modules for one team of the benchmark spec, planned through the team wrapper
     # (modules/teams/team-0000 -> modules/emr-iam -> the piece modules).
     run(render_command(spec_file(1), generated / "modules"))
-    (generated / "main.tf").write_text(PROVIDER + '\nmodule "emr_iam" {\n  source = "./modules/teams/team-0000"\n}\n', encoding="utf-8")
+    module_block = 'module "emr_iam" {\n  source = "./modules/teams/team-0000"\n}\n'
+    (generated / "main.tf").write_text(provider_block("us-east-1") + "\n" + module_block, encoding="utf-8")
     shutil.copy(BENCH / "handwritten" / "main.tf", handwritten / "main.tf")
-    (handwritten / "provider.tf").write_text(PROVIDER, encoding="utf-8")
+    (handwritten / "provider.tf").write_text(provider_block("us-east-1"), encoding="utf-8")
     for folder in (generated, handwritten):
         run([TOFU, "init", "-backend=false", "-input=false", "-no-color", f"-plugin-dir={TOOLS / 'plugins'}"], cwd=folder)
     return {"generated": generated, "handwritten": handwritten}

@@ -1,12 +1,16 @@
-"""CDKTF constructs over the generated modules, for teams that write infrastructure in Python.
+"""CDK constructs over the generated modules, for teams that write infrastructure in Python.
 
-Needs the `cdktf` extra (`make cdktf-env` creates `.venv-cdktf` with it, and Node.js), so nothing
-else in the generator imports this module. HashiCorp archived CDKTF in December 2025: cdktf 0.21.0
-is the last release and gets no fixes; the generated modules themselves do not depend on it.
+Works with CDK Terrain (`cdktn`, the maintained community fork of CDKTF) or with CDKTF (`cdktf`),
+whichever is installed, `cdktn` first: the `cdktn` or the `cdktf` extra (`make cdktn-env` and
+`make cdktf-env` create `.venv-cdktn` and `.venv-cdktf`; both need Node.js). Nothing else in the
+generator imports this module. HashiCorp archived CDKTF in December 2025: cdktf 0.21.0 is the
+last release and gets no fixes; the generated modules themselves depend on neither.
 
 The constructs are `TerraformHclModule`s whose inputs and outputs are checked against
 `generator.catalog`, the same data that renders the modules' `variables.tf` and `outputs.tf`:
-a misspelt variable or output fails at synth time instead of at plan time.
+a misspelt variable or output fails at synth time instead of at plan time. `App`, `TerraformStack`,
+`TerraformOutput` and `LocalBackend` are re-exported from the flavour in use (`FLAVOUR`), so an
+app importing them from here runs unchanged on either.
 """
 
 from __future__ import annotations
@@ -16,11 +20,26 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from cdktf import App, TerraformHclModule, TerraformStack  # type: ignore[import-not-found, unused-ignore]
+try:
+    from cdktn import App, LocalBackend, TerraformHclModule, TerraformOutput, TerraformStack  # type: ignore[import-not-found, unused-ignore]
+
+    FLAVOUR = "cdktn"
+except ImportError:
+    from cdktf import (  # type: ignore[import-not-found, no-redef, unused-ignore]
+        App,
+        LocalBackend,
+        TerraformHclModule,
+        TerraformOutput,
+        TerraformStack,
+    )
+
+    FLAVOUR = "cdktf"
 from constructs import Construct  # type: ignore[import-not-found, unused-ignore]
 
 from generator import catalog
 from generator.errors import EmrIamError
+
+__all__ = ["FLAVOUR", "App", "CdktfError", "EmrIam", "EmrIamTeam", "LocalBackend", "TerraformOutput", "TerraformStack", "module_source"]
 
 COMPOSITE_VARIABLES = frozenset(variable.name for variable in catalog.COMPOSITE.variables)
 # A team module's outputs are the composite's (generator.model builds them from the same list).

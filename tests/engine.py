@@ -1,17 +1,29 @@
-"""The Terraform engines the tests run: OpenTofu from `make tools`, and Terraform when on PATH.
+"""The Terraform engines the tests run, from one list (ENGINES), and the provider block they plan with.
 
-A missing OpenTofu is a test failure, never a skip: `make test` installs it first.
+`make tools` installs OpenTofu and the Terraform builds of scripts/toolchain.py into .tools/bin/;
+a missing one is a test failure, never a skip (`make test` installs them first). The image's
+own `terraform` on PATH joins the list when present and is never required.
+
+Which engine runs what (README, "Compatibility"):
+- every engine (`engine_names()`): `fmt -check`, `validate` of every module and example, the plan
+  of every example, the plan cases of tests/plan/harness.py MATRIX_CASES, and the check that all
+  engines plan the same values for each of those cases (tests/test_plans.py);
+- INVENTORY_ENGINE (OpenTofu): every plan case, and the tests that need one engine only;
+- `engine_names("apply")` (APPLY_ENGINES): apply and destroy against the local fake AWS.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from scripts.toolchain import OPENTOFU_VERSION, TERRAFORM_LIBRARIES
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = Path(os.environ.get("EMR_IAM_TOOLS", ROOT / ".tools"))
@@ -25,6 +37,8 @@ EXAMPLES = ROOT / "examples"
 class Engine:
     name: str
     binary: Path
+    # The version `make tools` installed, or None for the image's `terraform` (whatever it is).
+    version: str | None = None
 
     def env(self) -> dict[str, str]:
         return {**os.environ, "TF_CLI_CONFIG_FILE": str(CLI_CONFIG), "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
@@ -41,28 +55,55 @@ class Engine:
         self.run("init", "-backend=false", "-input=false", "-no-color", f"-plugin-dir={PLUGIN_DIR}", cwd=cwd)
 
 
-def opentofu() -> Engine:
-    binary = TOOLS / "bin" / "tofu"
-    if not binary.is_file():
-        pytest.fail(f"OpenTofu is not installed at {binary}: run `make tools` (make test does)", pytrace=False)
-    return Engine("tofu", binary)
+INVENTORY_ENGINE = "tofu"
+IMAGE_TERRAFORM = "terraform"
+# Every engine the tests know: OpenTofu and the Terraform builds from `make tools` (required), then
+# the image's `terraform` (only when on PATH).
+ENGINES: tuple[Engine, ...] = (
+    Engine(INVENTORY_ENGINE, TOOLS / "bin" / "tofu", OPENTOFU_VERSION),
+    *(Engine(f"terraform-{version}", TOOLS / "bin" / f"terraform-{version}", version) for version in TERRAFORM_LIBRARIES),
+)
+# Apply and destroy tests: OpenTofu and the newest Terraform (each apply test resets the fake AWS
+# and applies twice; every engine of the list already plans the same configurations).
+APPLY_ENGINES = (INVENTORY_ENGINE, f"terraform-{max(TERRAFORM_LIBRARIES, key=lambda v: tuple(map(int, v.split('.'))))}")
 
 
-def engines() -> list[Engine]:
-    """OpenTofu always; Terraform too when a `terraform` binary is on PATH."""
-    found = [opentofu()]
-    terraform = shutil.which("terraform")
-    if terraform:
-        found.append(Engine("terraform", Path(terraform)))
-    return found
+def _known() -> dict[str, Engine]:
+    known = {engine.name: engine for engine in ENGINES}
+    on_path = shutil.which(IMAGE_TERRAFORM)
+    if on_path:
+        known[IMAGE_TERRAFORM] = Engine(IMAGE_TERRAFORM, Path(on_path))
+    return known
 
 
-def engine_names() -> list[str]:
-    return ["tofu", *(["terraform"] if shutil.which("terraform") else [])]
+def engine_names(purpose: str = "matrix") -> list[str]:
+    """The engines a kind of test runs on: "matrix" (every engine) or "apply" (APPLY_ENGINES)."""
+    if purpose == "matrix":
+        return list(_known())
+    if purpose == "apply":
+        return list(APPLY_ENGINES)
+    raise ValueError(f"unknown purpose {purpose!r}")
 
 
 def engine_by_name(name: str) -> Engine:
-    return next(engine for engine in engines() if engine.name == name)
+    engine = _known()[name]
+    if not engine.binary.is_file():
+        pytest.fail(f"{name} is not installed at {engine.binary}: run `make tools` (make test does)", pytrace=False)
+    return engine
+
+
+def opentofu() -> Engine:
+    return engine_by_name(INVENTORY_ENGINE)
+
+
+def engine_version(engine: Engine) -> str:
+    """The version the engine reports ("1.6.2"), for engines whose version the list does not fix."""
+    if engine.version:
+        return engine.version
+    found = re.search(r"v(\d+\.\d+\.\d+)", engine.run("version", cwd=ROOT).stdout)
+    if not found:
+        pytest.fail(f"{engine.name} ({engine.binary}) does not report a version")
+    return found.group(1)
 
 
 def copy_tree(destination: Path) -> Path:
@@ -74,19 +115,36 @@ def copy_tree(destination: Path) -> Path:
     return destination
 
 
-def provider_block(region: str = "us-east-1", endpoint: str | None = None) -> str:
-    """A provider block that plans offline (and applies against a local fake AWS at `endpoint`)."""
-    lines = [
-        'provider "aws" {',
-        f'  region                      = "{region}"',
-        '  access_key                  = "testing"',
-        '  secret_key                  = "testing"',
-        "  skip_credentials_validation = true",
-        "  skip_get_ec2_platforms      = true",
-        "  skip_metadata_api_check     = true",
-        "  skip_region_validation      = true",
-        f"  skip_requesting_account_id  = {'false' if endpoint else 'true'}",
+def provider_version(plugin_dir: Path = PLUGIN_DIR) -> str:
+    """The hashicorp/aws version in the plugin mirror (the newest, if a newer one was dropped in beside it)."""
+    found = {path.name for path in plugin_dir.glob("*/hashicorp/aws/*") if re.fullmatch(r"\d+\.\d+\.\d+", path.name)}
+    if not found:
+        pytest.fail(f"no hashicorp/aws provider under {plugin_dir}: run `make tools` (make test does)", pytrace=False)
+    return max(found, key=lambda version: tuple(map(int, version.split("."))))
+
+
+# Offline settings that exist only up to a provider major version: the argument -> the last major that has it.
+# Without skip_get_ec2_platforms, a 3.x plan waits ~25 s on EC2 retries; 5.x and later reject the argument.
+PROVIDER_SETTINGS_UNTIL_MAJOR = {"skip_get_ec2_platforms": 4}
+
+
+def provider_block(region: str = "us-east-1", endpoint: str | None = None, version: str | None = None) -> str:
+    """A provider block that plans offline (and applies against a local fake AWS at `endpoint`), with only
+    the arguments provider `version` has (default: the one in the plugin mirror)."""
+    major = int((version or provider_version()).split(".")[0])
+    settings = [
+        ("region", f'"{region}"'),
+        ("access_key", '"testing"'),
+        ("secret_key", '"testing"'),
+        ("skip_credentials_validation", "true"),
+        ("skip_get_ec2_platforms", "true"),
+        ("skip_metadata_api_check", "true"),
+        ("skip_region_validation", "true"),
+        ("skip_requesting_account_id", "false" if endpoint else "true"),
     ]
+    kept = [(name, value) for name, value in settings if major <= PROVIDER_SETTINGS_UNTIL_MAJOR.get(name, major)]
+    width = max(len(name) for name, _ in kept)
+    lines = ['provider "aws" {', *(f"  {name.ljust(width)} = {value}" for name, value in kept)]
     if endpoint:
         lines += ["", "  endpoints {", f'    iam = "{endpoint}"', f'    sts = "{endpoint}"', f'    emr = "{endpoint}"', "  }"]
     lines.append("}")

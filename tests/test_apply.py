@@ -373,7 +373,7 @@ def actions_of(plan: dict[str, Any], address: str) -> dict[str, Any]:
 # --- tests ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("engine_name", engine_names())
+@pytest.mark.parametrize("engine_name", engine_names("apply"))
 @pytest.mark.parametrize("case", APPLY_CASES, ids=[case.id for case in APPLY_CASES])
 def test_apply_is_idempotent_reads_back_and_destroys(engine_name: str, case: Case, moto: MotoServer, tmp_path: Path) -> None:
     engine = engine_by_name(engine_name)
@@ -478,7 +478,7 @@ def render_spec(tree: Path, text: str) -> None:
     render(spec, tree / "modules")
 
 
-@pytest.mark.parametrize("engine_name", engine_names())
+@pytest.mark.parametrize("engine_name", engine_names("apply"))
 def test_spec_change_updates_in_place_and_keeps_the_service_linked_role(engine_name: str, moto: MotoServer, tmp_path: Path) -> None:
     engine: Engine = engine_by_name(engine_name)
     tree = copy_tree(tmp_path)

@@ -1,7 +1,9 @@
-"""The CDKTF example: synthesised with .venv-cdktf's Python (make cdktf-env), then planned with the engine.
+"""The CDK example, synthesised with CDK Terrain (.venv-cdktn, make cdktn-env) and with CDKTF
+(.venv-cdktf, make cdktf-env), each in its own environment, then planned with every engine.
 
-CDKTF needs Node.js and jsii, so it lives in its own environment and runs in a subprocess;
-the main environment never imports it.
+Both need Node.js and jsii, so they live in their own environments and run in a subprocess; the
+main environment imports neither. Each environment holds one flavour only, so generator.cdktf
+runs on exactly that one there.
 """
 
 from __future__ import annotations
@@ -20,34 +22,75 @@ from tests.engine import ROOT, copy_tree, engine_by_name, engine_names
 
 pytestmark = pytest.mark.engine
 
-CDKTF_PYTHON = ROOT / ".venv-cdktf" / "bin" / "python"
+# Flavour -> (its environment, the make target that creates it).
+FLAVOURS = {
+    "cdktn": (ROOT / ".venv-cdktn", "cdktn-env"),
+    "cdktf": (ROOT / ".venv-cdktf", "cdktf-env"),
+}
 STACK = "emr-iam"
 
 
-def run_cdktf_python(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    if not CDKTF_PYTHON.is_file():
-        pytest.fail(f"{CDKTF_PYTHON} is missing: run `make cdktf-env` (make test does)", pytrace=False)
-    return subprocess.run([str(CDKTF_PYTHON), *args], cwd=cwd, capture_output=True, text=True, timeout=600, env={**os.environ})
+def run_cdk_python(flavour: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    venv, target = FLAVOURS[flavour]
+    python = venv / "bin" / "python"
+    if not python.is_file():
+        pytest.fail(f"{python} is missing: run `make {target}` (make test does)", pytrace=False)
+    return subprocess.run([str(python), *args], cwd=cwd, capture_output=True, text=True, timeout=600, env={**os.environ})
 
 
-def synth(tree: Path) -> Path:
+def synth(flavour: str, tree: Path) -> Path:
     app = tree / "examples" / "cdktf"
-    result = run_cdktf_python("main.py", cwd=app)
-    assert result.returncode == 0, f"synth failed:\n{result.stdout}\n{result.stderr}"
+    result = run_cdk_python(flavour, "main.py", cwd=app)
+    assert result.returncode == 0, f"{flavour} synth failed:\n{result.stdout}\n{result.stderr}"
     stack = app / "cdktf.out" / "stacks" / STACK
     assert (stack / "cdk.tf.json").is_file(), f"no cdk.tf.json after synth: {sorted(p.name for p in app.rglob('*'))}"
     return stack
 
 
+@pytest.fixture(params=sorted(FLAVOURS))
+def flavour(request: pytest.FixtureRequest) -> str:
+    name: str = request.param
+    return name
+
+
 @pytest.fixture
-def synthesised(tmp_path: Path) -> Path:
-    return synth(copy_tree(tmp_path / "tree"))
+def synthesised(flavour: str, tmp_path: Path) -> Path:
+    return synth(flavour, copy_tree(tmp_path / "tree"))
+
+
+def test_each_environment_runs_its_own_flavour_only(flavour: str, tmp_path: Path) -> None:
+    script = (
+        "import importlib.util, generator.cdktf as c; "
+        "print(c.FLAVOUR, c.App.__module__, [m for m in ('cdktn', 'cdktf') if importlib.util.find_spec(m)])"
+    )
+    result = run_cdk_python(flavour, "-c", script, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split(maxsplit=2) == [flavour, flavour, f"['{flavour}']\n"], result.stdout
+
+
+def test_synthesised_by_the_flavour_in_use(synthesised: Path, flavour: str) -> None:
+    """cdk.tf.json records the library that wrote it: the stack really came from this flavour."""
+    config = json.loads((synthesised / "cdk.tf.json").read_text(encoding="utf-8"))
+    pinned = next(line for line in (ROOT / "pyproject.toml").read_text(encoding="utf-8").splitlines() if line.startswith(f"{flavour} = "))
+    assert f'"{flavour}=={config["//"]["metadata"]["version"]}"' in pinned, (config["//"]["metadata"], pinned)
+
+
+def test_both_flavours_synthesise_the_same_configuration(tmp_path: Path) -> None:
+    """Moving an app from CDKTF to CDK Terrain changes nothing the engine sees."""
+    configs = {}
+    for name in sorted(FLAVOURS):
+        config = json.loads((synth(name, copy_tree(tmp_path / name)) / "cdk.tf.json").read_text(encoding="utf-8"))
+        config.pop("//")
+        configs[name] = config
+    assert configs["cdktn"] == configs["cdktf"]
+    assert configs["cdktn"]["module"], "nothing synthesised"
 
 
 def test_the_main_environment_does_not_need_cdktf() -> None:
     import importlib.util
 
-    assert importlib.util.find_spec("cdktf") is None, "cdktf belongs in .venv-cdktf only"
+    for flavour in FLAVOURS:
+        assert importlib.util.find_spec(flavour) is None, f"{flavour} belongs in its own environment only"
     for module in (ROOT / "generator").glob("*.py"):
         if module.name != "cdktf.py":
             assert "cdktf" not in module.read_text(encoding="utf-8").replace("CDKTF", ""), f"{module} mentions cdktf"
@@ -94,14 +137,13 @@ def test_synthesised_stack_plans(engine_name: str, synthesised: Path) -> None:
     assert outputs["default_service_role"]["value"] == "EMR_DefaultRole"
 
 
-def test_constructs_reject_unknown_variables_and_outputs(tmp_path: Path) -> None:
+def test_constructs_reject_unknown_variables_and_outputs(flavour: str, tmp_path: Path) -> None:
     copy_tree(tmp_path)
     script = textwrap.dedent(
         f"""
         import json
 
-        from cdktf import App, TerraformStack
-        from generator.cdktf import CdktfError, EmrIam, EmrIamTeam, OUTPUTS
+        from generator.cdktf import App, CdktfError, EmrIam, EmrIamTeam, OUTPUTS, TerraformStack
 
         app = App(outdir={str(tmp_path / "out")!r})
         stack = TerraformStack(app, "s")
@@ -122,7 +164,7 @@ def test_constructs_reject_unknown_variables_and_outputs(tmp_path: Path) -> None
         print("typed:", json.dumps(sorted(name for name in OUTPUTS if isinstance(getattr(type(team), name, None), property))))
         """
     )
-    result = run_cdktf_python("-c", script, cwd=tmp_path)
+    result = run_cdk_python(flavour, "-c", script, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
     assert lines["variable"] == "modules/emr-iam has no variable servce_role_name"

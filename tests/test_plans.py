@@ -1,8 +1,10 @@
-"""Plan inventories of every module and example, with OpenTofu and (when on PATH) Terraform.
+"""Plan inventories of every module and example, on the engines of tests/engine.py.
 
 The cases are data under tests/plan/ (see its README): each `.tfvars` is planned with the real
 engine and hashicorp/aws provider, offline, and the plan is compared with the `.yaml` beside it.
-A mismatch prints the command that rewrites the inventory from a real plan.
+A mismatch prints the command that rewrites the inventory from a real plan. OpenTofu plans every
+case; every other engine plans the matrix cases (harness.in_matrix: every example case and a
+sample of each module's), and all engines must plan the same values for each of those.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import pytest
 
 from generator import facts
 from tests import partitions
-from tests.engine import engine_by_name, engine_names
+from tests.engine import INVENTORY_ENGINE, engine_by_name, engine_names
 from tests.moto_server import MotoServer
 from tests.plan import harness
 from tests.plan.harness import UNKNOWN, Case, Summary, Workbench
@@ -42,7 +44,7 @@ def workbench(tmp_path_factory: pytest.TempPathFactory) -> Workbench:
     """This worker's copies of the repo tree; a module's plan is shared by the session's workers."""
     # The parent of the base temp folder is common to every xdist worker of this run.
     shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else None
-    return Workbench(tmp_path_factory.mktemp("plans"), CASES, shared)
+    return Workbench(tmp_path_factory.mktemp("plans"), CASES, shared, selects=harness.runs_on)
 
 
 def plan(request: pytest.FixtureRequest, workbench: Workbench, engine_name: str, case: Case) -> Summary:
@@ -54,8 +56,11 @@ def plan(request: pytest.FixtureRequest, workbench: Workbench, engine_name: str,
     return workbench.plan(engine, case, endpoint)
 
 
-@pytest.mark.parametrize("engine_name", engine_names())
-@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+ENGINE_CASES = [(engine_name, case) for case in CASES for engine_name in engine_names() if harness.runs_on(engine_name, case)]
+MATRIX = [case for case in CASES if harness.in_matrix(case)]
+
+
+@pytest.mark.parametrize(("engine_name", "case"), ENGINE_CASES, ids=[f"{engine_name}-{case.id}" for engine_name, case in ENGINE_CASES])
 def test_plan_matches_inventory(request: pytest.FixtureRequest, workbench: Workbench, engine_name: str, case: Case) -> None:
     inventory = case.inventory()
     assert inventory.keys() - set(harness.SETTINGS), (
@@ -76,6 +81,24 @@ def test_plan_matches_inventory(request: pytest.FixtureRequest, workbench: Workb
         problems, checked = harness.partition_problems(summary, partition, case.settings().get("foreign_arns", []))
         assert not problems, f"{case.id}: " + "\n  ".join(problems)
         assert checked > 0, f"{case.id}: no ARN or service principal to check"
+
+
+@pytest.mark.parametrize("case", MATRIX, ids=[case.id for case in MATRIX])
+def test_engines_plan_the_same_values(request: pytest.FixtureRequest, workbench: Workbench, case: Case) -> None:
+    """Every engine's planned values, counts and outputs (from `show -json`) equal OpenTofu's."""
+    reference = plan(request, workbench, INVENTORY_ENGINE, case)
+    others = [name for name in engine_names() if name != INVENTORY_ENGINE]
+    assert others, "only one engine: the matrix compares nothing (make tools installs the Terraform builds)"
+    for engine_name in others:
+        problems = harness.plan_differences(reference, plan(request, workbench, engine_name, case))
+        assert not problems, f"{case.id}: {engine_name} plans other values than {INVENTORY_ENGINE}:\n  " + "\n  ".join(problems[:40])
+
+
+def test_the_matrix_covers_every_module_and_example() -> None:
+    targets = {case.target for case in MATRIX}
+    missing = [target for target in {case.target for case in CASES} if target not in targets]
+    assert not missing, f"no case of {missing} is planned by every engine: add one of {harness.MATRIX_CASES} (tests/plan/harness.py MATRIX_CASES)"
+    assert {case.target for case in CASES if not case.is_module} <= targets
 
 
 @pytest.mark.parametrize("target", harness.module_targets())
@@ -142,6 +165,23 @@ def test_counts_missing_resources_and_unknowns_are_checked() -> None:
     assert len(problems) == 3
     assert harness.check_inventory({"values": {"aws_iam_role.this[0]": {"name": UNKNOWN}}}, summary) == []
     assert harness.check_inventory({}, summary) == ["the inventory has no values, counts or outputs"]
+
+
+def test_plan_differences_name_the_value_that_differs() -> None:
+    planned = summary_of({"aws_iam_role.this[0]": {"name": "r", "assume_role_policy": TRUST}}, {"role_name": "r"})
+    assert harness.plan_differences(planned, summary_of({"aws_iam_role.this[0]": {"name": "r", "assume_role_policy": TRUST}}, {"role_name": "r"})) == []
+    other = summary_of({"aws_iam_role.this[0]": {"name": "s", "assume_role_policy": TRUST.replace(".cn", "")}}, {"role_name": "r"})
+    assert harness.plan_differences(planned, other) == [
+        "values[aws_iam_role.this[0]].assume_role_policy.Statement[0].Principal.Service: 'ec2.amazonaws.com.cn' here, 'ec2.amazonaws.com' there",
+        "values[aws_iam_role.this[0]].name: 'r' here, 's' there",
+    ]
+    fewer = summary_of({}, {"role_name": "r", "extra": 1})
+    assert harness.plan_differences(planned, fewer) == [
+        "counts.aws_iam_role: 1 here, 0 there",
+        "counts.resources: 1 here, 0 there",
+        "outputs.extra: only there",
+        "values[aws_iam_role.this[0]]: only here",
+    ]
 
 
 def test_partition_check_finds_foreign_arns_and_principals() -> None:

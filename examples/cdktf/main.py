@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""A CDKTF app that consumes the generated modules: team analytics' module and the default roles.
+"""A CDK Terrain (or CDKTF) app that consumes the generated modules: team analytics' module and the default roles.
 
-Run it with the CDKTF environment (`make cdktf-env`): `../../.venv-cdktf/bin/python main.py`,
-or `cdktf synth` when the cdktf CLI is installed. It writes cdktf.out/stacks/emr-iam/cdk.tf.json,
+Run it with the CDK Terrain environment (`make cdktn-env`): `../../.venv-cdktn/bin/python main.py`,
+or with the CDKTF one (`make cdktf-env`): `../../.venv-cdktf/bin/python main.py`; the code is the
+same, generator.cdktf supplies the flavour installed. It writes cdktf.out/stacks/emr-iam/cdk.tf.json,
 which `tofu`/`terraform` plan like any other configuration.
 """
 
@@ -11,10 +12,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from cdktf import App, LocalBackend, TerraformOutput, TerraformStack
 from constructs import Construct
 
-from generator.cdktf import EmrIam, EmrIamTeam  # pip install 'emr-iam[cdktf]' (make cdktf-env)
+# pip install 'emr-iam[cdktn]' (make cdktn-env) or 'emr-iam[cdktf]' (make cdktf-env)
+from generator.cdktf import App, EmrIam, EmrIamTeam, LocalBackend, TerraformOutput, TerraformStack
 
 HERE = Path(__file__).resolve().parent
 MODULES = HERE.parent.parent / "modules"  # the generated modules (make modules)

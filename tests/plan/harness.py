@@ -22,7 +22,7 @@ import re
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ import tftest
 import yaml
 
 from generator import facts
-from tests.engine import EXAMPLES, MODULES, PLUGIN_DIR, ROOT, Engine, copy_tree, provider_block
+from tests.engine import EXAMPLES, INVENTORY_ENGINE, MODULES, PLUGIN_DIR, ROOT, Engine, copy_tree, provider_block
 
 PLAN_DATA = ROOT / "tests" / "plan"
 # How an unknown ("known after apply") value is written in an inventory.
@@ -43,6 +43,9 @@ SETTINGS = ("prior_apply", "foreign_arns")
 GENERATED = ("values", "counts", "outputs")
 DEFAULT_REGION = "us-east-1"
 PROVIDER_OVERRIDE = "provider_override.tf"
+# The module cases every engine plans (INVENTORY_ENGINE plans them all): the one that sets the most
+# inputs and one in another partition. Every example case runs on every engine.
+MATRIX_CASES = ("custom", "partition-aws-cn")
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,15 @@ class Case:
     def region(self) -> str:
         found = re.search(r'^\s*region\s*=\s*"([^"]+)"', self.tfvars.read_text(encoding="utf-8"), re.MULTILINE)
         return found.group(1) if found else DEFAULT_REGION
+
+
+def in_matrix(case: Case) -> bool:
+    """Whether every engine plans `case` (and must plan the same values), not only INVENTORY_ENGINE."""
+    return not case.prior_apply and (not case.is_module or case.name in MATRIX_CASES)
+
+
+def runs_on(engine_name: str, case: Case) -> bool:
+    return engine_name == INVENTORY_ENGINE or in_matrix(case)
 
 
 def discover(plan_data: Path = PLAN_DATA, examples: Path = EXAMPLES) -> list[Case]:
@@ -211,15 +223,19 @@ class Workbench:
     Every root installs the provider from the one plugin directory (symlinked, never copied).
     """
 
-    def __init__(self, base: Path, cases: list[Case] | None = None, shared: Path | None = None):
+    def __init__(self, base: Path, cases: list[Case] | None = None, shared: Path | None = None,
+                 selects: Callable[[str, Case], bool] | None = None):
         self.base = base
         self.cases = cases if cases is not None else discover()
+        # Which cases an engine plans (all by default): the cases of a module planned together.
+        self.selects = selects or (lambda engine_name, case: True)
         # A folder all pytest-xdist workers of the session see: a module's plan is made once there.
         self.shared = shared
         self._trees: dict[str, Path] = {}
         self._roots: dict[tuple[str, str], tftest.TerraformTest] = {}
         self._groups: dict[tuple[str, str], dict[str, Summary] | Exception] = {}
         self._fresh = 0
+        self._made: dict[str, dict[str, Any]] = {}
 
     def _tree(self, engine: Engine) -> Path:
         if engine.name not in self._trees:
@@ -258,14 +274,18 @@ class Workbench:
             return summarize(test.plan(output=True, tf_var_file=str(case.tfvars))._raw, prefix)
         if case.is_module:
             return self._group(engine, case)[case.name]
-        test = self.root(engine, case.target)
-        write_provider(Path(test.tfdir), case.region, None, is_module=False)
-        return summarize(test.plan(output=True, tf_var_file=str(case.tfvars))._raw)
+        def make() -> dict[str, Any]:
+            test = self.root(engine, case.target)
+            write_provider(Path(test.tfdir), case.region, None, is_module=False)
+            plan: dict[str, Any] = test.plan(output=True, tf_var_file=str(case.tfvars))._raw
+            return plan
+
+        return summarize(self._shared(f"plan-{engine.name}-{case.target.replace('/', '__')}-{case.name}", make))
 
     def _group(self, engine: Engine, case: Case) -> dict[str, Summary]:
         key = (engine.name, case.target)
         if key not in self._groups:
-            cases = [other for other in self.cases if other.target == case.target and not other.prior_apply]
+            cases = [other for other in self.cases if other.target == case.target and not other.prior_apply and self.selects(engine.name, other)]
             if case not in cases:
                 cases.append(case)
             try:
@@ -285,13 +305,19 @@ class Workbench:
             plan: dict[str, Any] = self._init(write_group_root(self._tree(engine), target, cases), engine).plan(output=True)._raw
             return plan
 
+        return self._shared(f"plan-{engine.name}-{target.replace('/', '__')}", make)
+
+    def _shared(self, name: str, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """`make()`'s plan, made once per session: the other workers read it from the shared folder."""
         if self.shared is None:
-            return make()
-        stem = self.shared / f"plan-{engine.name}-{target.replace('/', '__')}"
-        with open(stem.with_suffix(".lock"), "w") as lock:
+            if name not in self._made:
+                self._made[name] = make()
+            return self._made[name]
+        # Not with_suffix: engine names hold dots ("terraform-1.6.6").
+        with open(self.shared / f"{name}.lock", "w") as lock:
             # The first worker to ask plans; the others wait for it and read its plan.
             fcntl.flock(lock, fcntl.LOCK_EX)
-            saved = stem.with_suffix(".json")
+            saved = self.shared / f"{name}.json"
             if saved.is_file():
                 loaded: dict[str, Any] = json.loads(saved.read_text(encoding="utf-8"))
                 return loaded
@@ -435,6 +461,39 @@ def compare(expected: Any, actual: Any, where: str) -> list[str]:
     if expected != actual or type(expected) is not type(actual) and not (_is_number(expected) and _is_number(actual)):
         return [f"{where}: expected {expected!r}, planned {actual!r}"]
     return []
+
+
+def differences(here: Any, there: Any, where: str) -> list[str]:
+    """Exact comparison, both ways: every key and item of either side, in order."""
+    if isinstance(here, dict) and isinstance(there, dict):
+        found: list[str] = []
+        for key in sorted(here.keys() | there.keys()):
+            if key not in there:
+                found.append(f"{where}.{key}: only here")
+            elif key not in here:
+                found.append(f"{where}.{key}: only there")
+            else:
+                found += differences(here[key], there[key], f"{where}.{key}")
+        return found
+    if isinstance(here, list) and isinstance(there, list) and len(here) == len(there):
+        return [problem for index, pair in enumerate(zip(here, there, strict=True)) for problem in differences(*pair, f"{where}[{index}]")]
+    if here != there or type(here) is not type(there) and not (_is_number(here) and _is_number(there)):
+        return [f"{where}: {here!r} here, {there!r} there"]
+    return []
+
+
+def plan_differences(here: Summary, there: Summary) -> list[str]:
+    """Where two plans of the same case differ: planned values by address, counts and outputs."""
+    found = []
+    for address in sorted(here.values.keys() | there.values.keys()):
+        if address not in there.values:
+            found.append(f"values[{address}]: only here")
+        elif address not in here.values:
+            found.append(f"values[{address}]: only there")
+        else:
+            found += differences(here.values[address], there.values[address], f"values[{address}]")
+    found += differences(here.counts, there.counts, "counts") + differences(here.outputs, there.outputs, "outputs")
+    return sorted(found)
 
 
 def _is_number(value: Any) -> bool:

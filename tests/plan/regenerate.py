@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.engine import ROOT, Engine, engine_by_name
+from tests.engine import INVENTORY_ENGINE, ROOT, Engine, engine_by_name, engine_names
 from tests.moto_server import MotoServer
 from tests.plan.harness import Case, Workbench, discover, write_inventory
 
@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.plan.regenerate", description=__doc__.split("\n\n")[0])
     parser.add_argument("target", nargs="?", help="module or example folder, e.g. modules/emr-iam or examples/default-roles")
     parser.add_argument("cases", nargs="*", help="case names (the .tfvars file names without extension)")
-    parser.add_argument("--engine", default="tofu", choices=["tofu", "terraform"], help="engine that plans (default: tofu)")
+    parser.add_argument("--engine", default=INVENTORY_ENGINE, choices=engine_names(), help=f"engine that plans (default: {INVENTORY_ENGINE})")
     arguments = parser.parse_args(argv)
     regenerate(select(discover(), arguments.target, arguments.cases), engine_by_name(arguments.engine))
     return 0
