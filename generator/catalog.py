@@ -305,6 +305,13 @@ EMRFS = ModuleDef(
             "Object merged into the security configuration beside the role mappings, e.g. `{ EncryptionConfiguration = {...} }`.",
         ),
         Variable(
+            "authorization_configuration",
+            "any",
+            {},
+            "Object merged into the security configuration's `AuthorizationConfiguration` beside the role mappings:"
+            " the `authorization_configuration` output of `emr-runtime-roles` (`IAMConfiguration`, `LakeFormationConfiguration`).",
+        ),
+        Variable(
             "assume_policy_name",
             "string",
             "emrfs-assume-roles",
@@ -397,7 +404,148 @@ PASSROLE = ModuleDef(
     ),
 )
 
-PIECES = (SERVICE_ROLE, EC2_ROLE, AUTOSCALING_ROLE, SERVICE_LINKED_ROLE, EMRFS, PASSROLE)
+RUNTIME_ROLES = ModuleDef(
+    name="emr-runtime-roles",
+    title="EMR runtime roles for steps",
+    summary=(
+        "Runtime roles for EMR steps (EMR 6.7 and later): each step or interactive session runs as its own role,"
+        " which trusts exactly the cluster's EMR role for EC2. Optionally governed by Lake Formation or S3 Access"
+        " Grants (EMR 6.15 and later). Also the EMR role for EC2's permission to assume exactly those roles, the"
+        " `AuthorizationConfiguration` the security configuration needs, the `emrfs-site` classification for S3"
+        " Access Grants and a policy for the people who submit steps with exactly these roles."
+    ),
+    variables=(
+        CREATE,
+        Variable("ec2_role_arn", "string", None, "ARN of the EMR role for EC2 that assumes the runtime roles."),
+        Variable("ec2_role_name", "string", None, "Name of the EMR role for EC2, which gets the permission to assume the runtime roles."),
+        Variable(
+            "roles",
+            "map(object({\n    policy_arns               = optional(map(string), {})\n    inline_policies           = optional(map(string), {})\n"
+            "    lake_formation            = optional(bool, false)\n    s3_access_grants          = optional(bool, false)\n"
+            "    propagate_source_identity = optional(bool, false)\n  }))",
+            {},
+            "Runtime roles by name: managed policies to attach, inline policies (name to JSON), and whether Lake Formation"
+            " governs the role (`lake_formation`), it uses S3 Access Grants (`s3_access_grants`) and EMR propagates the"
+            " submitter's identity to it (`propagate_source_identity`, the same for every role: it is a setting of the"
+            " security configuration).",
+            (
+                (
+                    "length(distinct([for role in values(var.roles) : role.propagate_source_identity])) <= 1",
+                    "propagate_source_identity is a setting of the security configuration: set it on every runtime role or on none.",
+                ),
+            ),
+        ),
+        Variable(
+            "account_id",
+            "string",
+            None,
+            "Account of the clusters, Glue Data Catalog and S3 Access Grants instance the policies name; null takes the"
+            " EMR role for EC2's account from its ARN.",
+            (('var.account_id == null || can(regex("^[0-9]{12}$", var.account_id))', "The account ID must be 12 digits."),),
+        ),
+        Variable(
+            "region",
+            "string",
+            None,
+            "Region of the clusters, Glue Data Catalog and S3 Access Grants instance the policies name; null allows any (`*`).",
+            (('var.region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.region))', "The region must be a region name such as us-east-1."),),
+        ),
+        Variable(
+            "external_id",
+            "string",
+            None,
+            "External ID of the security configuration, when the runtime roles' trust should require it (`sts:ExternalId`); null for none.",
+            (('var.external_id == null || can(regex("^[\\\\w+=,.@:/-]{2,1224}$", var.external_id))', "The external ID must be 2 to 1224 of the characters STS allows (letters, digits and _+=,.@:/-)."),),
+        ),
+        PATH,
+        PERMISSIONS_BOUNDARY,
+        Variable(
+            "assume_policy_name",
+            "string",
+            "emr-runtime-roles-assume",
+            "Name of the inline policy on the EMR role for EC2 that allows assuming the runtime roles.",
+        ),
+        Variable(
+            "s3_access_grants_fallback_to_iam",
+            "bool",
+            False,
+            "`fs.s3.s3AccessGrants.fallbackToIAM` in the `emrfs-site` classification: whether EMRFS falls back to the role's"
+            " own IAM permissions where no grant matches.",
+        ),
+        Variable("create_submitter_policy", "bool", True, "Whether to create the policy for the people who submit steps with the runtime roles."),
+        Variable(
+            "submitter_policy_name",
+            "string",
+            "EMR_RuntimeRoleSteps",
+            "Name of the step submitter policy.",
+            (
+                (
+                    f"length(var.submitter_policy_name) <= {facts.IAM_LIMITS['policy_name']}",
+                    f"The policy name must be at most {facts.IAM_LIMITS['policy_name']} characters.",
+                ),
+            ),
+        ),
+        Variable(
+            "submitter_cluster_arns",
+            "list(string)",
+            [],
+            "Clusters the submitters may add steps to; empty means every cluster of the account (and `region`).",
+        ),
+        Variable("submitter_attach_to_users", "list(string)", [], "IAM user names to attach the step submitter policy to."),
+        Variable("submitter_attach_to_groups", "list(string)", [], "IAM group names to attach the step submitter policy to."),
+        Variable("submitter_attach_to_roles", "list(string)", [], "IAM role names to attach the step submitter policy to."),
+        TAGS,
+    ),
+    outputs=(
+        Output("role_names", "{ for name, role in aws_iam_role.this : name => role.name }", "Names of the runtime roles."),
+        Output("role_arns", "{ for name, role in aws_iam_role.this : name => role.arn }", "ARNs of the runtime roles, by name (`ExecutionRoleArn` of a step)."),
+        Output(
+            "authorization_configuration",
+            "local.authorization_configuration",
+            "The security configuration's `AuthorizationConfiguration` entries the runtime roles need: give it to"
+            " `authorization_configuration` of `emrfs-role-mappings`; `{}` when no role is created.",
+        ),
+        Output(
+            "configurations_json",
+            "local.configurations_json",
+            "JSON of the `emrfs-site` classification for S3 Access Grants, for `configurations_json` of `aws_emr_cluster`;"
+            " null when no role uses S3 Access Grants.",
+        ),
+        Output("submitter_policy_name", "try(aws_iam_policy.submitter[0].name, null)", "Name of the step submitter policy."),
+        Output("submitter_policy_arn", "try(aws_iam_policy.submitter[0].arn, null)", "ARN of the step submitter policy."),
+        Output("submitter_policy_json", "try(aws_iam_policy.submitter[0].policy, null)", "JSON of the step submitter policy."),
+    ),
+    context={
+        "trust_actions": facts.RUNTIME_ROLE_TRUST_ACTIONS,
+        "source_identity_action": facts.RUNTIME_ROLE_SOURCE_IDENTITY_ACTION,
+        "lake_formation_tag": facts.LAKE_FORMATION_SESSION_TAG,
+        "lake_formation_tag_value": facts.LAKE_FORMATION_SESSION_TAG_VALUE,
+        "lake_formation_actions": facts.LAKE_FORMATION_ACTIONS,
+        # GetDataAccess has no resource types (facts.WILDCARD_RESOURCE_ACTIONS).
+        "lake_formation_resources": ["*"] if all(a in facts.WILDCARD_RESOURCE_ACTIONS for a in facts.LAKE_FORMATION_ACTIONS) else [],
+        "glue_actions": facts.GLUE_CATALOG_READ_ACTIONS,
+        "glue_resources": facts.GLUE_CATALOG_RESOURCES,
+        "access_grants_actions": facts.S3_ACCESS_GRANTS_ACTIONS,
+        "access_grants_instance": facts.S3_ACCESS_GRANTS_INSTANCE,
+        "access_grants_classification": facts.S3_ACCESS_GRANTS_CLASSIFICATION,
+        "access_grants_enabled": facts.S3_ACCESS_GRANTS_ENABLED_PROPERTY,
+        "access_grants_fallback": facts.S3_ACCESS_GRANTS_FALLBACK_PROPERTY,
+        "submitter_actions": facts.STEP_SUBMITTER_ACTIONS,
+        "execution_role_key": facts.EXECUTION_ROLE_CONDITION_KEY,
+        "policy_names": facts.RUNTIME_ROLE_POLICY_NAMES,
+        "passed_to_service_forms": facts.PASSED_TO_SERVICE_FORMS,
+    },
+    usage=(
+        'module "runtime_roles" {\n  source = "../../modules/emr-runtime-roles"\n\n  ec2_role_arn  = module.emr_ec2_role.role_arn\n'
+        "  ec2_role_name = module.emr_ec2_role.role_name\n  region        = \"us-east-1\"\n  roles = {\n"
+        "    analytics-etl = { lake_formation = true }\n  }\n  submitter_attach_to_groups = [\"analytics-step-submitters\"]\n}\n\n"
+        "# Its authorization_configuration goes into the team's one security configuration.\n"
+        'module "emrfs" {\n  source = "../../modules/emrfs-role-mappings"\n\n'
+        "  authorization_configuration = module.runtime_roles.authorization_configuration\n}\n"
+    ),
+)
+
+PIECES = (SERVICE_ROLE, EC2_ROLE, AUTOSCALING_ROLE, SERVICE_LINKED_ROLE, EMRFS, PASSROLE, RUNTIME_ROLES)
 
 
 def _prefixed(prefix: str, variables: tuple[Variable, ...], skip: tuple[str, ...] = ()) -> tuple[Variable, ...]:
@@ -444,9 +592,11 @@ COMPOSITE = ModuleDef(
         _toggle("service_linked_role", "EMR service-linked role (one workspace per account)", False),
         *_prefixed("service_linked_role", SERVICE_LINKED_ROLE.variables),
         _toggle("emrfs", "EMRFS roles and the security configuration with their mappings"),
-        *_prefixed("emrfs", EMRFS.variables, skip=("ec2_role_arn", "ec2_role_name")),
+        *_prefixed("emrfs", EMRFS.variables, skip=("ec2_role_arn", "ec2_role_name", "authorization_configuration")),
         _toggle("passrole_policy", "PassRole policy for the people who launch clusters"),
         *_prefixed("passrole_policy", PASSROLE.variables, skip=("roles",)),
+        _toggle("runtime_roles", "runtime roles for EMR steps, the EC2 role's permission to assume them and the step submitter policy"),
+        *_prefixed("runtime", RUNTIME_ROLES.variables, skip=("ec2_role_arn", "ec2_role_name", "account_id")),
     ),
     outputs=(
         Output("service_role_name", "module.service_role.role_name", "Name of the EMR service role (`service_role` of `aws_emr_cluster`)."),
@@ -484,6 +634,15 @@ COMPOSITE = ModuleDef(
         ),
         Output("passrole_policy_name", "module.passrole_policy.policy_name", "Name of the PassRole policy."),
         Output("passrole_policy_arn", "module.passrole_policy.policy_arn", "ARN of the PassRole policy."),
+        Output("runtime_role_names", "module.runtime_roles.role_names", "Names of the runtime roles."),
+        Output("runtime_role_arns", "module.runtime_roles.role_arns", "ARNs of the runtime roles, by name (`ExecutionRoleArn` of a step)."),
+        Output(
+            "configurations_json",
+            "module.runtime_roles.configurations_json",
+            "The `emrfs-site` classification S3 Access Grants needs (`configurations_json` of `aws_emr_cluster`), or null.",
+        ),
+        Output("step_submitter_policy_name", "module.runtime_roles.submitter_policy_name", "Name of the step submitter policy."),
+        Output("step_submitter_policy_arn", "module.runtime_roles.submitter_policy_arn", "ARN of the step submitter policy."),
     ),
     usage=(
         'module "emr_iam" {\n  source = "../../modules/emr-iam"\n\n'

@@ -102,6 +102,7 @@ WILDCARD_RESOURCE_ACTIONS: Final = {
     "cloudwatch:PutMetricData": "CloudWatch has no resource-level permissions for PutMetricData",
     "ec2:DescribeInstances": "EC2 Describe* actions do not support resource-level permissions",
     "ec2:DescribeTags": "EC2 Describe* actions do not support resource-level permissions",
+    "lakeformation:GetDataAccess": "Lake Formation's GetDataAccess has no resource types; Lake Formation grants decide per table",
 }
 
 # IAM quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
@@ -147,3 +148,52 @@ CLUSTER_METADATA_ACTIONS: Final = [
 ]
 # What an EMR node needs that IAM only grants on "*" (reasons in WILDCARD_RESOURCE_ACTIONS).
 INSTANCE_WILDCARD_ACTIONS: Final = ["cloudwatch:PutMetricData", "ec2:DescribeInstances", "ec2:DescribeTags"]
+
+# --- runtime roles for EMR steps ----------------------------------------------------------------
+# "Runtime roles for Amazon EMR steps" (EMR Management Guide,
+# https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html): a runtime role
+# trusts the cluster's EMR role for EC2 for sts:AssumeRole and sts:TagSession, and for
+# sts:SetSourceIdentity when the security configuration propagates the source identity; the EMR
+# role for EC2 may call the same actions on exactly those roles.
+RUNTIME_ROLE_TRUST_ACTIONS: Final = ["sts:AssumeRole", "sts:TagSession"]
+RUNTIME_ROLE_SOURCE_IDENTITY_ACTION: Final = "sts:SetSourceIdentity"
+# "Enable Lake Formation with Amazon EMR"
+# (https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-lf-enable.html): the security
+# configuration's LakeFormationConfiguration.AuthorizedSessionTagValue, and the session tag EMR sets
+# with it, which the runtime role's trust limits sts:TagSession to.
+LAKE_FORMATION_SESSION_TAG: Final = "LakeFormationAuthorizedCaller"
+LAKE_FORMATION_SESSION_TAG_VALUE: Final = "Amazon EMR"
+# What a Lake Formation governed runtime role reads ("IAM Roles for Lake Formation",
+# https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-lf-iam-role.html): GetDataAccess (on "*",
+# WILDCARD_RESOURCE_ACTIONS) and the Data Catalog reads, here scoped to the account's catalog.
+LAKE_FORMATION_ACTIONS: Final = ["lakeformation:GetDataAccess"]
+GLUE_CATALOG_READ_ACTIONS: Final = [
+    "glue:GetDatabase",
+    "glue:GetDatabases",
+    "glue:GetPartition",
+    "glue:GetPartitions",
+    "glue:GetTable",
+    "glue:GetTables",
+    "glue:GetUserDefinedFunction",
+    "glue:GetUserDefinedFunctions",
+]
+# Glue resource ARNs (arn:<partition>:glue:<region>:<account>:<resource>) those reads need.
+GLUE_CATALOG_RESOURCES: Final = ["catalog", "database/*", "table/*/*", "userDefinedFunction/*/*"]
+# "Using Amazon S3 Access Grants with Amazon EMR"
+# (https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-access-grants.html): the role asks the
+# account's default Access Grants instance, arn:<partition>:s3:<region>:<account>:access-grants/default,
+# and the cluster turns the integration on in its emrfs-site classification.
+S3_ACCESS_GRANTS_ACTIONS: Final = ["s3:GetDataAccess", "s3:GetAccessGrantsInstanceForPrefix"]
+S3_ACCESS_GRANTS_INSTANCE: Final = "access-grants/default"
+S3_ACCESS_GRANTS_CLASSIFICATION: Final = "emrfs-site"
+S3_ACCESS_GRANTS_ENABLED_PROPERTY: Final = "fs.s3.s3AccessGrants.enabled"
+S3_ACCESS_GRANTS_FALLBACK_PROPERTY: Final = "fs.s3.s3AccessGrants.fallbackToIAM"
+# Who may submit steps (and open interactive sessions) with a runtime role: the Service
+# Authorization Reference for Amazon EMR
+# (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticmapreduce.html)
+# lists elasticmapreduce:ExecutionRoleArn for AddJobFlowSteps and GetClusterSessionCredentials, both on
+# the cluster resource.
+STEP_SUBMITTER_ACTIONS: Final = ["elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:GetClusterSessionCredentials"]
+EXECUTION_ROLE_CONDITION_KEY: Final = "elasticmapreduce:ExecutionRoleArn"
+# Names of the inline policies the runtime roles module writes itself.
+RUNTIME_ROLE_POLICY_NAMES: Final = {"lake_formation": "lake-formation", "s3_access_grants": "s3-access-grants"}

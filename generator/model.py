@@ -174,6 +174,17 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
                                "Resource": [policies.role_arn_sample(path, name) for name in emrfs_names.values()]}],
             },
         }
+    runtime_names = {role.name: prefix + role.name for role in team.runtime_roles}
+    if team.runtime_roles:
+        _runtime_role_rules(check, team)
+        # The EC2 role's inline policy that lets it assume the runtime roles grows with each role ARN.
+        ec2_inline = {
+            **ec2_inline,
+            "emr-runtime-roles-assume": policies.runtime_assume_policy(
+                [policies.role_arn_sample(path, name) for name in runtime_names.values()],
+                [policies.role_arn_sample(path, runtime_names[role.name]) for role in team.runtime_roles if role.propagate_source_identity],
+            ),
+        }
     _role_policy_checks(check, "ec2_role", quota, ec2_managed, ec2_inline)
 
     autoscaling_inline = _inline(autoscaling)
@@ -192,6 +203,45 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         trust_size = policies.trust_policy_size({"AWS": ec2_arn})
         check.at_most(f"{field}.name", "size of the EMRFS role's trust policy", trust_size, spec.quotas.trust_policy)
         emrfs_roles[full_name] = {"policy_arns": _policy_arns(role), "inline_policies": _encode(inline, 8)}
+
+    runtime_roles: dict[str, Any] = {}
+    sample_account = team.source_account_id or facts.ACCOUNT_ID_PLACEHOLDER
+    for position, role in enumerate(team.runtime_roles):
+        field = f"runtime_roles[{position}]"
+        full_name = runtime_names[role.name]
+        _role_name_checks(check, f"{field}.name", full_name, False)
+        inline = _inline(role)
+        if role.s3_access:
+            inline = {"s3-access": policies.s3_access_policy(role.s3_access), **inline}
+        # What the module adds for Lake Formation and S3 Access Grants counts towards the same quota.
+        generated = {
+            facts.RUNTIME_ROLE_POLICY_NAMES["lake_formation"]: policies.lake_formation_policy("*", sample_account) if role.lake_formation else None,
+            facts.RUNTIME_ROLE_POLICY_NAMES["s3_access_grants"]: policies.s3_access_grants_policy("*", sample_account) if role.s3_access_grants else None,
+        }
+        for name, document in generated.items():
+            if document is not None and name in inline:
+                raise check.fail(f"{field}.inline_policies.{name}", f"inline policy name {name!r} is the one the module gives its own policy; choose another")
+        sized = {**inline, **{name: document for name, document in generated.items() if document is not None}}
+        _role_policy_checks(check, field, quota, len(_policy_arns(role)), sized)
+        trust = policies.runtime_role_trust(ec2_arn, role.lake_formation, role.propagate_source_identity)
+        check.at_most(f"{field}.name", "size of the runtime role's trust policy", policies.policy_size(trust), spec.quotas.trust_policy)
+        runtime_roles[full_name] = {
+            "policy_arns": _policy_arns(role),
+            "inline_policies": _encode(inline, 8),
+            "lake_formation": role.lake_formation,
+            "s3_access_grants": role.s3_access_grants,
+            "propagate_source_identity": role.propagate_source_identity,
+        }
+    submitter = team.step_submitter_policy
+    check.at_most(
+        "step_submitter_policy.name", "step submitter policy name length", len(prefix + submitter.name), facts.IAM_LIMITS["policy_name"]
+    )
+    if team.runtime_roles:
+        submitter_size = policies.policy_size(policies.step_submitter_policy(
+            [policies.role_arn_sample(path, name) for name in runtime_names.values()],
+            [f"arn:{facts.LONGEST_PARTITION}:elasticmapreduce:*:{sample_account}:cluster/*"],
+        ))
+        check.at_most("runtime_roles", "size of the step submitter policy in characters", submitter_size, facts.IAM_LIMITS["managed_policy"])
 
     passrole = team.passrole_policy
     passed = [(key, name) for key, name in names.items() if getattr(team, key).create]
@@ -249,6 +299,15 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         "passrole_policy_attach_to_users": list(passrole.attach_to_users),
         "passrole_policy_attach_to_groups": list(passrole.attach_to_groups),
         "passrole_policy_attach_to_roles": list(passrole.attach_to_roles),
+        "create_runtime_roles": bool(team.runtime_roles),
+        "runtime_roles": runtime_roles,
+        "runtime_region": Expr("var.runtime_roles_region"),
+        "runtime_external_id": Expr("var.runtime_roles_external_id"),
+        "runtime_create_submitter_policy": submitter.create,
+        "runtime_submitter_policy_name": prefix + submitter.name,
+        "runtime_submitter_attach_to_users": list(submitter.attach_to_users),
+        "runtime_submitter_attach_to_groups": list(submitter.attach_to_groups),
+        "runtime_submitter_attach_to_roles": list(submitter.attach_to_roles),
     }
     return TeamModule(
         team=team.name,
@@ -258,6 +317,8 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         unique_names={
             **{f"{key}.name": ("role", name) for key, name in names.items()},
             **{f"emrfs.roles[{i}].name": ("role", name) for i, name in enumerate(emrfs_names.values())},
+            **{f"runtime_roles[{i}].name": ("role", name) for i, name in enumerate(runtime_names.values())},
+            **({"step_submitter_policy.name": ("step submitter policy", prefix + submitter.name)} if team.runtime_roles else {}),
             "passrole_policy.name": ("PassRole policy", prefix + passrole.name),
             "emrfs.security_configuration_name": ("security configuration", security_configuration_name),
             # One per account: a second team creating it in the same account fails in AWS.
@@ -265,6 +326,34 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
                if team.service_linked_role.create else {}),
         },
     )
+
+
+def _runtime_role_rules(check: LimitChecker, team: Team) -> None:
+    """What runtime roles need of the rest of the team, and what one security configuration cannot hold."""
+    if not team.ec2_role.create:
+        raise check.fail("runtime_roles", "runtime roles trust the team's EMR role for EC2, which ec2_role.create: false leaves out")
+    if not team.emrfs.create:
+        raise check.fail(
+            "emrfs.create",
+            "is false, but runtime roles need the team's security configuration (EnableApplicationScopedIAMRole), which it creates:"
+            " set emrfs.create: true (without emrfs roles it creates only the security configuration)",
+        )
+    lake_formation = [index for index, role in enumerate(team.runtime_roles) if role.lake_formation]
+    if lake_formation and team.emrfs.mappings:
+        raise check.fail(
+            f"runtime_roles[{lake_formation[0]}].lake_formation",
+            "Lake Formation and EMRFS role mappings cannot share the team's one security configuration"
+            " (AWS documents LakeFormationConfiguration only with runtime roles, not with EmrFsConfiguration):"
+            " drop emrfs.mappings or lake_formation",
+        )
+    propagate = {role.propagate_source_identity for role in team.runtime_roles}
+    if len(propagate) > 1:
+        index = next(i for i, role in enumerate(team.runtime_roles) if role.propagate_source_identity != team.runtime_roles[0].propagate_source_identity)
+        raise check.fail(
+            f"runtime_roles[{index}].propagate_source_identity",
+            "differs from runtime_roles[0]: the source identity is propagated by the security configuration, for every runtime"
+            " role of the team or for none",
+        )
 
 
 def default_security_configuration_name(team: str, prefix: str) -> str:
@@ -324,6 +413,19 @@ def _team_definition(team: Team) -> ModuleDef:
                 "Account ID for the confused-deputy conditions of the trust policies, or null for none.",
             ),
             Variable("tags", "map(string)", {}, "Tags added to the team's tags from the spec."),
+            Variable(
+                "runtime_roles_region",
+                "string",
+                None,
+                "Region of the clusters whose steps use the runtime roles (it scopes their Glue, S3 Access Grants and"
+                " step submitter ARNs); null allows any region.",
+            ),
+            Variable(
+                "runtime_roles_external_id",
+                "string",
+                None,
+                "External ID of the team's security configuration, when the runtime roles' trust should require it; null for none.",
+            ),
         ),
         outputs=tuple(Output(o.name, f"module.emr_iam.{o.name}", o.description) for o in COMPOSITE.outputs),
         usage=(

@@ -169,3 +169,61 @@ def trust_policy_size(principal: dict[str, Any], conditions: dict[str, Any] | No
             for test, pairs in conditions.items()
         }
     return policy_size({"Version": facts.POLICY_VERSION, "Statement": [statement]})
+
+
+# --- runtime roles: the documents modules/emr-runtime-roles writes, for sizing -----------------
+
+
+def _sample_arn(service: str, region: str, account: str, resource: str) -> str:
+    return f"arn:{facts.LONGEST_PARTITION}:{service}:{region}:{account}:{resource}"
+
+
+def runtime_role_trust(ec2_role_arn: str, lake_formation: bool, source_identity: bool, external_id: str | None = None) -> dict[str, Any]:
+    """The trust policy of one runtime role, as the module's aws_iam_policy_document writes it."""
+    principal = {"AWS": ec2_role_arn}
+    assume: dict[str, Any] = {"Sid": "AssumeRole", "Effect": "Allow", "Action": facts.RUNTIME_ROLE_TRUST_ACTIONS[0], "Principal": principal}
+    if external_id is not None:
+        assume["Condition"] = {"StringEquals": {"sts:ExternalId": [external_id]}}
+    tag: dict[str, Any] = {"Sid": "TagSession", "Effect": "Allow", "Action": facts.RUNTIME_ROLE_TRUST_ACTIONS[1], "Principal": principal}
+    if lake_formation:
+        tag["Condition"] = {"StringEquals": {f"aws:RequestTag/{facts.LAKE_FORMATION_SESSION_TAG}": [facts.LAKE_FORMATION_SESSION_TAG_VALUE]}}
+    statements = [assume, tag]
+    if source_identity:
+        statements.append({"Sid": "SetSourceIdentity", "Effect": "Allow", "Action": facts.RUNTIME_ROLE_SOURCE_IDENTITY_ACTION, "Principal": principal})
+    return {"Version": facts.POLICY_VERSION, "Statement": statements}
+
+
+def lake_formation_policy(region: str, account: str) -> dict[str, Any]:
+    return {"Version": facts.POLICY_VERSION, "Statement": [
+        {"Sid": "LakeFormationDataAccess", "Effect": "Allow", "Action": facts.LAKE_FORMATION_ACTIONS, "Resource": "*"},
+        {"Sid": "GlueCatalogRead", "Effect": "Allow", "Action": facts.GLUE_CATALOG_READ_ACTIONS,
+         "Resource": [_sample_arn("glue", region, account, resource) for resource in facts.GLUE_CATALOG_RESOURCES]},
+    ]}
+
+
+def s3_access_grants_policy(region: str, account: str) -> dict[str, Any]:
+    return {"Version": facts.POLICY_VERSION, "Statement": [
+        {"Sid": "S3AccessGrants", "Effect": "Allow", "Action": facts.S3_ACCESS_GRANTS_ACTIONS,
+         "Resource": _sample_arn("s3", region, account, facts.S3_ACCESS_GRANTS_INSTANCE)},
+    ]}
+
+
+def runtime_assume_policy(role_arns: Sequence[str], source_identity_arns: Sequence[str]) -> dict[str, Any]:
+    """The EMR role for EC2's inline policy: assume (and tag) exactly the runtime roles."""
+    statements: list[dict[str, Any]] = [
+        {"Sid": "AssumeRuntimeRoles", "Effect": "Allow", "Action": facts.RUNTIME_ROLE_TRUST_ACTIONS, "Resource": list(role_arns)},
+    ]
+    if source_identity_arns:
+        statements.append({"Sid": "SetSourceIdentity", "Effect": "Allow", "Action": facts.RUNTIME_ROLE_SOURCE_IDENTITY_ACTION,
+                           "Resource": list(source_identity_arns)})
+    return {"Version": facts.POLICY_VERSION, "Statement": statements}
+
+
+def step_submitter_policy(role_arns: Sequence[str], cluster_arns: Sequence[str]) -> dict[str, Any]:
+    forms = max((by_service["elasticmapreduce"] for by_service in facts.PASSED_TO_SERVICE_FORMS.values()), key=lambda v: len(json.dumps(v)))
+    return {"Version": facts.POLICY_VERSION, "Statement": [
+        {"Sid": "SubmitWithRuntimeRoles", "Effect": "Allow", "Action": facts.STEP_SUBMITTER_ACTIONS, "Resource": list(cluster_arns),
+         "Condition": {"StringEquals": {facts.EXECUTION_ROLE_CONDITION_KEY: list(role_arns)}}},
+        {"Sid": "PassRuntimeRoles", "Effect": "Allow", "Action": "iam:PassRole", "Resource": list(role_arns),
+         "Condition": {"StringEquals": {"iam:PassedToService": forms}}},
+    ]}

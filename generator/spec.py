@@ -308,6 +308,24 @@ class PassRolePolicy(Model):
     attach_to_roles: list[IamName] = _items(100)
 
 
+class RuntimeRole(RolePolicies):
+    """A runtime role for EMR steps: the role one step (or interactive session) runs as."""
+
+    name: IamName
+    s3_access: list[S3Access] = _items(200)
+    lake_formation: bool = False
+    s3_access_grants: bool = False
+    propagate_source_identity: bool = False
+
+
+class StepSubmitterPolicy(Model):
+    create: bool = True
+    name: IamName = "EMR_RuntimeRoleSteps"
+    attach_to_users: list[IamName] = _items(100)
+    attach_to_groups: list[IamName] = _items(100)
+    attach_to_roles: list[IamName] = _items(100)
+
+
 class TeamSettings(Model):
     """Everything a team may set; `defaults` sets the same keys for every team."""
 
@@ -322,6 +340,17 @@ class TeamSettings(Model):
     service_linked_role: ServiceLinkedRole = ServiceLinkedRole()
     emrfs: Emrfs = Emrfs()
     passrole_policy: PassRolePolicy = PassRolePolicy()
+    runtime_roles: list[RuntimeRole] = _items(100)
+    step_submitter_policy: StepSubmitterPolicy = StepSubmitterPolicy()
+
+    @field_validator("runtime_roles")
+    @classmethod
+    def _unique_runtime_roles(cls, roles: list[RuntimeRole]) -> list[RuntimeRole]:
+        names = [role.name for role in roles]
+        for index, name in enumerate(names):
+            if names.index(name) != index:
+                raise _field_error(f"[{index}].name", f"{name!r} is listed twice")
+        return roles
 
 
 class Team(TeamSettings):

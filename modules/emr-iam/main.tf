@@ -70,8 +70,34 @@ module "emrfs" {
   create_security_configuration = var.emrfs_create_security_configuration
   security_configuration_name   = var.emrfs_security_configuration_name
   encryption_configuration      = var.emrfs_encryption_configuration
+  authorization_configuration   = module.runtime_roles.authorization_configuration
   assume_policy_name            = var.emrfs_assume_policy_name
   tags                          = var.tags
+}
+
+# Runtime roles trust the EMR role for EC2; their AuthorizationConfiguration goes into the one
+# security configuration above.
+module "runtime_roles" {
+  source = "../emr-runtime-roles"
+
+  create                           = var.create && var.create_runtime_roles && var.create_ec2_role
+  ec2_role_arn                     = module.ec2_role.role_arn
+  ec2_role_name                    = module.ec2_role.role_name
+  roles                            = var.runtime_roles
+  account_id                       = var.source_account_id
+  region                           = var.runtime_region
+  external_id                      = var.runtime_external_id
+  path                             = var.path
+  permissions_boundary_arn         = var.permissions_boundary_arn
+  assume_policy_name               = var.runtime_assume_policy_name
+  s3_access_grants_fallback_to_iam = var.runtime_s3_access_grants_fallback_to_iam
+  create_submitter_policy          = var.runtime_create_submitter_policy
+  submitter_policy_name            = var.runtime_submitter_policy_name
+  submitter_cluster_arns           = var.runtime_submitter_cluster_arns
+  submitter_attach_to_users        = var.runtime_submitter_attach_to_users
+  submitter_attach_to_groups       = var.runtime_submitter_attach_to_groups
+  submitter_attach_to_roles        = var.runtime_submitter_attach_to_roles
+  tags                             = var.tags
 }
 
 # PassRole for exactly the roles this module creates, each to the service that uses it

@@ -309,3 +309,101 @@ variable "passrole_policy_attach_to_roles" {
   type        = list(string)
   default     = []
 }
+
+variable "create_runtime_roles" {
+  description = "Whether to create the runtime roles for EMR steps, the EC2 role's permission to assume them and the step submitter policy."
+  type        = bool
+  default     = true
+}
+
+variable "runtime_roles" {
+  description = "Runtime roles by name: managed policies to attach, inline policies (name to JSON), and whether Lake Formation governs the role (`lake_formation`), it uses S3 Access Grants (`s3_access_grants`) and EMR propagates the submitter's identity to it (`propagate_source_identity`, the same for every role: it is a setting of the security configuration)."
+  type = map(object({
+    policy_arns               = optional(map(string), {})
+    inline_policies           = optional(map(string), {})
+    lake_formation            = optional(bool, false)
+    s3_access_grants          = optional(bool, false)
+    propagate_source_identity = optional(bool, false)
+  }))
+  default = {}
+
+  validation {
+    condition     = length(distinct([for role in values(var.runtime_roles) : role.propagate_source_identity])) <= 1
+    error_message = "propagate_source_identity is a setting of the security configuration: set it on every runtime role or on none."
+  }
+}
+
+variable "runtime_region" {
+  description = "Region of the clusters, Glue Data Catalog and S3 Access Grants instance the policies name; null allows any (`*`)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.runtime_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.runtime_region))
+    error_message = "The region must be a region name such as us-east-1."
+  }
+}
+
+variable "runtime_external_id" {
+  description = "External ID of the security configuration, when the runtime roles' trust should require it (`sts:ExternalId`); null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.runtime_external_id == null || can(regex("^[\\w+=,.@:/-]{2,1224}$", var.runtime_external_id))
+    error_message = "The external ID must be 2 to 1224 of the characters STS allows (letters, digits and _+=,.@:/-)."
+  }
+}
+
+variable "runtime_assume_policy_name" {
+  description = "Name of the inline policy on the EMR role for EC2 that allows assuming the runtime roles."
+  type        = string
+  default     = "emr-runtime-roles-assume"
+}
+
+variable "runtime_s3_access_grants_fallback_to_iam" {
+  description = "`fs.s3.s3AccessGrants.fallbackToIAM` in the `emrfs-site` classification: whether EMRFS falls back to the role's own IAM permissions where no grant matches."
+  type        = bool
+  default     = false
+}
+
+variable "runtime_create_submitter_policy" {
+  description = "Whether to create the policy for the people who submit steps with the runtime roles."
+  type        = bool
+  default     = true
+}
+
+variable "runtime_submitter_policy_name" {
+  description = "Name of the step submitter policy."
+  type        = string
+  default     = "EMR_RuntimeRoleSteps"
+
+  validation {
+    condition     = length(var.runtime_submitter_policy_name) <= 128
+    error_message = "The policy name must be at most 128 characters."
+  }
+}
+
+variable "runtime_submitter_cluster_arns" {
+  description = "Clusters the submitters may add steps to; empty means every cluster of the account (and `region`)."
+  type        = list(string)
+  default     = []
+}
+
+variable "runtime_submitter_attach_to_users" {
+  description = "IAM user names to attach the step submitter policy to."
+  type        = list(string)
+  default     = []
+}
+
+variable "runtime_submitter_attach_to_groups" {
+  description = "IAM group names to attach the step submitter policy to."
+  type        = list(string)
+  default     = []
+}
+
+variable "runtime_submitter_attach_to_roles" {
+  description = "IAM role names to attach the step submitter policy to."
+  type        = list(string)
+  default     = []
+}

@@ -88,23 +88,26 @@ resource "aws_iam_role_policy" "ec2_assume" {
 # EMR evaluates RoleMappings top-down; their order is the order of var.role_mappings.
 resource "aws_emr_security_configuration" "this" {
   #checkov:skip=CKV_AWS_171:The caller chooses the encryption (var.encryption_configuration); this module has no KMS key of its own to default to.
-  count = var.create && var.create_security_configuration && (length(var.role_mappings) > 0 || length(var.encryption_configuration) > 0) ? 1 : 0
+  count = var.create && var.create_security_configuration && (length(var.role_mappings) > 0 || length(var.encryption_configuration) > 0 || length(var.authorization_configuration) > 0) ? 1 : 0
 
   name = var.security_configuration_name
+  # One document: the encryption, and the role mappings beside what runtime roles need (emr-runtime-roles).
   configuration = jsonencode(merge(var.encryption_configuration, {
     for key, value in {
-      AuthorizationConfiguration = {
-        EmrFsConfiguration = {
-          RoleMappings = [
-            for mapping in var.role_mappings : {
-              Role           = aws_iam_role.this[mapping.role].arn
-              IdentifierType = mapping.identifier_type
-              Identifiers    = mapping.identifiers
-            }
-          ]
-        }
-      }
-    } : key => value if length(var.role_mappings) > 0
+      AuthorizationConfiguration = merge(var.authorization_configuration, {
+        for section, settings in {
+          EmrFsConfiguration = {
+            RoleMappings = [
+              for mapping in var.role_mappings : {
+                Role           = aws_iam_role.this[mapping.role].arn
+                IdentifierType = mapping.identifier_type
+                Identifiers    = mapping.identifiers
+              }
+            ]
+          }
+        } : section => settings if length(var.role_mappings) > 0
+      })
+    } : key => value if length(var.role_mappings) > 0 || length(var.authorization_configuration) > 0
   }))
 
   lifecycle {

@@ -82,6 +82,12 @@ variable "encryption_configuration" {
   default     = {}
 }
 
+variable "authorization_configuration" {
+  description = "Object merged into the security configuration's `AuthorizationConfiguration` beside the role mappings: the `authorization_configuration` output of `emr-runtime-roles` (`IAMConfiguration`, `LakeFormationConfiguration`)."
+  type        = any
+  default     = {}
+}
+
 variable "assume_policy_name" {
   description = "Name of the inline policy on the EMR role for EC2 that allows assuming the EMRFS roles."
   type        = string
