@@ -444,18 +444,18 @@ RUNTIME_ROLES = ModuleDef(
             (('var.account_id == null || can(regex("^[0-9]{12}$", var.account_id))', "The account ID must be 12 digits."),),
         ),
         Variable(
-            "region",
+            "cluster_region",
             "string",
             None,
             "Region of the clusters, Glue Data Catalog and S3 Access Grants instance the policies name; null allows any (`*`).",
-            (('var.region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.region))', "The region must be a region name such as us-east-1."),),
+            (('var.cluster_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.cluster_region))', "The region must be a region name such as us-east-1."),),
         ),
         Variable(
             "external_id",
             "string",
             None,
             "External ID of the security configuration, when the runtime roles' trust should require it (`sts:ExternalId`); null for none.",
-            (('var.external_id == null || can(regex("^[\\\\w+=,.@:/-]{2,1224}$", var.external_id))', "The external ID must be 2 to 1224 of the characters STS allows (letters, digits and _+=,.@:/-)."),),
+            (('var.external_id == null || try(length(var.external_id) >= 2 && length(var.external_id) <= 1224 && can(regex("^[\\\\w+=,.@:/-]+$", var.external_id)), false)', "The external ID must be 2 to 1224 of the characters STS allows (letters, digits and _+=,.@:/-)."),),
         ),
         PATH,
         PERMISSIONS_BOUNDARY,
@@ -536,8 +536,8 @@ RUNTIME_ROLES = ModuleDef(
         "passed_to_service_forms": facts.PASSED_TO_SERVICE_FORMS,
     },
     usage=(
-        'module "runtime_roles" {\n  source = "../../modules/emr-runtime-roles"\n\n  ec2_role_arn  = module.emr_ec2_role.role_arn\n'
-        "  ec2_role_name = module.emr_ec2_role.role_name\n  region        = \"us-east-1\"\n  roles = {\n"
+        'module "runtime_roles" {\n  source = "../../modules/emr-runtime-roles"\n\n  ec2_role_arn   = module.emr_ec2_role.role_arn\n'
+        "  ec2_role_name  = module.emr_ec2_role.role_name\n  cluster_region = \"us-east-1\"\n  roles = {\n"
         "    analytics-etl = { lake_formation = true }\n  }\n  submitter_attach_to_groups = [\"analytics-step-submitters\"]\n}\n\n"
         "# Its authorization_configuration goes into the team's one security configuration.\n"
         'module "emrfs" {\n  source = "../../modules/emrfs-role-mappings"\n\n'

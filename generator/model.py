@@ -301,7 +301,7 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         "passrole_policy_attach_to_roles": list(passrole.attach_to_roles),
         "create_runtime_roles": bool(team.runtime_roles),
         "runtime_roles": runtime_roles,
-        "runtime_region": Expr("var.runtime_roles_region"),
+        "runtime_cluster_region": Expr("var.runtime_roles_region"),
         "runtime_external_id": Expr("var.runtime_roles_external_id"),
         "runtime_create_submitter_policy": submitter.create,
         "runtime_submitter_policy_name": prefix + submitter.name,

@@ -85,7 +85,7 @@ module "runtime_roles" {
   ec2_role_name                    = module.ec2_role.role_name
   roles                            = var.runtime_roles
   account_id                       = var.source_account_id
-  region                           = var.runtime_region
+  cluster_region                   = var.runtime_cluster_region
   external_id                      = var.runtime_external_id
   path                             = var.path
   permissions_boundary_arn         = var.permissions_boundary_arn

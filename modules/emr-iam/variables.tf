@@ -333,13 +333,13 @@ variable "runtime_roles" {
   }
 }
 
-variable "runtime_region" {
+variable "runtime_cluster_region" {
   description = "Region of the clusters, Glue Data Catalog and S3 Access Grants instance the policies name; null allows any (`*`)."
   type        = string
   default     = null
 
   validation {
-    condition     = var.runtime_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.runtime_region))
+    condition     = var.runtime_cluster_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.runtime_cluster_region))
     error_message = "The region must be a region name such as us-east-1."
   }
 }
@@ -350,7 +350,7 @@ variable "runtime_external_id" {
   default     = null
 
   validation {
-    condition     = var.runtime_external_id == null || can(regex("^[\\w+=,.@:/-]{2,1224}$", var.runtime_external_id))
+    condition     = var.runtime_external_id == null || try(length(var.runtime_external_id) >= 2 && length(var.runtime_external_id) <= 1224 && can(regex("^[\\w+=,.@:/-]+$", var.runtime_external_id)), false)
     error_message = "The external ID must be 2 to 1224 of the characters STS allows (letters, digits and _+=,.@:/-)."
   }
 }

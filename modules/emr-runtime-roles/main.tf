@@ -65,8 +65,8 @@ data "aws_iam_policy_document" "partition_check" {
 locals {
   create_roles = var.create && length(var.roles) > 0
   # The account the policies name: given, or the EMR role for EC2's (arn:<partition>:iam::<account>:role/...).
-  account_id = var.account_id != null ? var.account_id : try(split(":", var.ec2_role_arn)[4], null)
-  region     = coalesce(var.region, "*")
+  account_id = var.account_id != null ? var.account_id : try(split(":", var.ec2_role_arn)[4], "*")
+  region     = coalesce(var.cluster_region, "*")
 
   lake_formation_roles  = [for name, role in var.roles : name if role.lake_formation]
   access_grants_roles   = [for name, role in var.roles : name if role.s3_access_grants]

@@ -46,13 +46,13 @@ variable "account_id" {
   }
 }
 
-variable "region" {
+variable "cluster_region" {
   description = "Region of the clusters, Glue Data Catalog and S3 Access Grants instance the policies name; null allows any (`*`)."
   type        = string
   default     = null
 
   validation {
-    condition     = var.region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.region))
+    condition     = var.cluster_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.cluster_region))
     error_message = "The region must be a region name such as us-east-1."
   }
 }
@@ -63,7 +63,7 @@ variable "external_id" {
   default     = null
 
   validation {
-    condition     = var.external_id == null || can(regex("^[\\w+=,.@:/-]{2,1224}$", var.external_id))
+    condition     = var.external_id == null || try(length(var.external_id) >= 2 && length(var.external_id) <= 1224 && can(regex("^[\\w+=,.@:/-]+$", var.external_id)), false)
     error_message = "The external ID must be 2 to 1224 of the characters STS allows (letters, digits and _+=,.@:/-)."
   }
 }

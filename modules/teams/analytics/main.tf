@@ -234,7 +234,7 @@ module "emr_iam" {
   passrole_policy_attach_to_roles    = []
   create_runtime_roles               = false
   runtime_roles                      = {}
-  runtime_region                     = var.runtime_roles_region
+  runtime_cluster_region             = var.runtime_roles_region
   runtime_external_id                = var.runtime_roles_external_id
   runtime_create_submitter_policy    = true
   runtime_submitter_policy_name      = "analytics-EMR_RuntimeRoleSteps"
