@@ -49,7 +49,16 @@ SECTIONS: dict[str, tuple[str, str]] = {
         "`passrole_policy`",
         "The customer-managed policy that lets the people who launch clusters pass exactly these roles to EMR.",
     ),
-    "S3Access": ("`s3_access[]`", "An S3 location a role may use (in `ec2_role` with `policy: scoped`, and in EMRFS roles)."),
+    "S3Access": ("`s3_access[]`", "An S3 location a role may use (in `ec2_role` with `policy: scoped`, in EMRFS roles and in runtime roles)."),
+    "RuntimeRole": (
+        "`runtime_roles[]`",
+        "One runtime role for EMR steps (EMR 6.7+): the role a step or interactive session runs as; the team's EMR role"
+        " for EC2 may assume it, nobody else.",
+    ),
+    "StepSubmitterPolicy": (
+        "`step_submitter_policy`",
+        "The customer-managed policy that lets the people who submit steps use exactly the team's runtime roles.",
+    ),
     "PolicyDocument": ("`inline_policies.<name>`", "An identity-based policy document, in IAM's own spelling."),
     "PolicyStatement": ("`Statement[]`", "One statement of a policy document."),
 }
@@ -93,6 +102,14 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
     ("TeamSettings", "passrole_policy"): (
         "The PassRole policy for the people who launch clusters.",
         {"attach_to_groups": ["emr-operators"]},
+    ),
+    ("TeamSettings", "runtime_roles"): (
+        "Runtime roles for EMR steps; they need the team's security configuration (`emrfs.create: true`) and EMR role for EC2.",
+        [{"name": "etl", "lake_formation": True}],
+    ),
+    ("TeamSettings", "step_submitter_policy"): (
+        "The policy for the people who submit steps with the runtime roles; created when the team has runtime roles.",
+        {"attach_to_groups": ["analytics-step-submitters"]},
     ),
     ("Team", "name"): (
         "The team's name: lower-case letters, digits and `-`, at most 32 characters. Names its module folder.",
@@ -195,6 +212,28 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
     ("PassRolePolicy", "attach_to_users"): ("IAM users to attach the policy to.", ["alice"]),
     ("PassRolePolicy", "attach_to_groups"): ("IAM groups to attach the policy to.", ["analytics-emr-operators"]),
     ("PassRolePolicy", "attach_to_roles"): ("IAM roles to attach the policy to (for example a CI role).", ["emr-launcher"]),
+    ("RuntimeRole", "name"): ("Role name, after `name_prefix`; steps name it by its ARN (`ExecutionRoleArn`).", "etl"),
+    ("RuntimeRole", "s3_access"): ("S3 locations the role may use.", [{"bucket": "analytics-lake", "prefix": "curated/"}]),
+    ("RuntimeRole", "lake_formation"): (
+        "Lake Formation governs the role's tables (EMR 6.15+, Spark): `lakeformation:GetDataAccess` and Data Catalog reads,"
+        " `sts:TagSession` only with EMR's session tag, and `LakeFormationConfiguration` in the security configuration.",
+        True,
+    ),
+    ("RuntimeRole", "s3_access_grants"): (
+        "The role asks S3 Access Grants for S3 credentials (EMR 6.15+, Spark): `s3:GetDataAccess` on the account's default"
+        " Access Grants instance; pass the team module's `configurations_json` to the cluster.",
+        True,
+    ),
+    ("RuntimeRole", "propagate_source_identity"): (
+        "EMR sets the submitter's identity as the session's source identity (`sts:SetSourceIdentity`); a setting of the"
+        " security configuration, so every runtime role of the team sets it or none does.",
+        True,
+    ),
+    ("StepSubmitterPolicy", "create"): ("Whether to create the step submitter policy.", False),
+    ("StepSubmitterPolicy", "name"): ("Policy name, after `name_prefix`.", "EMR_RuntimeRoleSteps"),
+    ("StepSubmitterPolicy", "attach_to_users"): ("IAM users to attach the policy to.", ["alice"]),
+    ("StepSubmitterPolicy", "attach_to_groups"): ("IAM groups to attach the policy to.", ["analytics-step-submitters"]),
+    ("StepSubmitterPolicy", "attach_to_roles"): ("IAM roles to attach the policy to (for example an orchestrator's role).", ["airflow-workers"]),
     ("S3Access", "bucket"): ("Bucket name.", "analytics-lake"),
     ("S3Access", "prefix"): ("Key prefix the access is limited to; empty for the whole bucket.", "curated/"),
     ("S3Access", "access"): ("`read` (get and list) or `read_write` (also put, delete and multipart uploads).", "read_write"),

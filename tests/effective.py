@@ -57,15 +57,15 @@ def label(team: str) -> str:
 
 def _own_policy_arns(team: Any, partition: str, account_id: str) -> list[str]:
     """Customer-managed policies of `account_id` that the team attaches or uses as boundary."""
-    settings = [team.service_role, team.ec2_role, team.autoscaling_role, *team.emrfs.roles]
+    settings = [team.service_role, team.ec2_role, team.autoscaling_role, *team.emrfs.roles, *team.runtime_roles]
     arns = [arn for role in settings for arn in role.policy_arns] + ([team.permissions_boundary] if team.permissions_boundary else [])
     arns = [arn.replace("arn:{partition}:", f"arn:{partition}:") for arn in arns]
     return [arn for arn in arns if arn.startswith(f"arn:{partition}:iam::{account_id}:policy/")]
 
 
 def prerequisites(spec_teams: list[Any], partition: str = "aws", account_id: str = ACCOUNT_ID) -> str:
-    """What the spec expects an account to hold: the users, groups and roles the PassRole policies
-    are attached to, and the customer-managed policies it attaches or sets as boundary."""
+    """What the spec expects an account to hold: the users, groups and roles the PassRole and step
+    submitter policies are attached to, and the customer-managed policies it attaches or sets as boundary."""
     blocks = []
     own = list(dict.fromkeys(arn for team in spec_teams for arn in _own_policy_arns(team, partition, account_id)))
     for arn in own:
@@ -74,13 +74,16 @@ def prerequisites(spec_teams: list[Any], partition: str = "aws", account_id: str
         document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"cloudwatch:PutMetricData","Resource":"*"}]}'
         blocks.append(f'resource "aws_iam_policy" "policy_{len(blocks)}" {{\n  name   = "{name}"\n  path   = "{path}/"\n'
                       f"  policy = {hcl.quote(document)}\n}}\n")
-    for team in spec_teams:
-        passrole = team.passrole_policy
-        for kind, names in (("group", passrole.attach_to_groups), ("user", passrole.attach_to_users)):
-            blocks += [f'resource "aws_iam_{kind}" "{kind}_{len(blocks)}" {{\n  name = "{name}"\n}}\n' for name in names]
-        for name in passrole.attach_to_roles:
-            trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":"ec2.amazonaws.com"}}]}'
-            blocks.append(f'resource "aws_iam_role" "role_{len(blocks)}" {{\n  name               = "{name}"\n  assume_role_policy = {hcl.quote(trust)}\n}}\n')
+    # The PassRole and step submitter policies' users, groups and roles, each made once.
+    attached = {kind: list(dict.fromkeys(
+        name for team in spec_teams for policy in (team.passrole_policy, team.step_submitter_policy)
+        for name in getattr(policy, f"attach_to_{kind}s")
+    )) for kind in ("group", "user", "role")}
+    for kind in ("group", "user"):
+        blocks += [f'resource "aws_iam_{kind}" "{kind}_{len(blocks)}" {{\n  name = "{name}"\n}}\n' for name in attached[kind]]
+    for name in attached["role"]:
+        trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":"ec2.amazonaws.com"}}]}'
+        blocks.append(f'resource "aws_iam_role" "role_{len(blocks)}" {{\n  name               = "{name}"\n  assume_role_policy = {hcl.quote(trust)}\n}}\n')
     return "\n".join(blocks)
 
 
