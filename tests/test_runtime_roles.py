@@ -1,8 +1,10 @@
 """Runtime roles for EMR steps, judged on what an apply really creates and by IAM's documented evaluation.
 
 tests/specs/runtime-roles.yaml holds two teams in one account: `analytics` with a Lake Formation
-governed and an S3 Access Grants runtime role, both taking the submitter's source identity, and
-`finance` with a plain runtime role beside EMRFS role mappings. It is rendered, applied to a local
+governed and a plain runtime role, both taking the submitter's source identity, and `finance` with
+a plain runtime role beside EMRFS role mappings. (S3 Access Grants cannot be applied to moto, which
+refuses the region in `arn:aws:s3:<region>:<account>:access-grants/default`; its planned policy,
+held by the plan inventory, is evaluated instead.) It is rendered, applied to a local
 fake AWS (moto_server), planned again (no changes), read back with boto3 and destroyed. The
 documents read back are evaluated with tests/iam_eval.py: each runtime role can be assumed by its
 own team's EMR role for EC2 only (the trust policy of the role and the EC2 role's identity policies
@@ -103,9 +105,8 @@ def test_apply_plans_no_change_again_reads_back_and_destroys(applied: tuple[Moto
             "IAMConfiguration": {"EnableApplicationScopedIAMRole": True},
         }
     }
-    # S3 Access Grants: the cluster classification only where a role uses them.
-    assert json.loads(teams["analytics"]["configurations_json"]) == EMRFS_SITE
-    assert teams["finance"]["configurations_json"] is None
+    # No role uses S3 Access Grants: no cluster classification.
+    assert teams["analytics"]["configurations_json"] is None and teams["finance"]["configurations_json"] is None
     assert sorted(teams["analytics"]["runtime_role_arns"]) == ["analytics-adhoc", "analytics-etl"]
     assert teams["finance"]["runtime_role_arns"] == {"finance-reports": f"arn:aws:iam::{ACCOUNT_ID}:role/emr/finance-reports"}
 
@@ -113,7 +114,7 @@ def test_apply_plans_no_change_again_reads_back_and_destroys(applied: tuple[Moto
     inline = {name: set(iam.list_role_policies(RoleName=name)["PolicyNames"]) for name in ("analytics-etl", "analytics-adhoc", "finance-reports")}
     assert inline == {
         "analytics-etl": {"s3-access", "lake-formation"},
-        "analytics-adhoc": {"s3-access-grants"},
+        "analytics-adhoc": set(),
         "finance-reports": {"s3-access"},
     }
     attached = [policy["PolicyArn"] for policy in iam.list_attached_role_policies(RoleName="analytics-adhoc")["AttachedPolicies"]]
@@ -191,27 +192,49 @@ def test_step_submitters_use_exactly_their_teams_runtime_roles(applied: tuple[Mo
 
 
 @pytest.mark.engine
-def test_lake_formation_and_access_grants_reach_exactly_the_account(applied: tuple[MotoServer, Path, dict[str, dict[str, Any]]]) -> None:
+def test_lake_formation_reaches_exactly_the_account_catalog(applied: tuple[MotoServer, Path, dict[str, dict[str, Any]]]) -> None:
     moto, _, teams = applied
     found = account(moto, REGION)
     roles = {name: found.roles[arn].policies.values() for team in teams.values() for name, arn in team["runtime_role_arns"].items()}
-    grants = f"arn:aws:s3:{REGION}:{ACCOUNT_ID}:access-grants/default"
     table = f"arn:aws:glue:{REGION}:{ACCOUNT_ID}:table/sales/orders"
     for name, documents in roles.items():
-        governed, granted = name == "analytics-etl", name == "analytics-adhoc"
+        governed = name == "analytics-etl"
         assert iam_eval.allows(documents, "lakeformation:GetDataAccess", "*") is governed, name
         assert iam_eval.allows(documents, "glue:GetTable", table) is governed, name
-        assert iam_eval.allows(documents, "s3:GetDataAccess", grants) is granted, name
-        assert iam_eval.allows(documents, "s3:GetAccessGrantsInstanceForPrefix", grants) is granted, name
-        # Reads only, and only this account's catalog and Access Grants instance.
+        assert iam_eval.allows(documents, "glue:GetPartitions", table) is governed, name
+        # Reads only, and only this account's catalog.
         assert not iam_eval.allows(documents, "glue:DeleteTable", table), name
         assert not iam_eval.allows(documents, "glue:GetTable", table.replace(ACCOUNT_ID, "210987654321")), name
-        assert not iam_eval.allows(documents, "s3:GetDataAccess", grants.replace(ACCOUNT_ID, "210987654321")), name
     # The one "*" is an action IAM only evaluates on "*" (facts.WILDCARD_RESOURCE_ACTIONS says why).
     lake_formation = found.roles[teams["analytics"]["runtime_role_arns"]["analytics-etl"]].policies["inline lake-formation"]
     stars = [statement for statement in lake_formation["Statement"] if "*" in _list(statement["Resource"])]
     assert [_list(statement["Action"]) for statement in stars] == [["lakeformation:GetDataAccess"]]
     assert set(facts.LAKE_FORMATION_ACTIONS) <= set(facts.WILDCARD_RESOURCE_ACTIONS)
+
+
+INVENTORIES = ROOT / "tests" / "plan" / "modules" / "emr-runtime-roles"
+
+
+@pytest.mark.parametrize("case", ["s3-access-grants", "partition-aws", "partition-aws-cn", "partition-aws-us-gov"])
+def test_planned_access_grants_reach_exactly_the_default_instance(case: str) -> None:
+    """The planned policy (the inventory test_plans holds the real plan to) asks only the account's default instance."""
+    import yaml
+
+    inventory = yaml.safe_load((INVENTORIES / f"{case}.yaml").read_text(encoding="utf-8"))
+    (address, values), = [(a, v) for a, v in inventory["values"].items() if a.startswith("aws_iam_role_policy.s3_access_grants[")]
+    region = "us-east-1" if case == "s3-access-grants" else facts.PARTITION_SAMPLE_REGIONS[case.removeprefix("partition-")]
+    partition = "aws" if case == "s3-access-grants" else case.removeprefix("partition-")
+    grants = f"arn:{partition}:s3:{region}:{ACCOUNT_ID}:access-grants/default"
+    documents = [values["policy"]]
+    for action in ("s3:GetDataAccess", "s3:GetAccessGrantsInstanceForPrefix"):
+        assert iam_eval.allows(documents, action, grants), address
+        assert not iam_eval.allows(documents, action, grants.replace(ACCOUNT_ID, "210987654321")), address
+        assert not iam_eval.allows(documents, action, grants.replace(region, "eu-west-1")), address
+        assert not iam_eval.allows(documents, action, grants.replace("/default", "/other")), address
+    assert not iam_eval.allows(documents, "s3:GetObject", f"arn:{partition}:s3:::analytics-lake/x"), address
+    classification = json.loads(json.dumps(inventory["outputs"]["configurations_json"]))
+    fallback = "true" if case == "s3-access-grants" else "false"
+    assert classification == [{**EMRFS_SITE[0], "Properties": {**EMRFS_SITE[0]["Properties"], "fs.s3.s3AccessGrants.fallbackToIAM": fallback}}]
 
 
 def _spec_runtime_roles() -> dict[str, list[dict[str, Any]]]:

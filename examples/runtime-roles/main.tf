@@ -1,0 +1,60 @@
+# A team's EMR IAM with runtime roles, and the cluster that uses them: the module's security
+# configuration (runtime roles on, Lake Formation, source identity) and, for S3 Access Grants, its
+# emrfs-site classification are the two cluster arguments runtime roles need.
+
+provider "aws" {
+  region = var.region
+}
+
+module "emr_iam" {
+  source = "../../modules/emr-iam"
+
+  path              = "/emr/"
+  source_account_id = var.account_id
+  tags              = { Team = "analytics" }
+
+  service_role_name      = "analytics-EMR_DefaultRole"
+  ec2_role_name          = "analytics-EMR_EC2_DefaultRole"
+  autoscaling_role_name  = "analytics-EMR_AutoScaling_DefaultRole"
+  create_passrole_policy = false
+
+  # Spark steps run as one of these roles; each trusts only the EC2 role above.
+  runtime_roles = {
+    analytics-etl   = { lake_formation = true, propagate_source_identity = true }
+    analytics-adhoc = { s3_access_grants = true, propagate_source_identity = true }
+  }
+  runtime_cluster_region             = var.region
+  runtime_submitter_policy_name      = "analytics-EMR_RuntimeRoleSteps"
+  runtime_submitter_attach_to_groups = var.step_submitter_groups
+  emrfs_security_configuration_name  = "analytics-runtime-roles"
+}
+
+resource "aws_emr_cluster" "this" {
+  count = var.create_cluster ? 1 : 0
+
+  name = "analytics"
+  # Lake Formation and S3 Access Grants need EMR 6.15 or later; runtime roles alone 6.7.
+  release_label = "emr-7.5.0"
+  applications  = ["Spark"]
+
+  service_role           = module.emr_iam.service_role_arn
+  autoscaling_role       = module.emr_iam.autoscaling_role_arn
+  security_configuration = module.emr_iam.security_configuration_name
+  configurations_json    = module.emr_iam.configurations_json
+
+  ec2_attributes {
+    instance_profile = module.emr_iam.instance_profile_arn
+    subnet_id        = var.subnet_id
+  }
+
+  master_instance_group {
+    instance_type = "m5.xlarge"
+  }
+
+  core_instance_group {
+    instance_type  = "m5.xlarge"
+    instance_count = 2
+  }
+
+  tags = { Team = "analytics" }
+}
