@@ -420,7 +420,8 @@ RUNTIME_ROLES = ModuleDef(
         Variable("ec2_role_name", "string", None, "Name of the EMR role for EC2, which gets the permission to assume the runtime roles."),
         Variable(
             "roles",
-            "map(object({\n    policy_arns               = optional(map(string), {})\n    inline_policies           = optional(map(string), {})\n"
+            "map(object({\n    policy_arns               = optional(map(string), {})\n"
+            "    inline_policies           = optional(map(string), {})\n"
             "    lake_formation            = optional(bool, false)\n    s3_access_grants          = optional(bool, false)\n"
             "    propagate_source_identity = optional(bool, false)\n  }))",
             {},
@@ -448,14 +449,25 @@ RUNTIME_ROLES = ModuleDef(
             "string",
             None,
             "Region of the clusters, Glue Data Catalog and S3 Access Grants instance the policies name; null allows any (`*`).",
-            (('var.cluster_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.cluster_region))', "The region must be a region name such as us-east-1."),),
+            (
+                (
+                    'var.cluster_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.cluster_region))',
+                    "The region must be a region name such as us-east-1.",
+                ),
+            ),
         ),
         Variable(
             "external_id",
             "string",
             None,
             "External ID of the security configuration, when the runtime roles' trust should require it (`sts:ExternalId`); null for none.",
-            (('var.external_id == null || try(length(var.external_id) >= 2 && length(var.external_id) <= 1224 && can(regex("^[\\\\w+=,.@:/-]+$", var.external_id)), false)', "The external ID must be 2 to 1224 of the characters STS allows (letters, digits and _+=,.@:/-)."),),
+            (
+                (
+                    "var.external_id == null || try(length(var.external_id) >= 2 && length(var.external_id) <= 1224"
+                    ' && can(regex("^[\\\\w+=,.@:/-]+$", var.external_id)), false)',
+                    "The external ID must be 2 to 1224 of the characters STS allows (letters, digits and _+=,.@:/-).",
+                ),
+            ),
         ),
         PATH,
         PERMISSIONS_BOUNDARY,
@@ -472,7 +484,9 @@ RUNTIME_ROLES = ModuleDef(
             "`fs.s3.s3AccessGrants.fallbackToIAM` in the `emrfs-site` classification: whether EMRFS falls back to the role's"
             " own IAM permissions where no grant matches.",
         ),
-        Variable("create_submitter_policy", "bool", True, "Whether to create the policy for the people who submit steps with the runtime roles."),
+        Variable(
+            "create_submitter_policy", "bool", True, "Whether to create the policy for the people who submit steps with the runtime roles."
+        ),
         Variable(
             "submitter_policy_name",
             "string",
@@ -498,7 +512,11 @@ RUNTIME_ROLES = ModuleDef(
     ),
     outputs=(
         Output("role_names", "{ for name, role in aws_iam_role.this : name => role.name }", "Names of the runtime roles."),
-        Output("role_arns", "{ for name, role in aws_iam_role.this : name => role.arn }", "ARNs of the runtime roles, by name (`ExecutionRoleArn` of a step)."),
+        Output(
+            "role_arns",
+            "{ for name, role in aws_iam_role.this : name => role.arn }",
+            "ARNs of the runtime roles, by name (`ExecutionRoleArn` of a step).",
+        ),
         Output(
             "authorization_configuration",
             "local.authorization_configuration",

@@ -49,7 +49,10 @@ SECTIONS: dict[str, tuple[str, str]] = {
         "`passrole_policy`",
         "The customer-managed policy that lets the people who launch clusters pass exactly these roles to EMR.",
     ),
-    "S3Access": ("`s3_access[]`", "An S3 location a role may use (in `ec2_role` with `policy: scoped`, in EMRFS roles and in runtime roles)."),
+    "S3Access": (
+        "`s3_access[]`",
+        "An S3 location a role may use (in `ec2_role` with `policy: scoped`, in EMRFS roles and in runtime roles).",
+    ),
     "RuntimeRole": (
         "`runtime_roles[]`",
         "One runtime role for EMR steps (EMR 6.7+): the role a step or interactive session runs as; the team's EMR role"
@@ -233,7 +236,10 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
     ("StepSubmitterPolicy", "name"): ("Policy name, after `name_prefix`.", "EMR_RuntimeRoleSteps"),
     ("StepSubmitterPolicy", "attach_to_users"): ("IAM users to attach the policy to.", ["alice"]),
     ("StepSubmitterPolicy", "attach_to_groups"): ("IAM groups to attach the policy to.", ["analytics-step-submitters"]),
-    ("StepSubmitterPolicy", "attach_to_roles"): ("IAM roles to attach the policy to (for example an orchestrator's role).", ["airflow-workers"]),
+    ("StepSubmitterPolicy", "attach_to_roles"): (
+        "IAM roles to attach the policy to (for example an orchestrator's role).",
+        ["airflow-workers"],
+    ),
     ("S3Access", "bucket"): ("Bucket name.", "analytics-lake"),
     ("S3Access", "prefix"): ("Key prefix the access is limited to; empty for the whole bucket.", "curated/"),
     ("S3Access", "access"): ("`read` (get and list) or `read_write` (also put, delete and multipart uploads).", "read_write"),

@@ -206,31 +206,35 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
 
     runtime_roles: dict[str, Any] = {}
     sample_account = team.source_account_id or facts.ACCOUNT_ID_PLACEHOLDER
-    for position, role in enumerate(team.runtime_roles):
+    for position, runtime in enumerate(team.runtime_roles):
         field = f"runtime_roles[{position}]"
-        full_name = runtime_names[role.name]
+        full_name = runtime_names[runtime.name]
         _role_name_checks(check, f"{field}.name", full_name, False)
-        inline = _inline(role)
-        if role.s3_access:
-            inline = {"s3-access": policies.s3_access_policy(role.s3_access), **inline}
+        inline = _inline(runtime)
+        if runtime.s3_access:
+            inline = {"s3-access": policies.s3_access_policy(runtime.s3_access), **inline}
         # What the module adds for Lake Formation and S3 Access Grants counts towards the same quota.
+        own = facts.RUNTIME_ROLE_POLICY_NAMES
         generated = {
-            facts.RUNTIME_ROLE_POLICY_NAMES["lake_formation"]: policies.lake_formation_policy("*", sample_account) if role.lake_formation else None,
-            facts.RUNTIME_ROLE_POLICY_NAMES["s3_access_grants"]: policies.s3_access_grants_policy("*", sample_account) if role.s3_access_grants else None,
+            own["lake_formation"]: policies.lake_formation_policy("*", sample_account) if runtime.lake_formation else None,
+            own["s3_access_grants"]: policies.s3_access_grants_policy("*", sample_account) if runtime.s3_access_grants else None,
         }
         for name, document in generated.items():
             if document is not None and name in inline:
-                raise check.fail(f"{field}.inline_policies.{name}", f"inline policy name {name!r} is the one the module gives its own policy; choose another")
+                raise check.fail(
+                    f"{field}.inline_policies.{name}",
+                    f"inline policy name {name!r} is the one the module gives its own policy; choose another",
+                )
         sized = {**inline, **{name: document for name, document in generated.items() if document is not None}}
-        _role_policy_checks(check, field, quota, len(_policy_arns(role)), sized)
-        trust = policies.runtime_role_trust(ec2_arn, role.lake_formation, role.propagate_source_identity)
+        _role_policy_checks(check, field, quota, len(_policy_arns(runtime)), sized)
+        trust = policies.runtime_role_trust(ec2_arn, runtime.lake_formation, runtime.propagate_source_identity)
         check.at_most(f"{field}.name", "size of the runtime role's trust policy", policies.policy_size(trust), spec.quotas.trust_policy)
         runtime_roles[full_name] = {
-            "policy_arns": _policy_arns(role),
+            "policy_arns": _policy_arns(runtime),
             "inline_policies": _encode(inline, 8),
-            "lake_formation": role.lake_formation,
-            "s3_access_grants": role.s3_access_grants,
-            "propagate_source_identity": role.propagate_source_identity,
+            "lake_formation": runtime.lake_formation,
+            "s3_access_grants": runtime.s3_access_grants,
+            "propagate_source_identity": runtime.propagate_source_identity,
         }
     submitter = team.step_submitter_policy
     check.at_most(
@@ -241,7 +245,9 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
             [policies.role_arn_sample(path, name) for name in runtime_names.values()],
             [f"arn:{facts.LONGEST_PARTITION}:elasticmapreduce:*:{sample_account}:cluster/*"],
         ))
-        check.at_most("runtime_roles", "size of the step submitter policy in characters", submitter_size, facts.IAM_LIMITS["managed_policy"])
+        check.at_most(
+            "runtime_roles", "size of the step submitter policy in characters", submitter_size, facts.IAM_LIMITS["managed_policy"]
+        )
 
     passrole = team.passrole_policy
     passed = [(key, name) for key, name in names.items() if getattr(team, key).create]
@@ -348,7 +354,8 @@ def _runtime_role_rules(check: LimitChecker, team: Team) -> None:
         )
     propagate = {role.propagate_source_identity for role in team.runtime_roles}
     if len(propagate) > 1:
-        index = next(i for i, role in enumerate(team.runtime_roles) if role.propagate_source_identity != team.runtime_roles[0].propagate_source_identity)
+        first = team.runtime_roles[0].propagate_source_identity
+        index = next(i for i, role in enumerate(team.runtime_roles) if role.propagate_source_identity != first)
         raise check.fail(
             f"runtime_roles[{index}].propagate_source_identity",
             "differs from runtime_roles[0]: the source identity is propagated by the security configuration, for every runtime"

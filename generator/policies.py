@@ -186,10 +186,13 @@ def runtime_role_trust(ec2_role_arn: str, lake_formation: bool, source_identity:
         assume["Condition"] = {"StringEquals": {"sts:ExternalId": [external_id]}}
     tag: dict[str, Any] = {"Sid": "TagSession", "Effect": "Allow", "Action": facts.RUNTIME_ROLE_TRUST_ACTIONS[1], "Principal": principal}
     if lake_formation:
-        tag["Condition"] = {"StringEquals": {f"aws:RequestTag/{facts.LAKE_FORMATION_SESSION_TAG}": [facts.LAKE_FORMATION_SESSION_TAG_VALUE]}}
+        tag_key = f"aws:RequestTag/{facts.LAKE_FORMATION_SESSION_TAG}"
+        tag["Condition"] = {"StringEquals": {tag_key: [facts.LAKE_FORMATION_SESSION_TAG_VALUE]}}
     statements = [assume, tag]
     if source_identity:
-        statements.append({"Sid": "SetSourceIdentity", "Effect": "Allow", "Action": facts.RUNTIME_ROLE_SOURCE_IDENTITY_ACTION, "Principal": principal})
+        statements.append(
+            {"Sid": "SetSourceIdentity", "Effect": "Allow", "Action": facts.RUNTIME_ROLE_SOURCE_IDENTITY_ACTION, "Principal": principal}
+        )
     return {"Version": facts.POLICY_VERSION, "Statement": statements}
 
 
