@@ -19,10 +19,7 @@ module "emr_iam" {
   create_passrole_policy = false
 
   # Spark steps run as one of these roles; each trusts only the EC2 role above.
-  runtime_roles = {
-    analytics-etl   = { lake_formation = true, propagate_source_identity = true }
-    analytics-adhoc = { s3_access_grants = true, propagate_source_identity = true }
-  }
+  runtime_roles                      = var.runtime_roles
   runtime_cluster_region             = var.region
   runtime_submitter_policy_name      = "analytics-EMR_RuntimeRoleSteps"
   runtime_submitter_attach_to_groups = var.step_submitter_groups

@@ -10,6 +10,19 @@ variable "account_id" {
   default     = "111122223333"
 }
 
+variable "runtime_roles" {
+  description = "The runtime roles, by name, with the options of modules/emr-runtime-roles."
+  type = map(object({
+    lake_formation            = optional(bool, false)
+    s3_access_grants          = optional(bool, false)
+    propagate_source_identity = optional(bool, false)
+  }))
+  default = {
+    analytics-etl   = { lake_formation = true, propagate_source_identity = true }
+    analytics-adhoc = { s3_access_grants = true, propagate_source_identity = true }
+  }
+}
+
 variable "subnet_id" {
   description = "Subnet of the cluster's instances."
   type        = string
