@@ -208,8 +208,11 @@ SAMPLE_LOCATIONS = [
 def test_python_policies_use_star_only_for_the_exceptions(locations: list[S3Access], account_id: str | None) -> None:
     scoped = policies.concrete(policies.ec2_scoped_policy(locations, account_id))
     assert wildcard_problems(scoped, "ec2_scoped_policy") == []
-    # Every exception is needed: the scoped EC2 policy is what uses them, all of them.
-    assert wildcard_actions(scoped) == set(facts.WILDCARD_RESOURCE_ACTIONS)
+    lake_formation = policies.lake_formation_policy("*", account_id or facts.ACCOUNT_ID_PLACEHOLDER)
+    assert wildcard_problems(lake_formation, "lake_formation_policy") == []
+    # Every exception is needed: the scoped EC2 policy and a Lake Formation runtime role's policy
+    # (modules/emr-runtime-roles writes the same statements) use them, all of them.
+    assert wildcard_actions(scoped) | wildcard_actions(lake_formation) == set(facts.WILDCARD_RESOURCE_ACTIONS)
     assert passrole_grants(scoped, "ec2_scoped_policy") == ({}, [])
     if locations:
         s3_only = policies.concrete(policies.s3_access_policy(locations))

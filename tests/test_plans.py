@@ -28,8 +28,9 @@ INVENTORIED_PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 # Every module has these; a partition case per partition checks ARNs and service principals.
 REQUIRED_CASES = ("defaults", "disabled", "custom", *(f"partition-{partition}" for partition in INVENTORIED_PARTITIONS))
 EXTRA_REQUIRED_CASES = {
-    "modules/emrfs-role-mappings": ("mappings", "mappings-known-arns", "encryption"),
-    "modules/emr-iam": ("toggles-off",),
+    "modules/emrfs-role-mappings": ("mappings", "mappings-known-arns", "encryption", "authorization"),
+    "modules/emr-iam": ("toggles-off", "runtime-roles"),
+    "modules/emr-runtime-roles": ("plain", "lake-formation", "s3-access-grants", "propagate-source-identity"),
 }
 
 pytestmark = pytest.mark.engine

@@ -48,4 +48,13 @@ module "emr_iam" {
   passrole_policy_attach_to_users             = []
   passrole_policy_attach_to_groups            = []
   passrole_policy_attach_to_roles             = []
+  create_runtime_roles                        = false
+  runtime_roles                               = {}
+  runtime_cluster_region                      = var.runtime_roles_region
+  runtime_external_id                         = var.runtime_roles_external_id
+  runtime_create_submitter_policy             = true
+  runtime_submitter_policy_name               = "adhoc-EMR_RuntimeRoleSteps"
+  runtime_submitter_attach_to_users           = []
+  runtime_submitter_attach_to_groups          = []
+  runtime_submitter_attach_to_roles           = []
 }

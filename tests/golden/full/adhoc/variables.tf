@@ -23,3 +23,15 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "runtime_roles_region" {
+  description = "Region of the clusters whose steps use the runtime roles (it scopes their Glue, S3 Access Grants and step submitter ARNs); null allows any region."
+  type        = string
+  default     = null
+}
+
+variable "runtime_roles_external_id" {
+  description = "External ID of the team's security configuration, when the runtime roles' trust should require it; null for none."
+  type        = string
+  default     = null
+}

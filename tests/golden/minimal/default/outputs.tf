@@ -74,3 +74,28 @@ output "passrole_policy_arn" {
   description = "ARN of the PassRole policy."
   value       = module.emr_iam.passrole_policy_arn
 }
+
+output "runtime_role_names" {
+  description = "Names of the runtime roles."
+  value       = module.emr_iam.runtime_role_names
+}
+
+output "runtime_role_arns" {
+  description = "ARNs of the runtime roles, by name (`ExecutionRoleArn` of a step)."
+  value       = module.emr_iam.runtime_role_arns
+}
+
+output "configurations_json" {
+  description = "The `emrfs-site` classification S3 Access Grants needs (`configurations_json` of `aws_emr_cluster`), or null."
+  value       = module.emr_iam.configurations_json
+}
+
+output "step_submitter_policy_name" {
+  description = "Name of the step submitter policy."
+  value       = module.emr_iam.step_submitter_policy_name
+}
+
+output "step_submitter_policy_arn" {
+  description = "ARN of the step submitter policy."
+  value       = module.emr_iam.step_submitter_policy_arn
+}
