@@ -71,6 +71,11 @@ BASE: dict[str, Any] = {
             "name_prefix": "b-",
             "ec2_role": {"policy": "managed"},
             "emrfs": {"roles": [{"name": "emrfs-b"}], "mappings": [{"role": "emrfs-b", "identifier_type": "Group", "identifiers": ["g1"]}]},
+            "runtime_roles": [
+                {"name": "steps", "s3_access_grants": True, "propagate_source_identity": True, "s3_access": [{"bucket": "beta-lake"}]},
+                {"name": "adhoc", "propagate_source_identity": True, "aws_managed_policies": ["AmazonS3ReadOnlyAccess"]},
+            ],
+            "step_submitter_policy": {"name": "Steps", "attach_to_groups": ["submitters"]},
         },
     ],
 }
@@ -79,6 +84,8 @@ T0 = ("teams", 0)
 ROLE0 = (*T0, "emrfs", "roles", 0)
 STATEMENT0 = (*ROLE0, "inline_policies", "extra", "Statement", 0)
 MAPPING0 = (*T0, "emrfs", "mappings", 0)
+T1 = ("teams", 1)
+RUNTIME0 = (*T1, "runtime_roles", 0)
 
 # Values of the wrong type for each kind of field (never None: optional fields accept it).
 WRONG = {
@@ -153,6 +160,19 @@ FIELDS: list[tuple[tuple[Any, ...], str]] = [
     ((*T0, "passrole_policy", "attach_to_groups", 0), "str"),
     (("teams", 1, "name_prefix"), "str"),
     (("teams", 1, "ec2_role", "policy"), "literal"),
+    ((*T1, "runtime_roles"), "list"),
+    (RUNTIME0, "model"),
+    ((*RUNTIME0, "name"), "str"),
+    ((*RUNTIME0, "lake_formation"), "bool"),
+    ((*RUNTIME0, "s3_access_grants"), "bool"),
+    ((*RUNTIME0, "propagate_source_identity"), "bool"),
+    ((*RUNTIME0, "s3_access"), "list"),
+    ((*RUNTIME0, "s3_access", 0, "bucket"), "str"),
+    ((*T1, "step_submitter_policy"), "model"),
+    ((*T1, "step_submitter_policy", "create"), "bool"),
+    ((*T1, "step_submitter_policy", "name"), "str"),
+    ((*T1, "step_submitter_policy", "attach_to_groups"), "list"),
+    ((*T1, "step_submitter_policy", "attach_to_groups", 0), "str"),
 ]
 MODEL_MAPPINGS = [
     (),
@@ -175,6 +195,9 @@ MODEL_MAPPINGS = [
     (*T0, "emrfs", "encryption", "at_rest_s3"),
     (*T0, "passrole_policy"),
     ("teams", 1),
+    RUNTIME0,
+    (*RUNTIME0, "s3_access", 0),
+    (*T1, "step_submitter_policy"),
 ]
 FIELD_NAMES = {
     "version", "quotas", "defaults", "teams", "name", "name_prefix", "path", "permissions_boundary", "tags", "source_account_id",
@@ -184,6 +207,7 @@ FIELD_NAMES = {
     "access", "role", "identifier_type", "identifiers", "at_rest_s3", "local_disk_kms_key_arn", "in_transit_certificate_s3_object",
     "mode", "kms_key_arn", "attach_to_users", "attach_to_groups", "attach_to_roles", "managed_policies_per_role", "trust_policy",
     "Version", "Statement", "Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition",
+    "runtime_roles", "lake_formation", "s3_access_grants", "propagate_source_identity", "step_submitter_policy",
 }
 # Pattern-checked text fields and the characters each allows; anything else makes it invalid.
 PATTERNED: list[tuple[tuple[Any, ...], str, str]] = [
@@ -201,6 +225,9 @@ PATTERNED: list[tuple[tuple[Any, ...], str, str]] = [
     ((*STATEMENT0, "Sid"), "Extra", string.ascii_letters + string.digits),
     ((*T0, "passrole_policy", "name"), "EMR_PassRole", string.ascii_letters + string.digits + "_+=,.@-"),
     ((*T0, "passrole_policy", "attach_to_groups", 0), "ops", string.ascii_letters + string.digits + "_+=,.@-"),
+    ((*RUNTIME0, "name"), "steps", string.ascii_letters + string.digits + "_+=,.@-"),
+    ((*T1, "step_submitter_policy", "name"), "Steps", string.ascii_letters + string.digits + "_+=,.@-"),
+    ((*T1, "step_submitter_policy", "attach_to_groups", 0), "submitters", string.ascii_letters + string.digits + "_+=,.@-"),
     ((*T0, "emrfs", "encryption", "at_rest_s3", "kms_key_arn"), "arn:{partition}:kms:us-east-1:111122223333:alias/alpha",
      string.ascii_letters + string.digits + "_/-:{}"),
 ]
@@ -268,11 +295,16 @@ def unknown_keys(draw: st.DrawFn) -> Case:
 def names_over_limits(draw: st.DrawFn) -> Case:
     letters = st.text(string.ascii_letters + string.digits + "_", min_size=1, max_size=1).map(str)
     filler = draw(letters)
-    choice = draw(st.sampled_from(["role", "emrfs-role", "prefixed-role", "team", "tag-key", "tag-value", "path", "passrole", "secconf", "prefix", "s3-prefix"]))
+    choice = draw(st.sampled_from(["role", "emrfs-role", "prefixed-role", "team", "tag-key", "tag-value", "path", "passrole", "secconf", "prefix",
+                                   "s3-prefix", "runtime-role", "submitter"]))
     if choice == "role":  # prefix "alpha-" (6) + name over 64, yet within IamName's 128 or over it
         return _case("over-limit", _set(BASE, (*T0, "service_role", "name"), filler * draw(st.integers(59, 200))))
     if choice == "emrfs-role":
         return _case("over-limit", _set(BASE, (*ROLE0, "name"), filler * draw(st.integers(59, 200))))
+    if choice == "runtime-role":  # after beta's prefix b-
+        return _case("over-limit", _set(BASE, (*RUNTIME0, "name"), filler * draw(st.integers(63, 200))))
+    if choice == "submitter":
+        return _case("over-limit", _set(BASE, (*T1, "step_submitter_policy", "name"), filler * draw(st.integers(127, 200))))
     if choice == "prefixed-role":
         document = _set(BASE, (*T0, "ec2_role", "use_name_prefix"), True)
         return _case("over-limit", _set(document, (*T0, "ec2_role", "name"), filler * draw(st.integers(32, 64))))
@@ -304,7 +336,8 @@ def illegal_characters(draw: st.DrawFn) -> Case:
 
 @st.composite
 def duplicates(draw: st.DrawFn) -> Case:
-    choice = draw(st.sampled_from(["team", "emrfs-role", "identifier", "role-names", "secconf", "yaml-key", "yaml-top-key"]))
+    choice = draw(st.sampled_from(["team", "emrfs-role", "identifier", "role-names", "secconf", "runtime-role", "runtime-vs-emrfs",
+                                   "yaml-key", "yaml-top-key"]))
     if choice == "team":
         document = copy.deepcopy(BASE)
         document["teams"].insert(draw(st.integers(0, 2)), copy.deepcopy(BASE["teams"][draw(st.integers(0, 1))]))
@@ -318,6 +351,10 @@ def duplicates(draw: st.DrawFn) -> Case:
         return _case("duplicate", _set(BASE, ("teams", 1, "name_prefix"), "alpha-"))
     if choice == "secconf":
         return _case("duplicate", _set(BASE, ("teams", 1, "emrfs", "security_configuration_name"), "alpha-emrfs"))
+    if choice == "runtime-role":
+        return _case("duplicate", _set(BASE, (*RUNTIME0, "name"), "adhoc"))
+    if choice == "runtime-vs-emrfs":  # a runtime role named like the team's EMRFS role
+        return _case("duplicate", _set(BASE, (*RUNTIME0, "name"), "emrfs-b"))
     text = _dump(BASE).decode()
     if choice == "yaml-key":
         key = draw(st.sampled_from(["name: zeta", "tags: {}", "source_account_id: '111122223333'", "name: alpha"]))
@@ -362,6 +399,8 @@ LIMITS: list[tuple[tuple[Any, ...], int, Callable[[int], Any]]] = [
     ((*T0, "service_role", "policy_arns"), 20, lambda i: f"arn:aws:iam::aws:policy/P{i}"),
     ((*T0, "service_role", "aws_managed_policies"), 20, lambda i: f"Policy{i}"),
     ((*T0, "passrole_policy", "attach_to_users"), 100, lambda i: f"user{i}"),
+    ((*T1, "runtime_roles"), 100, lambda i: {"name": f"r{i}"}),
+    ((*T1, "step_submitter_policy", "attach_to_roles"), 100, lambda i: f"role{i}"),
     ((*ROLE0, "inline_policies", "extra", "Statement"), 100, lambda i: {"Effect": "Deny", "Action": "s3:*", "Resource": f"arn:aws:s3:::b{i}/*"}),
 ]
 
@@ -488,6 +527,19 @@ def least_privilege_breaks(draw: st.DrawFn) -> Case:
     return _case("wildcard-resource", _set(_set(BASE, (*STATEMENT0, "Action"), action), (*STATEMENT0, "Resource"), resource))
 
 
+@st.composite
+def runtime_role_conflicts(draw: st.DrawFn) -> Case:
+    """Runtime roles asked of a team that cannot hold them as asked."""
+    choice = draw(st.sampled_from(["lake-formation-and-mappings", "mixed-source-identity", "no-security-configuration", "no-ec2-role"]))
+    if choice == "lake-formation-and-mappings":  # beta keeps its EMRFS mappings
+        return _case("runtime-conflict", _set(BASE, (*T1, "runtime_roles", draw(st.integers(0, 1)), "lake_formation"), True))
+    if choice == "mixed-source-identity":
+        return _case("runtime-conflict", _set(BASE, (*T1, "runtime_roles", draw(st.integers(0, 1)), "propagate_source_identity"), False))
+    if choice == "no-security-configuration":
+        return _case("runtime-conflict", _set(BASE, (*T1, "emrfs", "create"), False))
+    return _case("runtime-conflict", _set(BASE, (*T1, "ec2_role", "create"), False))
+
+
 def path_cases() -> st.SearchStrategy[Case]:
     return st.sampled_from(["directory", "missing", "under-a-file", "dangling-link", "link-loop"]).map(lambda layout: Case("path", None, layout))
 
@@ -506,6 +558,7 @@ MALFORMED = st.one_of(
     bad_bytes(),
     broken_yaml(),
     least_privilege_breaks(),
+    runtime_role_conflicts(),
     path_cases(),
 )
 
@@ -623,7 +676,7 @@ def test_malformed_specs_fail_cleanly(rendered: Path, tmp_path: Path, record_pro
     assert total >= MIN_CASES
     assert set(kinds) == {
         "wrong-type", "unknown-key", "over-limit", "illegal-character", "duplicate", "mixed-identifiers", "empty", "huge-list",
-        "yaml-bomb", "unsafe-yaml", "bad-bytes", "broken-yaml", "wildcard-resource", "path",
+        "yaml-bomb", "unsafe-yaml", "bad-bytes", "broken-yaml", "wildcard-resource", "runtime-conflict", "path",
     }
 
 
