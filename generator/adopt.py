@@ -19,6 +19,9 @@ from generator.errors import EmrIamError
 
 # The roles that can be adopted, in the order create-default-roles creates them.
 ROLES: tuple[str, ...] = ("service_role", "ec2_role", "autoscaling_role")
+# A team's runtime roles (modules/emr-runtime-roles), adopted only when `--roles` names them:
+# they exist only where someone made them by hand before.
+RUNTIME_ROLES = "runtime_roles"
 
 # What `aws emr create-default-roles` creates, as arguments of modules/emr-iam
 # (examples/default-roles and examples/adopt-existing pass the same values).
@@ -40,6 +43,8 @@ DEFAULT_ROLES_ARGUMENTS: Mapping[str, Any] = {
 _ROLE = "module.{piece}.aws_iam_role.this[0]"
 _MANAGED_ATTACHMENT = "module.{piece}.aws_iam_role_policy_attachment.managed[0]"
 _INSTANCE_PROFILE = "module.ec2_role.aws_iam_instance_profile.this[0]"
+_RUNTIME_ROLE = 'module.runtime_roles.aws_iam_role.this["{name}"]'
+_RUNTIME_ATTACHMENT = 'module.runtime_roles.aws_iam_role_policy_attachment.this["{name}/{key}"]'
 
 
 class AdoptError(EmrIamError):
@@ -75,13 +80,14 @@ def import_targets(
     """Import targets for the roles of one modules/emr-iam call at `module_address`.
 
     Each role brings its AWS managed policy attachment; the EMR role for EC2 also its instance
-    profile, which has the role's name. Roles the module does not create are left out.
+    profile, which has the role's name. Roles the module does not create are left out. With
+    `runtime_roles` among `roles`, every runtime role and its managed policy attachments too.
     """
     if partition not in facts.PARTITIONS:
         raise AdoptError(f"partition {partition!r} is not one of {', '.join(facts.PARTITIONS)}")
-    unknown = [role for role in roles if role not in ROLES]
+    unknown = [role for role in roles if role not in (*ROLES, RUNTIME_ROLES)]
     if unknown:
-        raise AdoptError(f"cannot adopt {', '.join(unknown)}: choose from {', '.join(ROLES)}")
+        raise AdoptError(f"cannot adopt {', '.join(unknown)}: choose from {', '.join((*ROLES, RUNTIME_ROLES))}")
     targets: list[ImportTarget] = []
     for piece in ROLES:
         if piece not in roles or not arguments[f"create_{piece}"]:
@@ -105,6 +111,27 @@ def import_targets(
                     f"attachment of {policy.rsplit('/', 1)[-1]} to {name}",
                 )
             )
+    if RUNTIME_ROLES in roles:
+        targets += _runtime_role_targets(arguments, module_address, partition)
+    return targets
+
+
+def _runtime_role_targets(arguments: Mapping[str, Any], module_address: str, partition: str) -> list[ImportTarget]:
+    from generator.policies import concrete
+
+    runtime_roles: Mapping[str, Any] = arguments.get(RUNTIME_ROLES) or {}
+    if not (arguments.get("create_runtime_roles") and runtime_roles):
+        raise AdoptError("cannot adopt runtime_roles: the module creates no runtime roles")
+    targets = []
+    for name, settings in runtime_roles.items():
+        targets.append(ImportTarget(f"{module_address}.{_RUNTIME_ROLE.format(name=name)}", name, f"runtime role {name}"))
+        for key, arn in settings["policy_arns"].items():
+            policy_arn = concrete(arn, {"local.partition": partition})
+            targets.append(ImportTarget(
+                f"{module_address}.{_RUNTIME_ATTACHMENT.format(name=name, key=key)}",
+                f"{name}/{policy_arn}",
+                f"attachment of {policy_arn.rsplit('/', 1)[-1]} to {name}",
+            ))
     return targets
 
 

@@ -117,7 +117,10 @@ def _imports_arguments(command: argparse.ArgumentParser) -> None:
     which.add_argument("--team", help="a team of the spec, consumed through modules/teams/<team>")
     command.add_argument("--spec", default=DEFAULT_SPEC, help=f"spec file, with --team (default: {DEFAULT_SPEC})")
     command.add_argument("--module", help="name of the module block in the workspace (default: default_roles, or emr_iam with --team)")
-    command.add_argument("--roles", default=",".join(ROLES), help=f"comma-separated roles that exist (default: {','.join(ROLES)})")
+    command.add_argument(
+        "--roles", default=",".join(ROLES),
+        help=f"comma-separated roles that exist (default: {','.join(ROLES)}; also runtime_roles, a team's runtime roles)",
+    )
     command.add_argument("--partition", default="aws", help="partition of the account, for policy ARNs (default: aws)")
     command.add_argument("--format", choices=("hcl", "commands"), default="hcl", help="import blocks (default) or shell commands")
     command.add_argument("--out", default=None, help="file to write instead of standard output")

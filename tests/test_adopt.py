@@ -9,6 +9,7 @@ instance profile named like the EMR role for EC2.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -180,3 +181,61 @@ def test_a_name_prefix_cannot_be_imported(tmp_path: Path, capsys: pytest.Capture
     spec.write_text("version: 1\nteams:\n  - name: solo\n    ec2_role:\n      use_name_prefix: true\n", encoding="utf-8")
     assert main(["imports", "--spec", str(spec), "--team", "solo"]) == 2
     assert "ec2_role uses a name prefix" in capsys.readouterr().err
+
+
+# --- runtime roles made by hand before ------------------------------------------------------------
+
+RUNTIME_SPEC = Path(__file__).parent / "specs" / "runtime-roles.yaml"
+
+
+def test_runtime_roles_are_imported_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["imports", "--spec", str(RUNTIME_SPEC), "--team", "analytics", "--format", "commands"]) == 0
+    assert "runtime_roles" not in capsys.readouterr().out
+    assert main(["imports", "--spec", str(RUNTIME_SPEC), "--team", "analytics", "--roles", "runtime_roles", "--format", "commands",
+                 "--partition", "aws-cn"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "terraform import 'module.emr_iam.module.emr_iam.module.runtime_roles.aws_iam_role.this[\"analytics-etl\"]' analytics-etl",
+        "terraform import 'module.emr_iam.module.emr_iam.module.runtime_roles.aws_iam_role.this[\"analytics-adhoc\"]' analytics-adhoc",
+        "terraform import 'module.emr_iam.module.emr_iam.module.runtime_roles.aws_iam_role_policy_attachment"
+        ".this[\"analytics-adhoc/AmazonS3ReadOnlyAccess\"]' analytics-adhoc/arn:aws-cn:iam::aws:policy/AmazonS3ReadOnlyAccess",
+    ]
+    assert main(["imports", "--default-roles", "--roles", "runtime_roles"]) == 2
+    assert "the module creates no runtime roles" in capsys.readouterr().err
+
+
+@pytest.mark.engine
+def test_a_runtime_role_made_by_hand_is_adopted(moto: MotoServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """finance-reports exists with another trust; the import takes it over and the apply corrects its trust in place."""
+    from generator.rendering import render
+    from generator.spec import load_spec
+    from tests.effective import prerequisites
+    from tests.engine import provider_block
+
+    iam = moto.client("iam")
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "ec2.amazonaws.com"}}]}
+    role_id = iam.create_role(RoleName="finance-reports", Path="/emr/", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["RoleId"]
+    folder = tmp_path / "workspace"
+    folder.mkdir()
+    render(str(RUNTIME_SPEC), str(folder / "modules"))
+    finance = [team for team in load_spec(RUNTIME_SPEC).teams if team.name == "finance"]
+    setup = prerequisites(finance)  # the step submitter carol
+    depends = ", ".join(f"{kind}.{name}" for kind, name in re.findall(r'^resource "(\w+)" "(\w+)"', setup, re.M))
+    (folder / "main.tf").write_text(
+        setup + f'\nmodule "emr_iam" {{\n  source     = "./modules/teams/finance"\n  depends_on = [{depends}]\n}}\n', encoding="utf-8"
+    )
+    (folder / "provider.tf").write_text(provider_block("us-east-1", endpoint=moto.endpoint), encoding="utf-8")
+    assert main(["imports", "--spec", str(RUNTIME_SPEC), "--team", "finance", "--roles", "runtime_roles", "--out", str(folder / "imports.tf")]) == 0
+    capsys.readouterr()
+    engine = opentofu()
+    engine.init(folder)
+    plan_json = workspace.plan(engine, folder)
+    changes = workspace.managed_changes(plan_json)
+    imported = {c["address"]: c["change"]["importing"]["id"] for c in changes if c["change"].get("importing")}
+    assert imported == {'module.emr_iam.module.emr_iam.module.runtime_roles.aws_iam_role.this["finance-reports"]': "finance-reports"}
+    engine.run("apply", "-input=false", "-no-color", "plan.bin", cwd=folder)
+    again = engine.run("plan", "-input=false", "-no-color", "-detailed-exitcode", cwd=folder, check=False)
+    assert again.returncode == 0, f"a second plan still changes something:\n{again.stdout}\n{again.stderr}"
+    role = iam.get_role(RoleName="finance-reports")["Role"]
+    assert role["RoleId"] == role_id
+    principals = {s["Principal"].get("AWS") for s in role["AssumeRolePolicyDocument"]["Statement"]}
+    assert principals == {iam.get_role(RoleName="finance-EMR_EC2_DefaultRole")["Role"]["Arn"]}
