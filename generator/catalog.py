@@ -451,7 +451,7 @@ RUNTIME_ROLES = ModuleDef(
             "Region of the clusters, Glue Data Catalog and S3 Access Grants instance the policies name; null allows any (`*`).",
             (
                 (
-                    'var.cluster_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.cluster_region))',
+                    'var.cluster_region == null || can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]+$", var.cluster_region))',
                     "The region must be a region name such as us-east-1.",
                 ),
             ),

@@ -216,7 +216,8 @@ def type_mismatches(usages: Iterable[Usage], first: dict[str, Any], second: dict
 # --- pulumi-aws's deprecation markers -----------------------------------------------------------
 
 # Terraform type -> pulumi-aws Python module, where the rule of `pulumi_module_candidates` misses.
-PULUMI_MODULES: dict[str, str] = {}
+# Types pulumi-aws files under another service than their name says.
+PULUMI_MODULES: dict[str, str] = {"aws_security_group": "pulumi_aws/ec2/security_group.py"}
 _DECORATED = re.compile(r'@_utilities\.deprecated\("""(.*?)"""\)\s*\n\s*def (\w+)\(', re.DOTALL)
 _WARNED = re.compile(r'pulumi\.log\.warn\("""(\w+) is deprecated: (.*?)"""\)', re.DOTALL)
 _DOCUMENTED = re.compile(r"The `(\w+)` (?:argument|attribute|block) is deprecated\.([^\n]*)")

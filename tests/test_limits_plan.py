@@ -59,3 +59,41 @@ def test_emrfs_inline_policy_size_matches_the_plan(gov_plan: dict[str, dict]) ->
     raw = team.emrfs.roles[0]
     planned = gov_plan['module.etl.module.emr_iam.module.emrfs.aws_iam_role_policy.this["etl-raw/s3-access"]']["policy"]
     assert minified(planned) == policies.policy_size(policies.s3_access_policy(raw.s3_access))
+
+
+# Runtime roles: the piece module planned in GovCloud with every option and known inputs.
+RUNTIME_EC2_ROLE = "arn:aws-us-gov:iam::111122223333:role/platform/emr/etl-EMR_EC2_DefaultRole"
+
+
+@pytest.fixture(scope="module")
+def runtime_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    root = copy_tree(tmp_path_factory.mktemp("runtime-limits"))
+    workspace = root / "workspace"
+    workspace.mkdir()
+    (workspace / "main.tf").write_text(
+        provider_block("us-gov-west-1")
+        + 'module "runtime" {\n  source        = "../modules/emr-runtime-roles"\n'
+        + f'  ec2_role_arn  = "{RUNTIME_EC2_ROLE}"\n  ec2_role_name = "etl-EMR_EC2_DefaultRole"\n  path          = "/platform/emr/"\n'
+        + '  external_id   = "etl-security-configuration"\n'
+        + "  roles = {\n    etl-governed = { lake_formation = true, propagate_source_identity = true }\n"
+        + "    etl-grants   = { s3_access_grants = true, propagate_source_identity = true }\n  }\n}\n"
+    )
+    return planned_resources(plan_json(opentofu(), workspace))
+
+
+@pytest.mark.parametrize(("role", "lake_formation"), [("etl-governed", True), ("etl-grants", False)])
+def test_runtime_role_trust_size_matches_the_plan(runtime_plan: dict[str, dict], role: str, lake_formation: bool) -> None:
+    planned = runtime_plan[f'module.runtime.aws_iam_role.this["{role}"]']["assume_role_policy"]
+    expected = policies.runtime_role_trust(RUNTIME_EC2_ROLE, lake_formation, True, "etl-security-configuration")
+    assert minified(planned) == policies.policy_size(expected)
+    # The size check measures without the caller's external ID: it adds exactly its condition.
+    without = policies.policy_size(policies.runtime_role_trust(RUNTIME_EC2_ROLE, lake_formation, True))
+    assert minified(planned) - without == len(',"Condition":{"StringEquals":{"sts:ExternalId":["etl-security-configuration"]}}')
+
+
+def test_lake_formation_and_access_grants_sizes_match_the_plan(runtime_plan: dict[str, dict]) -> None:
+    # No region given: the module writes "*", as the size check assumes; the account comes from the EC2 role.
+    governed = runtime_plan['module.runtime.aws_iam_role_policy.lake_formation["etl-governed"]']["policy"]
+    assert minified(governed) == policies.policy_size(policies.lake_formation_policy("*", "111122223333"))
+    grants = runtime_plan['module.runtime.aws_iam_role_policy.s3_access_grants["etl-grants"]']["policy"]
+    assert minified(grants) == policies.policy_size(policies.s3_access_grants_policy("*", "111122223333"))

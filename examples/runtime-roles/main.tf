@@ -26,6 +26,33 @@ module "emr_iam" {
   emrfs_security_configuration_name  = "analytics-runtime-roles"
 }
 
+# The security groups EMR manages for the nodes, created without rules: EMR adds the ones the
+# cluster needs itself, and nothing here opens them to the world.
+resource "aws_security_group" "primary" {
+  count = var.create_cluster ? 1 : 0
+
+  name        = "analytics-emr-primary"
+  description = "EMR managed security group of the analytics cluster's primary node"
+  vpc_id      = var.vpc_id
+
+  lifecycle {
+    # EMR adds and removes the rules of the groups it manages.
+    ignore_changes = [ingress, egress]
+  }
+}
+
+resource "aws_security_group" "core" {
+  count = var.create_cluster ? 1 : 0
+
+  name        = "analytics-emr-core"
+  description = "EMR managed security group of the analytics cluster's core nodes"
+  vpc_id      = var.vpc_id
+
+  lifecycle {
+    ignore_changes = [ingress, egress]
+  }
+}
+
 resource "aws_emr_cluster" "this" {
   count = var.create_cluster ? 1 : 0
 
@@ -40,8 +67,10 @@ resource "aws_emr_cluster" "this" {
   configurations_json    = module.emr_iam.configurations_json
 
   ec2_attributes {
-    instance_profile = module.emr_iam.instance_profile_arn
-    subnet_id        = var.subnet_id
+    instance_profile                  = module.emr_iam.instance_profile_arn
+    subnet_id                         = var.subnet_id
+    emr_managed_master_security_group = aws_security_group.primary[0].id
+    emr_managed_slave_security_group  = aws_security_group.core[0].id
   }
 
   master_instance_group {

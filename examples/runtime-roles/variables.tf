@@ -29,6 +29,12 @@ variable "subnet_id" {
   default     = "subnet-0123456789abcdef0"
 }
 
+variable "vpc_id" {
+  description = "VPC of the cluster's subnet."
+  type        = string
+  default     = "vpc-0123456789abcdef0"
+}
+
 variable "step_submitter_groups" {
   description = "IAM groups whose members may submit steps with the runtime roles (they must exist)."
   type        = list(string)

@@ -339,7 +339,7 @@ variable "runtime_cluster_region" {
   default     = null
 
   validation {
-    condition     = var.runtime_cluster_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.runtime_cluster_region))
+    condition     = var.runtime_cluster_region == null || can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]+$", var.runtime_cluster_region))
     error_message = "The region must be a region name such as us-east-1."
   }
 }

@@ -52,7 +52,7 @@ variable "cluster_region" {
   default     = null
 
   validation {
-    condition     = var.cluster_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.cluster_region))
+    condition     = var.cluster_region == null || can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]+$", var.cluster_region))
     error_message = "The region must be a region name such as us-east-1."
   }
 }
