@@ -113,8 +113,13 @@ class _GeneratedModule(TerraformHclModule):  # type: ignore[misc, unused-ignore]
 
     @property
     def security_configuration_name(self) -> str:
-        """`security_configuration` of an EMR cluster: the EMRFS role mappings."""
+        """`security_configuration` of an EMR cluster: the EMRFS role mappings and runtime roles."""
         return self._string("security_configuration_name")
+
+    @property
+    def configurations_json(self) -> str:
+        """`configurations_json` of an EMR cluster: the emrfs-site classification S3 Access Grants needs (null without)."""
+        return self._string("configurations_json")
 
     @property
     def passrole_policy_arn(self) -> str:
@@ -135,12 +140,16 @@ class EmrIamTeam(_GeneratedModule):
         create_service_linked_role: bool | None = None,
         source_account_id: str | None = None,
         tags: Mapping[str, str] | None = None,
+        runtime_roles_region: str | None = None,
+        runtime_roles_external_id: str | None = None,
     ) -> None:
         variables = {
             "create": create,
             "create_service_linked_role": create_service_linked_role,
             "source_account_id": source_account_id,
             "tags": dict(tags) if tags is not None else None,
+            "runtime_roles_region": runtime_roles_region,
+            "runtime_roles_external_id": runtime_roles_external_id,
         }
         super().__init__(
             scope,
