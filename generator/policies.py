@@ -198,7 +198,9 @@ def runtime_role_trust(ec2_role_arn: str, lake_formation: bool, source_identity:
 
 def lake_formation_policy(region: str, account: str) -> dict[str, Any]:
     return {"Version": facts.POLICY_VERSION, "Statement": [
-        {"Sid": "LakeFormationDataAccess", "Effect": "Allow", "Action": facts.LAKE_FORMATION_ACTIONS, "Resource": "*"},
+        # aws_iam_policy_document writes a list of one as the one string.
+        {"Sid": "LakeFormationDataAccess", "Effect": "Allow", "Resource": "*",
+         "Action": facts.LAKE_FORMATION_ACTIONS[0] if len(facts.LAKE_FORMATION_ACTIONS) == 1 else facts.LAKE_FORMATION_ACTIONS},
         {"Sid": "GlueCatalogRead", "Effect": "Allow", "Action": facts.GLUE_CATALOG_READ_ACTIONS,
          "Resource": [_sample_arn("glue", region, account, resource) for resource in facts.GLUE_CATALOG_RESOURCES]},
     ]}
