@@ -25,6 +25,12 @@ PARTITIONS: Final = tuple(PARTITION_SAMPLE_REGIONS)
 LONGEST_PARTITION: Final = max(PARTITIONS, key=len)
 
 SERVICES: Final = ("elasticmapreduce", "ec2", "application-autoscaling")
+# EMR Serverless's service: the principal its job runtime roles trust. "Job runtime roles for Amazon EMR
+# Serverless" (https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/security-iam-runtime-role.html)
+# and its China edition (https://docs.amazonaws.cn/en_us/emr/latest/EMR-Serverless-UserGuide/security-iam-runtime-role.html)
+# both name emr-serverless.amazonaws.com; AWS documents no .amazonaws.com.cn form, so the global form
+# is used in every partition (iam:PassedToService in aws-cn also allows the .cn form, as for EMR).
+SERVERLESS_SERVICES: Final = ("emr-serverless",)
 # Trust principals. The global `<service>.amazonaws.com` form everywhere except where AWS's own
 # tools write another: in aws-cn, `aws emr create-default-roles` derives elasticmapreduce and
 # application-autoscaling from the endpoint suffix (amazonaws.com.cn) but writes the constant
@@ -36,19 +42,27 @@ SERVICE_PRINCIPALS: Final = {
         partition: service + (_CHINA_SUFFIX.get(service, ".amazonaws.com") if partition == "aws-cn" else ".amazonaws.com")
         for partition in PARTITIONS
     }
-    for service in SERVICES
+    for service in (*SERVICES, *SERVERLESS_SERVICES)
 }
+
+
+def passed_to_service_forms(services: tuple[str, ...]) -> dict[str, dict[str, list[str]]]:
+    """Every form each service may present as iam:PassedToService, by partition, then service."""
+    return {
+        partition: {
+            service: sorted({f"{service}.amazonaws.com", SERVICE_PRINCIPALS[service][partition]}
+                            | ({f"{service}.amazonaws.com.cn"} if partition == "aws-cn" else set()))
+            for service in services
+        }
+        for partition in PARTITIONS
+    }
+
+
 # Every form a service may present as iam:PassedToService in a partition: both in China, where
 # services answer to the global and the .cn form (AWS's AmazonEMRFullAccessPolicy_v2 matches both
 # with "<service>.amazonaws.com*"; its service-linked role statement lists both exactly).
-PASSED_TO_SERVICE_FORMS: Final = {
-    partition: {
-        service: sorted({f"{service}.amazonaws.com", SERVICE_PRINCIPALS[service][partition]}
-                        | ({f"{service}.amazonaws.com.cn"} if partition == "aws-cn" else set()))
-        for service in SERVICES
-    }
-    for partition in PARTITIONS
-}
+PASSED_TO_SERVICE_FORMS: Final = passed_to_service_forms(SERVICES)
+SERVERLESS_PASSED_TO_SERVICE_FORMS: Final = passed_to_service_forms(SERVERLESS_SERVICES)
 # The Spot service-linked role is named by the same service name in every partition.
 SPOT_SERVICE_NAME: Final = "spot.amazonaws.com"
 SPOT_SERVICE_LINKED_ROLE_PATH: Final = "aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot*"
@@ -126,10 +140,13 @@ IAM_LIMITS: Final = {
 ACCOUNT_ID_PLACEHOLDER: Final = "123456789012"
 
 # The same principals keyed the way the modules look them up: partition, then service.
-SERVICE_PRINCIPALS_BY_PARTITION: Final = {
-    partition: {service: principals[partition] for service, principals in SERVICE_PRINCIPALS.items()}
-    for partition in PARTITIONS
-}
+def principals_by_partition(services: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    return {partition: {service: SERVICE_PRINCIPALS[service][partition] for service in services} for partition in PARTITIONS}
+
+
+# What the EMR on EC2 modules look up; the Serverless modules know their own service.
+SERVICE_PRINCIPALS_BY_PARTITION: Final = principals_by_partition(SERVICES)
+SERVERLESS_PRINCIPALS_BY_PARTITION: Final = principals_by_partition(SERVERLESS_SERVICES)
 
 # The IAM policy language version every generated document uses.
 POLICY_VERSION: Final = "2012-10-17"
@@ -197,3 +214,30 @@ STEP_SUBMITTER_ACTIONS: Final = ["elasticmapreduce:AddJobFlowSteps", "elasticmap
 EXECUTION_ROLE_CONDITION_KEY: Final = "elasticmapreduce:ExecutionRoleArn"
 # Names of the inline policies the runtime roles module writes itself.
 RUNTIME_ROLE_POLICY_NAMES: Final = {"lake_formation": "lake-formation", "s3_access_grants": "s3-access-grants"}
+
+# --- EMR Serverless -------------------------------------------------------------------------------
+# "Using service-linked roles for EMR Serverless"
+# (https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/using-service-linked-roles.html, and
+# the same in its China edition, https://docs.amazonaws.cn/emr/latest/EMR-Serverless-UserGuide/using-service-linked-roles.html):
+# AWSServiceRoleForAmazonEMRServerless, one per account, trusts ops.emr-serverless.amazonaws.com.
+SERVERLESS_SERVICE_LINKED_ROLE_NAME: Final = "AWSServiceRoleForAmazonEMRServerless"
+SERVERLESS_SERVICE_LINKED_ROLE_SERVICE: Final = "ops.emr-serverless.amazonaws.com"
+# Resource types of EMR Serverless (Service Authorization Reference,
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonemrserverless.html):
+# applications arn:<partition>:emr-serverless:<region>:<account>:/applications/<id>, and jobruns under
+# them, .../applications/<id>/jobruns/<job run id>. A job runtime role's trust names the applications
+# as aws:SourceArn ("Job runtime roles for Amazon EMR Serverless", confused-deputy prevention).
+SERVERLESS_APPLICATION_RESOURCE: Final = "/applications/{application}"
+SERVERLESS_JOB_RUN_RESOURCE: Final = "/applications/{application}/jobruns/*"
+# The job submitter: StartJobRun on the application (iam:PassRole is its dependent action), ListJobRuns
+# and GetApplication on the application; reading, following and cancelling job runs on jobruns.
+SERVERLESS_APPLICATION_SUBMITTER_ACTIONS: Final = [
+    "emr-serverless:GetApplication",
+    "emr-serverless:ListJobRuns",
+    "emr-serverless:StartJobRun",
+]
+SERVERLESS_JOB_RUN_SUBMITTER_ACTIONS: Final = [
+    "emr-serverless:CancelJobRun",
+    "emr-serverless:GetDashboardForJobRun",
+    "emr-serverless:GetJobRun",
+]
