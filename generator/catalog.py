@@ -563,7 +563,126 @@ RUNTIME_ROLES = ModuleDef(
     ),
 )
 
-PIECES = (SERVICE_ROLE, EC2_ROLE, AUTOSCALING_ROLE, SERVICE_LINKED_ROLE, EMRFS, PASSROLE, RUNTIME_ROLES)
+SERVERLESS_SUBMITTER_POLICY_NAME = "EMR_ServerlessJobSubmitter"
+
+SERVERLESS_ROLES = ModuleDef(
+    name="emr-serverless-roles",
+    title="EMR Serverless job runtime roles",
+    summary=(
+        "Job runtime roles for EMR Serverless: each trusts the partition's `emr-serverless` service principal, with the"
+        " confused-deputy conditions `aws:SourceAccount` and `aws:SourceArn` (the given applications, or every application of"
+        " the account) when the account is known. Also a policy for the people who start job runs: `iam:PassRole` on exactly"
+        " these roles to EMR Serverless, and starting, reading and cancelling job runs on the team's applications."
+    ),
+    variables=(
+        CREATE,
+        Variable(
+            "roles",
+            "map(object({\n    policy_arns     = optional(map(string), {})\n    inline_policies = optional(map(string), {})\n  }))",
+            {},
+            "Job runtime roles by name, each with managed policies to attach and inline policies (name to JSON).",
+        ),
+        Variable(
+            "account_id",
+            "string",
+            None,
+            "Account of the EMR Serverless applications. When set, the trust policy carries `aws:SourceAccount` and"
+            " `aws:SourceArn`, and the submitter policy names the account's applications; null: no conditions, any account (`*`).",
+            (('var.account_id == null || can(regex("^[0-9]{12}$", var.account_id))', "The account ID must be 12 digits."),),
+        ),
+        Variable(
+            "region",
+            "string",
+            None,
+            "Region of the applications, in their ARNs (trust and submitter policy); null allows any (`*`).",
+            (
+                (
+                    'var.region == null || can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]+$", var.region))',
+                    "The region must be a region name such as us-east-1.",
+                ),
+            ),
+        ),
+        Variable(
+            "application_ids",
+            "list(string)",
+            [],
+            "IDs of the EMR Serverless applications that may use the roles (`aws:SourceArn`) and that the submitters may start"
+            " job runs on; empty means every application of the account.",
+            (
+                (
+                    'alltrue([for id in var.application_ids : can(regex("^[0-9a-z]{1,64}$", id))])',
+                    "Application IDs are 1 to 64 lower-case letters and digits.",
+                ),
+            ),
+        ),
+        PATH,
+        PERMISSIONS_BOUNDARY,
+        Variable("create_submitter_policy", "bool", True, "Whether to create the policy for the people who start job runs with the roles."),
+        Variable(
+            "submitter_policy_name",
+            "string",
+            SERVERLESS_SUBMITTER_POLICY_NAME,
+            "Name of the job submitter policy.",
+            (
+                (
+                    f"length(var.submitter_policy_name) <= {facts.IAM_LIMITS['policy_name']}",
+                    f"The policy name must be at most {facts.IAM_LIMITS['policy_name']} characters.",
+                ),
+            ),
+        ),
+        Variable("submitter_attach_to_users", "list(string)", [], "IAM user names to attach the job submitter policy to."),
+        Variable("submitter_attach_to_groups", "list(string)", [], "IAM group names to attach the job submitter policy to."),
+        Variable("submitter_attach_to_roles", "list(string)", [], "IAM role names to attach the job submitter policy to."),
+        TAGS,
+    ),
+    outputs=(
+        Output("role_names", "{ for name, role in aws_iam_role.this : name => role.name }", "Names of the job runtime roles."),
+        Output(
+            "role_arns",
+            "{ for name, role in aws_iam_role.this : name => role.arn }",
+            "ARNs of the job runtime roles, by name (`executionRoleArn` of a job run).",
+        ),
+        Output("submitter_policy_name", "try(aws_iam_policy.submitter[0].name, null)", "Name of the job submitter policy."),
+        Output("submitter_policy_arn", "try(aws_iam_policy.submitter[0].arn, null)", "ARN of the job submitter policy."),
+        Output("submitter_policy_json", "try(aws_iam_policy.submitter[0].policy, null)", "JSON of the job submitter policy."),
+    ),
+    context={
+        "service_principals": facts.SERVERLESS_PRINCIPALS_BY_PARTITION,
+        "passed_to_service_forms": facts.SERVERLESS_PASSED_TO_SERVICE_FORMS,
+        "application_resource": facts.SERVERLESS_APPLICATION_RESOURCE.replace("{application}", "${id}"),
+        "job_run_resource": facts.SERVERLESS_JOB_RUN_RESOURCE.replace("{application}", "${id}"),
+        "application_actions": facts.SERVERLESS_APPLICATION_SUBMITTER_ACTIONS,
+        "job_run_actions": facts.SERVERLESS_JOB_RUN_SUBMITTER_ACTIONS,
+    },
+    usage=(
+        'module "serverless_roles" {\n  source = "../../modules/emr-serverless-roles"\n\n  account_id      = "111122223333"\n'
+        '  region          = "us-east-1"\n  application_ids = ["00fabcdefghij012"]\n  roles = {\n'
+        '    analytics-spark-jobs = { policy_arns = { data = aws_iam_policy.lake_read.arn } }\n  }\n'
+        '  submitter_attach_to_groups = ["analytics-job-submitters"]\n}\n'
+    ),
+)
+
+SERVERLESS_SERVICE_LINKED_ROLE = ModuleDef(
+    name="emr-serverless-service-linked-role",
+    title="EMR Serverless service-linked role",
+    summary=(
+        f"The EMR Serverless service-linked role (`{facts.SERVERLESS_SERVICE_LINKED_ROLE_NAME}`), which EMR Serverless uses for"
+        " the network interfaces and metrics of its applications. An account has one: create it in exactly one workspace and"
+        " set `create = false` everywhere else."
+    ),
+    variables=SERVICE_LINKED_ROLE.variables,
+    outputs=SERVICE_LINKED_ROLE.outputs,
+    context={"service_name": facts.SERVERLESS_SERVICE_LINKED_ROLE_SERVICE, "role_name": facts.SERVERLESS_SERVICE_LINKED_ROLE_NAME},
+    usage=(
+        'module "emr_serverless_service_linked_role" {\n  source = "../../modules/emr-serverless-service-linked-role"\n\n'
+        "  create = true # in one workspace per account\n}\n"
+    ),
+)
+
+PIECES = (
+    SERVICE_ROLE, EC2_ROLE, AUTOSCALING_ROLE, SERVICE_LINKED_ROLE, EMRFS, PASSROLE, RUNTIME_ROLES,
+    SERVERLESS_ROLES, SERVERLESS_SERVICE_LINKED_ROLE,
+)
 
 
 def _prefixed(prefix: str, variables: tuple[Variable, ...], skip: tuple[str, ...] = ()) -> tuple[Variable, ...]:
@@ -593,7 +712,8 @@ COMPOSITE = ModuleDef(
     summary=(
         "Everything an EMR cluster needs from IAM, wired together: service role, role for EC2 with "
         "its instance profile, automatic scaling role, service-linked role, EMRFS role mappings and "
-        "the PassRole policy for the people who launch clusters."
+        "the PassRole policy for the people who launch clusters; runtime roles for EMR steps; and for EMR Serverless,"
+        " job runtime roles, their job submitter policy and the service-linked role."
     ),
     variables=(
         CREATE,
@@ -615,6 +735,10 @@ COMPOSITE = ModuleDef(
         *_prefixed("passrole_policy", PASSROLE.variables, skip=("roles",)),
         _toggle("runtime_roles", "runtime roles for EMR steps, the EC2 role's permission to assume them and the step submitter policy"),
         *_prefixed("runtime", RUNTIME_ROLES.variables, skip=("ec2_role_arn", "ec2_role_name", "account_id")),
+        _toggle("serverless", "EMR Serverless job runtime roles and the job submitter policy"),
+        *_prefixed("serverless", SERVERLESS_ROLES.variables, skip=("account_id",)),
+        _toggle("serverless_service_linked_role", "EMR Serverless service-linked role (one workspace per account)", False),
+        *_prefixed("serverless_service_linked_role", SERVERLESS_SERVICE_LINKED_ROLE.variables),
     ),
     outputs=(
         Output("service_role_name", "module.service_role.role_name", "Name of the EMR service role (`service_role` of `aws_emr_cluster`)."),
@@ -661,6 +785,27 @@ COMPOSITE = ModuleDef(
         ),
         Output("step_submitter_policy_name", "module.runtime_roles.submitter_policy_name", "Name of the step submitter policy."),
         Output("step_submitter_policy_arn", "module.runtime_roles.submitter_policy_arn", "ARN of the step submitter policy."),
+        Output("serverless_role_names", "module.serverless_roles.role_names", "Names of the EMR Serverless job runtime roles."),
+        Output(
+            "serverless_role_arns",
+            "module.serverless_roles.role_arns",
+            "ARNs of the EMR Serverless job runtime roles, by name (`executionRoleArn` of a job run).",
+        ),
+        Output(
+            "serverless_submitter_policy_name",
+            "module.serverless_roles.submitter_policy_name",
+            "Name of the EMR Serverless job submitter policy.",
+        ),
+        Output(
+            "serverless_submitter_policy_arn",
+            "module.serverless_roles.submitter_policy_arn",
+            "ARN of the EMR Serverless job submitter policy.",
+        ),
+        Output(
+            "serverless_service_linked_role_arn",
+            "module.serverless_service_linked_role.role_arn",
+            "ARN of the EMR Serverless service-linked role, if this workspace created it.",
+        ),
     ),
     usage=(
         'module "emr_iam" {\n  source = "../../modules/emr-iam"\n\n'

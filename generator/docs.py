@@ -62,6 +62,15 @@ SECTIONS: dict[str, tuple[str, str]] = {
         "`step_submitter_policy`",
         "The customer-managed policy that lets the people who submit steps use exactly the team's runtime roles.",
     ),
+    "Serverless": (
+        "`serverless`",
+        "EMR Serverless: job runtime roles that only EMR Serverless may assume (for the team's applications of"
+        " `source_account_id`), the job submitter policy and the account's EMR Serverless service-linked role.",
+    ),
+    "ServerlessRuntimeRole": (
+        "`serverless.runtime_roles[]`",
+        "One job runtime role for EMR Serverless: the role a job run works as (`executionRoleArn`).",
+    ),
     "PolicyDocument": ("`inline_policies.<name>`", "An identity-based policy document, in IAM's own spelling."),
     "PolicyStatement": ("`Statement[]`", "One statement of a policy document."),
 }
@@ -113,6 +122,10 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
     ("TeamSettings", "step_submitter_policy"): (
         "The policy for the people who submit steps with the runtime roles; created when the team has runtime roles.",
         {"attach_to_groups": ["analytics-step-submitters"]},
+    ),
+    ("TeamSettings", "serverless"): (
+        "EMR Serverless job runtime roles, the job submitter policy and the EMR Serverless service-linked role.",
+        {"create": True, "runtime_roles": [{"name": "spark-jobs"}]},
     ),
     ("Team", "name"): (
         "The team's name: lower-case letters, digits and `-`, at most 32 characters. Names its module folder.",
@@ -240,6 +253,25 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
         "IAM roles to attach the policy to (for example an orchestrator's role).",
         ["airflow-workers"],
     ),
+    ("Serverless", "create"): ("Whether to create the team's EMR Serverless job runtime roles and job submitter policy.", True),
+    ("Serverless", "application_ids"): (
+        "The team's EMR Serverless applications: the roles trust EMR Serverless only for these (`aws:SourceArn`) and the"
+        " submitters may start job runs only on them; empty means every application of the account.",
+        ["00fabcdefghij012"],
+    ),
+    ("Serverless", "runtime_roles"): ("The job runtime roles.", [{"name": "spark-etl"}]),
+    ("Serverless", "submitter_policy"): (
+        "Whether to create the policy for the people who start job runs: `iam:PassRole` on exactly these roles to"
+        " EMR Serverless, starting, reading and cancelling job runs on the team's applications.",
+        False,
+    ),
+    ("Serverless", "service_linked_role"): (
+        "Whether this team creates the account's EMR Serverless service-linked role"
+        " (`AWSServiceRoleForAmazonEMRServerless`); it exists once per account, so one team per account sets it.",
+        True,
+    ),
+    ("ServerlessRuntimeRole", "name"): ("Role name, after `name_prefix`; a job run names it by its ARN (`executionRoleArn`).", "spark-etl"),
+    ("ServerlessRuntimeRole", "s3_access"): ("S3 locations the role may use.", [{"bucket": "analytics-lake", "prefix": "curated/"}]),
     ("S3Access", "bucket"): ("Bucket name.", "analytics-lake"),
     ("S3Access", "prefix"): ("Key prefix the access is limited to; empty for the whole bucket.", "curated/"),
     ("S3Access", "access"): ("`read` (get and list) or `read_write` (also put, delete and multipart uploads).", "read_write"),

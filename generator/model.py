@@ -12,10 +12,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import facts, policies
-from generator.catalog import COMPOSITE, ModuleDef, Output, Variable
+from generator.catalog import COMPOSITE, SERVERLESS_SUBMITTER_POLICY_NAME, ModuleDef, Output, Variable
 from generator.errors import SpecError
 from generator.hcl import Expr, jsonencode
 from generator.spec import RolePolicies, SpecFile, Team, _split_field
+
+# The kinds of unique_names that exist once per account, with the role each names.
+SERVICE_LINKED_ROLE_KIND = "service-linked role"
+SERVERLESS_SERVICE_LINKED_ROLE_KIND = "EMR Serverless service-linked role"
+ONE_PER_ACCOUNT = {
+    SERVICE_LINKED_ROLE_KIND: ("EMR service-linked role", facts.SERVICE_LINKED_ROLE_NAME, "service_linked_role.create"),
+    SERVERLESS_SERVICE_LINKED_ROLE_KIND: (
+        "EMR Serverless service-linked role", facts.SERVERLESS_SERVICE_LINKED_ROLE_NAME, "serverless.service_linked_role",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -249,6 +259,15 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
             "runtime_roles", "size of the step submitter policy in characters", submitter_size, facts.IAM_LIMITS["managed_policy"]
         )
 
+    serverless = team.serverless
+    serverless_names = {role.name: prefix + role.name for role in serverless.runtime_roles}
+    serverless_roles = _serverless_roles(check, team, prefix, quota, spec.quotas.trust_policy) if serverless.create else {}
+    serverless_submitter = prefix + SERVERLESS_SUBMITTER_POLICY_NAME
+    serverless_submits = serverless.create and serverless.submitter_policy and bool(serverless.runtime_roles)
+    if serverless_submits:
+        check.at_most("serverless.submitter_policy", "EMR Serverless job submitter policy name length", len(serverless_submitter),
+                      facts.IAM_LIMITS["policy_name"])
+
     passrole = team.passrole_policy
     passed = [(key, name) for key, name in names.items() if getattr(team, key).create]
     passrole_size = policies.policy_size({
@@ -314,6 +333,13 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         "runtime_submitter_attach_to_users": list(submitter.attach_to_users),
         "runtime_submitter_attach_to_groups": list(submitter.attach_to_groups),
         "runtime_submitter_attach_to_roles": list(submitter.attach_to_roles),
+        "create_serverless": serverless.create,
+        "serverless_roles": serverless_roles,
+        "serverless_region": Expr("var.serverless_region"),
+        "serverless_application_ids": list(serverless.application_ids),
+        "serverless_create_submitter_policy": serverless.submitter_policy,
+        "serverless_submitter_policy_name": serverless_submitter,
+        "create_serverless_service_linked_role": Expr("var.create_serverless_service_linked_role"),
     }
     return TeamModule(
         team=team.name,
@@ -328,10 +354,48 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
             "passrole_policy.name": ("PassRole policy", prefix + passrole.name),
             "emrfs.security_configuration_name": ("security configuration", security_configuration_name),
             # One per account: a second team creating it in the same account fails in AWS.
-            **({"service_linked_role.create": ("service-linked role", team.source_account_id or "")}
+            **({"service_linked_role.create": (SERVICE_LINKED_ROLE_KIND, team.source_account_id or "")}
                if team.service_linked_role.create else {}),
+            **{f"serverless.runtime_roles[{i}].name": ("role", name) for i, name in enumerate(serverless_names.values())
+               if serverless.create},
+            **({"serverless.submitter_policy": ("EMR Serverless job submitter policy", serverless_submitter)}
+               if serverless_submits else {}),
+            **({"serverless.service_linked_role": (SERVERLESS_SERVICE_LINKED_ROLE_KIND, team.source_account_id or "")}
+               if serverless.service_linked_role else {}),
         },
     )
+
+
+def _serverless_roles(check: LimitChecker, team: Team, prefix: str, quota: int, trust_quota: int) -> dict[str, Any]:
+    """The team's EMR Serverless job runtime roles as the module takes them, after the IAM quota checks."""
+    serverless, path = team.serverless, team.path
+    roles: dict[str, Any] = {}
+    for position, role in enumerate(serverless.runtime_roles):
+        field = f"serverless.runtime_roles[{position}]"
+        full_name = prefix + role.name
+        _role_name_checks(check, f"{field}.name", full_name, False)
+        inline = _inline(role)
+        if role.s3_access:
+            inline = {"s3-access": policies.s3_access_policy(role.s3_access), **inline}
+        _role_policy_checks(check, field, quota, len(_policy_arns(role)), inline)
+        roles[full_name] = {"policy_arns": _policy_arns(role), "inline_policies": _encode(inline, 8)}
+    trust = policies.serverless_trust(team.source_account_id, serverless.application_ids)
+    # Every role has the same trust; it grows with each application ID.
+    check.at_most(
+        "serverless.application_ids", "size of the EMR Serverless job runtime roles' trust policy", policies.policy_size(trust),
+        trust_quota,
+    )
+    if serverless.submitter_policy and roles:
+        document = policies.serverless_submitter_policy(
+            team.source_account_id or facts.ACCOUNT_ID_PLACEHOLDER,
+            serverless.application_ids,
+            [policies.role_arn_sample(path, name) for name in roles],
+        )
+        check.at_most(
+            "serverless.runtime_roles", "size of the EMR Serverless job submitter policy in characters", policies.policy_size(document),
+            facts.IAM_LIMITS["managed_policy"],
+        )
+    return roles
 
 
 def _runtime_role_rules(check: LimitChecker, team: Team) -> None:
@@ -428,6 +492,20 @@ def _team_definition(team: Team) -> ModuleDef:
                 " step submitter ARNs); null allows any region.",
             ),
             Variable(
+                "create_serverless_service_linked_role",
+                "bool",
+                team.serverless.service_linked_role,
+                "Whether this workspace creates the account's EMR Serverless service-linked role (exactly one workspace per account"
+                " does).",
+            ),
+            Variable(
+                "serverless_region",
+                "string",
+                None,
+                "Region of the team's EMR Serverless applications (it scopes the job runtime roles' aws:SourceArn and the job"
+                " submitter policy); null allows any region.",
+            ),
+            Variable(
                 "runtime_roles_external_id",
                 "string",
                 None,
@@ -475,12 +553,13 @@ def check_unique_names(claims: Iterable[tuple[str, Claims]], source: SpecFile) -
     owner: dict[tuple[str, str], str] = {}
     for index, (team, names) in enumerate(claims):
         for field, (kind, name) in names.items():
-            if (kind, name) in owner and kind == "service-linked role":
+            if (kind, name) in owner and kind in ONE_PER_ACCOUNT:
+                what, role_name, setting = ONE_PER_ACCOUNT[kind]
                 raise LimitChecker(source, index).fail(
                     field,
-                    f"team {team!r} and {owner[kind, name]} both create the EMR service-linked role {facts.SERVICE_LINKED_ROLE_NAME}"
+                    f"team {team!r} and {owner[kind, name]} both create the {what} {role_name}"
                     f" in {f'account {name}' if name else 'the same account (neither sets source_account_id)'}; it exists once"
-                    " per account: set service_linked_role.create: true for one team per account",
+                    f" per account: set {setting}: true for one team per account",
                 )
             if (kind, name) in owner:
                 raise LimitChecker(source, index).fail(

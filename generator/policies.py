@@ -232,3 +232,46 @@ def step_submitter_policy(role_arns: Sequence[str], cluster_arns: Sequence[str])
         {"Sid": "PassRuntimeRoles", "Effect": "Allow", "Action": "iam:PassRole", "Resource": list(role_arns),
          "Condition": {"StringEquals": {"iam:PassedToService": forms}}},
     ]}
+
+
+# --- EMR Serverless: the documents modules/emr-serverless-roles writes, for sizing ---------------
+
+# The longest region name of the EMR partitions: ARNs with the team's region are sized with it.
+LONGEST_REGION = max(facts.PARTITION_SAMPLE_REGIONS.values(), key=len)
+
+
+def serverless_application_arns(account: str, application_ids: Sequence[str], resource: str) -> list[str]:
+    """The applications' (or their job runs') ARNs as the module writes them; no IDs means every application."""
+    return [
+        _sample_arn("emr-serverless", LONGEST_REGION, account, resource.format(application=application))
+        for application in (application_ids or ["*"])
+    ]
+
+
+def serverless_trust(account: str | None, application_ids: Sequence[str]) -> dict[str, Any]:
+    """The trust policy of every job runtime role: EMR Serverless, for the team's applications when the account is known."""
+    statement: dict[str, Any] = {
+        "Sid": "AssumeRole", "Effect": "Allow", "Action": "sts:AssumeRole",
+        "Principal": {"Service": max((p for s in facts.SERVERLESS_SERVICES for p in facts.SERVICE_PRINCIPALS[s].values()), key=len)},
+    }
+    if account is not None:
+        statement["Condition"] = {
+            "StringEquals": {"aws:SourceAccount": [account]},
+            "ArnLike": {"aws:SourceArn": serverless_application_arns(account, application_ids, facts.SERVERLESS_APPLICATION_RESOURCE)},
+        }
+    return {"Version": facts.POLICY_VERSION, "Statement": [statement]}
+
+
+def serverless_submitter_policy(account: str, application_ids: Sequence[str], role_arns: Sequence[str]) -> dict[str, Any]:
+    forms = max(
+        (by_service[service] for by_service in facts.SERVERLESS_PASSED_TO_SERVICE_FORMS.values() for service in by_service),
+        key=lambda v: len(json.dumps(v)),
+    )
+    return {"Version": facts.POLICY_VERSION, "Statement": [
+        {"Sid": "StartJobRuns", "Effect": "Allow", "Action": facts.SERVERLESS_APPLICATION_SUBMITTER_ACTIONS,
+         "Resource": serverless_application_arns(account, application_ids, facts.SERVERLESS_APPLICATION_RESOURCE)},
+        {"Sid": "FollowJobRuns", "Effect": "Allow", "Action": facts.SERVERLESS_JOB_RUN_SUBMITTER_ACTIONS,
+         "Resource": serverless_application_arns(account, application_ids, facts.SERVERLESS_JOB_RUN_RESOURCE)},
+        {"Sid": "PassJobRuntimeRoles", "Effect": "Allow", "Action": "iam:PassRole", "Resource": list(role_arns),
+         "Condition": {"StringEquals": {"iam:PassedToService": forms}}},
+    ]}

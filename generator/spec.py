@@ -326,6 +326,42 @@ class StepSubmitterPolicy(Model):
     attach_to_roles: list[IamName] = _items(100)
 
 
+# EMR Serverless application IDs (API reference: 1 to 64 lower-case letters and digits).
+ServerlessApplicationId = Annotated[str, _pattern(
+    r"^[0-9a-z]{1,64}$", "an EMR Serverless application ID (1 to 64 lower-case letters and digits)"
+)]
+
+
+class ServerlessRuntimeRole(RolePolicies):
+    """A job runtime role for EMR Serverless: the role a job run works as."""
+
+    name: IamName
+    s3_access: list[S3Access] = _items(200)
+
+
+class Serverless(Model):
+    """EMR Serverless: job runtime roles trusted by the team's applications, and who may start jobs with them."""
+
+    create: bool = False
+    # Empty: every application of the account (and region); the trust and submitter policy name these otherwise.
+    application_ids: list[ServerlessApplicationId] = _items(100)
+    runtime_roles: list[ServerlessRuntimeRole] = _items(100)
+    submitter_policy: bool = True
+    # One per account (AWSServiceRoleForAmazonEMRServerless): create it in exactly one team.
+    service_linked_role: bool = False
+
+    @model_validator(mode="after")
+    def _unique(self) -> Serverless:
+        names = [role.name for role in self.runtime_roles]
+        for index, name in enumerate(names):
+            if names.index(name) != index:
+                raise _field_error(f"runtime_roles[{index}].name", f"{name!r} is listed twice")
+        for index, application in enumerate(self.application_ids):
+            if self.application_ids.index(application) != index:
+                raise _field_error(f"application_ids[{index}]", f"{application!r} is listed twice")
+        return self
+
+
 class TeamSettings(Model):
     """Everything a team may set; `defaults` sets the same keys for every team."""
 
@@ -342,6 +378,7 @@ class TeamSettings(Model):
     passrole_policy: PassRolePolicy = PassRolePolicy()
     runtime_roles: list[RuntimeRole] = _items(100)
     step_submitter_policy: StepSubmitterPolicy = StepSubmitterPolicy()
+    serverless: Serverless = Serverless()
 
     @field_validator("runtime_roles")
     @classmethod

@@ -100,6 +100,32 @@ module "runtime_roles" {
   tags                             = var.tags
 }
 
+# EMR Serverless: job runtime roles for the team's applications of the source account.
+module "serverless_roles" {
+  source = "../emr-serverless-roles"
+
+  create                     = var.create && var.create_serverless
+  roles                      = var.serverless_roles
+  account_id                 = var.source_account_id
+  region                     = var.serverless_region
+  application_ids            = var.serverless_application_ids
+  path                       = var.path
+  permissions_boundary_arn   = var.permissions_boundary_arn
+  create_submitter_policy    = var.serverless_create_submitter_policy
+  submitter_policy_name      = var.serverless_submitter_policy_name
+  submitter_attach_to_users  = var.serverless_submitter_attach_to_users
+  submitter_attach_to_groups = var.serverless_submitter_attach_to_groups
+  submitter_attach_to_roles  = var.serverless_submitter_attach_to_roles
+  tags                       = var.tags
+}
+
+module "serverless_service_linked_role" {
+  source = "../emr-serverless-service-linked-role"
+
+  create      = var.create && var.create_serverless_service_linked_role
+  description = var.serverless_service_linked_role_description
+}
+
 # PassRole for exactly the roles this module creates, each to the service that uses it
 # (AmazonEMRFullAccessPolicy_v2 passes the EC2 role to ec2 and the scaling role to application-autoscaling).
 module "passrole_policy" {

@@ -407,3 +407,87 @@ variable "runtime_submitter_attach_to_roles" {
   type        = list(string)
   default     = []
 }
+
+variable "create_serverless" {
+  description = "Whether to create the EMR Serverless job runtime roles and the job submitter policy."
+  type        = bool
+  default     = true
+}
+
+variable "serverless_roles" {
+  description = "Job runtime roles by name, each with managed policies to attach and inline policies (name to JSON)."
+  type = map(object({
+    policy_arns     = optional(map(string), {})
+    inline_policies = optional(map(string), {})
+  }))
+  default = {}
+}
+
+variable "serverless_region" {
+  description = "Region of the applications, in their ARNs (trust and submitter policy); null allows any (`*`)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.serverless_region == null || can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]+$", var.serverless_region))
+    error_message = "The region must be a region name such as us-east-1."
+  }
+}
+
+variable "serverless_application_ids" {
+  description = "IDs of the EMR Serverless applications that may use the roles (`aws:SourceArn`) and that the submitters may start job runs on; empty means every application of the account."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.serverless_application_ids : can(regex("^[0-9a-z]{1,64}$", id))])
+    error_message = "Application IDs are 1 to 64 lower-case letters and digits."
+  }
+}
+
+variable "serverless_create_submitter_policy" {
+  description = "Whether to create the policy for the people who start job runs with the roles."
+  type        = bool
+  default     = true
+}
+
+variable "serverless_submitter_policy_name" {
+  description = "Name of the job submitter policy."
+  type        = string
+  default     = "EMR_ServerlessJobSubmitter"
+
+  validation {
+    condition     = length(var.serverless_submitter_policy_name) <= 128
+    error_message = "The policy name must be at most 128 characters."
+  }
+}
+
+variable "serverless_submitter_attach_to_users" {
+  description = "IAM user names to attach the job submitter policy to."
+  type        = list(string)
+  default     = []
+}
+
+variable "serverless_submitter_attach_to_groups" {
+  description = "IAM group names to attach the job submitter policy to."
+  type        = list(string)
+  default     = []
+}
+
+variable "serverless_submitter_attach_to_roles" {
+  description = "IAM role names to attach the job submitter policy to."
+  type        = list(string)
+  default     = []
+}
+
+variable "create_serverless_service_linked_role" {
+  description = "Whether to create the EMR Serverless service-linked role (one workspace per account)."
+  type        = bool
+  default     = false
+}
+
+variable "serverless_service_linked_role_description" {
+  description = "Description of the service-linked role."
+  type        = string
+  default     = null
+}

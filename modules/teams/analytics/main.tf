@@ -241,4 +241,51 @@ module "emr_iam" {
   runtime_submitter_attach_to_users  = []
   runtime_submitter_attach_to_groups = []
   runtime_submitter_attach_to_roles  = []
+  create_serverless                  = true
+  serverless_roles = {
+    analytics-serverless-etl = {
+      policy_arns = {}
+      inline_policies = {
+        s3-access = jsonencode({
+          Version = "2012-10-17"
+          Statement = [
+            {
+              Sid      = "BucketLocation"
+              Effect   = "Allow"
+              Action   = ["s3:GetBucketLocation"]
+              Resource = ["arn:${local.partition}:s3:::analytics-lake"]
+            },
+            {
+              Sid      = "ListBucket0"
+              Effect   = "Allow"
+              Action   = ["s3:ListBucket"]
+              Resource = ["arn:${local.partition}:s3:::analytics-lake"]
+              Condition = {
+                StringLike = {
+                  "s3:prefix" = ["raw", "raw/*", "curated", "curated/*"]
+                }
+              }
+            },
+            {
+              Sid      = "ReadObjects"
+              Effect   = "Allow"
+              Action   = ["s3:GetObject", "s3:GetObjectVersion"]
+              Resource = ["arn:${local.partition}:s3:::analytics-lake/raw/*", "arn:${local.partition}:s3:::analytics-lake/curated/*"]
+            },
+            {
+              Sid      = "WriteObjects"
+              Effect   = "Allow"
+              Action   = ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+              Resource = ["arn:${local.partition}:s3:::analytics-lake/curated/*"]
+            },
+          ]
+        })
+      }
+    }
+  }
+  serverless_region                     = var.serverless_region
+  serverless_application_ids            = ["00fabcdefghij012", "00fklmnopqrst345"]
+  serverless_create_submitter_policy    = true
+  serverless_submitter_policy_name      = "analytics-EMR_ServerlessJobSubmitter"
+  create_serverless_service_linked_role = var.create_serverless_service_linked_role
 }

@@ -104,4 +104,18 @@ module "emr_iam" {
   runtime_submitter_attach_to_users  = []
   runtime_submitter_attach_to_groups = []
   runtime_submitter_attach_to_roles  = []
+  create_serverless                  = true
+  serverless_roles = {
+    ds-serverless-notebooks = {
+      policy_arns = {
+        AmazonS3ReadOnlyAccess = "arn:${local.partition}:iam::aws:policy/AmazonS3ReadOnlyAccess"
+      }
+      inline_policies = {}
+    }
+  }
+  serverless_region                     = var.serverless_region
+  serverless_application_ids            = []
+  serverless_create_submitter_policy    = true
+  serverless_submitter_policy_name      = "ds-EMR_ServerlessJobSubmitter"
+  create_serverless_service_linked_role = var.create_serverless_service_linked_role
 }

@@ -57,4 +57,11 @@ module "emr_iam" {
   runtime_submitter_attach_to_users           = []
   runtime_submitter_attach_to_groups          = []
   runtime_submitter_attach_to_roles           = []
+  create_serverless                           = false
+  serverless_roles                            = {}
+  serverless_region                           = var.serverless_region
+  serverless_application_ids                  = []
+  serverless_create_submitter_policy          = true
+  serverless_submitter_policy_name            = "adhoc-EMR_ServerlessJobSubmitter"
+  create_serverless_service_linked_role       = var.create_serverless_service_linked_role
 }

@@ -99,3 +99,28 @@ output "step_submitter_policy_arn" {
   description = "ARN of the step submitter policy."
   value       = module.emr_iam.step_submitter_policy_arn
 }
+
+output "serverless_role_names" {
+  description = "Names of the EMR Serverless job runtime roles."
+  value       = module.emr_iam.serverless_role_names
+}
+
+output "serverless_role_arns" {
+  description = "ARNs of the EMR Serverless job runtime roles, by name (`executionRoleArn` of a job run)."
+  value       = module.emr_iam.serverless_role_arns
+}
+
+output "serverless_submitter_policy_name" {
+  description = "Name of the EMR Serverless job submitter policy."
+  value       = module.emr_iam.serverless_submitter_policy_name
+}
+
+output "serverless_submitter_policy_arn" {
+  description = "ARN of the EMR Serverless job submitter policy."
+  value       = module.emr_iam.serverless_submitter_policy_arn
+}
+
+output "serverless_service_linked_role_arn" {
+  description = "ARN of the EMR Serverless service-linked role, if this workspace created it."
+  value       = module.emr_iam.serverless_service_linked_role_arn
+}

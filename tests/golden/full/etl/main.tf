@@ -193,18 +193,25 @@ module "emr_iam" {
       }
     }
   }
-  create_passrole_policy             = true
-  passrole_policy_name               = "etl-EMR_PassRole"
-  passrole_policy_attach_to_users    = ["deployer"]
-  passrole_policy_attach_to_groups   = ["etl-operators"]
-  passrole_policy_attach_to_roles    = ["ci-runner"]
-  create_runtime_roles               = false
-  runtime_roles                      = {}
-  runtime_cluster_region             = var.runtime_roles_region
-  runtime_external_id                = var.runtime_roles_external_id
-  runtime_create_submitter_policy    = true
-  runtime_submitter_policy_name      = "etl-EMR_RuntimeRoleSteps"
-  runtime_submitter_attach_to_users  = []
-  runtime_submitter_attach_to_groups = []
-  runtime_submitter_attach_to_roles  = []
+  create_passrole_policy                = true
+  passrole_policy_name                  = "etl-EMR_PassRole"
+  passrole_policy_attach_to_users       = ["deployer"]
+  passrole_policy_attach_to_groups      = ["etl-operators"]
+  passrole_policy_attach_to_roles       = ["ci-runner"]
+  create_runtime_roles                  = false
+  runtime_roles                         = {}
+  runtime_cluster_region                = var.runtime_roles_region
+  runtime_external_id                   = var.runtime_roles_external_id
+  runtime_create_submitter_policy       = true
+  runtime_submitter_policy_name         = "etl-EMR_RuntimeRoleSteps"
+  runtime_submitter_attach_to_users     = []
+  runtime_submitter_attach_to_groups    = []
+  runtime_submitter_attach_to_roles     = []
+  create_serverless                     = false
+  serverless_roles                      = {}
+  serverless_region                     = var.serverless_region
+  serverless_application_ids            = []
+  serverless_create_submitter_policy    = true
+  serverless_submitter_policy_name      = "etl-EMR_ServerlessJobSubmitter"
+  create_serverless_service_linked_role = var.create_serverless_service_linked_role
 }

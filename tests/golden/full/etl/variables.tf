@@ -30,6 +30,18 @@ variable "runtime_roles_region" {
   default     = null
 }
 
+variable "create_serverless_service_linked_role" {
+  description = "Whether this workspace creates the account's EMR Serverless service-linked role (exactly one workspace per account does)."
+  type        = bool
+  default     = false
+}
+
+variable "serverless_region" {
+  description = "Region of the team's EMR Serverless applications (it scopes the job runtime roles' aws:SourceArn and the job submitter policy); null allows any region."
+  type        = string
+  default     = null
+}
+
 variable "runtime_roles_external_id" {
   description = "External ID of the team's security configuration, when the runtime roles' trust should require it; null for none."
   type        = string

@@ -147,11 +147,18 @@ module "emr_iam" {
       propagate_source_identity = false
     }
   }
-  runtime_cluster_region             = var.runtime_roles_region
-  runtime_external_id                = var.runtime_roles_external_id
-  runtime_create_submitter_policy    = true
-  runtime_submitter_policy_name      = "finance-EMR_RuntimeRoleSteps"
-  runtime_submitter_attach_to_users  = ["carol"]
-  runtime_submitter_attach_to_groups = []
-  runtime_submitter_attach_to_roles  = []
+  runtime_cluster_region                = var.runtime_roles_region
+  runtime_external_id                   = var.runtime_roles_external_id
+  runtime_create_submitter_policy       = true
+  runtime_submitter_policy_name         = "finance-EMR_RuntimeRoleSteps"
+  runtime_submitter_attach_to_users     = ["carol"]
+  runtime_submitter_attach_to_groups    = []
+  runtime_submitter_attach_to_roles     = []
+  create_serverless                     = false
+  serverless_roles                      = {}
+  serverless_region                     = var.serverless_region
+  serverless_application_ids            = []
+  serverless_create_submitter_policy    = true
+  serverless_submitter_policy_name      = "finance-EMR_ServerlessJobSubmitter"
+  create_serverless_service_linked_role = var.create_serverless_service_linked_role
 }
