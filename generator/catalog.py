@@ -591,13 +591,13 @@ SERVERLESS_ROLES = ModuleDef(
             (('var.account_id == null || can(regex("^[0-9]{12}$", var.account_id))', "The account ID must be 12 digits."),),
         ),
         Variable(
-            "region",
+            "application_region",
             "string",
             None,
             "Region of the applications, in their ARNs (trust and submitter policy); null allows any (`*`).",
             (
                 (
-                    'var.region == null || can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]+$", var.region))',
+                    'var.application_region == null || can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]+$", var.application_region))',
                     "The region must be a region name such as us-east-1.",
                 ),
             ),
@@ -655,8 +655,8 @@ SERVERLESS_ROLES = ModuleDef(
         "job_run_actions": facts.SERVERLESS_JOB_RUN_SUBMITTER_ACTIONS,
     },
     usage=(
-        'module "serverless_roles" {\n  source = "../../modules/emr-serverless-roles"\n\n  account_id      = "111122223333"\n'
-        '  region          = "us-east-1"\n  application_ids = ["00fabcdefghij012"]\n  roles = {\n'
+        'module "serverless_roles" {\n  source = "../../modules/emr-serverless-roles"\n\n  account_id         = "111122223333"\n'
+        '  application_region = "us-east-1"\n  application_ids    = ["00fabcdefghij012"]\n  roles = {\n'
         '    analytics-spark-jobs = { policy_arns = { data = aws_iam_policy.lake_read.arn } }\n  }\n'
         '  submitter_attach_to_groups = ["analytics-job-submitters"]\n}\n'
     ),

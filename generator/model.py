@@ -335,7 +335,7 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         "runtime_submitter_attach_to_roles": list(submitter.attach_to_roles),
         "create_serverless": serverless.create,
         "serverless_roles": serverless_roles,
-        "serverless_region": Expr("var.serverless_region"),
+        "serverless_application_region": Expr("var.serverless_application_region"),
         "serverless_application_ids": list(serverless.application_ids),
         "serverless_create_submitter_policy": serverless.submitter_policy,
         "serverless_submitter_policy_name": serverless_submitter,
@@ -499,7 +499,7 @@ def _team_definition(team: Team) -> ModuleDef:
                 " does).",
             ),
             Variable(
-                "serverless_region",
+                "serverless_application_region",
                 "string",
                 None,
                 "Region of the team's EMR Serverless applications (it scopes the job runtime roles' aws:SourceArn and the job"

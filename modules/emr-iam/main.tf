@@ -107,7 +107,7 @@ module "serverless_roles" {
   create                     = var.create && var.create_serverless
   roles                      = var.serverless_roles
   account_id                 = var.source_account_id
-  region                     = var.serverless_region
+  application_region         = var.serverless_application_region
   application_ids            = var.serverless_application_ids
   path                       = var.path
   permissions_boundary_arn   = var.permissions_boundary_arn

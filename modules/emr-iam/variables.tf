@@ -423,13 +423,13 @@ variable "serverless_roles" {
   default = {}
 }
 
-variable "serverless_region" {
+variable "serverless_application_region" {
   description = "Region of the applications, in their ARNs (trust and submitter policy); null allows any (`*`)."
   type        = string
   default     = null
 
   validation {
-    condition     = var.serverless_region == null || can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]+$", var.serverless_region))
+    condition     = var.serverless_application_region == null || can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]+$", var.serverless_application_region))
     error_message = "The region must be a region name such as us-east-1."
   }
 }

@@ -48,7 +48,7 @@ data "aws_iam_policy_document" "partition_check" {
 
 locals {
   create_roles = var.create && length(var.roles) > 0
-  region       = coalesce(var.region, "*")
+  region       = coalesce(var.application_region, "*")
   account_id   = coalesce(var.account_id, "*")
   applications = length(var.application_ids) > 0 ? var.application_ids : ["*"]
   # arn:<partition>:emr-serverless:<region>:<account>:/applications/<id> (Service Authorization Reference).

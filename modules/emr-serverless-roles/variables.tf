@@ -26,13 +26,13 @@ variable "account_id" {
   }
 }
 
-variable "region" {
+variable "application_region" {
   description = "Region of the applications, in their ARNs (trust and submitter policy); null allows any (`*`)."
   type        = string
   default     = null
 
   validation {
-    condition     = var.region == null || can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]+$", var.region))
+    condition     = var.application_region == null || can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]+$", var.application_region))
     error_message = "The region must be a region name such as us-east-1."
   }
 }

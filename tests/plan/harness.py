@@ -578,6 +578,9 @@ def partition_problems(summary: Summary, partition: str, foreign_arns: list[str]
     # The trust principals of the partition, and the forms iam:PassedToService may take there.
     allowed = {principals[partition] for principals in facts.SERVICE_PRINCIPALS.values()}
     allowed |= {form for forms in facts.PASSED_TO_SERVICE_FORMS[partition].values() for form in forms}
+    allowed |= {form for forms in facts.SERVERLESS_PASSED_TO_SERVICE_FORMS[partition].values() for form in forms}
+    # The EMR Serverless service-linked role's service name, the same in every partition.
+    allowed.add(facts.SERVERLESS_SERVICE_LINKED_ROLE_SERVICE)
     for where, service in service_principals(planned, ""):
         checked += 1
         if service not in allowed:

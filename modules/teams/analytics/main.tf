@@ -283,7 +283,7 @@ module "emr_iam" {
       }
     }
   }
-  serverless_region                     = var.serverless_region
+  serverless_application_region         = var.serverless_application_region
   serverless_application_ids            = ["00fabcdefghij012", "00fklmnopqrst345"]
   serverless_create_submitter_policy    = true
   serverless_submitter_policy_name      = "analytics-EMR_ServerlessJobSubmitter"

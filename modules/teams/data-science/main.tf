@@ -113,7 +113,7 @@ module "emr_iam" {
       inline_policies = {}
     }
   }
-  serverless_region                     = var.serverless_region
+  serverless_application_region         = var.serverless_application_region
   serverless_application_ids            = []
   serverless_create_submitter_policy    = true
   serverless_submitter_policy_name      = "ds-EMR_ServerlessJobSubmitter"

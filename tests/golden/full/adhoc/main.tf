@@ -59,7 +59,7 @@ module "emr_iam" {
   runtime_submitter_attach_to_roles           = []
   create_serverless                           = false
   serverless_roles                            = {}
-  serverless_region                           = var.serverless_region
+  serverless_application_region               = var.serverless_application_region
   serverless_application_ids                  = []
   serverless_create_submitter_policy          = true
   serverless_submitter_policy_name            = "adhoc-EMR_ServerlessJobSubmitter"

@@ -36,7 +36,7 @@ variable "create_serverless_service_linked_role" {
   default     = false
 }
 
-variable "serverless_region" {
+variable "serverless_application_region" {
   description = "Region of the team's EMR Serverless applications (it scopes the job runtime roles' aws:SourceArn and the job submitter policy); null allows any region."
   type        = string
   default     = null

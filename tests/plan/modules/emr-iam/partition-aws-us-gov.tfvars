@@ -1,5 +1,10 @@
 # Partition aws-us-gov: managed policy ARNs, aws:SourceArn conditions, service principals of the
 # three roles and the service-linked role, and iam:PassedToService values, all of aws-us-gov.
-region                     = "us-gov-west-1"
-source_account_id          = "111122223333"
-create_service_linked_role = true
+# Also EMR Serverless: the job runtime role's trust and its service-linked role.
+region                                = "us-gov-west-1"
+source_account_id                     = "111122223333"
+create_service_linked_role            = true
+create_serverless_service_linked_role = true
+serverless_roles = {
+  analytics-spark = {}
+}

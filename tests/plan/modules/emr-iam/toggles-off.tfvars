@@ -8,3 +8,8 @@ create_passrole_policy     = false
 emrfs_roles = {
   analytics-raw = {}
 }
+create_serverless                     = false
+create_serverless_service_linked_role = false
+serverless_roles = {
+  analytics-spark = {}
+}

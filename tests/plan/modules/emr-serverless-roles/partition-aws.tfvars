@@ -1,0 +1,12 @@
+# Partition aws, planned after the roles exist in the local fake AWS (prior_apply): the
+# emr-serverless principal of the trust and of iam:PassedToService, and every application, job run and
+# role ARN in aws.
+region             = "us-east-1"
+account_id         = "123456789012"
+application_region = "us-east-1"
+application_ids    = ["00fabcdefghij012"]
+path               = "/emr/"
+roles = {
+  analytics-spark = {}
+}
+submitter_attach_to_groups = ["analytics-job-submitters"]

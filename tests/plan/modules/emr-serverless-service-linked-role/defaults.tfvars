@@ -1,0 +1,1 @@
+# Every variable at its default: the EMR Serverless service-linked role.

@@ -1,0 +1,3 @@
+# create = false plans nothing (every workspace but one per account).
+create      = false
+description = "Not created here."
