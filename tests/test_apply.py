@@ -19,6 +19,7 @@ import pytest
 import tftest
 
 from generator import facts
+from generator.catalog import SERVERLESS_SUBMITTER_POLICY_NAME
 from generator.rendering import render
 from generator.spec import Team, load_spec
 from tests.engine import ROOT, Engine, copy_tree, engine_by_name, engine_names, provider_block
@@ -31,6 +32,7 @@ pytestmark = pytest.mark.engine
 SPEC = ROOT / "specs" / "platform.yaml"
 MANAGED = "arn:aws:iam::aws:policy/"
 EMR, EC2, AUTOSCALING = (facts.SERVICE_PRINCIPALS[service]["aws"] for service in ("elasticmapreduce", "ec2", "application-autoscaling"))
+SERVERLESS = facts.SERVICE_PRINCIPALS["emr-serverless"]["aws"]
 # moto gap: moto names an elasticmapreduce service-linked role after the service,
 # "AWSServiceRoleForelasticmapreduce", not AWSServiceRoleForEMRCleanup as AWS does. The test
 # asserts what moto really does; the plan cases check what the module asks for.
@@ -123,6 +125,13 @@ def expected_for_team(team_name: str, outputs: dict[str, Any], overrides: dict[s
         encrypted[name] = emrfs.encryption is not None
     if team.passrole_policy.create:
         policies[prefix + team.passrole_policy.name] = list(team.passrole_policy.attach_to_groups)
+    serverless = team.serverless
+    if serverless.create:
+        for role in serverless.runtime_roles:
+            inline = set(role.inline_policies) | ({"s3-access"} if role.s3_access else set())
+            roles[prefix + role.name] = ExpectedRole(path, [SERVERLESS], managed=extras(role), inline=inline, tags=tags, source_account=account)
+        if serverless.submitter_policy and serverless.runtime_roles:
+            policies[prefix + SERVERLESS_SUBMITTER_POLICY_NAME] = []
     return Expected(
         roles=roles,
         instance_profiles={ec2_name: ec2_name} if ec2.create else {},

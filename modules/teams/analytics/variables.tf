@@ -33,7 +33,7 @@ variable "runtime_roles_region" {
 variable "create_serverless_service_linked_role" {
   description = "Whether this workspace creates the account's EMR Serverless service-linked role (exactly one workspace per account does)."
   type        = bool
-  default     = true
+  default     = false
 }
 
 variable "serverless_application_region" {
