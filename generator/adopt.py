@@ -22,6 +22,13 @@ ROLES: tuple[str, ...] = ("service_role", "ec2_role", "autoscaling_role")
 # A team's runtime roles (modules/emr-runtime-roles), adopted only when `--roles` names them:
 # they exist only where someone made them by hand before.
 RUNTIME_ROLES = "runtime_roles"
+# A team's EMR Serverless job runtime roles (modules/emr-serverless-roles), adopted the same way.
+SERVERLESS_ROLES = "serverless_roles"
+# Each adoptable role map: the composite's argument that holds it, its toggle, its module call, and what it names.
+_ROLE_MAPS = {
+    RUNTIME_ROLES: ("runtime_roles", "create_runtime_roles", "runtime_roles", "runtime role"),
+    SERVERLESS_ROLES: ("serverless_roles", "create_serverless", "serverless_roles", "EMR Serverless job runtime role"),
+}
 
 # What `aws emr create-default-roles` creates, as arguments of modules/emr-iam
 # (examples/default-roles and examples/adopt-existing pass the same values).
@@ -43,8 +50,8 @@ DEFAULT_ROLES_ARGUMENTS: Mapping[str, Any] = {
 _ROLE = "module.{piece}.aws_iam_role.this[0]"
 _MANAGED_ATTACHMENT = "module.{piece}.aws_iam_role_policy_attachment.managed[0]"
 _INSTANCE_PROFILE = "module.ec2_role.aws_iam_instance_profile.this[0]"
-_RUNTIME_ROLE = 'module.runtime_roles.aws_iam_role.this["{name}"]'
-_RUNTIME_ATTACHMENT = 'module.runtime_roles.aws_iam_role_policy_attachment.this["{name}/{key}"]'
+_MAP_ROLE = 'module.{piece}.aws_iam_role.this["{name}"]'
+_MAP_ATTACHMENT = 'module.{piece}.aws_iam_role_policy_attachment.this["{name}/{key}"]'
 
 
 class AdoptError(EmrIamError):
@@ -81,13 +88,14 @@ def import_targets(
 
     Each role brings its AWS managed policy attachment; the EMR role for EC2 also its instance
     profile, which has the role's name. Roles the module does not create are left out. With
-    `runtime_roles` among `roles`, every runtime role and its managed policy attachments too.
+    `runtime_roles` (or `serverless_roles`) among `roles`, every runtime role (or EMR Serverless job
+    runtime role) and its managed policy attachments too.
     """
     if partition not in facts.PARTITIONS:
         raise AdoptError(f"partition {partition!r} is not one of {', '.join(facts.PARTITIONS)}")
-    unknown = [role for role in roles if role not in (*ROLES, RUNTIME_ROLES)]
+    unknown = [role for role in roles if role not in (*ROLES, *_ROLE_MAPS)]
     if unknown:
-        raise AdoptError(f"cannot adopt {', '.join(unknown)}: choose from {', '.join((*ROLES, RUNTIME_ROLES))}")
+        raise AdoptError(f"cannot adopt {', '.join(unknown)}: choose from {', '.join((*ROLES, *_ROLE_MAPS))}")
     targets: list[ImportTarget] = []
     for piece in ROLES:
         if piece not in roles or not arguments[f"create_{piece}"]:
@@ -111,24 +119,26 @@ def import_targets(
                     f"attachment of {policy.rsplit('/', 1)[-1]} to {name}",
                 )
             )
-    if RUNTIME_ROLES in roles:
-        targets += _runtime_role_targets(arguments, module_address, partition)
+    for role_map in _ROLE_MAPS:
+        if role_map in roles:
+            targets += _role_map_targets(role_map, arguments, module_address, partition)
     return targets
 
 
-def _runtime_role_targets(arguments: Mapping[str, Any], module_address: str, partition: str) -> list[ImportTarget]:
+def _role_map_targets(role_map: str, arguments: Mapping[str, Any], module_address: str, partition: str) -> list[ImportTarget]:
     from generator.policies import concrete
 
-    runtime_roles: Mapping[str, Any] = arguments.get(RUNTIME_ROLES) or {}
-    if not (arguments.get("create_runtime_roles") and runtime_roles):
-        raise AdoptError("cannot adopt runtime_roles: the module creates no runtime roles")
+    argument, toggle, piece, what = _ROLE_MAPS[role_map]
+    mapped: Mapping[str, Any] = arguments.get(argument) or {}
+    if not (arguments.get(toggle) and mapped):
+        raise AdoptError(f"cannot adopt {role_map}: the module creates no {what}s")
     targets = []
-    for name, settings in runtime_roles.items():
-        targets.append(ImportTarget(f"{module_address}.{_RUNTIME_ROLE.format(name=name)}", name, f"runtime role {name}"))
+    for name, settings in mapped.items():
+        targets.append(ImportTarget(f"{module_address}.{_MAP_ROLE.format(piece=piece, name=name)}", name, f"{what} {name}"))
         for key, arn in settings["policy_arns"].items():
             policy_arn = concrete(arn, {"local.partition": partition})
             targets.append(ImportTarget(
-                f"{module_address}.{_RUNTIME_ATTACHMENT.format(name=name, key=key)}",
+                f"{module_address}.{_MAP_ATTACHMENT.format(piece=piece, name=name, key=key)}",
                 f"{name}/{policy_arn}",
                 f"attachment of {policy_arn.rsplit('/', 1)[-1]} to {name}",
             ))

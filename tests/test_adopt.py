@@ -239,3 +239,61 @@ def test_a_runtime_role_made_by_hand_is_adopted(moto: MotoServer, tmp_path: Path
     assert role["RoleId"] == role_id
     principals = {s["Principal"].get("AWS") for s in role["AssumeRolePolicyDocument"]["Statement"]}
     assert principals == {iam.get_role(RoleName="finance-EMR_EC2_DefaultRole")["Role"]["Arn"]}
+
+
+# --- EMR Serverless job runtime roles made by hand before ---------------------------------------
+
+SERVERLESS_SPEC = Path(__file__).parent / "specs" / "serverless.yaml"
+
+
+def test_serverless_roles_are_imported_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["imports", "--spec", str(SERVERLESS_SPEC), "--team", "analytics", "--format", "commands"]) == 0
+    assert "serverless_roles" not in capsys.readouterr().out
+    assert main(["imports", "--spec", str(SERVERLESS_SPEC), "--team", "analytics", "--roles", "serverless_roles", "--format", "commands",
+                 "--partition", "aws-us-gov"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "terraform import 'module.emr_iam.module.emr_iam.module.serverless_roles.aws_iam_role.this[\"analytics-spark-etl\"]'"
+        " analytics-spark-etl",
+        "terraform import 'module.emr_iam.module.emr_iam.module.serverless_roles.aws_iam_role.this[\"analytics-spark-adhoc\"]'"
+        " analytics-spark-adhoc",
+        "terraform import 'module.emr_iam.module.emr_iam.module.serverless_roles.aws_iam_role_policy_attachment"
+        ".this[\"analytics-spark-adhoc/AmazonS3ReadOnlyAccess\"]' analytics-spark-adhoc/arn:aws-us-gov:iam::aws:policy/AmazonS3ReadOnlyAccess",
+    ]
+    assert main(["imports", "--default-roles", "--roles", "serverless_roles"]) == 2
+    assert "the module creates no EMR Serverless job runtime roles" in capsys.readouterr().err
+
+
+@pytest.mark.engine
+def test_a_serverless_role_made_by_hand_is_adopted(moto: MotoServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """finance-spark-reports exists with a trust of its own; the import takes it over and the apply corrects its trust in place."""
+    from generator.rendering import render
+    from tests.engine import provider_block
+
+    iam = moto.client("iam")
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                     "Principal": {"Service": "emr-serverless.amazonaws.com"}}]}
+    role_id = iam.create_role(RoleName="finance-spark-reports", Path="/emr/", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["RoleId"]
+    folder = tmp_path / "workspace"
+    folder.mkdir()
+    render(str(SERVERLESS_SPEC), str(folder / "modules"))
+    (folder / "main.tf").write_text('module "emr_iam" {\n  source = "./modules/teams/finance"\n}\n', encoding="utf-8")
+    (folder / "provider.tf").write_text(provider_block("us-east-1", endpoint=moto.endpoint), encoding="utf-8")
+    assert main(["imports", "--spec", str(SERVERLESS_SPEC), "--team", "finance", "--roles", "serverless_roles",
+                 "--out", str(folder / "imports.tf")]) == 0
+    capsys.readouterr()
+    engine = opentofu()
+    engine.init(folder)
+    plan_json = workspace.plan(engine, folder)
+    changes = workspace.managed_changes(plan_json)
+    imported = {c["address"]: c["change"]["importing"]["id"] for c in changes if c["change"].get("importing")}
+    address = 'module.emr_iam.module.emr_iam.module.serverless_roles.aws_iam_role.this["finance-spark-reports"]'
+    assert imported == {address: "finance-spark-reports"}
+    (role_change,) = [c for c in changes if c["address"] == address]
+    assert role_change["change"]["actions"] == ["update"], role_change["change"]["actions"]
+    engine.run("apply", "-input=false", "-no-color", "plan.bin", cwd=folder)
+    again = engine.run("plan", "-input=false", "-no-color", "-detailed-exitcode", cwd=folder, check=False)
+    assert again.returncode == 0, f"a second plan still changes something:\n{again.stdout}\n{again.stderr}"
+    role = iam.get_role(RoleName="finance-spark-reports")["Role"]
+    assert role["RoleId"] == role_id
+    (statement,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] in ("123456789012", ["123456789012"])

@@ -1,0 +1,2 @@
+# Partition aws-cn: the trust principal, the application ARNs and iam:PassedToService of aws-cn.
+region = "cn-north-1"
