@@ -65,6 +65,13 @@ BASE: dict[str, Any] = {
                 "encryption": {"at_rest_s3": {"mode": "SSE-KMS", "kms_key_arn": "arn:{partition}:kms:us-east-1:111122223333:alias/alpha"}},
             },
             "passrole_policy": {"name": "EMR_PassRole", "attach_to_groups": ["ops"]},
+            "serverless": {
+                "create": True,
+                "application_ids": ["00fabcdefghij012"],
+                "runtime_roles": [{"name": "spark", "s3_access": [{"bucket": "alpha-lake", "prefix": "jobs/"}]}],
+                "submitter_policy": True,
+                "service_linked_role": True,
+            },
         },
         {
             "name": "beta",
@@ -86,6 +93,8 @@ STATEMENT0 = (*ROLE0, "inline_policies", "extra", "Statement", 0)
 MAPPING0 = (*T0, "emrfs", "mappings", 0)
 T1 = ("teams", 1)
 RUNTIME0 = (*T1, "runtime_roles", 0)
+SERVERLESS = (*T0, "serverless")
+SERVERLESS0 = (*SERVERLESS, "runtime_roles", 0)
 
 # Values of the wrong type for each kind of field (never None: optional fields accept it).
 WRONG = {
@@ -173,6 +182,17 @@ FIELDS: list[tuple[tuple[Any, ...], str]] = [
     ((*T1, "step_submitter_policy", "name"), "str"),
     ((*T1, "step_submitter_policy", "attach_to_groups"), "list"),
     ((*T1, "step_submitter_policy", "attach_to_groups", 0), "str"),
+    (SERVERLESS, "model"),
+    ((*SERVERLESS, "create"), "bool"),
+    ((*SERVERLESS, "application_ids"), "list"),
+    ((*SERVERLESS, "application_ids", 0), "str"),
+    ((*SERVERLESS, "runtime_roles"), "list"),
+    (SERVERLESS0, "model"),
+    ((*SERVERLESS0, "name"), "str"),
+    ((*SERVERLESS0, "s3_access"), "list"),
+    ((*SERVERLESS0, "s3_access", 0, "bucket"), "str"),
+    ((*SERVERLESS, "submitter_policy"), "bool"),
+    ((*SERVERLESS, "service_linked_role"), "bool"),
 ]
 MODEL_MAPPINGS = [
     (),
@@ -198,6 +218,9 @@ MODEL_MAPPINGS = [
     RUNTIME0,
     (*RUNTIME0, "s3_access", 0),
     (*T1, "step_submitter_policy"),
+    SERVERLESS,
+    SERVERLESS0,
+    (*SERVERLESS0, "s3_access", 0),
 ]
 FIELD_NAMES = {
     "version", "quotas", "defaults", "teams", "name", "name_prefix", "path", "permissions_boundary", "tags", "source_account_id",
@@ -208,6 +231,7 @@ FIELD_NAMES = {
     "mode", "kms_key_arn", "attach_to_users", "attach_to_groups", "attach_to_roles", "managed_policies_per_role", "trust_policy",
     "Version", "Statement", "Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition",
     "runtime_roles", "lake_formation", "s3_access_grants", "propagate_source_identity", "step_submitter_policy",
+    "serverless", "application_ids", "submitter_policy",
 }
 # Pattern-checked text fields and the characters each allows; anything else makes it invalid.
 PATTERNED: list[tuple[tuple[Any, ...], str, str]] = [
@@ -228,6 +252,8 @@ PATTERNED: list[tuple[tuple[Any, ...], str, str]] = [
     ((*RUNTIME0, "name"), "steps", string.ascii_letters + string.digits + "_+=,.@-"),
     ((*T1, "step_submitter_policy", "name"), "Steps", string.ascii_letters + string.digits + "_+=,.@-"),
     ((*T1, "step_submitter_policy", "attach_to_groups", 0), "submitters", string.ascii_letters + string.digits + "_+=,.@-"),
+    ((*SERVERLESS, "application_ids", 0), "00fabcdefghij012", string.ascii_lowercase + string.digits),
+    ((*SERVERLESS0, "name"), "spark", string.ascii_letters + string.digits + "_+=,.@-"),
     ((*T0, "emrfs", "encryption", "at_rest_s3", "kms_key_arn"), "arn:{partition}:kms:us-east-1:111122223333:alias/alpha",
      string.ascii_letters + string.digits + "_/-:{}"),
 ]
@@ -296,13 +322,17 @@ def names_over_limits(draw: st.DrawFn) -> Case:
     letters = st.text(string.ascii_letters + string.digits + "_", min_size=1, max_size=1).map(str)
     filler = draw(letters)
     choice = draw(st.sampled_from(["role", "emrfs-role", "prefixed-role", "team", "tag-key", "tag-value", "path", "passrole", "secconf", "prefix",
-                                   "s3-prefix", "runtime-role", "submitter"]))
+                                   "s3-prefix", "runtime-role", "submitter", "serverless-role", "application-id"]))
     if choice == "role":  # prefix "alpha-" (6) + name over 64, yet within IamName's 128 or over it
         return _case("over-limit", _set(BASE, (*T0, "service_role", "name"), filler * draw(st.integers(59, 200))))
     if choice == "emrfs-role":
         return _case("over-limit", _set(BASE, (*ROLE0, "name"), filler * draw(st.integers(59, 200))))
     if choice == "runtime-role":  # after beta's prefix b-
         return _case("over-limit", _set(BASE, (*RUNTIME0, "name"), filler * draw(st.integers(63, 200))))
+    if choice == "serverless-role":  # after alpha's prefix alpha-
+        return _case("over-limit", _set(BASE, (*SERVERLESS0, "name"), filler * draw(st.integers(59, 200))))
+    if choice == "application-id":
+        return _case("over-limit", _set(BASE, (*SERVERLESS, "application_ids", 0), "a" * draw(st.integers(65, 120))))
     if choice == "submitter":
         return _case("over-limit", _set(BASE, (*T1, "step_submitter_policy", "name"), filler * draw(st.integers(127, 200))))
     if choice == "prefixed-role":
@@ -337,7 +367,7 @@ def illegal_characters(draw: st.DrawFn) -> Case:
 @st.composite
 def duplicates(draw: st.DrawFn) -> Case:
     choice = draw(st.sampled_from(["team", "emrfs-role", "identifier", "role-names", "secconf", "runtime-role", "runtime-vs-emrfs",
-                                   "yaml-key", "yaml-top-key"]))
+                                   "serverless-role", "serverless-vs-emrfs", "application", "serverless-linked-role", "yaml-key", "yaml-top-key"]))
     if choice == "team":
         document = copy.deepcopy(BASE)
         document["teams"].insert(draw(st.integers(0, 2)), copy.deepcopy(BASE["teams"][draw(st.integers(0, 1))]))
@@ -355,6 +385,15 @@ def duplicates(draw: st.DrawFn) -> Case:
         return _case("duplicate", _set(BASE, (*RUNTIME0, "name"), "adhoc"))
     if choice == "runtime-vs-emrfs":  # a runtime role named like the team's EMRFS role
         return _case("duplicate", _set(BASE, (*RUNTIME0, "name"), "emrfs-b"))
+    if choice == "serverless-role":
+        return _case("duplicate", _set(BASE, (*SERVERLESS, "runtime_roles"), [{"name": "spark"}, {"name": "spark"}]))
+    if choice == "serverless-vs-emrfs":  # a job runtime role named like the team's EMRFS role
+        return _case("duplicate", _set(BASE, (*SERVERLESS0, "name"), "emrfs-a"))
+    if choice == "application":
+        return _case("duplicate", _set(BASE, (*SERVERLESS, "application_ids"), ["00fabcdefghij012", "00fabcdefghij012"]))
+    if choice == "serverless-linked-role":  # a second team of the same account creates the EMR Serverless service-linked role
+        document = _set(BASE, (*T1, "serverless"), {"service_linked_role": True})
+        return _case("duplicate", _set(document, (*T1, "source_account_id"), "111122223333"))
     text = _dump(BASE).decode()
     if choice == "yaml-key":
         key = draw(st.sampled_from(["name: zeta", "tags: {}", "source_account_id: '111122223333'", "name: alpha"]))
@@ -401,6 +440,8 @@ LIMITS: list[tuple[tuple[Any, ...], int, Callable[[int], Any]]] = [
     ((*T0, "passrole_policy", "attach_to_users"), 100, lambda i: f"user{i}"),
     ((*T1, "runtime_roles"), 100, lambda i: {"name": f"r{i}"}),
     ((*T1, "step_submitter_policy", "attach_to_roles"), 100, lambda i: f"role{i}"),
+    ((*SERVERLESS, "application_ids"), 100, lambda i: f"00f{i:013d}"),
+    ((*SERVERLESS, "runtime_roles"), 100, lambda i: {"name": f"s{i}"}),
     ((*ROLE0, "inline_policies", "extra", "Statement"), 100, lambda i: {"Effect": "Deny", "Action": "s3:*", "Resource": f"arn:aws:s3:::b{i}/*"}),
 ]
 
