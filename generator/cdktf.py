@@ -125,6 +125,11 @@ class _GeneratedModule(TerraformHclModule):  # type: ignore[misc, unused-ignore]
     def passrole_policy_arn(self) -> str:
         return self._string("passrole_policy_arn")
 
+    @property
+    def serverless_submitter_policy_arn(self) -> str:
+        """The policy for the people who start EMR Serverless job runs with the team's job runtime roles."""
+        return self._string("serverless_submitter_policy_arn")
+
 
 class EmrIamTeam(_GeneratedModule):
     """A team's module, `modules/teams/<team>`: every setting comes from the platform spec."""
@@ -142,6 +147,8 @@ class EmrIamTeam(_GeneratedModule):
         tags: Mapping[str, str] | None = None,
         runtime_roles_region: str | None = None,
         runtime_roles_external_id: str | None = None,
+        create_serverless_service_linked_role: bool | None = None,
+        serverless_application_region: str | None = None,
     ) -> None:
         variables = {
             "create": create,
@@ -150,6 +157,8 @@ class EmrIamTeam(_GeneratedModule):
             "tags": dict(tags) if tags is not None else None,
             "runtime_roles_region": runtime_roles_region,
             "runtime_roles_external_id": runtime_roles_external_id,
+            "create_serverless_service_linked_role": create_serverless_service_linked_role,
+            "serverless_application_region": serverless_application_region,
         }
         super().__init__(
             scope,

@@ -97,3 +97,28 @@ def test_lake_formation_and_access_grants_sizes_match_the_plan(runtime_plan: dic
     assert minified(governed) == policies.policy_size(policies.lake_formation_policy("*", "111122223333"))
     grants = runtime_plan['module.runtime.aws_iam_role_policy.s3_access_grants["etl-grants"]']["policy"]
     assert minified(grants) == policies.policy_size(policies.s3_access_grants_policy("*", "111122223333"))
+
+
+# EMR Serverless: the job runtime roles' trust, planned in GovCloud (the longest partition name) with
+# the longest region name, which the size check measures with.
+SERVERLESS_APPLICATIONS = ["00fabcdefghij012", "00fklmnopqrst345", "00fuvwxyzabcd678"]
+
+
+@pytest.fixture(scope="module")
+def serverless_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    root = copy_tree(tmp_path_factory.mktemp("serverless-limits"))
+    workspace = root / "workspace"
+    workspace.mkdir()
+    (workspace / "main.tf").write_text(
+        provider_block("us-gov-west-1")
+        + 'module "serverless" {\n  source             = "../modules/emr-serverless-roles"\n  account_id         = "111122223333"\n'
+        + f'  application_region = "{policies.LONGEST_REGION}"\n  application_ids    = {json.dumps(SERVERLESS_APPLICATIONS)}\n'
+        + '  roles = {\n    etl-spark = {}\n  }\n}\n'
+    )
+    return planned_resources(plan_json(opentofu(), workspace))
+
+
+def test_serverless_trust_size_matches_the_plan(serverless_plan: dict[str, dict]) -> None:
+    assert facts.LONGEST_PARTITION == "aws-us-gov"
+    planned = serverless_plan['module.serverless.aws_iam_role.this["etl-spark"]']["assume_role_policy"]
+    assert minified(planned) == policies.policy_size(policies.serverless_trust("111122223333", SERVERLESS_APPLICATIONS))
