@@ -551,9 +551,17 @@ def test_applied_teams_are_least_privilege(applied: tuple[MotoServer, dict[str, 
     passrole_policies = {outputs["passrole_policy_arn"]: team for team, outputs in teams.items() if outputs["passrole_policy_arn"]}
     assert len(passrole_policies) == sum(team.passrole_policy.create for team in spec.values())
     service_role_passes = {f"{outputs['service_role_arn']} inline pass-cluster-roles": outputs for outputs in teams.values()}
+    # EMR Serverless job submitter policies: exactly their own team's job runtime roles, to emr-serverless only.
+    serverless_submitters = {outputs["serverless_submitter_policy_arn"]: team for team, outputs in teams.items()
+                             if outputs["serverless_submitter_policy_arn"]}
+    assert len(serverless_submitters) == 2, "the default spec must keep two teams with EMR Serverless for the isolation proof"
     for where, document in permissions.items():
         grants, problems = passrole_grants(document, where)
         assert problems == []
+        if where in serverless_submitters:
+            own = teams[serverless_submitters[where]]["serverless_role_arns"].values()
+            assert grants == {arn: {facts.SERVICE_PRINCIPALS["emr-serverless"]["aws"]} for arn in own}, where
+            continue
         if where in service_role_passes:
             outputs = service_role_passes[where]
             assert grants == {outputs[f"{key}_arn"]: PASSED_TO[key] for key in ("ec2_role", "autoscaling_role")}, where

@@ -9,7 +9,8 @@ provider "aws" {
 data "aws_partition" "current" {}
 
 locals {
-  name = "ex-${basename(path.cwd)}"
+  name      = "ex-${basename(path.cwd)}"
+  partition = data.aws_partition.current.partition
 }
 
 module "emr_iam" {
@@ -39,13 +40,13 @@ module "emr_iam" {
               Sid      = "ReadInput"
               Effect   = "Allow"
               Action   = ["s3:GetObject"]
-              Resource = ["arn:${data.aws_partition.current.partition}:s3:::${var.data_bucket}/input/*"]
+              Resource = ["arn:${local.partition}:s3:::${var.data_bucket}/input/*"]
             },
             {
               Sid      = "WriteOutputAndLogs"
               Effect   = "Allow"
               Action   = ["s3:PutObject"]
-              Resource = ["arn:${data.aws_partition.current.partition}:s3:::${var.data_bucket}/output/*", "arn:${data.aws_partition.current.partition}:s3:::${var.data_bucket}/logs/*"]
+              Resource = ["arn:${local.partition}:s3:::${var.data_bucket}/output/*", "arn:${local.partition}:s3:::${var.data_bucket}/logs/*"]
             },
           ]
         })
