@@ -55,4 +55,10 @@ module "emr_iam" {
   runtime_submitter_attach_to_users           = []
   runtime_submitter_attach_to_groups          = []
   runtime_submitter_attach_to_roles           = []
+  create_eks_roles                            = false
+  eks_roles                                   = {}
+  eks_region                                  = var.eks_region
+  eks_virtual_cluster_ids                     = []
+  eks_create_submitter_policy                 = true
+  eks_submitter_policy_name                   = "EMR_EKS_StartJobRun"
 }

@@ -154,4 +154,10 @@ module "emr_iam" {
   runtime_submitter_attach_to_users  = ["carol"]
   runtime_submitter_attach_to_groups = []
   runtime_submitter_attach_to_roles  = []
+  create_eks_roles                   = false
+  eks_roles                          = {}
+  eks_region                         = var.eks_region
+  eks_virtual_cluster_ids            = []
+  eks_create_submitter_policy        = true
+  eks_submitter_policy_name          = "finance-EMR_EKS_StartJobRun"
 }
