@@ -299,7 +299,10 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
         "The cluster's OIDC issuer URL (`aws eks describe-cluster --query cluster.identity.oidc.issuer`); required with `irsa`.",
         "https://oidc.eks.us-east-1.amazonaws.com/id/5C1A9E7B3D2F4A6B8C0D1E2F3A4B5C6D",
     ),
-    ("EksCluster", "namespaces"): ("Kubernetes namespaces the job runs are submitted to (the virtual clusters' namespaces).", ["spark-jobs"]),
+    ("EksCluster", "namespaces"): (
+        "Kubernetes namespaces the job runs are submitted to (the virtual clusters' namespaces).",
+        ["spark-jobs"],
+    ),
     ("S3Access", "bucket"): ("Bucket name.", "analytics-lake"),
     ("S3Access", "prefix"): ("Key prefix the access is limited to; empty for the whole bucket.", "curated/"),
     ("S3Access", "access"): ("`read` (get and list) or `read_write` (also put, delete and multipart uploads).", "read_write"),
