@@ -22,6 +22,14 @@ ROLES: tuple[str, ...] = ("service_role", "ec2_role", "autoscaling_role")
 # A team's runtime roles (modules/emr-runtime-roles), adopted only when `--roles` names them:
 # they exist only where someone made them by hand before.
 RUNTIME_ROLES = "runtime_roles"
+# A team's EMR on EKS job execution roles (modules/emr-eks-job-roles), likewise only when named:
+# for example roles made by hand and given their trust by `aws emr-containers update-role-trust-policy`.
+EKS_ROLES = "eks_roles"
+# Each of those role maps: (the modules/emr-iam call holding it, its toggle, what the roles are called).
+ROLE_MAPS: Mapping[str, tuple[str, str, str]] = {
+    RUNTIME_ROLES: ("runtime_roles", "create_runtime_roles", "runtime role"),
+    EKS_ROLES: ("eks_roles", "create_eks_roles", "EMR on EKS job execution role"),
+}
 
 # What `aws emr create-default-roles` creates, as arguments of modules/emr-iam
 # (examples/default-roles and examples/adopt-existing pass the same values).
@@ -43,8 +51,8 @@ DEFAULT_ROLES_ARGUMENTS: Mapping[str, Any] = {
 _ROLE = "module.{piece}.aws_iam_role.this[0]"
 _MANAGED_ATTACHMENT = "module.{piece}.aws_iam_role_policy_attachment.managed[0]"
 _INSTANCE_PROFILE = "module.ec2_role.aws_iam_instance_profile.this[0]"
-_RUNTIME_ROLE = 'module.runtime_roles.aws_iam_role.this["{name}"]'
-_RUNTIME_ATTACHMENT = 'module.runtime_roles.aws_iam_role_policy_attachment.this["{name}/{key}"]'
+_MAP_ROLE = 'module.{piece}.aws_iam_role.this["{name}"]'
+_MAP_ATTACHMENT = 'module.{piece}.aws_iam_role_policy_attachment.this["{name}/{key}"]'
 
 
 class AdoptError(EmrIamError):
@@ -81,13 +89,14 @@ def import_targets(
 
     Each role brings its AWS managed policy attachment; the EMR role for EC2 also its instance
     profile, which has the role's name. Roles the module does not create are left out. With
-    `runtime_roles` among `roles`, every runtime role and its managed policy attachments too.
+    `runtime_roles` or `eks_roles` among `roles`, every runtime role or EMR on EKS job execution role and
+    its managed policy attachments too.
     """
     if partition not in facts.PARTITIONS:
         raise AdoptError(f"partition {partition!r} is not one of {', '.join(facts.PARTITIONS)}")
-    unknown = [role for role in roles if role not in (*ROLES, RUNTIME_ROLES)]
+    unknown = [role for role in roles if role not in (*ROLES, *ROLE_MAPS)]
     if unknown:
-        raise AdoptError(f"cannot adopt {', '.join(unknown)}: choose from {', '.join((*ROLES, RUNTIME_ROLES))}")
+        raise AdoptError(f"cannot adopt {', '.join(unknown)}: choose from {', '.join((*ROLES, *ROLE_MAPS))}")
     targets: list[ImportTarget] = []
     for piece in ROLES:
         if piece not in roles or not arguments[f"create_{piece}"]:
@@ -111,24 +120,26 @@ def import_targets(
                     f"attachment of {policy.rsplit('/', 1)[-1]} to {name}",
                 )
             )
-    if RUNTIME_ROLES in roles:
-        targets += _runtime_role_targets(arguments, module_address, partition)
+    for selector in ROLE_MAPS:
+        if selector in roles:
+            targets += _role_map_targets(arguments, module_address, partition, selector)
     return targets
 
 
-def _runtime_role_targets(arguments: Mapping[str, Any], module_address: str, partition: str) -> list[ImportTarget]:
+def _role_map_targets(arguments: Mapping[str, Any], module_address: str, partition: str, selector: str) -> list[ImportTarget]:
     from generator.policies import concrete
 
-    runtime_roles: Mapping[str, Any] = arguments.get(RUNTIME_ROLES) or {}
-    if not (arguments.get("create_runtime_roles") and runtime_roles):
-        raise AdoptError("cannot adopt runtime_roles: the module creates no runtime roles")
+    piece, toggle, what = ROLE_MAPS[selector]
+    role_map: Mapping[str, Any] = arguments.get(selector) or {}
+    if not (arguments.get(toggle) and role_map):
+        raise AdoptError(f"cannot adopt {selector}: the module creates no {what}s")
     targets = []
-    for name, settings in runtime_roles.items():
-        targets.append(ImportTarget(f"{module_address}.{_RUNTIME_ROLE.format(name=name)}", name, f"runtime role {name}"))
+    for name, settings in role_map.items():
+        targets.append(ImportTarget(f"{module_address}.{_MAP_ROLE.format(piece=piece, name=name)}", name, f"{what} {name}"))
         for key, arn in settings["policy_arns"].items():
             policy_arn = concrete(arn, {"local.partition": partition})
             targets.append(ImportTarget(
-                f"{module_address}.{_RUNTIME_ATTACHMENT.format(name=name, key=key)}",
+                f"{module_address}.{_MAP_ATTACHMENT.format(piece=piece, name=name, key=key)}",
                 f"{name}/{policy_arn}",
                 f"attachment of {policy_arn.rsplit('/', 1)[-1]} to {name}",
             ))
