@@ -22,12 +22,16 @@ ROLES: tuple[str, ...] = ("service_role", "ec2_role", "autoscaling_role")
 # A team's runtime roles (modules/emr-runtime-roles), adopted only when `--roles` names them:
 # they exist only where someone made them by hand before.
 RUNTIME_ROLES = "runtime_roles"
+# A team's EMR on EKS job execution roles (modules/emr-eks-job-roles), likewise only when named:
+# for example roles made by hand and given their trust by `aws emr-containers update-role-trust-policy`.
+EKS_ROLES = "eks_roles"
 # A team's EMR Serverless job runtime roles (modules/emr-serverless-roles), adopted the same way.
 SERVERLESS_ROLES = "serverless_roles"
-# Each adoptable role map: the composite's argument that holds it, its toggle, its module call, and what it names.
-_ROLE_MAPS = {
-    RUNTIME_ROLES: ("runtime_roles", "create_runtime_roles", "runtime_roles", "runtime role"),
-    SERVERLESS_ROLES: ("serverless_roles", "create_serverless", "serverless_roles", "EMR Serverless job runtime role"),
+# Each of those role maps: (the modules/emr-iam call holding it, its toggle, what the roles are called).
+ROLE_MAPS: Mapping[str, tuple[str, str, str]] = {
+    RUNTIME_ROLES: ("runtime_roles", "create_runtime_roles", "runtime role"),
+    EKS_ROLES: ("eks_roles", "create_eks_roles", "EMR on EKS job execution role"),
+    SERVERLESS_ROLES: ("serverless_roles", "create_serverless", "EMR Serverless job runtime role"),
 }
 
 # What `aws emr create-default-roles` creates, as arguments of modules/emr-iam
@@ -88,14 +92,14 @@ def import_targets(
 
     Each role brings its AWS managed policy attachment; the EMR role for EC2 also its instance
     profile, which has the role's name. Roles the module does not create are left out. With
-    `runtime_roles` (or `serverless_roles`) among `roles`, every runtime role (or EMR Serverless job
-    runtime role) and its managed policy attachments too.
+    `runtime_roles`, `eks_roles` or `serverless_roles` among `roles`, every runtime role, EMR on EKS job
+    execution role or EMR Serverless job runtime role and its managed policy attachments too.
     """
     if partition not in facts.PARTITIONS:
         raise AdoptError(f"partition {partition!r} is not one of {', '.join(facts.PARTITIONS)}")
-    unknown = [role for role in roles if role not in (*ROLES, *_ROLE_MAPS)]
+    unknown = [role for role in roles if role not in (*ROLES, *ROLE_MAPS)]
     if unknown:
-        raise AdoptError(f"cannot adopt {', '.join(unknown)}: choose from {', '.join((*ROLES, *_ROLE_MAPS))}")
+        raise AdoptError(f"cannot adopt {', '.join(unknown)}: choose from {', '.join((*ROLES, *ROLE_MAPS))}")
     targets: list[ImportTarget] = []
     for piece in ROLES:
         if piece not in roles or not arguments[f"create_{piece}"]:
@@ -119,21 +123,21 @@ def import_targets(
                     f"attachment of {policy.rsplit('/', 1)[-1]} to {name}",
                 )
             )
-    for role_map in _ROLE_MAPS:
-        if role_map in roles:
-            targets += _role_map_targets(role_map, arguments, module_address, partition)
+    for selector in ROLE_MAPS:
+        if selector in roles:
+            targets += _role_map_targets(arguments, module_address, partition, selector)
     return targets
 
 
-def _role_map_targets(role_map: str, arguments: Mapping[str, Any], module_address: str, partition: str) -> list[ImportTarget]:
+def _role_map_targets(arguments: Mapping[str, Any], module_address: str, partition: str, selector: str) -> list[ImportTarget]:
     from generator.policies import concrete
 
-    argument, toggle, piece, what = _ROLE_MAPS[role_map]
-    mapped: Mapping[str, Any] = arguments.get(argument) or {}
-    if not (arguments.get(toggle) and mapped):
-        raise AdoptError(f"cannot adopt {role_map}: the module creates no {what}s")
+    piece, toggle, what = ROLE_MAPS[selector]
+    role_map: Mapping[str, Any] = arguments.get(selector) or {}
+    if not (arguments.get(toggle) and role_map):
+        raise AdoptError(f"cannot adopt {selector}: the module creates no {what}s")
     targets = []
-    for name, settings in mapped.items():
+    for name, settings in role_map.items():
         targets.append(ImportTarget(f"{module_address}.{_MAP_ROLE.format(piece=piece, name=name)}", name, f"{what} {name}"))
         for key, arn in settings["policy_arns"].items():
             policy_arn = concrete(arn, {"local.partition": partition})

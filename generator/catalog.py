@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import facts
+from generator import emr_containers, facts
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class ModuleDef:
     outputs: tuple[Output, ...]
     usage: str
     context: dict[str, Any] = field(default_factory=dict)
+    # The hashicorp/aws constraint of versions.tf when the module needs more than the generator's floor.
+    aws_provider_version: str | None = None
 
 
 CREATE = Variable("create", "bool", True, "Whether to create anything in this module; `false` plans zero resources.")
@@ -679,9 +681,182 @@ SERVERLESS_SERVICE_LINKED_ROLE = ModuleDef(
     ),
 )
 
+EKS_JOB_ROLES = ModuleDef(
+    name="emr-eks-job-roles",
+    title="EMR on EKS job execution roles",
+    summary=(
+        "Job execution roles for EMR on EKS: each trusts, per EKS cluster, exactly the service accounts EMR creates for"
+        " a job run as that role in the given namespaces, through the cluster's IAM OIDC provider (IRSA) and/or EKS Pod"
+        " Identity (EMR 7.3 and later). Also the policy for the people who start job runs with exactly these roles, and"
+        " the inputs of the Pod Identity associations (`modules/emr-eks-pod-identity` creates them)."
+    ),
+    variables=(
+        CREATE,
+        Variable(
+            "account_id",
+            "string",
+            None,
+            "Account of the roles and the EKS clusters: the OIDC provider ARNs and EMR's service account names contain it."
+            " Required when `roles` is not empty.",
+            (('var.account_id == null || can(regex("^[0-9]{12}$", var.account_id))', "The account ID must be 12 digits."),),
+        ),
+        Variable(
+            "roles",
+            "map(object({\n    base36_name     = string\n    policy_arns     = optional(map(string), {})\n"
+            "    inline_policies = optional(map(string), {})\n    clusters = map(object({\n"
+            "      oidc_issuer = optional(string)\n      namespaces  = list(string)\n    }))\n"
+            "    irsa         = optional(bool, true)\n    pod_identity = optional(bool, false)\n  }))",
+            {},
+            "Job execution roles by name: `base36_name`, the role name in base36 as `aws emr-containers"
+            " update-role-trust-policy` encodes it (HCL cannot compute it; the generator writes it), managed policies to"
+            " attach, inline policies (name to JSON), the EKS clusters by name with their OIDC issuer URL and the namespaces"
+            " jobs run in, and whether the role trusts IRSA (`irsa`) and EKS Pod Identity (`pod_identity`).",
+            (
+                (
+                    'alltrue([for role in values(var.roles) : can(regex("^[0-9a-z]+$", role.base36_name))])',
+                    "base36_name must be the role name in base36: lower-case letters and digits.",
+                ),
+                (
+                    "alltrue([for role in values(var.roles) : role.irsa || role.pod_identity])",
+                    "Every role needs irsa or pod_identity: else it trusts nobody.",
+                ),
+                (
+                    "alltrue([for role in values(var.roles) : length(role.clusters) > 0 && alltrue([for cluster in values(role.clusters) :"
+                    " length(cluster.namespaces) > 0 &&"
+                    ' (cluster.oidc_issuer == null || can(regex("^https://[^/]+", cluster.oidc_issuer)))])])',
+                    "Every role needs a cluster, every cluster a namespace, and an oidc_issuer is an https:// URL.",
+                ),
+            ),
+        ),
+        PATH,
+        PERMISSIONS_BOUNDARY,
+        Variable(
+            "region",
+            "string",
+            None,
+            "Region of the virtual clusters the submitter policy names; null allows any (`*`).",
+            (
+                (
+                    'var.region == null || can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]+$", var.region))',
+                    "The region must be a region name such as us-east-1.",
+                ),
+            ),
+        ),
+        Variable(
+            "virtual_cluster_ids",
+            "list(string)",
+            [],
+            "EMR on EKS virtual clusters the submitters may start job runs on; empty means every virtual cluster of the account"
+            " (and `region`).",
+        ),
+        Variable(
+            "create_submitter_policy", "bool", True, "Whether to create the policy for the people who start job runs with these roles."
+        ),
+        Variable(
+            "submitter_policy_name",
+            "string",
+            "EMR_EKS_StartJobRun",
+            "Name of the job submitter policy.",
+            (
+                (
+                    f"length(var.submitter_policy_name) <= {facts.IAM_LIMITS['policy_name']}",
+                    f"The policy name must be at most {facts.IAM_LIMITS['policy_name']} characters.",
+                ),
+            ),
+        ),
+        Variable("submitter_attach_to_users", "list(string)", [], "IAM user names to attach the job submitter policy to."),
+        Variable("submitter_attach_to_groups", "list(string)", [], "IAM group names to attach the job submitter policy to."),
+        Variable("submitter_attach_to_roles", "list(string)", [], "IAM role names to attach the job submitter policy to."),
+        TAGS,
+    ),
+    outputs=(
+        Output("role_names", "{ for name, role in aws_iam_role.this : name => role.name }", "Names of the job execution roles."),
+        Output(
+            "role_arns",
+            "{ for name, role in aws_iam_role.this : name => role.arn }",
+            "ARNs of the job execution roles, by name (`executionRoleArn` of a job run).",
+        ),
+        Output(
+            "pod_identity_associations",
+            "local.pod_identity_associations",
+            "The EKS Pod Identity associations the roles with `pod_identity` need, by `<role>/<cluster>/<namespace>/<component>`:"
+            " `cluster_name`, `namespace`, `service_account` and `role_arn`; give them to `modules/emr-eks-pod-identity`.",
+        ),
+        Output("submitter_policy_name", "try(aws_iam_policy.submitter[0].name, null)", "Name of the job submitter policy."),
+        Output("submitter_policy_arn", "try(aws_iam_policy.submitter[0].arn, null)", "ARN of the job submitter policy."),
+        Output("submitter_policy_json", "try(aws_iam_policy.submitter[0].policy, null)", "JSON of the job submitter policy."),
+    ),
+    context={
+        "irsa_action": facts.EKS_IRSA_ACTION,
+        "subject_key": facts.EKS_IRSA_SUBJECT_KEY,
+        "irsa_subject": emr_containers.IRSA_SUBJECT_FORMAT,
+        "service_account": emr_containers.SERVICE_ACCOUNT_FORMAT,
+        "framework": "spark",
+        "components": list(emr_containers.START_JOB_RUN_COMPONENTS),
+        "pod_identity_actions": facts.EKS_POD_IDENTITY_ACTIONS,
+        "pod_identity_principals": facts.EKS_POD_IDENTITY_PRINCIPALS,
+        "session_tags": facts.EKS_POD_IDENTITY_SESSION_TAGS,
+        "submitter_actions": facts.EKS_SUBMITTER_ACTIONS,
+        "execution_role_key": facts.EKS_EXECUTION_ROLE_CONDITION_KEY,
+        "execution_role_operator": facts.EKS_EXECUTION_ROLE_CONDITION_OPERATOR,
+        "virtual_cluster_resource": facts.EKS_VIRTUAL_CLUSTER_RESOURCE,
+    },
+    usage=(
+        'module "eks_job_roles" {\n  source = "../../modules/emr-eks-job-roles"\n\n  account_id = "111122223333"\n  roles = {\n'
+        "    analytics-spark = {\n      base36_name = \"" + emr_containers.base36("analytics-spark") + "\" # emr-iam writes it\n"
+        "      clusters = {\n        analytics = {\n"
+        '          oidc_issuer = "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"\n'
+        '          namespaces  = ["spark-jobs"]\n        }\n      }\n    }\n  }\n'
+        '  virtual_cluster_ids        = ["abcdefghijklmnopqrstuvwxy"]\n  submitter_attach_to_groups = ["analytics-job-submitters"]\n}\n'
+    ),
+)
+
+EKS_POD_IDENTITY = ModuleDef(
+    name="emr-eks-pod-identity",
+    title="EKS Pod Identity associations for EMR on EKS",
+    summary=(
+        "The EKS Pod Identity associations of EMR's service accounts (`"
+        + emr_containers.SERVICE_ACCOUNT_FORMAT.format(framework="spark", component="{client,driver,executor}", account="<account>",
+                                                       encoded="<base36 of the role name>")
+        + "`) with their job execution role: the `pod_identity_associations` output of `emr-eks-job-roles`. It needs"
+        f" hashicorp/aws {facts.EKS_POD_IDENTITY_PROVIDER_VERSION} (the resource type is newer than the other modules' floor),"
+        " so it is a module of its own."
+    ),
+    variables=(
+        CREATE,
+        Variable(
+            "associations",
+            "map(object({\n    cluster_name    = string\n    namespace       = string\n    service_account = string\n"
+            "    role_arn        = string\n  }))",
+            {},
+            "Associations by a static key: the EKS cluster, namespace, service account and role ARN"
+            " (the `pod_identity_associations` output of `emr-eks-job-roles`).",
+        ),
+        TAGS,
+    ),
+    outputs=(
+        Output(
+            "association_arns",
+            "{ for key, association in aws_eks_pod_identity_association.this : key => association.association_arn }",
+            "ARNs of the associations, by key.",
+        ),
+        Output(
+            "association_ids",
+            "{ for key, association in aws_eks_pod_identity_association.this : key => association.association_id }",
+            "IDs of the associations, by key.",
+        ),
+    ),
+    context={"provider_version": facts.EKS_POD_IDENTITY_PROVIDER_VERSION},
+    aws_provider_version=facts.EKS_POD_IDENTITY_PROVIDER_VERSION,
+    usage=(
+        'module "eks_pod_identity" {\n  source = "../../modules/emr-eks-pod-identity"\n\n'
+        "  associations = module.eks_job_roles.pod_identity_associations\n}\n"
+    ),
+)
+
 PIECES = (
     SERVICE_ROLE, EC2_ROLE, AUTOSCALING_ROLE, SERVICE_LINKED_ROLE, EMRFS, PASSROLE, RUNTIME_ROLES,
-    SERVERLESS_ROLES, SERVERLESS_SERVICE_LINKED_ROLE,
+    SERVERLESS_ROLES, SERVERLESS_SERVICE_LINKED_ROLE, EKS_JOB_ROLES,
 )
 
 
@@ -739,6 +914,8 @@ COMPOSITE = ModuleDef(
         *_prefixed("serverless", SERVERLESS_ROLES.variables, skip=("account_id",)),
         _toggle("serverless_service_linked_role", "EMR Serverless service-linked role (one workspace per account)", False),
         *_prefixed("serverless_service_linked_role", SERVERLESS_SERVICE_LINKED_ROLE.variables),
+        _toggle("eks_roles", "EMR on EKS job execution roles and the job submitter policy"),
+        *_prefixed("eks", EKS_JOB_ROLES.variables, skip=("account_id",)),
     ),
     outputs=(
         Output("service_role_name", "module.service_role.role_name", "Name of the EMR service role (`service_role` of `aws_emr_cluster`)."),
@@ -806,6 +983,19 @@ COMPOSITE = ModuleDef(
             "module.serverless_service_linked_role.role_arn",
             "ARN of the EMR Serverless service-linked role, if this workspace created it.",
         ),
+        Output("eks_role_names", "module.eks_roles.role_names", "Names of the EMR on EKS job execution roles."),
+        Output(
+            "eks_role_arns",
+            "module.eks_roles.role_arns",
+            "ARNs of the EMR on EKS job execution roles, by name (`executionRoleArn` of a job run).",
+        ),
+        Output(
+            "eks_pod_identity_associations",
+            "module.eks_roles.pod_identity_associations",
+            "Inputs of the EKS Pod Identity associations the job execution roles need (`associations` of `emr-eks-pod-identity`).",
+        ),
+        Output("eks_submitter_policy_name", "module.eks_roles.submitter_policy_name", "Name of the EMR on EKS job submitter policy."),
+        Output("eks_submitter_policy_arn", "module.eks_roles.submitter_policy_arn", "ARN of the EMR on EKS job submitter policy."),
     ),
     usage=(
         'module "emr_iam" {\n  source = "../../modules/emr-iam"\n\n'
@@ -817,4 +1007,4 @@ COMPOSITE = ModuleDef(
     ),
 )
 
-GENERIC_MODULES = (*PIECES, COMPOSITE)
+GENERIC_MODULES = (*PIECES, COMPOSITE, EKS_POD_IDENTITY)

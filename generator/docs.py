@@ -71,6 +71,17 @@ SECTIONS: dict[str, tuple[str, str]] = {
         "`serverless.runtime_roles[]`",
         "One job runtime role for EMR Serverless: the role a job run works as (`executionRoleArn`).",
     ),
+    "Eks": (
+        "`eks`",
+        "EMR on EKS: the job execution roles job runs use on the team's EKS clusters, and the policy of the people who"
+        " start job runs with exactly those roles.",
+    ),
+    "EksRole": (
+        "`eks.roles[]`",
+        "One job execution role for EMR on EKS: trusted, per cluster, by the service accounts EMR creates for a job run"
+        " as this role in the given namespaces, and by nobody else.",
+    ),
+    "EksCluster": ("`eks.roles[].clusters[]`", "An EKS cluster whose EMR on EKS jobs may run as the role, in these namespaces."),
     "PolicyDocument": ("`inline_policies.<name>`", "An identity-based policy document, in IAM's own spelling."),
     "PolicyStatement": ("`Statement[]`", "One statement of a policy document."),
 }
@@ -126,6 +137,14 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
     ("TeamSettings", "serverless"): (
         "EMR Serverless job runtime roles, the job submitter policy and the EMR Serverless service-linked role.",
         {"create": True, "runtime_roles": [{"name": "spark-jobs"}]},
+    ),
+    ("TeamSettings", "eks"): (
+        "EMR on EKS job execution roles and the job submitter policy; they need `source_account_id` (EMR's service"
+        " account names and the OIDC provider ARNs contain it).",
+        {"roles": [{"name": "eks-spark", "clusters": [
+            {"name": "analytics", "oidc_issuer": "https://oidc.eks.us-east-1.amazonaws.com/id/5C1A9E7B3D2F4A6B8C0D1E2F3A4B5C6D",
+             "namespaces": ["spark-jobs"]},
+        ]}]},
     ),
     ("Team", "name"): (
         "The team's name: lower-case letters, digits and `-`, at most 32 characters. Names its module folder.",
@@ -272,6 +291,50 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
     ),
     ("ServerlessRuntimeRole", "name"): ("Role name, after `name_prefix`; a job run names it by its ARN (`executionRoleArn`).", "spark-etl"),
     ("ServerlessRuntimeRole", "s3_access"): ("S3 locations the role may use.", [{"bucket": "analytics-lake", "prefix": "curated/"}]),
+    ("Eks", "create"): ("Whether to create the team's EMR on EKS roles and policy.", False),
+    ("Eks", "roles"): (
+        "Job execution roles; each role's trust policy grows with its clusters and namespaces and is checked against"
+        " IAM's trust policy quota (`quotas.trust_policy`).",
+        [{"name": "eks-spark", "pod_identity": True, "clusters": [{"name": "analytics", "namespaces": ["spark-jobs"]}], "irsa": False}],
+    ),
+    ("Eks", "virtual_cluster_ids"): (
+        "EMR on EKS virtual clusters the job submitter policy allows; empty allows every virtual cluster of the account.",
+        ["c0a1b2c3d4e5f6a7b8c9d0e1f"],
+    ),
+    ("Eks", "submitter_policy"): (
+        "Whether to create the customer-managed policy `<name_prefix>EMR_EKS_StartJobRun`: `emr-containers:StartJobRun` on"
+        " the virtual clusters, only with one of the team's roles as `emr-containers:ExecutionRoleArn`.",
+        False,
+    ),
+    ("EksRole", "name"): ("Role name, after `name_prefix`; EMR's service account names carry it in base36.", "eks-spark"),
+    ("EksRole", "s3_access"): ("S3 locations the role may use.", [{"bucket": "analytics-lake", "prefix": "curated/"}]),
+    ("EksRole", "clusters"): (
+        "The EKS clusters (with their namespaces) whose job runs may use the role.",
+        [{"name": "analytics", "oidc_issuer": "https://oidc.eks.us-east-1.amazonaws.com/id/5C1A9E7B3D2F4A6B8C0D1E2F3A4B5C6D",
+          "namespaces": ["spark-jobs"]}],
+    ),
+    ("EksRole", "irsa"): (
+        "Trust IAM roles for service accounts: per cluster, its IAM OIDC provider (which must exist) for"
+        " `sts:AssumeRoleWithWebIdentity`, `<issuer>:sub` like EMR's service accounts of the role in each namespace,"
+        " exactly as `aws emr-containers update-role-trust-policy` writes it.",
+        False,
+    ),
+    ("EksRole", "pod_identity"): (
+        "Trust EKS Pod Identity (EMR 7.3+): `pods.eks.amazonaws.com` for `sts:AssumeRole` and `sts:TagSession`, only"
+        " with the session tags of the role's clusters, namespaces and Spark service accounts; the associations are"
+        " an output (`eks_pod_identity_associations`) for `modules/emr-eks-pod-identity`. Not in China: AWS offers"
+        " Pod Identity in no China Region.",
+        True,
+    ),
+    ("EksCluster", "name"): ("The EKS cluster's name.", "analytics"),
+    ("EksCluster", "oidc_issuer"): (
+        "The cluster's OIDC issuer URL (`aws eks describe-cluster --query cluster.identity.oidc.issuer`); required with `irsa`.",
+        "https://oidc.eks.us-east-1.amazonaws.com/id/5C1A9E7B3D2F4A6B8C0D1E2F3A4B5C6D",
+    ),
+    ("EksCluster", "namespaces"): (
+        "Kubernetes namespaces the job runs are submitted to (the virtual clusters' namespaces).",
+        ["spark-jobs"],
+    ),
     ("S3Access", "bucket"): ("Bucket name.", "analytics-lake"),
     ("S3Access", "prefix"): ("Key prefix the access is limited to; empty for the whole bucket.", "curated/"),
     ("S3Access", "access"): ("`read` (get and list) or `read_write` (also put, delete and multipart uploads).", "read_write"),

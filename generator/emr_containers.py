@@ -14,6 +14,10 @@ ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 SERVICE_ACCOUNT_PREFIX = "emr-containers-sa"
 # The service accounts of a StartJobRun job on Spark, which Pod Identity associations must name.
 START_JOB_RUN_COMPONENTS = ("client", "driver", "executor")
+# The two names, as format strings: the functions below fill them in, and modules/emr-eks-job-roles
+# fills them with HCL interpolations (the account and the generator's base36 come in as variables).
+IRSA_SUBJECT_FORMAT = "system:serviceaccount:{namespace}:" + SERVICE_ACCOUNT_PREFIX + "-*-*-{account}-{encoded}"
+SERVICE_ACCOUNT_FORMAT = SERVICE_ACCOUNT_PREFIX + "-{framework}-{component}-{account}-{encoded}"
 
 
 def base36(text: str) -> str:
@@ -33,10 +37,13 @@ def base36(text: str) -> str:
 
 def irsa_subject(namespace: str, account_id: str, role_name: str) -> str:
     """The `<issuer>:sub` pattern (StringLike) that every EMR service account of a job run as `role_name` matches."""
-    return f"system:serviceaccount:{namespace}:{SERVICE_ACCOUNT_PREFIX}-*-*-{account_id}-{base36(role_name)}"
+    return IRSA_SUBJECT_FORMAT.format(namespace=namespace, account=account_id, encoded=base36(role_name))
 
 
 def start_job_run_service_accounts(account_id: str, role_name: str) -> list[str]:
     """The service accounts of a Spark StartJobRun job run as `role_name`, for Pod Identity associations."""
     encoded = base36(role_name)
-    return [f"{SERVICE_ACCOUNT_PREFIX}-spark-{component}-{account_id}-{encoded}" for component in START_JOB_RUN_COMPONENTS]
+    return [
+        SERVICE_ACCOUNT_FORMAT.format(framework="spark", component=component, account=account_id, encoded=encoded)
+        for component in START_JOB_RUN_COMPONENTS
+    ]

@@ -241,3 +241,40 @@ SERVERLESS_JOB_RUN_SUBMITTER_ACTIONS: Final = [
     "emr-serverless:GetDashboardForJobRun",
     "emr-serverless:GetJobRun",
 ]
+# --- EMR on EKS job execution roles -------------------------------------------------------------
+# IRSA ("Update the trust policy of the job execution role", EMR on EKS Development Guide,
+# https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/setting-up-trust-policy.html, and
+# what `aws emr-containers update-role-trust-policy` writes, awscli/customizations/emrcontainers):
+# `Federated` is the cluster's IAM OIDC provider, arn:<partition>:iam::<account>:oidc-provider/<issuer
+# without https://>; the action sts:AssumeRoleWithWebIdentity; `StringLike "<issuer>:sub"` the EMR
+# service accounts of the namespace (generator/emr_containers.py builds the pattern).
+EKS_IRSA_ACTION: Final = "sts:AssumeRoleWithWebIdentity"
+EKS_IRSA_SUBJECT_KEY: Final = "sub"
+# EKS Pod Identity (EMR on EKS 7.3+; "Create IAM role with trust policy required by EKS Pod Identity",
+# https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html): the role trusts
+# pods.eks.amazonaws.com for sts:AssumeRole and sts:TagSession, and the session tags EKS sets
+# ("Grant Pods access to AWS resources based on tags", https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html)
+# restrict it to a cluster, namespaces and service accounts. AWS's China edition says "Pod Identity is
+# not available in China Regions. Use IAM roles for service accounts."
+# (https://docs.amazonaws.cn/en_us/eks/latest/userguide/pod-identities.html): no principal for aws-cn,
+# and the module stops a plan that asks for it there. For aws-iso* and aws-eusc AWS documents none;
+# the global form, as for the EMR principals above.
+EKS_POD_IDENTITY_ACTIONS: Final = ["sts:AssumeRole", "sts:TagSession"]
+EKS_POD_IDENTITY_PRINCIPALS: Final = {partition: "pods.eks.amazonaws.com" for partition in PARTITIONS if partition != "aws-cn"}
+EKS_POD_IDENTITY_SESSION_TAGS: Final = {
+    "cluster": "eks-cluster-name",
+    "namespace": "kubernetes-namespace",
+    "service_account": "kubernetes-service-account",
+}
+# The aws_eks_pod_identity_association resource type came with hashicorp/aws 5.29.0 (its CHANGELOG);
+# provider 3.39 does not know it, so modules/emr-eks-pod-identity declares this floor.
+EKS_POD_IDENTITY_PROVIDER_VERSION: Final = ">= 5.29"
+# Who may start job runs ("Actions, resources, and condition keys for Amazon EMR on EKS (EMR
+# Containers)", https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonemroneksemrcontainers.html):
+# StartJobRun on the virtualcluster resource, arn:<partition>:emr-containers:<region>:<account>:/virtualclusters/<id>,
+# with emr-containers:ExecutionRoleArn (type ARN, so the ARN operators); it lists no dependent action,
+# iam:PassRole included, so the submitter policy grants none.
+EKS_SUBMITTER_ACTIONS: Final = ["emr-containers:StartJobRun"]
+EKS_EXECUTION_ROLE_CONDITION_KEY: Final = "emr-containers:ExecutionRoleArn"
+EKS_EXECUTION_ROLE_CONDITION_OPERATOR: Final = "ArnEquals"
+EKS_VIRTUAL_CLUSTER_RESOURCE: Final = "/virtualclusters/"

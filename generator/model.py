@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from generator import facts, policies
-from generator.catalog import COMPOSITE, SERVERLESS_SUBMITTER_POLICY_NAME, ModuleDef, Output, Variable
+from generator import emr_containers, facts, policies
+from generator.catalog import COMPOSITE, EKS_JOB_ROLES, SERVERLESS_SUBMITTER_POLICY_NAME, ModuleDef, Output, Variable
 from generator.errors import SpecError
 from generator.hcl import Expr, jsonencode
 from generator.spec import RolePolicies, SpecFile, Team, _split_field
@@ -267,6 +267,8 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
     if serverless_submits:
         check.at_most("serverless.submitter_policy", "EMR Serverless job submitter policy name length", len(serverless_submitter),
                       facts.IAM_LIMITS["policy_name"])
+    eks_roles, eks_names = _eks_roles(check, team, prefix, path, quota, spec.quotas.trust_policy)
+    eks = team.eks
 
     passrole = team.passrole_policy
     passed = [(key, name) for key, name in names.items() if getattr(team, key).create]
@@ -340,6 +342,12 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         "serverless_create_submitter_policy": serverless.submitter_policy,
         "serverless_submitter_policy_name": serverless_submitter,
         "create_serverless_service_linked_role": Expr("var.create_serverless_service_linked_role"),
+        "create_eks_roles": bool(eks_roles),
+        "eks_roles": eks_roles,
+        "eks_region": Expr("var.eks_region"),
+        "eks_virtual_cluster_ids": list(eks.virtual_cluster_ids),
+        "eks_create_submitter_policy": eks.submitter_policy,
+        "eks_submitter_policy_name": prefix + EKS_SUBMITTER_POLICY_NAME,
     }
     return TeamModule(
         team=team.name,
@@ -351,6 +359,9 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
             **{f"emrfs.roles[{i}].name": ("role", name) for i, name in enumerate(emrfs_names.values())},
             **{f"runtime_roles[{i}].name": ("role", name) for i, name in enumerate(runtime_names.values())},
             **({"step_submitter_policy.name": ("step submitter policy", prefix + submitter.name)} if team.runtime_roles else {}),
+            **{f"eks.roles[{i}].name": ("role", name) for i, name in enumerate(eks_names.values())},
+            **({"eks.submitter_policy": ("EMR on EKS job submitter policy", prefix + EKS_SUBMITTER_POLICY_NAME)}
+               if eks_roles and eks.submitter_policy else {}),
             "passrole_policy.name": ("PassRole policy", prefix + passrole.name),
             "emrfs.security_configuration_name": ("security configuration", security_configuration_name),
             # One per account: a second team creating it in the same account fails in AWS.
@@ -396,6 +407,64 @@ def _serverless_roles(check: LimitChecker, team: Team, prefix: str, quota: int, 
             facts.IAM_LIMITS["managed_policy"],
         )
     return roles
+
+
+# The job submitter policy's name, after the team's name prefix (the module's default).
+EKS_SUBMITTER_POLICY_NAME = next(v.default for v in EKS_JOB_ROLES.variables if v.name == "submitter_policy_name")
+
+
+def _eks_roles(
+    check: LimitChecker, team: Team, prefix: str, path: str, quota: int, trust_quota: int
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The arguments of the team's EMR on EKS job execution roles, each checked against IAM's quotas."""
+    eks = team.eks
+    if not (eks.create and eks.roles):
+        return {}, {}
+    names = {role.name: prefix + role.name for role in eks.roles}
+    account = team.source_account_id
+    if account is None:
+        raise check.fail(
+            "eks.roles",
+            "need source_account_id: the OIDC provider ARNs of the IRSA trust and the service account names EMR on EKS"
+            " creates contain the account ID",
+        )
+    roles: dict[str, Any] = {}
+    for position, role in enumerate(eks.roles):
+        field = f"eks.roles[{position}]"
+        full_name = names[role.name]
+        _role_name_checks(check, f"{field}.name", full_name, False)
+        inline = _inline(role)
+        if role.s3_access:
+            inline = {"s3-access": policies.s3_access_policy(role.s3_access), **inline}
+        _role_policy_checks(check, field, quota, len(_policy_arns(role)), inline)
+        trust = policies.eks_role_trust(account, full_name, role.clusters, role.irsa, role.pod_identity)
+        check.at_most(
+            f"{field}.clusters", "size of the job execution role's trust policy (it grows with each cluster and namespace)",
+            policies.policy_size(trust), trust_quota,
+            " (split the clusters between roles, or raise quotas.trust_policy if your account's quota is higher)",
+        )
+        roles[full_name] = {
+            "base36_name": emr_containers.base36(full_name),
+            "policy_arns": _policy_arns(role),
+            "inline_policies": _encode(inline, 8),
+            "clusters": {
+                cluster.name: {"oidc_issuer": cluster.oidc_issuer, "namespaces": list(cluster.namespaces)} for cluster in role.clusters
+            },
+            "irsa": role.irsa,
+            "pod_identity": role.pod_identity,
+        }
+    if eks.submitter_policy:
+        check.at_most(
+            "eks.submitter_policy", "EMR on EKS job submitter policy name length", len(prefix + EKS_SUBMITTER_POLICY_NAME),
+            facts.IAM_LIMITS["policy_name"],
+        )
+        virtual_clusters = [policies.eks_virtual_cluster_arn("*", account, id_) for id_ in eks.virtual_cluster_ids] or [
+            policies.eks_virtual_cluster_arn("*", account, "*")
+        ]
+        role_arns = [policies.role_arn_sample(path, name) for name in names.values()]
+        size = policies.policy_size(policies.eks_submitter_policy(role_arns, virtual_clusters))
+        check.at_most("eks.roles", "size of the EMR on EKS job submitter policy in characters", size, facts.IAM_LIMITS["managed_policy"])
+    return roles, names
 
 
 def _runtime_role_rules(check: LimitChecker, team: Team) -> None:
@@ -510,6 +579,12 @@ def _team_definition(team: Team) -> ModuleDef:
                 "string",
                 None,
                 "External ID of the team's security configuration, when the runtime roles' trust should require it; null for none.",
+            ),
+            Variable(
+                "eks_region",
+                "string",
+                None,
+                "Region of the EMR on EKS virtual clusters the job submitter policy names; null allows any region.",
             ),
         ),
         outputs=tuple(Output(o.name, f"module.emr_iam.{o.name}", o.description) for o in COMPOSITE.outputs),

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from generator import facts
+from generator import emr_containers, facts
 from generator.hcl import Expr, Template, template
 from generator.spec import PolicyDocument, S3Access
 
@@ -275,3 +275,51 @@ def serverless_submitter_policy(account: str, application_ids: Sequence[str], ro
         {"Sid": "PassJobRuntimeRoles", "Effect": "Allow", "Action": "iam:PassRole", "Resource": list(role_arns),
          "Condition": {"StringEquals": {"iam:PassedToService": forms}}},
     ]}
+# --- EMR on EKS: the documents modules/emr-eks-job-roles writes, for sizing ---------------------
+
+
+def eks_role_trust(account: str, role_name: str, clusters: Sequence[Any], irsa: bool, pod_identity: bool) -> dict[str, Any]:
+    """The trust policy of one job execution role, as the module's aws_iam_policy_document writes it.
+
+    `clusters` are the spec's (name, oidc_issuer, namespaces), taken in the module's order: by name.
+    """
+    ordered = sorted(clusters, key=lambda cluster: cluster.name)
+    statements: list[dict[str, Any]] = []
+    if irsa:
+        for index, cluster in enumerate(ordered):
+            provider = (cluster.oidc_issuer or "").removeprefix("https://")
+            statements.append({
+                "Sid": f"IrsaCluster{index}", "Effect": "Allow", "Action": facts.EKS_IRSA_ACTION,
+                "Principal": {"Federated": f"arn:{facts.LONGEST_PARTITION}:iam::{account}:oidc-provider/{provider}"},
+                "Condition": {"StringLike": {f"{provider}:{facts.EKS_IRSA_SUBJECT_KEY}": [
+                    emr_containers.irsa_subject(namespace, account, role_name) for namespace in cluster.namespaces
+                ]}},
+            })
+    if pod_identity:
+        tags = facts.EKS_POD_IDENTITY_SESSION_TAGS
+        principal = max(facts.EKS_POD_IDENTITY_PRINCIPALS.values(), key=len)
+        for index, cluster in enumerate(ordered):
+            statements.append({
+                "Sid": f"PodIdentityCluster{index}", "Effect": "Allow", "Action": facts.EKS_POD_IDENTITY_ACTIONS,
+                "Principal": {"Service": principal},
+                "Condition": {"StringEquals": {
+                    f"aws:RequestTag/{tags['cluster']}": [cluster.name],
+                    f"aws:RequestTag/{tags['namespace']}": list(cluster.namespaces),
+                    f"aws:RequestTag/{tags['service_account']}": emr_containers.start_job_run_service_accounts(account, role_name),
+                }},
+            })
+    return {"Version": facts.POLICY_VERSION, "Statement": statements}
+
+
+def eks_submitter_policy(role_arns: Sequence[str], virtual_cluster_arns: Sequence[str]) -> dict[str, Any]:
+    """The job submitter policy of modules/emr-eks-job-roles."""
+    actions = facts.EKS_SUBMITTER_ACTIONS
+    return {"Version": facts.POLICY_VERSION, "Statement": [
+        {"Sid": "StartJobRunsWithTheseRoles", "Effect": "Allow", "Action": actions[0] if len(actions) == 1 else actions,
+         "Resource": virtual_cluster_arns[0] if len(virtual_cluster_arns) == 1 else list(virtual_cluster_arns),
+         "Condition": {facts.EKS_EXECUTION_ROLE_CONDITION_OPERATOR: {facts.EKS_EXECUTION_ROLE_CONDITION_KEY: list(role_arns)}}},
+    ]}
+
+
+def eks_virtual_cluster_arn(region: str, account: str, virtual_cluster_id: str) -> str:
+    return _sample_arn("emr-containers", region, account, facts.EKS_VIRTUAL_CLUSTER_RESOURCE + virtual_cluster_id)

@@ -362,6 +362,80 @@ class Serverless(Model):
         return self
 
 
+# EKS names: a cluster name (EKS CreateCluster), a Kubernetes namespace (a DNS-1123 label) and the
+# cluster's OIDC issuer URL (https://<host>/<path>, as `aws eks describe-cluster` shows it).
+EksClusterName = Annotated[str, _pattern(
+    r"^[0-9A-Za-z][A-Za-z0-9_-]*$", "an EKS cluster name: letters, digits, - and _, starting with a letter or digit", max_length=100
+)]
+KubernetesNamespace = Annotated[str, _pattern(
+    r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$", "a Kubernetes namespace: lower-case letters, digits and -, at most 63", max_length=63
+)]
+OidcIssuer = Annotated[str, _pattern(
+    r"^https://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?:/[A-Za-z0-9._~-]+)*$",
+    "the cluster's OIDC issuer URL (https://oidc.eks.<region>.amazonaws.com/id/<id>)",
+    max_length=512,
+)]
+VirtualClusterId = Annotated[str, _pattern(
+    r"^[0-9a-z]+$", "an EMR on EKS virtual cluster ID (lower-case letters and digits)", max_length=64
+)]
+
+
+class EksCluster(Model):
+    """An EKS cluster whose EMR on EKS jobs may run as the role, in these namespaces."""
+
+    name: EksClusterName
+    oidc_issuer: OidcIssuer | None = None
+    namespaces: list[KubernetesNamespace] = Field(min_length=1, max_length=100)
+
+    @model_validator(mode="after")
+    def _unique_namespaces(self) -> EksCluster:
+        for index, namespace in enumerate(self.namespaces):
+            if self.namespaces.index(namespace) != index:
+                raise _field_error(f"namespaces[{index}]", f"{namespace!r} is listed twice")
+        return self
+
+
+class EksRole(RolePolicies):
+    """A job execution role for EMR on EKS: the role a job run's driver and executors run as."""
+
+    name: IamName
+    s3_access: list[S3Access] = _items(200)
+    clusters: list[EksCluster] = Field(min_length=1, max_length=100)
+    irsa: bool = True
+    pod_identity: bool = False
+
+    @model_validator(mode="after")
+    def _check(self) -> EksRole:
+        if not (self.irsa or self.pod_identity):
+            raise _field_error("irsa", "and pod_identity are both false: the role would trust nobody")
+        names = [cluster.name for cluster in self.clusters]
+        for index, cluster in enumerate(self.clusters):
+            if names.index(cluster.name) != index:
+                raise _field_error(f"clusters[{index}].name", f"{cluster.name!r} is listed twice")
+            if self.irsa and cluster.oidc_issuer is None:
+                raise _field_error(
+                    f"clusters[{index}].oidc_issuer", "is required with irsa: true (the IRSA trust names the cluster's OIDC provider)"
+                )
+        return self
+
+
+class Eks(Model):
+    """EMR on EKS: job execution roles and the policy of the people who start job runs."""
+
+    create: bool = True
+    roles: list[EksRole] = _items(100)
+    virtual_cluster_ids: list[VirtualClusterId] = _items(100)
+    submitter_policy: bool = True
+
+    @model_validator(mode="after")
+    def _unique_roles(self) -> Eks:
+        names = [role.name for role in self.roles]
+        for index, name in enumerate(names):
+            if names.index(name) != index:
+                raise _field_error(f"roles[{index}].name", f"{name!r} is listed twice")
+        return self
+
+
 class TeamSettings(Model):
     """Everything a team may set; `defaults` sets the same keys for every team."""
 
@@ -379,6 +453,7 @@ class TeamSettings(Model):
     runtime_roles: list[RuntimeRole] = _items(100)
     step_submitter_policy: StepSubmitterPolicy = StepSubmitterPolicy()
     serverless: Serverless = Serverless()
+    eks: Eks = Eks()
 
     @field_validator("runtime_roles")
     @classmethod

@@ -48,6 +48,7 @@ DEPLOYMENTS = (
     Deployment(ROOT / "specs" / "platform.yaml"),
     Deployment(ROOT / "tests" / "specs" / "minimal.yaml"),
     Deployment(ROOT / "tests" / "specs" / "full.yaml", "us-gov-west-1", "111122223333"),
+    Deployment(ROOT / "tests" / "specs" / "eks.yaml"),
 )
 
 
@@ -57,7 +58,7 @@ def label(team: str) -> str:
 
 def _own_policy_arns(team: Any, partition: str, account_id: str) -> list[str]:
     """Customer-managed policies of `account_id` that the team attaches or uses as boundary."""
-    settings = [team.service_role, team.ec2_role, team.autoscaling_role, *team.emrfs.roles, *team.runtime_roles]
+    settings = [team.service_role, team.ec2_role, team.autoscaling_role, *team.emrfs.roles, *team.runtime_roles, *team.eks.roles]
     arns = [arn for role in settings for arn in role.policy_arns] + ([team.permissions_boundary] if team.permissions_boundary else [])
     arns = [arn.replace("arn:{partition}:", f"arn:{partition}:") for arn in arns]
     return [arn for arn in arns if arn.startswith(f"arn:{partition}:iam::{account_id}:policy/")]

@@ -297,3 +297,62 @@ def test_a_serverless_role_made_by_hand_is_adopted(moto: MotoServer, tmp_path: P
     assert role["RoleId"] == role_id
     (statement,) = role["AssumeRolePolicyDocument"]["Statement"]
     assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] in ("123456789012", ["123456789012"])
+
+
+# --- EMR on EKS job execution roles made by hand before -----------------------------------------
+
+EKS_SPEC = Path(__file__).parent / "specs" / "eks.yaml"
+
+
+def test_eks_roles_are_imported_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["imports", "--spec", str(EKS_SPEC), "--team", "analytics", "--format", "commands"]) == 0
+    assert "eks_roles" not in capsys.readouterr().out
+    assert main(["imports", "--spec", str(EKS_SPEC), "--team", "analytics", "--roles", "eks_roles", "--format", "commands",
+                 "--partition", "aws-us-gov"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "terraform import 'module.emr_iam.module.emr_iam.module.eks_roles.aws_iam_role.this[\"analytics-spark\"]' analytics-spark",
+        "terraform import 'module.emr_iam.module.emr_iam.module.eks_roles.aws_iam_role.this[\"analytics-nightly\"]' analytics-nightly",
+        "terraform import 'module.emr_iam.module.emr_iam.module.eks_roles.aws_iam_role_policy_attachment"
+        ".this[\"analytics-nightly/AmazonS3ReadOnlyAccess\"]' analytics-nightly/arn:aws-us-gov:iam::aws:policy/AmazonS3ReadOnlyAccess",
+    ]
+    assert main(["imports", "--spec", str(RUNTIME_SPEC), "--team", "analytics", "--roles", "eks_roles"]) == 2
+    assert "the module creates no EMR on EKS job execution roles" in capsys.readouterr().err
+
+
+@pytest.mark.engine
+def test_an_eks_role_made_by_hand_is_adopted(moto: MotoServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """finance-reports exists with the trust of another namespace; the import takes it over and the apply corrects its trust in place."""
+    from awscli.customizations.emrcontainers.base36 import Base36
+
+    from generator.rendering import render
+    from tests.engine import provider_block
+
+    iam = moto.client("iam")
+    issuer = "oidc.eks.us-east-1.amazonaws.com/id/FEDCBA9876543210FEDCBA9876543210"
+    by_hand = f"system:serviceaccount:old-namespace:emr-containers-sa-*-*-123456789012-{Base36().encode('finance-reports')}"
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+        "Principal": {"Federated": f"arn:aws:iam::123456789012:oidc-provider/{issuer}"},
+        "Condition": {"StringLike": {f"{issuer}:sub": by_hand}},
+    }]}
+    role_id = iam.create_role(RoleName="finance-reports", Path="/emr/", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["RoleId"]
+    folder = tmp_path / "workspace"
+    folder.mkdir()
+    render(str(EKS_SPEC), str(folder / "modules"))
+    (folder / "main.tf").write_text('module "emr_iam" {\n  source = "./modules/teams/finance"\n}\n', encoding="utf-8")
+    (folder / "provider.tf").write_text(provider_block("us-east-1", endpoint=moto.endpoint), encoding="utf-8")
+    assert main(["imports", "--spec", str(EKS_SPEC), "--team", "finance", "--roles", "eks_roles", "--out", str(folder / "imports.tf")]) == 0
+    capsys.readouterr()
+    engine = opentofu()
+    engine.init(folder)
+    plan_json = workspace.plan(engine, folder)
+    changes = workspace.managed_changes(plan_json)
+    imported = {c["address"]: c["change"]["importing"]["id"] for c in changes if c["change"].get("importing")}
+    assert imported == {'module.emr_iam.module.emr_iam.module.eks_roles.aws_iam_role.this["finance-reports"]': "finance-reports"}
+    engine.run("apply", "-input=false", "-no-color", "plan.bin", cwd=folder)
+    again = engine.run("plan", "-input=false", "-no-color", "-detailed-exitcode", cwd=folder, check=False)
+    assert again.returncode == 0, f"a second plan still changes something:\n{again.stdout}\n{again.stderr}"
+    role = iam.get_role(RoleName="finance-reports")["Role"]
+    assert role["RoleId"] == role_id
+    (statement,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Condition"]["StringLike"][f"{issuer}:sub"] == [by_hand.replace("old-namespace", "reports")]

@@ -7,9 +7,20 @@ from pathlib import Path
 import pytest
 
 from scripts.toolchain import PROVIDER_VERSION
-from tests.engine import EXAMPLES, MODULES, ROOT, copy_tree, engine_by_name, engine_names, provider_block, provider_version
+from tests.engine import (
+    EXAMPLES,
+    MODULES,
+    ROOT,
+    copy_tree,
+    engine_by_name,
+    engine_names,
+    needs_newer_provider,
+    provider_block,
+    provider_version,
+)
 
-MODULE_DIRS = sorted(path.parent.relative_to(MODULES) for path in MODULES.rglob("main.tf"))
+# A module that needs a newer provider than the installed one cannot be validated here (tests/engine.py).
+MODULE_DIRS = sorted(path.parent.relative_to(MODULES) for path in MODULES.rglob("main.tf") if not needs_newer_provider(path.parent))
 EXAMPLE_DIRS = sorted(path.parent.relative_to(EXAMPLES) for path in EXAMPLES.rglob("main.tf") if ".terraform" not in path.parts)
 TARGETS = [("modules", p) for p in MODULE_DIRS] + [("examples", p) for p in EXAMPLE_DIRS]
 

@@ -72,6 +72,20 @@ BASE: dict[str, Any] = {
                 "submitter_policy": True,
                 "service_linked_role": True,
             },
+            "eks": {
+                "roles": [
+                    {
+                        "name": "eks-a",
+                        "pod_identity": True,
+                        "s3_access": [{"bucket": "alpha-lake", "prefix": "eks/"}],
+                        "clusters": [
+                            {"name": "alpha", "oidc_issuer": "https://oidc.eks.us-east-1.amazonaws.com/id/5C1A9E7B3D2F4A6B8C0D1E2F3A4B5C6D",
+                             "namespaces": ["spark-jobs", "spark-adhoc"]},
+                        ],
+                    }
+                ],
+                "virtual_cluster_ids": ["c0a1b2c3d4e5f6a7b8c9d0e1f"],
+            },
         },
         {
             "name": "beta",
@@ -95,6 +109,8 @@ T1 = ("teams", 1)
 RUNTIME0 = (*T1, "runtime_roles", 0)
 SERVERLESS = (*T0, "serverless")
 SERVERLESS0 = (*SERVERLESS, "runtime_roles", 0)
+EKS0 = (*T0, "eks", "roles", 0)
+CLUSTER0 = (*EKS0, "clusters", 0)
 
 # Values of the wrong type for each kind of field (never None: optional fields accept it).
 WRONG = {
@@ -193,6 +209,22 @@ FIELDS: list[tuple[tuple[Any, ...], str]] = [
     ((*SERVERLESS0, "s3_access", 0, "bucket"), "str"),
     ((*SERVERLESS, "submitter_policy"), "bool"),
     ((*SERVERLESS, "service_linked_role"), "bool"),
+    ((*T0, "eks"), "model"),
+    ((*T0, "eks", "create"), "bool"),
+    ((*T0, "eks", "roles"), "list"),
+    ((*T0, "eks", "submitter_policy"), "bool"),
+    ((*T0, "eks", "virtual_cluster_ids"), "list"),
+    ((*T0, "eks", "virtual_cluster_ids", 0), "str"),
+    (EKS0, "model"),
+    ((*EKS0, "name"), "str"),
+    ((*EKS0, "irsa"), "bool"),
+    ((*EKS0, "pod_identity"), "bool"),
+    ((*EKS0, "clusters"), "list"),
+    (CLUSTER0, "model"),
+    ((*CLUSTER0, "name"), "str"),
+    ((*CLUSTER0, "oidc_issuer"), "str"),
+    ((*CLUSTER0, "namespaces"), "list"),
+    ((*CLUSTER0, "namespaces", 0), "str"),
 ]
 MODEL_MAPPINGS = [
     (),
@@ -221,6 +253,9 @@ MODEL_MAPPINGS = [
     SERVERLESS,
     SERVERLESS0,
     (*SERVERLESS0, "s3_access", 0),
+    (*T0, "eks"),
+    EKS0,
+    CLUSTER0,
 ]
 FIELD_NAMES = {
     "version", "quotas", "defaults", "teams", "name", "name_prefix", "path", "permissions_boundary", "tags", "source_account_id",
@@ -232,6 +267,7 @@ FIELD_NAMES = {
     "Version", "Statement", "Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition",
     "runtime_roles", "lake_formation", "s3_access_grants", "propagate_source_identity", "step_submitter_policy",
     "serverless", "application_ids", "submitter_policy",
+    "eks", "clusters", "oidc_issuer", "namespaces", "irsa", "pod_identity", "virtual_cluster_ids",
 }
 # Pattern-checked text fields and the characters each allows; anything else makes it invalid.
 PATTERNED: list[tuple[tuple[Any, ...], str, str]] = [
@@ -254,6 +290,10 @@ PATTERNED: list[tuple[tuple[Any, ...], str, str]] = [
     ((*T1, "step_submitter_policy", "attach_to_groups", 0), "submitters", string.ascii_letters + string.digits + "_+=,.@-"),
     ((*SERVERLESS, "application_ids", 0), "00fabcdefghij012", string.ascii_lowercase + string.digits),
     ((*SERVERLESS0, "name"), "spark", string.ascii_letters + string.digits + "_+=,.@-"),
+    ((*EKS0, "name"), "eks-a", string.ascii_letters + string.digits + "_+=,.@-"),
+    ((*CLUSTER0, "name"), "alpha", string.ascii_letters + string.digits + "_-"),
+    ((*CLUSTER0, "namespaces", 0), "spark-jobs", string.ascii_lowercase + string.digits + "-"),
+    ((*T0, "eks", "virtual_cluster_ids", 0), "c0a1b2c3d4e5f6a7b8c9d0e1f", string.ascii_lowercase + string.digits),
     ((*T0, "emrfs", "encryption", "at_rest_s3", "kms_key_arn"), "arn:{partition}:kms:us-east-1:111122223333:alias/alpha",
      string.ascii_letters + string.digits + "_/-:{}"),
 ]
@@ -322,11 +362,17 @@ def names_over_limits(draw: st.DrawFn) -> Case:
     letters = st.text(string.ascii_letters + string.digits + "_", min_size=1, max_size=1).map(str)
     filler = draw(letters)
     choice = draw(st.sampled_from(["role", "emrfs-role", "prefixed-role", "team", "tag-key", "tag-value", "path", "passrole", "secconf", "prefix",
-                                   "s3-prefix", "runtime-role", "submitter", "serverless-role", "application-id"]))
+                                   "s3-prefix", "runtime-role", "submitter", "serverless-role", "application-id", "eks-role",
+                                   "eks-trust"]))
     if choice == "role":  # prefix "alpha-" (6) + name over 64, yet within IamName's 128 or over it
         return _case("over-limit", _set(BASE, (*T0, "service_role", "name"), filler * draw(st.integers(59, 200))))
     if choice == "emrfs-role":
         return _case("over-limit", _set(BASE, (*ROLE0, "name"), filler * draw(st.integers(59, 200))))
+    if choice == "eks-role":  # after alpha's prefix alpha-
+        return _case("over-limit", _set(BASE, (*EKS0, "name"), filler * draw(st.integers(59, 200))))
+    if choice == "eks-trust":  # IRSA and Pod Identity for so many namespaces that the trust policy outgrows IAM's quota
+        namespaces = [f"spark-namespace-{i:03d}" for i in range(draw(st.integers(12, 100)))]
+        return _case("over-limit", _set(BASE, (*CLUSTER0, "namespaces"), namespaces))
     if choice == "runtime-role":  # after beta's prefix b-
         return _case("over-limit", _set(BASE, (*RUNTIME0, "name"), filler * draw(st.integers(63, 200))))
     if choice == "serverless-role":  # after alpha's prefix alpha-
@@ -367,7 +413,8 @@ def illegal_characters(draw: st.DrawFn) -> Case:
 @st.composite
 def duplicates(draw: st.DrawFn) -> Case:
     choice = draw(st.sampled_from(["team", "emrfs-role", "identifier", "role-names", "secconf", "runtime-role", "runtime-vs-emrfs",
-                                   "serverless-role", "serverless-vs-emrfs", "application", "serverless-linked-role", "yaml-key", "yaml-top-key"]))
+                                   "serverless-role", "serverless-vs-emrfs", "application", "serverless-linked-role", "eks-vs-emrfs",
+                                   "eks-cluster", "eks-namespace", "yaml-key", "yaml-top-key"]))
     if choice == "team":
         document = copy.deepcopy(BASE)
         document["teams"].insert(draw(st.integers(0, 2)), copy.deepcopy(BASE["teams"][draw(st.integers(0, 1))]))
@@ -383,6 +430,12 @@ def duplicates(draw: st.DrawFn) -> Case:
         return _case("duplicate", _set(BASE, ("teams", 1, "emrfs", "security_configuration_name"), "alpha-emrfs"))
     if choice == "runtime-role":
         return _case("duplicate", _set(BASE, (*RUNTIME0, "name"), "adhoc"))
+    if choice == "eks-vs-emrfs":  # an EMR on EKS role named like the team's EMRFS role
+        return _case("duplicate", _set(BASE, (*EKS0, "name"), "emrfs-a"))
+    if choice == "eks-cluster":
+        return _case("duplicate", _set(BASE, (*EKS0, "clusters"), [_get(BASE, CLUSTER0)] * 2))
+    if choice == "eks-namespace":
+        return _case("duplicate", _set(BASE, (*CLUSTER0, "namespaces"), ["spark-jobs", "spark-adhoc", "spark-jobs"]))
     if choice == "runtime-vs-emrfs":  # a runtime role named like the team's EMRFS role
         return _case("duplicate", _set(BASE, (*RUNTIME0, "name"), "emrfs-b"))
     if choice == "serverless-role":
@@ -439,6 +492,8 @@ LIMITS: list[tuple[tuple[Any, ...], int, Callable[[int], Any]]] = [
     ((*T0, "service_role", "aws_managed_policies"), 20, lambda i: f"Policy{i}"),
     ((*T0, "passrole_policy", "attach_to_users"), 100, lambda i: f"user{i}"),
     ((*T1, "runtime_roles"), 100, lambda i: {"name": f"r{i}"}),
+    ((*T0, "eks", "roles"), 100, lambda i: {"name": f"e{i}", "irsa": False, "pod_identity": True, "clusters": [{"name": "c", "namespaces": ["n"]}]}),
+    ((*CLUSTER0, "namespaces"), 100, lambda i: f"n{i}"),
     ((*T1, "step_submitter_policy", "attach_to_roles"), 100, lambda i: f"role{i}"),
     ((*SERVERLESS, "application_ids"), 100, lambda i: f"00f{i:013d}"),
     ((*SERVERLESS, "runtime_roles"), 100, lambda i: {"name": f"s{i}"}),

@@ -130,9 +130,23 @@ def trusted_principals(trust: dict[str, Any]) -> tuple[set[str], list[str]]:
         if "NotPrincipal" in statement or statement.get("Principal") == "*":
             problems.append(f"trust statement {statement.get('Sid')}: open to every principal")
             continue
-        for kind, values in (statement.get("Principal") or {}).items():
+        kinds = statement.get("Principal") or {}
+        for kind, values in kinds.items():
             principals.update(f"{kind}:{value}" for value in _list(values))
-        if _list(statement.get("Action")) != ["sts:AssumeRole"]:
+        actions = sorted(_list(statement.get("Action")))
+        conditions = statement.get("Condition") or {}
+        if "Federated" in kinds:
+            # IRSA (EMR on EKS): web identities of the OIDC provider, only for subjects it names.
+            subjects = [key for key in conditions.get("StringLike", {}) if key.endswith(":sub")]
+            if actions != ["sts:AssumeRoleWithWebIdentity"] or len(kinds) != 1 or not subjects:
+                problems.append(f"trust statement {statement.get('Sid')}: a web identity statement needs only its action and a :sub condition")
+        elif _list(kinds.get("Service")) == list(facts.EKS_POD_IDENTITY_PRINCIPALS.values())[:1]:
+            # EKS Pod Identity: assume and tag the session, only with the session tags of the cluster, namespace and service account.
+            tags = set(conditions.get("StringEquals", {}))
+            wanted = {f"aws:RequestTag/{tag}" for tag in facts.EKS_POD_IDENTITY_SESSION_TAGS.values()}
+            if actions != sorted(facts.EKS_POD_IDENTITY_ACTIONS) or tags != wanted:
+                problems.append(f"trust statement {statement.get('Sid')}: Pod Identity needs exactly {wanted}, has {tags} for {actions}")
+        elif actions != ["sts:AssumeRole"]:
             problems.append(f"trust statement {statement.get('Sid')}: actions {statement.get('Action')}")
     return principals, problems
 
@@ -151,6 +165,11 @@ def test_rules_catch_what_they_exist_for() -> None:
         {"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::1:role/r",
                         "Condition": {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}}]}, "ok")
     assert not problems and grants == {"arn:aws:iam::1:role/r": {"ec2.amazonaws.com"}}
+    federated = {"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {"Federated": "arn:aws:iam::1:oidc-provider/x"}}
+    assert trusted_principals({"Statement": [federated]})[1], "a web identity trust without a :sub condition"
+    assert not trusted_principals({"Statement": [{**federated, "Condition": {"StringLike": {"x:sub": "system:serviceaccount:a:b"}}}]})[1]
+    pods = {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Principal": {"Service": "pods.eks.amazonaws.com"}}
+    assert trusted_principals({"Statement": [pods]})[1], "a Pod Identity trust without session tag conditions"
     principals, problems = trusted_principals({"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": "*"}]})
     assert problems and not principals
 
@@ -577,7 +596,11 @@ def test_applied_teams_are_least_privilege(applied: tuple[MotoServer, dict[str, 
     for arn, trust in trusts.items():
         principals, problems = trusted_principals(trust)
         assert problems == [], arn
-        strangers = {p for p in principals if not (p.startswith("Service:") or p in {f"AWS:{role}" for role in trusts})}
+        # EMR on EKS roles trust their clusters' OIDC providers, in the account the team's spec names and no other.
+        owner = next((team for team, outputs in teams.items() if arn in outputs["eks_role_arns"].values()), None)
+        account_id = spec[owner].source_account_id if owner else None
+        providers = {p for p in principals if account_id and p.startswith(f"Federated:arn:aws:iam::{account_id}:oidc-provider/")}
+        strangers = {p for p in principals if not (p.startswith("Service:") or p in {f"AWS:{role}" for role in trusts})} - providers
         assert strangers == set(), arn
 
     # EMRFS: each role trusts exactly its own team's EC2 role; each EC2 role assumes exactly its own.

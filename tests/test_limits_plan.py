@@ -122,3 +122,35 @@ def test_serverless_trust_size_matches_the_plan(serverless_plan: dict[str, dict]
     assert facts.LONGEST_PARTITION == "aws-us-gov"
     planned = serverless_plan['module.serverless.aws_iam_role.this["etl-spark"]']["assume_role_policy"]
     assert minified(planned) == policies.policy_size(policies.serverless_trust("111122223333", SERVERLESS_APPLICATIONS))
+
+
+# EMR on EKS: the job roles module planned in GovCloud, IRSA and Pod Identity on two clusters.
+EKS_ISSUERS = {
+    "analytics-prod": "https://oidc.eks.us-gov-west-1.amazonaws.com/id/A1B2C3D4E5F6A7B8C9D0E1F2A3B4C5D6",
+    "analytics-dev": "https://oidc.eks.us-gov-west-1.amazonaws.com/id/0F1E2D3C4B5A69788796A5B4C3D2E1F0",
+}
+EKS_NAMESPACES = {"analytics-prod": ["spark-jobs", "spark-adhoc"], "analytics-dev": ["spark-dev"]}
+
+
+def test_eks_role_trust_size_matches_the_plan(tmp_path: Path) -> None:
+    from generator.emr_containers import base36
+    from generator.spec import EksCluster
+
+    root = copy_tree(tmp_path)
+    workspace = root / "workspace"
+    workspace.mkdir()
+    clusters = "".join(
+        f'        {name} = {{ oidc_issuer = "{issuer}", namespaces = {json.dumps(EKS_NAMESPACES[name])} }}\n'
+        for name, issuer in EKS_ISSUERS.items()
+    )
+    (workspace / "main.tf").write_text(
+        provider_block("us-gov-west-1")
+        + 'module "eks" {\n  source     = "../modules/emr-eks-job-roles"\n  account_id = "111122223333"\n  roles = {\n'
+        + f'    analytics-spark = {{\n      base36_name  = "{base36("analytics-spark")}"\n      pod_identity = true\n'
+        + f"      clusters = {{\n{clusters}      }}\n    }}\n  }}\n}}\n"
+    )
+    planned = planned_resources(plan_json(opentofu(), workspace))['module.eks.aws_iam_role.this["analytics-spark"]']["assume_role_policy"]
+    spec_clusters = [EksCluster(name=name, oidc_issuer=issuer, namespaces=EKS_NAMESPACES[name]) for name, issuer in EKS_ISSUERS.items()]
+    expected = policies.eks_role_trust("111122223333", "analytics-spark", spec_clusters, True, True)
+    assert minified(planned) == policies.policy_size(expected)
+    assert json.loads(planned)["Statement"][0]["Sid"] == "IrsaCluster0" and len(json.loads(planned)["Statement"]) == 4

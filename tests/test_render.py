@@ -17,8 +17,8 @@ def test_render_writes_every_module_with_the_standard_files(rendered: tuple[Path
     _, out = rendered
     modules = sorted(str(p.parent.relative_to(out)) for p in out.rglob("main.tf"))
     assert modules == [
-        "emr-autoscaling-role", "emr-ec2-role", "emr-iam", "emr-passrole-policy", "emr-runtime-roles", "emr-serverless-roles",
-        "emr-serverless-service-linked-role", "emr-service-linked-role",
+        "emr-autoscaling-role", "emr-ec2-role", "emr-eks-job-roles", "emr-eks-pod-identity", "emr-iam", "emr-passrole-policy",
+        "emr-runtime-roles", "emr-serverless-roles", "emr-serverless-service-linked-role", "emr-service-linked-role",
         "emr-service-role", "emrfs-role-mappings", "teams/one", "teams/two",
     ]
     for module in modules:

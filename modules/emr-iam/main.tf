@@ -126,6 +126,25 @@ module "serverless_service_linked_role" {
   description = var.serverless_service_linked_role_description
 }
 
+# EMR on EKS job execution roles trust EKS clusters, not this module's EC2 role: they stand alone.
+module "eks_roles" {
+  source = "../emr-eks-job-roles"
+
+  create                     = var.create && var.create_eks_roles
+  account_id                 = var.source_account_id
+  roles                      = var.eks_roles
+  path                       = var.path
+  permissions_boundary_arn   = var.permissions_boundary_arn
+  region                     = var.eks_region
+  virtual_cluster_ids        = var.eks_virtual_cluster_ids
+  create_submitter_policy    = var.eks_create_submitter_policy
+  submitter_policy_name      = var.eks_submitter_policy_name
+  submitter_attach_to_users  = var.eks_submitter_attach_to_users
+  submitter_attach_to_groups = var.eks_submitter_attach_to_groups
+  submitter_attach_to_roles  = var.eks_submitter_attach_to_roles
+  tags                       = var.tags
+}
+
 # PassRole for exactly the roles this module creates, each to the service that uses it
 # (AmazonEMRFullAccessPolicy_v2 passes the EC2 role to ec2 and the scaling role to application-autoscaling).
 module "passrole_policy" {

@@ -491,3 +491,92 @@ variable "serverless_service_linked_role_description" {
   type        = string
   default     = null
 }
+
+variable "create_eks_roles" {
+  description = "Whether to create the EMR on EKS job execution roles and the job submitter policy."
+  type        = bool
+  default     = true
+}
+
+variable "eks_roles" {
+  description = "Job execution roles by name: `base36_name`, the role name in base36 as `aws emr-containers update-role-trust-policy` encodes it (HCL cannot compute it; the generator writes it), managed policies to attach, inline policies (name to JSON), the EKS clusters by name with their OIDC issuer URL and the namespaces jobs run in, and whether the role trusts IRSA (`irsa`) and EKS Pod Identity (`pod_identity`)."
+  type = map(object({
+    base36_name     = string
+    policy_arns     = optional(map(string), {})
+    inline_policies = optional(map(string), {})
+    clusters = map(object({
+      oidc_issuer = optional(string)
+      namespaces  = list(string)
+    }))
+    irsa         = optional(bool, true)
+    pod_identity = optional(bool, false)
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for role in values(var.eks_roles) : can(regex("^[0-9a-z]+$", role.base36_name))])
+    error_message = "base36_name must be the role name in base36: lower-case letters and digits."
+  }
+
+  validation {
+    condition     = alltrue([for role in values(var.eks_roles) : role.irsa || role.pod_identity])
+    error_message = "Every role needs irsa or pod_identity: else it trusts nobody."
+  }
+
+  validation {
+    condition     = alltrue([for role in values(var.eks_roles) : length(role.clusters) > 0 && alltrue([for cluster in values(role.clusters) : length(cluster.namespaces) > 0 && (cluster.oidc_issuer == null || can(regex("^https://[^/]+", cluster.oidc_issuer)))])])
+    error_message = "Every role needs a cluster, every cluster a namespace, and an oidc_issuer is an https:// URL."
+  }
+}
+
+variable "eks_region" {
+  description = "Region of the virtual clusters the submitter policy names; null allows any (`*`)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.eks_region == null || can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]+$", var.eks_region))
+    error_message = "The region must be a region name such as us-east-1."
+  }
+}
+
+variable "eks_virtual_cluster_ids" {
+  description = "EMR on EKS virtual clusters the submitters may start job runs on; empty means every virtual cluster of the account (and `region`)."
+  type        = list(string)
+  default     = []
+}
+
+variable "eks_create_submitter_policy" {
+  description = "Whether to create the policy for the people who start job runs with these roles."
+  type        = bool
+  default     = true
+}
+
+variable "eks_submitter_policy_name" {
+  description = "Name of the job submitter policy."
+  type        = string
+  default     = "EMR_EKS_StartJobRun"
+
+  validation {
+    condition     = length(var.eks_submitter_policy_name) <= 128
+    error_message = "The policy name must be at most 128 characters."
+  }
+}
+
+variable "eks_submitter_attach_to_users" {
+  description = "IAM user names to attach the job submitter policy to."
+  type        = list(string)
+  default     = []
+}
+
+variable "eks_submitter_attach_to_groups" {
+  description = "IAM group names to attach the job submitter policy to."
+  type        = list(string)
+  default     = []
+}
+
+variable "eks_submitter_attach_to_roles" {
+  description = "IAM role names to attach the job submitter policy to."
+  type        = list(string)
+  default     = []
+}

@@ -288,4 +288,74 @@ module "emr_iam" {
   serverless_create_submitter_policy    = true
   serverless_submitter_policy_name      = "analytics-EMR_ServerlessJobSubmitter"
   create_serverless_service_linked_role = var.create_serverless_service_linked_role
+  create_eks_roles                      = true
+  eks_roles = {
+    analytics-eks-spark = {
+      base36_name = "1lm72081qy3s74n6mpnfc2fg90z0q3"
+      policy_arns = {}
+      inline_policies = {
+        s3-access = jsonencode({
+          Version = "2012-10-17"
+          Statement = [
+            {
+              Sid      = "BucketLocation"
+              Effect   = "Allow"
+              Action   = ["s3:GetBucketLocation"]
+              Resource = ["arn:${local.partition}:s3:::analytics-lake"]
+            },
+            {
+              Sid      = "ListBucket0"
+              Effect   = "Allow"
+              Action   = ["s3:ListBucket"]
+              Resource = ["arn:${local.partition}:s3:::analytics-lake"]
+              Condition = {
+                StringLike = {
+                  "s3:prefix" = ["curated", "curated/*"]
+                }
+              }
+            },
+            {
+              Sid      = "ReadObjects"
+              Effect   = "Allow"
+              Action   = ["s3:GetObject", "s3:GetObjectVersion"]
+              Resource = ["arn:${local.partition}:s3:::analytics-lake/curated/*"]
+            },
+            {
+              Sid      = "WriteObjects"
+              Effect   = "Allow"
+              Action   = ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+              Resource = ["arn:${local.partition}:s3:::analytics-lake/curated/*"]
+            },
+          ]
+        })
+      }
+      clusters = {
+        analytics = {
+          oidc_issuer = "https://oidc.eks.us-east-1.amazonaws.com/id/5C1A9E7B3D2F4A6B8C0D1E2F3A4B5C6D"
+          namespaces  = ["spark-jobs", "spark-adhoc"]
+        }
+      }
+      irsa         = true
+      pod_identity = false
+    }
+    analytics-eks-nightly = {
+      base36_name = "28xjqkk6zz46f8xy5j6vpovsaua3h6kxl"
+      policy_arns = {
+        AmazonS3ReadOnlyAccess = "arn:${local.partition}:iam::aws:policy/AmazonS3ReadOnlyAccess"
+      }
+      inline_policies = {}
+      clusters = {
+        analytics = {
+          oidc_issuer = "https://oidc.eks.us-east-1.amazonaws.com/id/5C1A9E7B3D2F4A6B8C0D1E2F3A4B5C6D"
+          namespaces  = ["spark-nightly"]
+        }
+      }
+      irsa         = true
+      pod_identity = false
+    }
+  }
+  eks_region                  = var.eks_region
+  eks_virtual_cluster_ids     = ["c0a1b2c3d4e5f6a7b8c9d0e1f"]
+  eks_create_submitter_policy = true
+  eks_submitter_policy_name   = "analytics-EMR_EKS_StartJobRun"
 }

@@ -47,3 +47,9 @@ variable "runtime_roles_external_id" {
   type        = string
   default     = null
 }
+
+variable "eks_region" {
+  description = "Region of the EMR on EKS virtual clusters the job submitter policy names; null allows any region."
+  type        = string
+  default     = null
+}

@@ -124,3 +124,28 @@ output "serverless_service_linked_role_arn" {
   description = "ARN of the EMR Serverless service-linked role, if this workspace created it."
   value       = module.emr_iam.serverless_service_linked_role_arn
 }
+
+output "eks_role_names" {
+  description = "Names of the EMR on EKS job execution roles."
+  value       = module.emr_iam.eks_role_names
+}
+
+output "eks_role_arns" {
+  description = "ARNs of the EMR on EKS job execution roles, by name (`executionRoleArn` of a job run)."
+  value       = module.emr_iam.eks_role_arns
+}
+
+output "eks_pod_identity_associations" {
+  description = "Inputs of the EKS Pod Identity associations the job execution roles need (`associations` of `emr-eks-pod-identity`)."
+  value       = module.emr_iam.eks_pod_identity_associations
+}
+
+output "eks_submitter_policy_name" {
+  description = "Name of the EMR on EKS job submitter policy."
+  value       = module.emr_iam.eks_submitter_policy_name
+}
+
+output "eks_submitter_policy_arn" {
+  description = "ARN of the EMR on EKS job submitter policy."
+  value       = module.emr_iam.eks_submitter_policy_arn
+}

@@ -161,4 +161,10 @@ module "emr_iam" {
   serverless_create_submitter_policy    = true
   serverless_submitter_policy_name      = "finance-EMR_ServerlessJobSubmitter"
   create_serverless_service_linked_role = var.create_serverless_service_linked_role
+  create_eks_roles                      = false
+  eks_roles                             = {}
+  eks_region                            = var.eks_region
+  eks_virtual_cluster_ids               = []
+  eks_create_submitter_policy           = true
+  eks_submitter_policy_name             = "finance-EMR_EKS_StartJobRun"
 }

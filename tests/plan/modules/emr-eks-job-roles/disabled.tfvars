@@ -1,0 +1,13 @@
+# create = false plans nothing, even with IRSA and Pod Identity roles and a submitter policy asked for.
+create     = false
+account_id = "111122223333"
+roles = {
+  analytics-spark = {
+    base36_name  = "t78wmmy33j1rx5677jflzl7"
+    pod_identity = true
+    clusters = {
+      analytics = { oidc_issuer = "https://oidc.eks.us-east-1.amazonaws.com/id/5C1A9E7B3D2F4A6B8C0D1E2F3A4B5C6D", namespaces = ["spark-jobs"] }
+    }
+  }
+}
+submitter_attach_to_groups = ["analytics-job-submitters"]
