@@ -125,6 +125,11 @@ class _GeneratedModule(TerraformHclModule):  # type: ignore[misc, unused-ignore]
     def passrole_policy_arn(self) -> str:
         return self._string("passrole_policy_arn")
 
+    @property
+    def eks_submitter_policy_arn(self) -> str:
+        """The policy that lets its holders start EMR on EKS job runs with exactly the team's job execution roles."""
+        return self._string("eks_submitter_policy_arn")
+
 
 class EmrIamTeam(_GeneratedModule):
     """A team's module, `modules/teams/<team>`: every setting comes from the platform spec."""
@@ -142,6 +147,7 @@ class EmrIamTeam(_GeneratedModule):
         tags: Mapping[str, str] | None = None,
         runtime_roles_region: str | None = None,
         runtime_roles_external_id: str | None = None,
+        eks_region: str | None = None,
     ) -> None:
         variables = {
             "create": create,
@@ -150,6 +156,7 @@ class EmrIamTeam(_GeneratedModule):
             "tags": dict(tags) if tags is not None else None,
             "runtime_roles_region": runtime_roles_region,
             "runtime_roles_external_id": runtime_roles_external_id,
+            "eks_region": eks_region,
         }
         super().__init__(
             scope,
