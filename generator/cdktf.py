@@ -130,6 +130,11 @@ class _GeneratedModule(TerraformHclModule):  # type: ignore[misc, unused-ignore]
         """The policy for the people who start EMR Serverless job runs with the team's job runtime roles."""
         return self._string("serverless_submitter_policy_arn")
 
+    @property
+    def eks_submitter_policy_arn(self) -> str:
+        """The policy that lets its holders start EMR on EKS job runs with exactly the team's job execution roles."""
+        return self._string("eks_submitter_policy_arn")
+
 
 class EmrIamTeam(_GeneratedModule):
     """A team's module, `modules/teams/<team>`: every setting comes from the platform spec."""
@@ -149,6 +154,7 @@ class EmrIamTeam(_GeneratedModule):
         runtime_roles_external_id: str | None = None,
         create_serverless_service_linked_role: bool | None = None,
         serverless_application_region: str | None = None,
+        eks_region: str | None = None,
     ) -> None:
         variables = {
             "create": create,
@@ -159,6 +165,7 @@ class EmrIamTeam(_GeneratedModule):
             "runtime_roles_external_id": runtime_roles_external_id,
             "create_serverless_service_linked_role": create_serverless_service_linked_role,
             "serverless_application_region": serverless_application_region,
+            "eks_region": eks_region,
         }
         super().__init__(
             scope,

@@ -52,6 +52,7 @@ class ExpectedRole:
     inline: set[str] = field(default_factory=set)  # inline policy names, exactly
     tags: dict[str, str] = field(default_factory=dict)  # a subset of the role's tags
     source_account: str | None = None  # aws:SourceAccount condition of the trust policy
+    oidc_providers: list[str] = field(default_factory=list)  # EMR on EKS (IRSA): the OIDC providers trusted instead, in order
 
 
 @dataclass
@@ -132,6 +133,15 @@ def expected_for_team(team_name: str, outputs: dict[str, Any], overrides: dict[s
             roles[prefix + role.name] = ExpectedRole(path, [SERVERLESS], managed=extras(role), inline=inline, tags=tags, source_account=account)
         if serverless.submitter_policy and serverless.runtime_roles:
             policies[prefix + SERVERLESS_SUBMITTER_POLICY_NAME] = []
+    if team.eks.create and team.eks.roles:
+        for eks_role in team.eks.roles:
+            providers = [f"arn:aws:iam::{account}:oidc-provider/{cluster.oidc_issuer.removeprefix('https://')}"
+                         for cluster in sorted(eks_role.clusters, key=lambda cluster: cluster.name) if cluster.oidc_issuer]
+            roles[prefix + eks_role.name] = ExpectedRole(
+                path, managed=extras(eks_role), inline={"s3-access"} if eks_role.s3_access else set(), tags=tags, oidc_providers=providers
+            )
+        if team.eks.submitter_policy:
+            policies[prefix + "EMR_EKS_StartJobRun"] = []
     return Expected(
         roles=roles,
         instance_profiles={ec2_name: ec2_name} if ec2.create else {},
@@ -300,6 +310,13 @@ def check_aws_holds(moto: MotoServer, expected: Expected, region: str, prerequis
         arns[name] = role["Arn"]
         assert role["Path"] == want.path, name
         trust = role["AssumeRolePolicyDocument"]
+        if want.oidc_providers:  # an EMR on EKS role (tests/test_eks_roles.py evaluates its trust in full)
+            assert [(s["Action"], s["Principal"]) for s in trust["Statement"]] == [
+                ("sts:AssumeRoleWithWebIdentity", {"Federated": provider}) for provider in want.oidc_providers
+            ], name
+            assert {policy["PolicyArn"] for policy in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]} == want.managed, name
+            assert set(iam.list_role_policies(RoleName=name)["PolicyNames"]) == want.inline, name
+            continue
         (statement,) = trust["Statement"]
         assert (statement["Effect"], statement["Action"]) == ("Allow", "sts:AssumeRole"), name
         assert services_of(trust) == sorted(want.services), name

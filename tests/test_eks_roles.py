@@ -304,3 +304,12 @@ def test_eks_merges_from_defaults(tmp_path: Path) -> None:
     a, b = load_spec(write_spec(tmp_path, json.dumps(document))).teams
     assert [role.name for role in a.eks.roles] == ["spark"] and a.eks.submitter_policy
     assert b.eks.virtual_cluster_ids == ["abc123"] and not b.eks.submitter_policy and b.eks.roles == a.eks.roles
+
+
+def test_the_examples_base36_is_the_aws_clis() -> None:
+    """examples/emr-on-eks writes the base36 of its role name by hand (HCL cannot compute it): it must be awscli's."""
+    import re
+
+    main = (ROOT / "examples" / "emr-on-eks" / "main.tf").read_text(encoding="utf-8")
+    found = re.findall(r'^    ([\w.@+=,-]+) = \{\n(?:.*\n)*?      base36_name  = "([0-9a-z]+)"', main, re.MULTILINE)
+    assert found == [("analytics-eks-spark", Base36().encode("analytics-eks-spark"))], found
