@@ -12,6 +12,7 @@ lists for its action (or is "*" where the action has resource types and "*" is n
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sys
@@ -78,9 +79,24 @@ def _arn_matches(arn_format: str, resource: str) -> bool:
         if fixed == actual:
             if not pattern.fullmatch(actual):
                 return False
-        elif not any(pattern.fullmatch(fixed + tail) for tail in ("", "x", "x/x")):
+        elif not any(pattern.fullmatch(fixed + tail) for tail in ("", "x", "x/x")) and not _some_filling_fits(pattern, actual):
             return False
     return True
+
+
+def _some_filling_fits(pattern: re.Pattern[str], actual: str) -> bool:
+    """Whether filling each wildcard of `actual` with a sample value gives a value of the format's segment.
+
+    A wildcard before a fixed part (`/applications/*/jobruns/*`) is filled in place; one concrete
+    value that fits both proves the Resource can name a resource of that type.
+    """
+    parts = re.split(r"[*?]", actual)
+    if len(parts) > 5:
+        return False
+    return any(
+        pattern.fullmatch("".join(part + filling for part, filling in zip(parts, (*fillings, ""), strict=True)))
+        for fillings in itertools.product(("x", "", "x/x"), repeat=len(parts) - 1)
+    )
 
 
 def action_formats(action: str) -> list[str] | None:

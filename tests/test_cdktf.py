@@ -128,6 +128,7 @@ def test_synthesised_stack_plans(engine_name: str, synthesised: Path) -> None:
         "analytics-EMR_EC2_DefaultRole",
         "analytics-emrfs-curated",
         "analytics-emrfs-raw",
+        "analytics-serverless-etl",
     ]
     # The team module's resources sit under the construct's id, like a hand-written module block.
     assert "module.analytics.module.emr_iam.module.ec2_role.aws_iam_instance_profile.this[0]" in planned
