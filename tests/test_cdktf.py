@@ -126,6 +126,8 @@ def test_synthesised_stack_plans(engine_name: str, synthesised: Path) -> None:
         "analytics-EMR_AutoScaling_DefaultRole",
         "analytics-EMR_DefaultRole",
         "analytics-EMR_EC2_DefaultRole",
+        "analytics-eks-nightly",
+        "analytics-eks-spark",
         "analytics-emrfs-curated",
         "analytics-emrfs-raw",
         "analytics-serverless-etl",

@@ -1,6 +1,8 @@
 # Path, permissions boundary and tags on every role; managed and inline policies; one role on two
-# clusters (statements in cluster-name order) with IRSA and Pod Identity, one IRSA-only role; the
-# submitter policy scoped to two virtual clusters of one region and attached three ways.
+# clusters (statements in cluster-name order), one on one; the submitter policy scoped to two virtual
+# clusters of one region and attached three ways. IRSA only: tests/test_partitions.py plans this case
+# in every partition, aws-cn too, where AWS offers no Pod Identity (the pod-identity and the aws and
+# aws-us-gov partition cases hold that option).
 account_id                 = "123456789012"
 region                     = "eu-west-1"
 path                       = "/emr/analytics/"
@@ -15,8 +17,7 @@ tags = {
 }
 roles = {
   analytics-spark = {
-    base36_name  = "t78wmmy33j1rx5677jflzl7"
-    pod_identity = true
+    base36_name = "t78wmmy33j1rx5677jflzl7"
     policy_arns = {
       read-only = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
     }
