@@ -136,7 +136,7 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
     ),
     ("TeamSettings", "serverless"): (
         "EMR Serverless job runtime roles, the job submitter policy and the EMR Serverless service-linked role.",
-        {"create": True, "runtime_roles": [{"name": "spark-jobs"}]},
+        {"runtime_roles": [{"name": "spark-jobs"}]},
     ),
     ("TeamSettings", "eks"): (
         "EMR on EKS job execution roles and the job submitter policy; they need `source_account_id` (EMR's service"
@@ -272,7 +272,11 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
         "IAM roles to attach the policy to (for example an orchestrator's role).",
         ["airflow-workers"],
     ),
-    ("Serverless", "create"): ("Whether to create the team's EMR Serverless job runtime roles and job submitter policy.", True),
+    ("Serverless", "create"): (
+        "Whether to create the team's EMR Serverless job runtime roles and job submitter policy (`false` keeps the"
+        " section but creates nothing).",
+        False,
+    ),
     ("Serverless", "application_ids"): (
         "The team's EMR Serverless applications: the roles trust EMR Serverless only for these (`aws:SourceArn`) and the"
         " submitters may start job runs only on them; empty means every application of the account.",

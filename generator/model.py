@@ -335,7 +335,7 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         "runtime_submitter_attach_to_users": list(submitter.attach_to_users),
         "runtime_submitter_attach_to_groups": list(submitter.attach_to_groups),
         "runtime_submitter_attach_to_roles": list(submitter.attach_to_roles),
-        "create_serverless": serverless.create,
+        "create_serverless": bool(serverless_roles),
         "serverless_roles": serverless_roles,
         "serverless_application_region": Expr("var.serverless_application_region"),
         "serverless_application_ids": list(serverless.application_ids),

@@ -342,7 +342,7 @@ class ServerlessRuntimeRole(RolePolicies):
 class Serverless(Model):
     """EMR Serverless: job runtime roles trusted by the team's applications, and who may start jobs with them."""
 
-    create: bool = False
+    create: bool = True
     # Empty: every application of the account (and region); the trust and submitter policy name these otherwise.
     application_ids: list[ServerlessApplicationId] = _items(100)
     runtime_roles: list[ServerlessRuntimeRole] = _items(100)

@@ -263,3 +263,22 @@ def test_serverless_merges_from_defaults_and_its_lists_are_replaced(tmp_path: Pa
     # Mappings merge key by key: b keeps create and the applications from defaults.
     assert b.serverless.create and b.serverless.application_ids == ["00fabc"] and not b.serverless.submitter_policy
     assert a.serverless.submitter_policy and not a.serverless.service_linked_role
+
+
+def test_listing_job_runtime_roles_is_enough_and_create_false_switches_them_off(tmp_path: Path) -> None:
+    """Like `eks` and `emrfs`, the section is on by default: the roles a team lists are created unless `create: false`."""
+    from generator.model import resolve
+    from generator.spec import read_spec
+
+    document = {
+        "version": 1,
+        "teams": [
+            {"name": "a", "name_prefix": "a-", "serverless": {"runtime_roles": [{"name": "jobs"}]}},
+            {"name": "b", "name_prefix": "b-", "serverless": {"create": False, "runtime_roles": [{"name": "jobs"}]}},
+            {"name": "c", "name_prefix": "c-"},
+        ],
+    }
+    a, b, c = (module.arguments for module in resolve(read_spec(str(write_spec(tmp_path, json.dumps(document))))))
+    assert a["create_serverless"] and list(a["serverless_roles"]) == ["a-jobs"]
+    assert not b["create_serverless"] and b["serverless_roles"] == {}
+    assert not c["create_serverless"] and c["serverless_roles"] == {}
