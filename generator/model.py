@@ -15,7 +15,7 @@ from generator import emr_containers, facts, policies
 from generator.catalog import COMPOSITE, EKS_JOB_ROLES, SERVERLESS_SUBMITTER_POLICY_NAME, ModuleDef, Output, Variable
 from generator.errors import SpecError
 from generator.hcl import Expr, jsonencode
-from generator.spec import RolePolicies, SpecFile, Team, _split_field
+from generator.spec import EksRole, EmrfsRole, RolePolicies, RuntimeRole, ServerlessRuntimeRole, SpecFile, Team, _split_field
 
 # The kinds of unique_names that exist once per account, with the role each names.
 SERVICE_LINKED_ROLE_KIND = "service-linked role"
@@ -95,6 +95,24 @@ def _role_policy_checks(
     )
     size = sum(policies.policy_size(document) for document in inline.values())
     check.at_most(field, "size of the role's inline policies in characters", size, facts.IAM_LIMITS["inline_policies_per_role"])
+
+
+# The spec's roles with `s3_access` beside their policies.
+S3Role = EmrfsRole | RuntimeRole | ServerlessRuntimeRole | EksRole
+
+
+def _inline_with_s3_access(role: S3Role) -> dict[str, Any]:
+    """The role's inline policies, led by `s3-access` when the role has `s3_access`."""
+    inline = _inline(role)
+    return {"s3-access": policies.s3_access_policy(role.s3_access), **inline} if role.s3_access else inline
+
+
+def _checked_mapped_role(check: LimitChecker, field: str, full_name: str, role: S3Role, quota: int) -> dict[str, Any]:
+    """One entry of a module's `roles` map (EMRFS, EMR Serverless, EMR on EKS), after the name and policy quota checks."""
+    _role_name_checks(check, f"{field}.name", full_name, False)
+    inline = _inline_with_s3_access(role)
+    _role_policy_checks(check, field, quota, len(_policy_arns(role)), inline)
+    return {"policy_arns": _policy_arns(role), "inline_policies": _encode(inline, 8)}
 
 
 def resolve_team(source: SpecFile, index: int) -> TeamModule:
@@ -205,14 +223,10 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
     for position, role in enumerate(emrfs.roles):
         field = f"emrfs.roles[{position}]"
         full_name = emrfs_names[role.name]
-        _role_name_checks(check, f"{field}.name", full_name, False)
-        inline = _inline(role)
-        if role.s3_access:
-            inline = {"s3-access": policies.s3_access_policy(role.s3_access), **inline}
-        _role_policy_checks(check, field, quota, len(_policy_arns(role)), inline)
+        mapped = _checked_mapped_role(check, field, full_name, role, quota)
         trust_size = policies.trust_policy_size({"AWS": ec2_arn})
         check.at_most(f"{field}.name", "size of the EMRFS role's trust policy", trust_size, spec.quotas.trust_policy)
-        emrfs_roles[full_name] = {"policy_arns": _policy_arns(role), "inline_policies": _encode(inline, 8)}
+        emrfs_roles[full_name] = mapped
 
     runtime_roles: dict[str, Any] = {}
     sample_account = team.source_account_id or facts.ACCOUNT_ID_PLACEHOLDER
@@ -220,9 +234,7 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         field = f"runtime_roles[{position}]"
         full_name = runtime_names[runtime.name]
         _role_name_checks(check, f"{field}.name", full_name, False)
-        inline = _inline(runtime)
-        if runtime.s3_access:
-            inline = {"s3-access": policies.s3_access_policy(runtime.s3_access), **inline}
+        inline = _inline_with_s3_access(runtime)
         # What the module adds for Lake Formation and S3 Access Grants counts towards the same quota.
         own = facts.RUNTIME_ROLE_POLICY_NAMES
         generated = {
@@ -383,13 +395,7 @@ def _serverless_roles(check: LimitChecker, team: Team, prefix: str, quota: int, 
     roles: dict[str, Any] = {}
     for position, role in enumerate(serverless.runtime_roles):
         field = f"serverless.runtime_roles[{position}]"
-        full_name = prefix + role.name
-        _role_name_checks(check, f"{field}.name", full_name, False)
-        inline = _inline(role)
-        if role.s3_access:
-            inline = {"s3-access": policies.s3_access_policy(role.s3_access), **inline}
-        _role_policy_checks(check, field, quota, len(_policy_arns(role)), inline)
-        roles[full_name] = {"policy_arns": _policy_arns(role), "inline_policies": _encode(inline, 8)}
+        roles[prefix + role.name] = _checked_mapped_role(check, field, prefix + role.name, role, quota)
     trust = policies.serverless_trust(team.source_account_id, serverless.application_ids)
     # Every role has the same trust; it grows with each application ID.
     check.at_most(
@@ -432,11 +438,7 @@ def _eks_roles(
     for position, role in enumerate(eks.roles):
         field = f"eks.roles[{position}]"
         full_name = names[role.name]
-        _role_name_checks(check, f"{field}.name", full_name, False)
-        inline = _inline(role)
-        if role.s3_access:
-            inline = {"s3-access": policies.s3_access_policy(role.s3_access), **inline}
-        _role_policy_checks(check, field, quota, len(_policy_arns(role)), inline)
+        mapped = _checked_mapped_role(check, field, full_name, role, quota)
         trust = policies.eks_role_trust(account, full_name, role.clusters, role.irsa, role.pod_identity)
         check.at_most(
             f"{field}.clusters", "size of the job execution role's trust policy (it grows with each cluster and namespace)",
@@ -445,8 +447,7 @@ def _eks_roles(
         )
         roles[full_name] = {
             "base36_name": emr_containers.base36(full_name),
-            "policy_arns": _policy_arns(role),
-            "inline_policies": _encode(inline, 8),
+            **mapped,
             "clusters": {
                 cluster.name: {"oidc_issuer": cluster.oidc_issuer, "namespaces": list(cluster.namespaces)} for cluster in role.clusters
             },
