@@ -6,10 +6,12 @@ definitions; each module's resources come from `templates/modules/<name>/main.tf
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import emr_containers, facts
+from generator import emr_containers, facts, policies
+from generator.hcl import Expr
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,17 @@ INLINE_POLICIES = Variable(
 )
 
 
+def role_name_validations(variable: str) -> tuple[tuple[str, str], ...]:
+    """The `validation` of a variable holding a role name: IAM's length and characters."""
+    limit = facts.IAM_LIMITS["role_name"]
+    return (
+        (
+            f'length(var.{variable}) <= {limit} && can(regex("^[\\\\w+=,.@-]+$", var.{variable}))',
+            f"The role name must be 1 to {limit} characters of letters, digits and +=,.@_-.",
+        ),
+    )
+
+
 def role_variables(default_name: str, what: str) -> tuple[Variable, ...]:
     """The variables every role module shares, in the order its README lists them."""
     return (
@@ -79,12 +92,7 @@ def role_variables(default_name: str, what: str) -> tuple[Variable, ...]:
             "string",
             default_name,
             f"Name of the {what} (or its prefix when `use_name_prefix` is true).",
-            (
-                (
-                    f'length(var.name) <= {facts.IAM_LIMITS["role_name"]} && can(regex("^[\\\\w+=,.@-]+$", var.name))',
-                    f"The role name must be 1 to {facts.IAM_LIMITS['role_name']} characters of letters, digits and +=,.@_-.",
-                ),
-            ),
+            role_name_validations("name"),
         ),
         Variable(
             "use_name_prefix",
@@ -854,9 +862,170 @@ EKS_POD_IDENTITY = ModuleDef(
     ),
 )
 
+_REGION_CHECK = '^[a-z]{2,4}(-[a-z]+)+-[0-9]+$'
+
+STUDIO_ROLES = ModuleDef(
+    name="emr-studio-roles",
+    title="EMR Studio roles and user policies",
+    summary=(
+        "The IAM of one EMR Studio: its service role (trusting the partition's `elasticmapreduce` principal with"
+        " `aws:SourceAccount` and `aws:SourceArn` when the account is known; AWS's permissions on resources tagged"
+        f" `{facts.STUDIO_TAG_KEY}=true`, the Workspace bucket and its KMS keys), the user role of IAM Identity Center"
+        " mode (`sts:AssumeRole` and `sts:SetContext`) and the users' policies, one per entry, each one of AWS's"
+        " basic, intermediate and advanced tiers: session policies attached to the user role, or, in IAM mode,"
+        " policies attached to the IAM users, groups and roles named."
+    ),
+    variables=(
+        CREATE,
+        Variable(
+            "account_id",
+            "string",
+            None,
+            "Account of the Studio. When set, the service role's trust carries `aws:SourceAccount` and `aws:SourceArn`, and"
+            " the policies name the account's resources; null: no conditions, any account (`*`).",
+            (('var.account_id == null || can(regex("^[0-9]{12}$", var.account_id))', "The account ID must be 12 digits."),),
+        ),
+        Variable(
+            "region",
+            "string",
+            None,
+            "Region of the Studio, in the ARNs of the trust and the policies; null allows any (`*`).",
+            ((f'var.region == null || can(regex("{_REGION_CHECK}", var.region))', "The region must be a region name such as us-east-1."),),
+        ),
+        Variable(
+            "auth_mode",
+            "string",
+            "SSO",
+            "The Studio's authentication mode: `SSO` (IAM Identity Center: the user role, with every session policy attached)"
+            " or `IAM` (the policies go to the users, groups and roles each entry names, with `CreateStudioPresignedUrl`).",
+            ((f"contains({json.dumps(list(facts.STUDIO_AUTH_MODES))}, var.auth_mode)", "auth_mode must be SSO or IAM."),),
+        ),
+        Variable(
+            "service_role_name",
+            "string",
+            facts.STUDIO_DEFAULT_NAMES["service_role"],
+            "Name of the Studio service role (`service_role` of `aws_emr_studio`).",
+            role_name_validations("service_role_name"),
+        ),
+        Variable(
+            "user_role_name",
+            "string",
+            facts.STUDIO_DEFAULT_NAMES["user_role"],
+            "Name of the user role of IAM Identity Center mode (`user_role` of `aws_emr_studio`).",
+            role_name_validations("user_role_name"),
+        ),
+        Variable(
+            "workspace_bucket",
+            "string",
+            None,
+            "S3 bucket where the Studio keeps Workspaces and notebook files (`default_s3_location`); required.",
+            (
+                (
+                    'var.workspace_bucket == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.workspace_bucket))',
+                    "The bucket must be an S3 bucket name.",
+                ),
+            ),
+        ),
+        Variable(
+            "workspace_prefix", "string", "", "Key prefix in `workspace_bucket` under which the Studio keeps Workspaces; empty for all."
+        ),
+        Variable("kms_key_arns", "list(string)", [], "KMS keys of an encrypted Workspace bucket: the service role may use them."),
+        Variable(
+            "git_secrets",
+            "bool",
+            True,
+            f"Whether the service role may read Secrets Manager secrets tagged `{facts.STUDIO_TAG_KEY}=true` (Git repositories"
+            " linked to Workspaces).",
+        ),
+        Variable(
+            "studio_ids",
+            "list(string)",
+            [],
+            "IAM mode: the Studios whose presigned URLs the policies allow (`CreateStudioPresignedUrl`); empty means every Studio"
+            " of the account and region.",
+        ),
+        Variable(
+            "session_policies",
+            "map(object({\n    tier             = string\n    attach_to_users  = optional(list(string), [])\n"
+            "    attach_to_groups = optional(list(string), [])\n    attach_to_roles  = optional(list(string), [])\n  }))",
+            {},
+            "The users' policies by name: AWS's `tier` (basic, intermediate or advanced), and, in IAM mode, the IAM users,"
+            " groups and roles to attach it to.",
+            (
+                (
+                    "alltrue([for policy in values(var.session_policies) :"
+                    f" contains({json.dumps(list(facts.STUDIO_TIERS))}, policy.tier)])",
+                    "Every tier must be basic, intermediate or advanced.",
+                ),
+            ),
+        ),
+        Variable(
+            "cluster_service_role_arn",
+            "string",
+            None,
+            "The EMR service role the advanced tier may pass to EMR when it creates clusters (`RunJobFlow`), or null.",
+        ),
+        Variable(
+            "cluster_ec2_role_arn",
+            "string",
+            None,
+            "The EMR role for EC2 the advanced tier may pass to EC2 when it creates clusters, or null.",
+        ),
+        Variable("service_role_policy_arns", "map(string)", {}, "Further managed policies for the service role, keyed by a static name."),
+        Variable("service_role_inline_policies", "map(string)", {}, "Further inline policies for the service role: name to JSON."),
+        Variable("user_role_policy_arns", "map(string)", {}, "Further managed policies for the user role, keyed by a static name."),
+        Variable("user_role_inline_policies", "map(string)", {}, "Further inline policies for the user role: name to JSON."),
+        PATH,
+        PERMISSIONS_BOUNDARY,
+        TAGS,
+    ),
+    outputs=(
+        Output("service_role_name", "try(aws_iam_role.service[0].name, null)", "Name of the Studio service role."),
+        Output(
+            "service_role_arn",
+            "try(aws_iam_role.service[0].arn, null)",
+            "ARN of the Studio service role (`service_role` of `aws_emr_studio`).",
+        ),
+        Output("user_role_name", "try(aws_iam_role.user[0].name, null)", "Name of the user role (IAM Identity Center mode)."),
+        Output("user_role_arn", "try(aws_iam_role.user[0].arn, null)", "ARN of the user role (`user_role` of `aws_emr_studio`)."),
+        Output(
+            "session_policy_arns",
+            "{ for name, policy in aws_iam_policy.session : name => policy.arn }",
+            "ARNs of the users' policies, by name (`session_policy_arn` of `aws_emr_studio_session_mapping`).",
+        ),
+    ),
+    context={
+        "passed_to_service_forms": {
+            partition: {service: forms[service] for service in facts.STUDIO_PASSED_TO}
+            for partition, forms in facts.PASSED_TO_SERVICE_FORMS.items()
+        },
+        "source_arn_resource": facts.STUDIO_SOURCE_ARN_RESOURCE,
+        "service_statements": policies.studio_module_statements(facts.STUDIO_SERVICE_STATEMENTS),
+        "git_secrets_statements": policies.studio_module_statements([facts.STUDIO_GIT_SECRETS_STATEMENT]),
+        "tier_compositions": {
+            tier: Expr("concat(" + ", ".join(f"local.own_tier_statements.{below}" for below in facts.STUDIO_TIERS[: index + 1]) + ")")
+            for index, tier in enumerate(facts.STUDIO_TIERS)
+        },
+        "tier_statements": {tier: policies.studio_module_statements(facts.STUDIO_TIER_STATEMENTS[tier]) for tier in facts.STUDIO_TIERS},
+        "workspace_bucket_actions": facts.STUDIO_WORKSPACE_BUCKET_ACTIONS,
+        "workspace_object_actions": facts.STUDIO_WORKSPACE_OBJECT_ACTIONS,
+        "workspace_kms_actions": facts.STUDIO_WORKSPACE_KMS_ACTIONS,
+        "service_policy_name": facts.STUDIO_SERVICE_POLICY_NAME,
+        "user_role_trust_actions": facts.STUDIO_USER_ROLE_TRUST_ACTIONS,
+        "user_bucket_actions": facts.STUDIO_USER_BUCKET_ACTIONS,
+        "log_objects": facts.STUDIO_LOG_OBJECTS,
+        "presigned_url_action": facts.STUDIO_PRESIGNED_URL_ACTION,
+    },
+    usage=(
+        'module "studio_roles" {\n  source = "../../modules/emr-studio-roles"\n\n  account_id       = "111122223333"\n'
+        '  region           = "us-east-1"\n  workspace_bucket = "analytics-studio"\n  session_policies = {\n'
+        '    analytics-studio-basic    = { tier = "basic" }\n    analytics-studio-advanced = { tier = "advanced" }\n  }\n}\n'
+    ),
+)
+
 PIECES = (
     SERVICE_ROLE, EC2_ROLE, AUTOSCALING_ROLE, SERVICE_LINKED_ROLE, EMRFS, PASSROLE, RUNTIME_ROLES,
-    SERVERLESS_ROLES, SERVERLESS_SERVICE_LINKED_ROLE, EKS_JOB_ROLES,
+    SERVERLESS_ROLES, SERVERLESS_SERVICE_LINKED_ROLE, EKS_JOB_ROLES, STUDIO_ROLES,
 )
 
 
@@ -866,7 +1035,7 @@ def _prefixed(prefix: str, variables: tuple[Variable, ...], skip: tuple[str, ...
     for variable in variables:
         if variable.name in ("create", "tags", "path", "permissions_boundary_arn", "source_account_id", *skip):
             continue
-        name = f"{prefix}_{variable.name}"
+        name = variable.name if variable.name.startswith(f"{prefix}_") else f"{prefix}_{variable.name}"
         validations = tuple((c.replace(f"var.{variable.name}", f"var.{name}"), m) for c, m in variable.validations)
         renamed.append(Variable(name, variable.type, variable.default, variable.description, validations))
     return tuple(renamed)
@@ -888,7 +1057,8 @@ COMPOSITE = ModuleDef(
         "Everything an EMR cluster needs from IAM, wired together: service role, role for EC2 with "
         "its instance profile, automatic scaling role, service-linked role, EMRFS role mappings and "
         "the PassRole policy for the people who launch clusters; runtime roles for EMR steps; and for EMR Serverless,"
-        " job runtime roles, their job submitter policy and the service-linked role."
+        " job runtime roles, their job submitter policy and the service-linked role; EMR on EKS job execution roles; and EMR"
+        " Studio's service role, user role and user policies."
     ),
     variables=(
         CREATE,
@@ -916,6 +1086,8 @@ COMPOSITE = ModuleDef(
         *_prefixed("serverless_service_linked_role", SERVERLESS_SERVICE_LINKED_ROLE.variables),
         _toggle("eks_roles", "EMR on EKS job execution roles and the job submitter policy"),
         *_prefixed("eks", EKS_JOB_ROLES.variables, skip=("account_id",)),
+        _toggle("studio", "EMR Studio service role, user role and user policies", False),
+        *_prefixed("studio", STUDIO_ROLES.variables, skip=("account_id", "cluster_service_role_arn", "cluster_ec2_role_arn")),
     ),
     outputs=(
         Output("service_role_name", "module.service_role.role_name", "Name of the EMR service role (`service_role` of `aws_emr_cluster`)."),
@@ -996,6 +1168,15 @@ COMPOSITE = ModuleDef(
         ),
         Output("eks_submitter_policy_name", "module.eks_roles.submitter_policy_name", "Name of the EMR on EKS job submitter policy."),
         Output("eks_submitter_policy_arn", "module.eks_roles.submitter_policy_arn", "ARN of the EMR on EKS job submitter policy."),
+        Output("studio_service_role_name", "module.studio_roles.service_role_name", "Name of the EMR Studio service role."),
+        Output("studio_service_role_arn", "module.studio_roles.service_role_arn", "ARN of the EMR Studio service role."),
+        Output("studio_user_role_name", "module.studio_roles.user_role_name", "Name of the EMR Studio user role (IAM Identity Center)."),
+        Output("studio_user_role_arn", "module.studio_roles.user_role_arn", "ARN of the EMR Studio user role."),
+        Output(
+            "studio_session_policy_arns",
+            "module.studio_roles.session_policy_arns",
+            "ARNs of the EMR Studio users' policies, by name (`session_policy_arn` of `aws_emr_studio_session_mapping`).",
+        ),
     ),
     usage=(
         'module "emr_iam" {\n  source = "../../modules/emr-iam"\n\n'

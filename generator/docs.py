@@ -76,6 +76,25 @@ SECTIONS: dict[str, tuple[str, str]] = {
         "EMR on EKS: the job execution roles job runs use on the team's EKS clusters, and the policy of the people who"
         " start job runs with exactly those roles.",
     ),
+    "Studio": (
+        "`studio`",
+        "EMR Studio: the Studio service role (trusting EMR for the team's account and region only), the user role of IAM"
+        " Identity Center mode and the users' policies, each one of AWS's basic, intermediate and advanced tiers.",
+    ),
+    "StudioServiceRole": (
+        "`studio.service_role`",
+        "The Studio service role: AWS's permissions on resources tagged `for-use-with-amazon-emr-managed-policies=true`,"
+        " the Workspace bucket and its KMS keys, plus the policies listed here.",
+    ),
+    "StudioUserRole": (
+        "`studio.user_role`",
+        "The user role of IAM Identity Center mode (`sts:AssumeRole` and `sts:SetContext` for EMR); every session policy"
+        " is attached to it, plus the policies listed here.",
+    ),
+    "StudioSessionPolicy": (
+        "`studio.session_policies[]`",
+        "One users' policy: a session policy (IAM Identity Center mode) or a policy attached to IAM identities (IAM mode).",
+    ),
     "EksRole": (
         "`eks.roles[]`",
         "One job execution role for EMR on EKS: trusted, per cluster, by the service accounts EMR creates for a job run"
@@ -137,6 +156,10 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
     ("TeamSettings", "serverless"): (
         "EMR Serverless job runtime roles, the job submitter policy and the EMR Serverless service-linked role.",
         {"runtime_roles": [{"name": "spark-jobs"}]},
+    ),
+    ("TeamSettings", "studio"): (
+        "EMR Studio: its service role, the user role of IAM Identity Center mode and the users' policies by tier.",
+        {"create": True, "workspace_bucket": "analytics-studio", "session_policies": [{"name": "EMRStudio_Basic", "tier": "basic"}]},
     ),
     ("TeamSettings", "eks"): (
         "EMR on EKS job execution roles and the job submitter policy; they need `source_account_id` (EMR's service"
@@ -330,6 +353,47 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
         " Pod Identity in no China Region.",
         True,
     ),
+    ("Studio", "create"): ("Whether the team has an EMR Studio; `workspace_bucket` is then required.", True),
+    ("Studio", "auth_mode"): (
+        "`SSO` (IAM Identity Center: the user role carries every session policy; create-studio-session-mapping gives"
+        " one to each user or group) or `IAM` (each policy is attached to the IAM users, groups and roles it names,"
+        " with `CreateStudioPresignedUrl`).",
+        "IAM",
+    ),
+    ("Studio", "workspace_bucket"): (
+        "The S3 bucket where the Studio keeps Workspaces and notebooks (`default_s3_location`).", "analytics-studio"
+    ),
+    ("Studio", "workspace_prefix"): ("Key prefix of the Workspaces in the bucket; empty for the whole bucket.", "workspaces/"),
+    ("Studio", "kms_key_arns"): (
+        "KMS keys of an encrypted Workspace bucket; the service role may use them.",
+        ["arn:{partition}:kms:us-east-1:111122223333:key/8c1d2e3f-4a5b-4c6d-9e7f-0a1b2c3d4e5f"],
+    ),
+    ("Studio", "git_secrets"): (
+        "Whether the service role may read the Secrets Manager secrets tagged for EMR (Git repositories linked to Workspaces).",
+        False,
+    ),
+    ("Studio", "studio_ids"): (
+        "IAM mode: the Studios the policies allow presigned URLs for; empty means every Studio of the account.",
+        ["es-0123456789ABCDEFGHIJKLMNO"],
+    ),
+    ("Studio", "service_role"): ("The Studio service role.", {"name": "EMRStudio_Service_Role"}),
+    ("Studio", "user_role"): ("The user role of IAM Identity Center mode.", {"name": "EMRStudio_User_Role"}),
+    ("Studio", "session_policies"): (
+        "The users' policies, one per entry; the default is one basic policy, EMRStudio_Basic.",
+        [{"name": "EMRStudio_Advanced", "tier": "advanced"}],
+    ),
+    ("StudioServiceRole", "name"): ("Role name, after `name_prefix` (`service_role` of `aws_emr_studio`).", "EMRStudio_Service_Role"),
+    ("StudioUserRole", "name"): ("Role name, after `name_prefix` (`user_role` of `aws_emr_studio`).", "EMRStudio_User_Role"),
+    ("StudioSessionPolicy", "name"): ("Policy name, after `name_prefix`.", "EMRStudio_Basic"),
+    ("StudioSessionPolicy", "tier"): (
+        "AWS's tier: `basic` (Workspaces, Git repositories, cluster and EMR on EKS reads, no cluster creation),"
+        " `intermediate` (also clusters from Service Catalog templates) or `advanced` (also RunJobFlow, passing the"
+        " team's EMR service role and role for EC2).",
+        "intermediate",
+    ),
+    ("StudioSessionPolicy", "attach_to_users"): ("IAM mode: IAM users to attach the policy to.", ["alice"]),
+    ("StudioSessionPolicy", "attach_to_groups"): ("IAM mode: IAM groups to attach the policy to.", ["analytics-notebook-users"]),
+    ("StudioSessionPolicy", "attach_to_roles"): ("IAM mode: IAM roles to attach the policy to.", ["analytics-studio-admins"]),
     ("EksCluster", "name"): ("The EKS cluster's name.", "analytics"),
     ("EksCluster", "oidc_issuer"): (
         "The cluster's OIDC issuer URL (`aws eks describe-cluster --query cluster.identity.oidc.issuer`); required with `irsa`.",

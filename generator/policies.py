@@ -323,3 +323,120 @@ def eks_submitter_policy(role_arns: Sequence[str], virtual_cluster_arns: Sequenc
 
 def eks_virtual_cluster_arn(region: str, account: str, virtual_cluster_id: str) -> str:
     return _sample_arn("emr-containers", region, account, facts.EKS_VIRTUAL_CLUSTER_RESOURCE + virtual_cluster_id)
+
+
+# --- EMR Studio: the statements of modules/emr-studio-roles, for its locals and for sizing --------
+
+STUDIO_REGION = Expr("local.region")
+STUDIO_ACCOUNT = Expr("local.account_id")
+
+
+def studio_resource(spec: str, region: str | Expr, account: str | Expr) -> str | Template:
+    """A resource of facts.STUDIO_*_STATEMENTS ("<service>:<resource>" or "*") as an ARN in the partition."""
+    if spec == "*":
+        return "*"
+    service, _, resource = spec.partition(":")
+    return template("arn:", PARTITION, f":{service}:", region, ":", account, f":{resource}")
+
+
+def _studio_conditions(statement: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
+    return [(test, key + facts.STUDIO_TAG_KEY if key.endswith("/") else key, values) for test, key, values in statement["conditions"]]
+
+
+def studio_module_statements(statements: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Statements of facts as objects for the module's dynamic `statement` blocks, ARNs over its locals."""
+    return [
+        {
+            "sid": statement["sid"],
+            "actions": statement["actions"],
+            "resources": [studio_resource(spec, STUDIO_REGION, STUDIO_ACCOUNT) for spec in statement["resources"]],
+            "conditions": [{"test": t, "variable": k, "values": v} for t, k, v in _studio_conditions(statement)],
+        }
+        for statement in statements
+    ]
+
+
+def _studio_document(statements: Sequence[dict[str, Any]], region: str, account: str) -> list[dict[str, Any]]:
+    out = []
+    for statement in statements:
+        document: dict[str, Any] = {
+            "Sid": statement["sid"], "Effect": "Allow", "Action": statement["actions"],
+            "Resource": [studio_resource(spec, region, account) for spec in statement["resources"]],
+        }
+        conditions: dict[str, dict[str, list[str]]] = {}
+        for test, key, values in _studio_conditions(statement):
+            conditions.setdefault(test, {})[key] = values
+        if conditions:
+            document["Condition"] = conditions
+        out.append(document)
+    return out
+
+
+def studio_tier_statements(tier: str) -> list[dict[str, Any]]:
+    """A tier's statements from facts: its own and those of every tier below it."""
+    tiers = facts.STUDIO_TIERS[: facts.STUDIO_TIERS.index(tier) + 1]
+    return [statement for name in tiers for statement in facts.STUDIO_TIER_STATEMENTS[name]]
+
+
+def _s3(resource: str) -> Template:
+    return template("arn:", PARTITION, f":s3:::{resource}")
+
+
+def studio_service_policy(account: str, bucket: str, prefix: str, kms_key_arns: Sequence[str], git_secrets: bool) -> dict[str, Any]:
+    """The Studio service role's inline policy as the module writes it, in the longest region."""
+    statements = [*facts.STUDIO_SERVICE_STATEMENTS, *([facts.STUDIO_GIT_SECRETS_STATEMENT] if git_secrets else [])]
+    document = _studio_document(statements, LONGEST_REGION, account)
+    document += [
+        {"Sid": "WorkspaceBucket", "Effect": "Allow", "Action": facts.STUDIO_WORKSPACE_BUCKET_ACTIONS, "Resource": [_s3(bucket)]},
+        {"Sid": "WorkspaceObjects", "Effect": "Allow", "Action": facts.STUDIO_WORKSPACE_OBJECT_ACTIONS,
+         "Resource": [_s3(f"{bucket}/{prefix}*")]},
+    ]
+    if kms_key_arns:
+        document.append({"Sid": "WorkspaceKeys", "Effect": "Allow", "Action": facts.STUDIO_WORKSPACE_KMS_ACTIONS,
+                         "Resource": [spec_arn(key) for key in kms_key_arns]})
+    return {"Version": facts.POLICY_VERSION, "Statement": document}
+
+
+def studio_trust(account: str | None, user_role: bool) -> dict[str, Any]:
+    """The Studio service role's trust (confused-deputy conditions when the account is known), or the user role's."""
+    principals = max((forms["elasticmapreduce"] for forms in facts.PASSED_TO_SERVICE_FORMS.values()), key=lambda v: len(json.dumps(v)))
+    statement: dict[str, Any] = {
+        "Sid": "AssumeRole", "Effect": "Allow", "Principal": {"Service": principals},
+        "Action": facts.STUDIO_USER_ROLE_TRUST_ACTIONS if user_role else "sts:AssumeRole",
+    }
+    if account is not None and not user_role:
+        statement["Condition"] = {
+            "StringEquals": {"aws:SourceAccount": [account]},
+            "ArnLike": {"aws:SourceArn": [_sample_arn("elasticmapreduce", LONGEST_REGION, account, facts.STUDIO_SOURCE_ARN_RESOURCE)]},
+        }
+    return {"Version": facts.POLICY_VERSION, "Statement": [statement]}
+
+
+def studio_session_policy(
+    tier: str, account: str, bucket: str, service_role_arn: str, cluster_role_arns: Sequence[str], studio_ids: Sequence[str] | None
+) -> dict[str, Any]:
+    """One session (or IAM mode user) policy as the module writes it; `studio_ids` None for IAM Identity Center mode."""
+    forms = max(
+        (by_service[s] for by_service in facts.PASSED_TO_SERVICE_FORMS.values() for s in by_service), key=lambda v: len(json.dumps(v))
+    )
+    logs = facts.STUDIO_LOG_BUCKET.format(account=account, region=LONGEST_REGION)
+    document = _studio_document(studio_tier_statements(tier), LONGEST_REGION, account)
+    document += [
+        {"Sid": "StudioBuckets", "Effect": "Allow", "Action": facts.STUDIO_USER_BUCKET_ACTIONS, "Resource": [_s3(bucket), _s3(logs)]},
+        {"Sid": "AllowS3ReadOnlyAccessToLogs", "Effect": "Allow", "Action": ["s3:GetObject"],
+         "Resource": [_s3(f"{logs}/{facts.STUDIO_LOG_OBJECTS}")]},
+        {"Sid": "AllowPassingServiceRoleForWorkspaceCreation", "Effect": "Allow", "Action": ["iam:PassRole"],
+         "Resource": [service_role_arn], "Condition": {"StringEquals": {"iam:PassedToService": forms}}},
+    ]
+    if tier == "advanced":
+        document += [
+            {"Sid": f"PassClusterRole{index}", "Effect": "Allow", "Action": ["iam:PassRole"], "Resource": [role],
+             "Condition": {"StringEquals": {"iam:PassedToService": forms}}}
+            for index, role in enumerate(cluster_role_arns)
+        ]
+    if studio_ids is not None:
+        document.append({
+            "Sid": "AllowCreateStudioPresignedUrl", "Effect": "Allow", "Action": [facts.STUDIO_PRESIGNED_URL_ACTION],
+            "Resource": [_sample_arn("elasticmapreduce", LONGEST_REGION, account, f"studio/{sid}") for sid in (studio_ids or ["*"])],
+        })
+    return {"Version": facts.POLICY_VERSION, "Statement": document}

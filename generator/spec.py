@@ -436,6 +436,74 @@ class Eks(Model):
         return self
 
 
+# EMR Studio IDs, as CreateStudio returns them (es- and upper-case letters and digits).
+StudioId = Annotated[str, _pattern(r"^es-[0-9A-Z]{1,64}$", "an EMR Studio ID (es- and upper-case letters and digits)")]
+
+
+class StudioSessionPolicy(Model):
+    """One session policy (IAM Identity Center mode) or user policy (IAM mode): one of AWS's three tiers."""
+
+    name: IamName
+    tier: Literal[facts.STUDIO_TIERS]  # type: ignore[valid-type]
+    attach_to_users: list[IamName] = _items(100)
+    attach_to_groups: list[IamName] = _items(100)
+    attach_to_roles: list[IamName] = _items(100)
+
+
+class StudioServiceRole(RolePolicies):
+    name: IamName = facts.STUDIO_DEFAULT_NAMES["service_role"]
+
+
+class StudioUserRole(RolePolicies):
+    name: IamName = facts.STUDIO_DEFAULT_NAMES["user_role"]
+
+
+def _default_session_policies() -> list[StudioSessionPolicy]:
+    return [StudioSessionPolicy(name="EMRStudio_Basic", tier="basic")]
+
+
+class Studio(Model):
+    """EMR Studio: the Studio service role, the user role of IAM Identity Center mode and the users' policies."""
+
+    create: bool = False
+    # SSO: IAM Identity Center (a user role, session policies mapped to users and groups); IAM: the
+    # policies are attached to IAM users, groups or roles.
+    auth_mode: Literal[facts.STUDIO_AUTH_MODES] = "SSO"  # type: ignore[valid-type]
+    workspace_bucket: BucketName | None = None
+    workspace_prefix: S3Prefix = ""
+    kms_key_arns: list[KmsKeyArn] = _items(20)
+    git_secrets: bool = True
+    studio_ids: list[StudioId] = _items(100)
+    service_role: StudioServiceRole = StudioServiceRole()
+    user_role: StudioUserRole = StudioUserRole()
+    session_policies: list[StudioSessionPolicy] = Field(default_factory=_default_session_policies, max_length=20)
+
+    @model_validator(mode="after")
+    def _check(self) -> Studio:
+        if not self.create:
+            return self
+        if self.workspace_bucket is None:
+            raise _field_error("workspace_bucket", "is required with create: true (the bucket where the Studio keeps Workspaces)")
+        if not self.session_policies:
+            raise _field_error("session_policies", "is empty: a Studio user needs at least one policy")
+        names = [policy.name for policy in self.session_policies]
+        for index, policy in enumerate(self.session_policies):
+            if names.index(policy.name) != index:
+                raise _field_error(f"session_policies[{index}].name", f"{policy.name!r} is listed twice")
+            attached = policy.attach_to_users or policy.attach_to_groups or policy.attach_to_roles
+            if self.auth_mode == "SSO" and attached:
+                raise _field_error(
+                    f"session_policies[{index}]",
+                    "attach_to_users, attach_to_groups and attach_to_roles are for auth_mode IAM; with SSO the policy goes"
+                    " to the user role and a session mapping (create-studio-session-mapping) gives it to users and groups",
+                )
+        if self.studio_ids and self.auth_mode != "IAM":
+            raise _field_error(
+                "studio_ids", "is for auth_mode IAM (CreateStudioPresignedUrl); SSO users sign in through IAM Identity Center"
+            )
+        return self
+
+
 class TeamSettings(Model):
     """Everything a team may set; `defaults` sets the same keys for every team."""
 
@@ -454,6 +522,7 @@ class TeamSettings(Model):
     step_submitter_policy: StepSubmitterPolicy = StepSubmitterPolicy()
     serverless: Serverless = Serverless()
     eks: Eks = Eks()
+    studio: Studio = Studio()
 
     @field_validator("runtime_roles")
     @classmethod

@@ -29,10 +29,11 @@ INVENTORIED_PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 REQUIRED_CASES = ("defaults", "disabled", "custom", *(f"partition-{partition}" for partition in INVENTORIED_PARTITIONS))
 EXTRA_REQUIRED_CASES = {
     "modules/emrfs-role-mappings": ("mappings", "mappings-known-arns", "encryption", "authorization"),
-    "modules/emr-iam": ("toggles-off", "runtime-roles", "serverless", "eks-roles"),
+    "modules/emr-iam": ("toggles-off", "runtime-roles", "serverless", "eks-roles", "studio"),
     "modules/emr-runtime-roles": ("plain", "lake-formation", "s3-access-grants", "propagate-source-identity"),
     "modules/emr-serverless-roles": ("no-account", "every-application"),
     "modules/emr-eks-job-roles": ("irsa", "pod-identity"),
+    "modules/emr-studio-roles": ("iam-mode",),
 }
 
 pytestmark = pytest.mark.engine

@@ -19,7 +19,7 @@ def test_render_writes_every_module_with_the_standard_files(rendered: tuple[Path
     assert modules == [
         "emr-autoscaling-role", "emr-ec2-role", "emr-eks-job-roles", "emr-eks-pod-identity", "emr-iam", "emr-passrole-policy",
         "emr-runtime-roles", "emr-serverless-roles", "emr-serverless-service-linked-role", "emr-service-linked-role",
-        "emr-service-role", "emrfs-role-mappings", "teams/one", "teams/two",
+        "emr-service-role", "emr-studio-roles", "emrfs-role-mappings", "teams/one", "teams/two",
     ]
     for module in modules:
         assert sorted(p.name for p in (out / module).iterdir()) == ["README.md", "main.tf", "outputs.tf", "variables.tf", "versions.tf"]

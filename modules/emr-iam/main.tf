@@ -145,6 +145,34 @@ module "eks_roles" {
   tags                       = var.tags
 }
 
+# EMR Studio: its service role, the user role of IAM Identity Center mode and the users' policies;
+# the advanced tier may pass this module's EMR service role and role for EC2 when it creates clusters.
+module "studio_roles" {
+  source = "../emr-studio-roles"
+
+  create                       = var.create && var.create_studio
+  account_id                   = var.source_account_id
+  region                       = var.studio_region
+  auth_mode                    = var.studio_auth_mode
+  service_role_name            = var.studio_service_role_name
+  user_role_name               = var.studio_user_role_name
+  workspace_bucket             = var.studio_workspace_bucket
+  workspace_prefix             = var.studio_workspace_prefix
+  kms_key_arns                 = var.studio_kms_key_arns
+  git_secrets                  = var.studio_git_secrets
+  studio_ids                   = var.studio_ids
+  session_policies             = var.studio_session_policies
+  cluster_service_role_arn     = module.service_role.role_arn
+  cluster_ec2_role_arn         = module.ec2_role.role_arn
+  service_role_policy_arns     = var.studio_service_role_policy_arns
+  service_role_inline_policies = var.studio_service_role_inline_policies
+  user_role_policy_arns        = var.studio_user_role_policy_arns
+  user_role_inline_policies    = var.studio_user_role_inline_policies
+  path                         = var.path
+  permissions_boundary_arn     = var.permissions_boundary_arn
+  tags                         = var.tags
+}
+
 # PassRole for exactly the roles this module creates, each to the service that uses it
 # (AmazonEMRFullAccessPolicy_v2 passes the EC2 role to ec2 and the scaling role to application-autoscaling).
 module "passrole_policy" {

@@ -580,3 +580,128 @@ variable "eks_submitter_attach_to_roles" {
   type        = list(string)
   default     = []
 }
+
+variable "create_studio" {
+  description = "Whether to create the EMR Studio service role, user role and user policies."
+  type        = bool
+  default     = false
+}
+
+variable "studio_region" {
+  description = "Region of the Studio, in the ARNs of the trust and the policies; null allows any (`*`)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.studio_region == null || can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]+$", var.studio_region))
+    error_message = "The region must be a region name such as us-east-1."
+  }
+}
+
+variable "studio_auth_mode" {
+  description = "The Studio's authentication mode: `SSO` (IAM Identity Center: the user role, with every session policy attached) or `IAM` (the policies go to the users, groups and roles each entry names, with `CreateStudioPresignedUrl`)."
+  type        = string
+  default     = "SSO"
+
+  validation {
+    condition     = contains(["SSO", "IAM"], var.studio_auth_mode)
+    error_message = "auth_mode must be SSO or IAM."
+  }
+}
+
+variable "studio_service_role_name" {
+  description = "Name of the Studio service role (`service_role` of `aws_emr_studio`)."
+  type        = string
+  default     = "EMRStudio_Service_Role"
+
+  validation {
+    condition     = length(var.studio_service_role_name) <= 64 && can(regex("^[\\w+=,.@-]+$", var.studio_service_role_name))
+    error_message = "The role name must be 1 to 64 characters of letters, digits and +=,.@_-."
+  }
+}
+
+variable "studio_user_role_name" {
+  description = "Name of the user role of IAM Identity Center mode (`user_role` of `aws_emr_studio`)."
+  type        = string
+  default     = "EMRStudio_User_Role"
+
+  validation {
+    condition     = length(var.studio_user_role_name) <= 64 && can(regex("^[\\w+=,.@-]+$", var.studio_user_role_name))
+    error_message = "The role name must be 1 to 64 characters of letters, digits and +=,.@_-."
+  }
+}
+
+variable "studio_workspace_bucket" {
+  description = "S3 bucket where the Studio keeps Workspaces and notebook files (`default_s3_location`); required."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.studio_workspace_bucket == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.studio_workspace_bucket))
+    error_message = "The bucket must be an S3 bucket name."
+  }
+}
+
+variable "studio_workspace_prefix" {
+  description = "Key prefix in `workspace_bucket` under which the Studio keeps Workspaces; empty for all."
+  type        = string
+  default     = ""
+}
+
+variable "studio_kms_key_arns" {
+  description = "KMS keys of an encrypted Workspace bucket: the service role may use them."
+  type        = list(string)
+  default     = []
+}
+
+variable "studio_git_secrets" {
+  description = "Whether the service role may read Secrets Manager secrets tagged `for-use-with-amazon-emr-managed-policies=true` (Git repositories linked to Workspaces)."
+  type        = bool
+  default     = true
+}
+
+variable "studio_ids" {
+  description = "IAM mode: the Studios whose presigned URLs the policies allow (`CreateStudioPresignedUrl`); empty means every Studio of the account and region."
+  type        = list(string)
+  default     = []
+}
+
+variable "studio_session_policies" {
+  description = "The users' policies by name: AWS's `tier` (basic, intermediate or advanced), and, in IAM mode, the IAM users, groups and roles to attach it to."
+  type = map(object({
+    tier             = string
+    attach_to_users  = optional(list(string), [])
+    attach_to_groups = optional(list(string), [])
+    attach_to_roles  = optional(list(string), [])
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for policy in values(var.studio_session_policies) : contains(["basic", "intermediate", "advanced"], policy.tier)])
+    error_message = "Every tier must be basic, intermediate or advanced."
+  }
+}
+
+variable "studio_service_role_policy_arns" {
+  description = "Further managed policies for the service role, keyed by a static name."
+  type        = map(string)
+  default     = {}
+}
+
+variable "studio_service_role_inline_policies" {
+  description = "Further inline policies for the service role: name to JSON."
+  type        = map(string)
+  default     = {}
+}
+
+variable "studio_user_role_policy_arns" {
+  description = "Further managed policies for the user role, keyed by a static name."
+  type        = map(string)
+  default     = {}
+}
+
+variable "studio_user_role_inline_policies" {
+  description = "Further inline policies for the user role: name to JSON."
+  type        = map(string)
+  default     = {}
+}

@@ -358,4 +358,5 @@ module "emr_iam" {
   eks_virtual_cluster_ids     = ["c0a1b2c3d4e5f6a7b8c9d0e1f"]
   eks_create_submitter_policy = true
   eks_submitter_policy_name   = "analytics-EMR_EKS_StartJobRun"
+  create_studio               = false
 }

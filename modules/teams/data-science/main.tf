@@ -124,4 +124,26 @@ module "emr_iam" {
   eks_virtual_cluster_ids               = []
   eks_create_submitter_policy           = true
   eks_submitter_policy_name             = "ds-EMR_EKS_StartJobRun"
+  create_studio                         = true
+  studio_region                         = var.studio_region
+  studio_auth_mode                      = "SSO"
+  studio_service_role_name              = "ds-EMRStudio_Service_Role"
+  studio_user_role_name                 = "ds-EMRStudio_User_Role"
+  studio_workspace_bucket               = "ds-notebooks"
+  studio_workspace_prefix               = "studio/"
+  studio_kms_key_arns                   = ["arn:${local.partition}:kms:us-east-1:111122223333:key/8c1d2e3f-4a5b-4c6d-9e7f-0a1b2c3d4e5f"]
+  studio_git_secrets                    = true
+  studio_ids                            = []
+  studio_session_policies = {
+    ds-EMRStudio_Basic = {
+      tier = "basic"
+    }
+    ds-EMRStudio_Advanced = {
+      tier = "advanced"
+    }
+  }
+  studio_service_role_policy_arns     = {}
+  studio_service_role_inline_policies = {}
+  studio_user_role_policy_arns        = {}
+  studio_user_role_inline_policies    = {}
 }

@@ -117,4 +117,5 @@ module "emr_iam" {
   eks_virtual_cluster_ids     = ["f0e1d2c3b4a5968778695a4b3"]
   eks_create_submitter_policy = true
   eks_submitter_policy_name   = "finance-EMR_EKS_StartJobRun"
+  create_studio               = false
 }

@@ -220,4 +220,5 @@ module "emr_iam" {
   eks_virtual_cluster_ids               = []
   eks_create_submitter_policy           = true
   eks_submitter_policy_name             = "etl-EMR_EKS_StartJobRun"
+  create_studio                         = false
 }

@@ -149,3 +149,28 @@ output "eks_submitter_policy_arn" {
   description = "ARN of the EMR on EKS job submitter policy."
   value       = module.emr_iam.eks_submitter_policy_arn
 }
+
+output "studio_service_role_name" {
+  description = "Name of the EMR Studio service role."
+  value       = module.emr_iam.studio_service_role_name
+}
+
+output "studio_service_role_arn" {
+  description = "ARN of the EMR Studio service role."
+  value       = module.emr_iam.studio_service_role_arn
+}
+
+output "studio_user_role_name" {
+  description = "Name of the EMR Studio user role (IAM Identity Center)."
+  value       = module.emr_iam.studio_user_role_name
+}
+
+output "studio_user_role_arn" {
+  description = "ARN of the EMR Studio user role."
+  value       = module.emr_iam.studio_user_role_arn
+}
+
+output "studio_session_policy_arns" {
+  description = "ARNs of the EMR Studio users' policies, by name (`session_policy_arn` of `aws_emr_studio_session_mapping`)."
+  value       = module.emr_iam.studio_session_policy_arns
+}
