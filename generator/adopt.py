@@ -27,6 +27,9 @@ RUNTIME_ROLES = "runtime_roles"
 EKS_ROLES = "eks_roles"
 # A team's EMR Serverless job runtime roles (modules/emr-serverless-roles), adopted the same way.
 SERVERLESS_ROLES = "serverless_roles"
+# A team's EMR Studio service role and (IAM Identity Center mode) user role (modules/emr-studio-roles),
+# likewise only when named: for example the roles the console made for a Studio.
+STUDIO_ROLES = "studio_roles"
 # Each of those role maps: (the modules/emr-iam call holding it, its toggle, what the roles are called).
 ROLE_MAPS: Mapping[str, tuple[str, str, str]] = {
     RUNTIME_ROLES: ("runtime_roles", "create_runtime_roles", "runtime role"),
@@ -93,13 +96,15 @@ def import_targets(
     Each role brings its AWS managed policy attachment; the EMR role for EC2 also its instance
     profile, which has the role's name. Roles the module does not create are left out. With
     `runtime_roles`, `eks_roles` or `serverless_roles` among `roles`, every runtime role, EMR on EKS job
-    execution role or EMR Serverless job runtime role and its managed policy attachments too.
+    execution role or EMR Serverless job runtime role and its managed policy attachments too; with
+    `studio_roles`, the EMR Studio service role and user role.
     """
     if partition not in facts.PARTITIONS:
         raise AdoptError(f"partition {partition!r} is not one of {', '.join(facts.PARTITIONS)}")
-    unknown = [role for role in roles if role not in (*ROLES, *ROLE_MAPS)]
+    choices = (*ROLES, *ROLE_MAPS, STUDIO_ROLES)
+    unknown = [role for role in roles if role not in choices]
     if unknown:
-        raise AdoptError(f"cannot adopt {', '.join(unknown)}: choose from {', '.join((*ROLES, *ROLE_MAPS))}")
+        raise AdoptError(f"cannot adopt {', '.join(unknown)}: choose from {', '.join(choices)}")
     targets: list[ImportTarget] = []
     for piece in ROLES:
         if piece not in roles or not arguments[f"create_{piece}"]:
@@ -126,6 +131,29 @@ def import_targets(
     for selector in ROLE_MAPS:
         if selector in roles:
             targets += _role_map_targets(arguments, module_address, partition, selector)
+    if STUDIO_ROLES in roles:
+        targets += _studio_targets(arguments, module_address, partition)
+    return targets
+
+
+def _studio_targets(arguments: Mapping[str, Any], module_address: str, partition: str) -> list[ImportTarget]:
+    """The Studio service role, the user role in IAM Identity Center mode, and their managed policy attachments."""
+    from generator.policies import concrete
+
+    if not arguments.get("create_studio"):
+        raise AdoptError(f"cannot adopt {STUDIO_ROLES}: the module creates no EMR Studio roles")
+    kinds = ["service", *(["user"] if arguments["studio_auth_mode"] == "SSO" else [])]
+    targets = []
+    for kind in kinds:
+        name = arguments[f"studio_{kind}_role_name"]
+        targets.append(ImportTarget(f"{module_address}.module.studio_roles.aws_iam_role.{kind}[0]", name, f"EMR Studio {kind} role {name}"))
+        for key, arn in arguments[f"studio_{kind}_role_policy_arns"].items():
+            policy_arn = concrete(arn, {"local.partition": partition})
+            targets.append(ImportTarget(
+                f'{module_address}.module.studio_roles.aws_iam_role_policy_attachment.{kind}["{key}"]',
+                f"{name}/{policy_arn}",
+                f"attachment of {policy_arn.rsplit('/', 1)[-1]} to {name}",
+            ))
     return targets
 
 

@@ -119,8 +119,9 @@ def _imports_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--module", help="name of the module block in the workspace (default: default_roles, or emr_iam with --team)")
     command.add_argument(
         "--roles", default=",".join(ROLES),
-        help=f"comma-separated roles that exist (default: {','.join(ROLES)}; also runtime_roles, eks_roles and"
-        " serverless_roles: a team's runtime roles, EMR on EKS job execution roles and EMR Serverless job runtime roles)",
+        help=f"comma-separated roles that exist (default: {','.join(ROLES)}; also runtime_roles, eks_roles,"
+        " serverless_roles and studio_roles: a team's runtime roles, EMR on EKS job execution roles, EMR Serverless job"
+        " runtime roles and EMR Studio service and user roles)",
     )
     command.add_argument("--partition", default="aws", help="partition of the account, for policy ARNs (default: aws)")
     command.add_argument("--format", choices=("hcl", "commands"), default="hcl", help="import blocks (default) or shell commands")

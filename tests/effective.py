@@ -49,6 +49,7 @@ DEPLOYMENTS = (
     Deployment(ROOT / "tests" / "specs" / "minimal.yaml"),
     Deployment(ROOT / "tests" / "specs" / "full.yaml", "us-gov-west-1", "111122223333"),
     Deployment(ROOT / "tests" / "specs" / "eks.yaml"),
+    Deployment(ROOT / "tests" / "specs" / "studio.yaml"),
 )
 
 
@@ -58,7 +59,8 @@ def label(team: str) -> str:
 
 def _own_policy_arns(team: Any, partition: str, account_id: str) -> list[str]:
     """Customer-managed policies of `account_id` that the team attaches or uses as boundary."""
-    settings = [team.service_role, team.ec2_role, team.autoscaling_role, *team.emrfs.roles, *team.runtime_roles, *team.eks.roles]
+    settings = [team.service_role, team.ec2_role, team.autoscaling_role, *team.emrfs.roles, *team.runtime_roles, *team.eks.roles,
+                team.studio.service_role, team.studio.user_role]
     arns = [arn for role in settings for arn in role.policy_arns] + ([team.permissions_boundary] if team.permissions_boundary else [])
     arns = [arn.replace("arn:{partition}:", f"arn:{partition}:") for arn in arns]
     return [arn for arn in arns if arn.startswith(f"arn:{partition}:iam::{account_id}:policy/")]
@@ -75,9 +77,10 @@ def prerequisites(spec_teams: list[Any], partition: str = "aws", account_id: str
         document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"cloudwatch:PutMetricData","Resource":"*"}]}'
         blocks.append(f'resource "aws_iam_policy" "policy_{len(blocks)}" {{\n  name   = "{name}"\n  path   = "{path}/"\n'
                       f"  policy = {hcl.quote(document)}\n}}\n")
-    # The PassRole and step submitter policies' users, groups and roles, each made once.
+    # The users, groups and roles of the PassRole, step submitter and EMR Studio user policies, each made once.
     attached = {kind: list(dict.fromkeys(
-        name for team in spec_teams for policy in (team.passrole_policy, team.step_submitter_policy)
+        name for team in spec_teams
+        for policy in (team.passrole_policy, team.step_submitter_policy, *(team.studio.session_policies if team.studio.create else ()))
         for name in getattr(policy, f"attach_to_{kind}s")
     )) for kind in ("group", "user", "role")}
     for kind in ("group", "user"):
