@@ -356,3 +356,73 @@ def test_an_eks_role_made_by_hand_is_adopted(moto: MotoServer, tmp_path: Path, c
     assert role["RoleId"] == role_id
     (statement,) = role["AssumeRolePolicyDocument"]["Statement"]
     assert statement["Condition"]["StringLike"][f"{issuer}:sub"] == [by_hand.replace("old-namespace", "reports")]
+
+
+# --- EMR Studio roles made by the console before ---------------------------------------------------
+
+STUDIO_SPEC = Path(__file__).parent / "specs" / "studio.yaml"
+
+
+def test_studio_roles_are_imported_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["imports", "--spec", str(STUDIO_SPEC), "--team", "analytics", "--format", "commands"]) == 0
+    assert "studio_roles" not in capsys.readouterr().out
+    # IAM Identity Center mode: the service role and the user role.
+    assert main(["imports", "--spec", str(STUDIO_SPEC), "--team", "analytics", "--roles", "studio_roles", "--format", "commands"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "terraform import 'module.emr_iam.module.emr_iam.module.studio_roles.aws_iam_role.service[0]' analytics-EMRStudio_Service_Role",
+        "terraform import 'module.emr_iam.module.emr_iam.module.studio_roles.aws_iam_role.user[0]' analytics-EMRStudio_User_Role",
+    ]
+    # IAM mode: no user role; the service role's managed policy attachment comes with it.
+    assert main(["imports", "--spec", str(STUDIO_SPEC), "--team", "finance", "--roles", "studio_roles", "--format", "commands",
+                 "--partition", "aws-cn"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "terraform import 'module.emr_iam.module.emr_iam.module.studio_roles.aws_iam_role.service[0]' finance-EMRStudio_Service_Role",
+        "terraform import 'module.emr_iam.module.emr_iam.module.studio_roles.aws_iam_role_policy_attachment.service[\"AmazonS3ReadOnlyAccess\"]'"
+        " finance-EMRStudio_Service_Role/arn:aws-cn:iam::aws:policy/AmazonS3ReadOnlyAccess",
+    ]
+    assert main(["imports", "--spec", str(SERVERLESS_SPEC), "--team", "analytics", "--roles", "studio_roles"]) == 2
+    assert "the module creates no EMR Studio roles" in capsys.readouterr().err
+
+
+@pytest.mark.engine
+def test_a_studio_service_role_made_by_the_console_is_adopted(moto: MotoServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """finance-EMRStudio_Service_Role exists without confused-deputy conditions, with a managed policy; the import takes both over and the apply adds them in place."""
+    from generator.rendering import render
+    from tests.engine import provider_block
+
+    iam = moto.client("iam")
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                     "Principal": {"Service": "elasticmapreduce.amazonaws.com"}}]}
+    role_id = iam.create_role(RoleName="finance-EMRStudio_Service_Role", Path="/emr/",
+                              AssumeRolePolicyDocument=json.dumps(trust))["Role"]["RoleId"]
+    iam.attach_role_policy(RoleName="finance-EMRStudio_Service_Role", PolicyArn="arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")
+    for kind, name in (("group", "finance-notebook-users"), ("user", "carol")):
+        getattr(iam, f"create_{kind}")(**{f"{kind.title()}Name": name})
+    iam.create_role(RoleName="finance-studio-admins", AssumeRolePolicyDocument=json.dumps(trust))
+    folder = tmp_path / "workspace"
+    folder.mkdir()
+    render(str(STUDIO_SPEC), str(folder / "modules"))
+    (folder / "main.tf").write_text('module "emr_iam" {\n  source = "./modules/teams/finance"\n}\n', encoding="utf-8")
+    (folder / "provider.tf").write_text(provider_block("us-east-1", endpoint=moto.endpoint), encoding="utf-8")
+    assert main(["imports", "--spec", str(STUDIO_SPEC), "--team", "finance", "--roles", "studio_roles", "--out", str(folder / "imports.tf")]) == 0
+    capsys.readouterr()
+    engine = opentofu()
+    engine.init(folder)
+    plan_json = workspace.plan(engine, folder)
+    changes = workspace.managed_changes(plan_json)
+    imported = {c["address"]: c["change"]["importing"]["id"] for c in changes if c["change"].get("importing")}
+    address = "module.emr_iam.module.emr_iam.module.studio_roles.aws_iam_role.service[0]"
+    assert imported == {
+        address: "finance-EMRStudio_Service_Role",
+        'module.emr_iam.module.emr_iam.module.studio_roles.aws_iam_role_policy_attachment.service["AmazonS3ReadOnlyAccess"]':
+            "finance-EMRStudio_Service_Role/arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+    }
+    (role_change,) = [c for c in changes if c["address"] == address]
+    assert role_change["change"]["actions"] == ["update"], role_change["change"]["actions"]
+    engine.run("apply", "-input=false", "-no-color", "plan.bin", cwd=folder)
+    again = engine.run("plan", "-input=false", "-no-color", "-detailed-exitcode", cwd=folder, check=False)
+    assert again.returncode == 0, f"a second plan still changes something:\n{again.stdout}\n{again.stderr}"
+    role = iam.get_role(RoleName="finance-EMRStudio_Service_Role")["Role"]
+    assert role["RoleId"] == role_id
+    (statement,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] in ("123456789012", ["123456789012"])
