@@ -97,6 +97,16 @@ BASE: dict[str, Any] = {
                 {"name": "adhoc", "propagate_source_identity": True, "aws_managed_policies": ["AmazonS3ReadOnlyAccess"]},
             ],
             "step_submitter_policy": {"name": "Steps", "attach_to_groups": ["submitters"]},
+            "studio": {
+                "create": True,
+                "auth_mode": "IAM",
+                "workspace_bucket": "beta-studio",
+                "workspace_prefix": "workspaces/",
+                "kms_key_arns": ["arn:{partition}:kms:us-east-1:111122223333:key/8c1d2e3f-4a5b-4c6d-9e7f-0a1b2c3d4e5f"],
+                "studio_ids": ["es-BETA0123456789"],
+                "service_role": {"aws_managed_policies": ["AmazonS3ReadOnlyAccess"]},
+                "session_policies": [{"name": "studio-basic", "tier": "basic", "attach_to_groups": ["notebook-users"]}],
+            },
         },
     ],
 }
@@ -110,6 +120,8 @@ RUNTIME0 = (*T1, "runtime_roles", 0)
 SERVERLESS = (*T0, "serverless")
 SERVERLESS0 = (*SERVERLESS, "runtime_roles", 0)
 EKS0 = (*T0, "eks", "roles", 0)
+STUDIO = (*T1, "studio")
+SESSION0 = (*STUDIO, "session_policies", 0)
 CLUSTER0 = (*EKS0, "clusters", 0)
 
 # Values of the wrong type for each kind of field (never None: optional fields accept it).
@@ -225,6 +237,23 @@ FIELDS: list[tuple[tuple[Any, ...], str]] = [
     ((*CLUSTER0, "oidc_issuer"), "str"),
     ((*CLUSTER0, "namespaces"), "list"),
     ((*CLUSTER0, "namespaces", 0), "str"),
+    (STUDIO, "model"),
+    ((*STUDIO, "create"), "bool"),
+    ((*STUDIO, "auth_mode"), "literal"),
+    ((*STUDIO, "workspace_bucket"), "str"),
+    ((*STUDIO, "workspace_prefix"), "str"),
+    ((*STUDIO, "kms_key_arns"), "list"),
+    ((*STUDIO, "git_secrets"), "bool"),
+    ((*STUDIO, "studio_ids"), "list"),
+    ((*STUDIO, "studio_ids", 0), "str"),
+    ((*STUDIO, "service_role"), "model"),
+    ((*STUDIO, "service_role", "name"), "str"),
+    ((*STUDIO, "user_role"), "model"),
+    ((*STUDIO, "session_policies"), "list"),
+    (SESSION0, "model"),
+    ((*SESSION0, "name"), "str"),
+    ((*SESSION0, "tier"), "literal"),
+    ((*SESSION0, "attach_to_groups"), "list"),
 ]
 MODEL_MAPPINGS = [
     (),
@@ -256,6 +285,9 @@ MODEL_MAPPINGS = [
     (*T0, "eks"),
     EKS0,
     CLUSTER0,
+    STUDIO,
+    (*STUDIO, "service_role"),
+    SESSION0,
 ]
 FIELD_NAMES = {
     "version", "quotas", "defaults", "teams", "name", "name_prefix", "path", "permissions_boundary", "tags", "source_account_id",
@@ -268,6 +300,8 @@ FIELD_NAMES = {
     "runtime_roles", "lake_formation", "s3_access_grants", "propagate_source_identity", "step_submitter_policy",
     "serverless", "application_ids", "submitter_policy",
     "eks", "clusters", "oidc_issuer", "namespaces", "irsa", "pod_identity", "virtual_cluster_ids",
+    "studio", "auth_mode", "workspace_bucket", "workspace_prefix", "kms_key_arns", "git_secrets", "studio_ids", "user_role",
+    "session_policies", "tier",
 }
 # Pattern-checked text fields and the characters each allows; anything else makes it invalid.
 PATTERNED: list[tuple[tuple[Any, ...], str, str]] = [
@@ -294,6 +328,10 @@ PATTERNED: list[tuple[tuple[Any, ...], str, str]] = [
     ((*CLUSTER0, "name"), "alpha", string.ascii_letters + string.digits + "_-"),
     ((*CLUSTER0, "namespaces", 0), "spark-jobs", string.ascii_lowercase + string.digits + "-"),
     ((*T0, "eks", "virtual_cluster_ids", 0), "c0a1b2c3d4e5f6a7b8c9d0e1f", string.ascii_lowercase + string.digits),
+    ((*STUDIO, "workspace_bucket"), "beta-studio", string.ascii_lowercase + string.digits + ".-"),
+    ((*STUDIO, "studio_ids", 0), "es-BETA0123456789", string.ascii_uppercase + string.digits + "-"),
+    ((*SESSION0, "name"), "studio-basic", string.ascii_letters + string.digits + "_+=,.@-"),
+    ((*SESSION0, "attach_to_groups", 0), "notebook-users", string.ascii_letters + string.digits + "_+=,.@-"),
     ((*T0, "emrfs", "encryption", "at_rest_s3", "kms_key_arn"), "arn:{partition}:kms:us-east-1:111122223333:alias/alpha",
      string.ascii_letters + string.digits + "_/-:{}"),
 ]
@@ -363,7 +401,14 @@ def names_over_limits(draw: st.DrawFn) -> Case:
     filler = draw(letters)
     choice = draw(st.sampled_from(["role", "emrfs-role", "prefixed-role", "team", "tag-key", "tag-value", "path", "passrole", "secconf", "prefix",
                                    "s3-prefix", "runtime-role", "submitter", "serverless-role", "application-id", "eks-role",
-                                   "eks-trust"]))
+                                   "eks-trust", "studio-role", "studio-policy", "studio-policies"]))
+    if choice == "studio-role":  # after beta's prefix b-
+        return _case("over-limit", _set(BASE, (*STUDIO, "service_role", "name"), filler * draw(st.integers(63, 200))))
+    if choice == "studio-policy":
+        return _case("over-limit", _set(BASE, (*SESSION0, "name"), filler * draw(st.integers(127, 200))))
+    if choice == "studio-policies":  # more session policies than the user role may have attached
+        policies = [{"name": f"studio-{i}", "tier": "basic"} for i in range(draw(st.integers(11, 20)))]
+        return _case("over-limit", _set(_set(BASE, (*STUDIO, "auth_mode"), "SSO"), (*STUDIO, "session_policies"), policies))
     if choice == "role":  # prefix "alpha-" (6) + name over 64, yet within IamName's 128 or over it
         return _case("over-limit", _set(BASE, (*T0, "service_role", "name"), filler * draw(st.integers(59, 200))))
     if choice == "emrfs-role":
@@ -414,7 +459,11 @@ def illegal_characters(draw: st.DrawFn) -> Case:
 def duplicates(draw: st.DrawFn) -> Case:
     choice = draw(st.sampled_from(["team", "emrfs-role", "identifier", "role-names", "secconf", "runtime-role", "runtime-vs-emrfs",
                                    "serverless-role", "serverless-vs-emrfs", "application", "serverless-linked-role", "eks-vs-emrfs",
-                                   "eks-cluster", "eks-namespace", "yaml-key", "yaml-top-key"]))
+                                   "eks-cluster", "eks-namespace", "studio-policy", "studio-vs-runtime", "yaml-key", "yaml-top-key"]))
+    if choice == "studio-policy":
+        return _case("duplicate", _set(BASE, (*STUDIO, "session_policies"), [_get(BASE, SESSION0)] * 2))
+    if choice == "studio-vs-runtime":  # the Studio service role named like the team's runtime role
+        return _case("duplicate", _set(BASE, (*STUDIO, "service_role", "name"), "steps"))
     if choice == "team":
         document = copy.deepcopy(BASE)
         document["teams"].insert(draw(st.integers(0, 2)), copy.deepcopy(BASE["teams"][draw(st.integers(0, 1))]))
