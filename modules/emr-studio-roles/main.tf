@@ -212,13 +212,19 @@ locals {
       },
       {
         sid        = "AllowEMRWorkspaceActions"
-        actions    = ["elasticmapreduce:AttachEditor", "elasticmapreduce:DeleteEditor", "elasticmapreduce:DescribeEditor", "elasticmapreduce:DetachEditor", "elasticmapreduce:OpenEditorInConsole", "elasticmapreduce:StartEditor", "elasticmapreduce:StopEditor"]
+        actions    = ["elasticmapreduce:AttachEditor", "elasticmapreduce:DeleteEditor", "elasticmapreduce:DescribeEditor", "elasticmapreduce:DetachEditor", "elasticmapreduce:StopEditor"]
         resources  = ["arn:${local.partition}:elasticmapreduce:${local.region}:${local.account_id}:editor/*"]
         conditions = []
       },
       {
+        sid        = "AllowEMRWorkspaceOnClusterActions"
+        actions    = ["elasticmapreduce:OpenEditorInConsole", "elasticmapreduce:StartEditor"]
+        resources  = ["arn:${local.partition}:elasticmapreduce:${local.region}:${local.account_id}:editor/*", "arn:${local.partition}:elasticmapreduce:${local.region}:${local.account_id}:cluster/*"]
+        conditions = []
+      },
+      {
         sid        = "AllowEMRClusterActions"
-        actions    = ["elasticmapreduce:CreatePersistentAppUI", "elasticmapreduce:DescribeCluster", "elasticmapreduce:DescribePersistentAppUI", "elasticmapreduce:GetOnClusterAppUIPresignedURL", "elasticmapreduce:GetPersistentAppUIPresignedURL", "elasticmapreduce:ListBootstrapActions", "elasticmapreduce:ListInstanceGroups", "elasticmapreduce:ListSteps", "elasticmapreduce:OpenEditorInConsole", "elasticmapreduce:StartEditor"]
+        actions    = ["elasticmapreduce:CreatePersistentAppUI", "elasticmapreduce:DescribeCluster", "elasticmapreduce:DescribePersistentAppUI", "elasticmapreduce:GetOnClusterAppUIPresignedURL", "elasticmapreduce:GetPersistentAppUIPresignedURL", "elasticmapreduce:ListBootstrapActions", "elasticmapreduce:ListInstanceGroups", "elasticmapreduce:ListSteps"]
         resources  = ["arn:${local.partition}:elasticmapreduce:${local.region}:${local.account_id}:cluster/*"]
         conditions = []
       },
