@@ -117,6 +117,20 @@ WILDCARD_RESOURCE_ACTIONS: Final = {
     "ec2:DescribeInstances": "EC2 Describe* actions do not support resource-level permissions",
     "ec2:DescribeTags": "EC2 Describe* actions do not support resource-level permissions",
     "lakeformation:GetDataAccess": "Lake Formation's GetDataAccess has no resource types; Lake Formation grants decide per table",
+    # EMR Studio (facts below): the actions of AWS's Studio policies that the Service Authorization
+    # Reference lists without a resource type, or, CreateEditor, with an optional one.
+    **{f"ec2:Describe{what}": "EC2 Describe* actions do not support resource-level permissions"
+       for what in ("NetworkInterfaces", "SecurityGroups", "Subnets", "Vpcs")},
+    "elasticmapreduce:CreateEditor": "a Workspace is created without a cluster: CreateEditor's cluster resource is optional",
+    **{f"elasticmapreduce:{action}": "EMR lists Workspaces, clusters and Git repositories without resource types"
+       for action in ("ListEditors", "ListClusters", "ListRepositories", "CreateRepository", "DescribeRepository",
+                      "DeleteRepository", "LinkRepository", "UnlinkRepository")},
+    "elasticmapreduce:RunJobFlow": "RunJobFlow has no resource type: the cluster does not exist yet",
+    "emr-containers:ListVirtualClusters": "EMR on EKS lists virtual clusters without a resource type",
+    "secretsmanager:ListSecrets": "Secrets Manager lists secrets without a resource type",
+    "s3:ListAllMyBuckets": "S3 lists an account's buckets without a resource type",
+    **{f"servicecatalog:{action}": "these Service Catalog actions have no resource type"
+       for action in ("DescribeProductView", "DescribeRecord", "SearchProducts", "UpdateProvisionedProduct")},
 }
 
 # IAM quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).

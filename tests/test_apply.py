@@ -53,6 +53,7 @@ class ExpectedRole:
     tags: dict[str, str] = field(default_factory=dict)  # a subset of the role's tags
     source_account: str | None = None  # aws:SourceAccount condition of the trust policy
     oidc_providers: list[str] = field(default_factory=list)  # EMR on EKS (IRSA): the OIDC providers trusted instead, in order
+    actions: list[str] = field(default_factory=lambda: ["sts:AssumeRole"])  # what the trust allows
 
 
 @dataclass
@@ -142,6 +143,22 @@ def expected_for_team(team_name: str, outputs: dict[str, Any], overrides: dict[s
             )
         if team.eks.submitter_policy:
             policies[prefix + "EMR_EKS_StartJobRun"] = []
+    studio = team.studio
+    if studio.create:
+        roles[prefix + studio.service_role.name] = ExpectedRole(
+            path, [EMR], managed=extras(studio.service_role), inline={"emr-studio-service", *studio.service_role.inline_policies},
+            tags=tags, source_account=account,
+        )
+        session_arns = set()
+        for session in studio.session_policies:
+            policies[prefix + session.name] = list(session.attach_to_groups)
+            session_arns.add(f"arn:aws:iam::{ACCOUNT_ID}:policy{path}{prefix + session.name}")
+        if studio.auth_mode == "SSO":
+            # AWS: every session policy is attached to the user role.
+            roles[prefix + studio.user_role.name] = ExpectedRole(
+                path, [EMR], managed=extras(studio.user_role) | session_arns, inline=set(studio.user_role.inline_policies), tags=tags,
+                actions=["sts:AssumeRole", "sts:SetContext"],
+            )
     return Expected(
         roles=roles,
         instance_profiles={ec2_name: ec2_name} if ec2.create else {},
@@ -318,7 +335,8 @@ def check_aws_holds(moto: MotoServer, expected: Expected, region: str, prerequis
             assert set(iam.list_role_policies(RoleName=name)["PolicyNames"]) == want.inline, name
             continue
         (statement,) = trust["Statement"]
-        assert (statement["Effect"], statement["Action"]) == ("Allow", "sts:AssumeRole"), name
+        actions = [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
+        assert (statement["Effect"], sorted(actions)) == ("Allow", sorted(want.actions)), name
         assert services_of(trust) == sorted(want.services), name
         if want.trusted_role:
             assert statement["Principal"] == {"AWS": iam.get_role(RoleName=want.trusted_role)["Role"]["Arn"]}, name
@@ -363,7 +381,7 @@ def create_prerequisites(moto: MotoServer, summary: harness.Summary, region: str
     """Groups, users and roles that the configuration attaches policies to but does not create,
     as they exist in a real account before the workspace runs; returns the roles created."""
     iam = moto.client("iam", region)
-    planned_roles = {values.get("name") for address, values in summary.values.items() if harness.config_address(address).endswith("aws_iam_role.this")}
+    planned_roles = {values.get("name") for address, values in summary.values.items() if harness.config_address(address).split(".")[-2] == "aws_iam_role"}
     groups, users, roles = set(), set(), set()
     for address, values in summary.values.items():
         kind = harness.config_address(address).split(".")[-2]

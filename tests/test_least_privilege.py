@@ -146,6 +146,11 @@ def trusted_principals(trust: dict[str, Any]) -> tuple[set[str], list[str]]:
             wanted = {f"aws:RequestTag/{tag}" for tag in facts.EKS_POD_IDENTITY_SESSION_TAGS.values()}
             if actions != sorted(facts.EKS_POD_IDENTITY_ACTIONS) or tags != wanted:
                 problems.append(f"trust statement {statement.get('Sid')}: Pod Identity needs exactly {wanted}, has {tags} for {actions}")
+        elif actions == ["sts:AssumeRole", "sts:SetContext"] and set(kinds) == {"Service"} and all(
+            service.startswith("elasticmapreduce.") for service in _list(kinds["Service"])
+        ):
+            # The EMR Studio user role ("Configure EMR Studio user permissions"): EMR assumes it and sets the user's context.
+            pass
         elif actions != ["sts:AssumeRole"]:
             problems.append(f"trust statement {statement.get('Sid')}: actions {statement.get('Action')}")
     return principals, problems
@@ -229,9 +234,17 @@ def test_python_policies_use_star_only_for_the_exceptions(locations: list[S3Acce
     assert wildcard_problems(scoped, "ec2_scoped_policy") == []
     lake_formation = policies.lake_formation_policy("*", account_id or facts.ACCOUNT_ID_PLACEHOLDER)
     assert wildcard_problems(lake_formation, "lake_formation_policy") == []
-    # Every exception is needed: the scoped EC2 policy and a Lake Formation runtime role's policy
-    # (modules/emr-runtime-roles writes the same statements) use them, all of them.
-    assert wildcard_actions(scoped) | wildcard_actions(lake_formation) == set(facts.WILDCARD_RESOURCE_ACTIONS)
+    account = account_id or facts.ACCOUNT_ID_PLACEHOLDER
+    studio_service = policies.concrete(policies.studio_service_policy(account, "studio-bucket", "workspaces/", [], True))
+    studio_user = policies.concrete(policies.studio_session_policy(
+        "advanced", account, "studio-bucket", policies.role_arn_sample("/", "studio"), [policies.role_arn_sample("/", "emr")], ["es-ABC"]
+    ))
+    assert wildcard_problems(studio_service, "studio_service_policy") == wildcard_problems(studio_user, "studio_session_policy") == []
+    # Every exception is needed: the scoped EC2 policy, a Lake Formation runtime role's policy
+    # (modules/emr-runtime-roles writes the same statements) and EMR Studio's policies (the
+    # module's statements come from the same facts) use them, all of them.
+    used = wildcard_actions(scoped) | wildcard_actions(lake_formation) | wildcard_actions(studio_service) | wildcard_actions(studio_user)
+    assert used == set(facts.WILDCARD_RESOURCE_ACTIONS)
     assert passrole_grants(scoped, "ec2_scoped_policy") == ({}, [])
     if locations:
         s3_only = policies.concrete(policies.s3_access_policy(locations))
@@ -574,9 +587,24 @@ def test_applied_teams_are_least_privilege(applied: tuple[MotoServer, dict[str, 
     serverless_submitters = {outputs["serverless_submitter_policy_arn"]: team for team, outputs in teams.items()
                              if outputs["serverless_submitter_policy_arn"]}
     assert len(serverless_submitters) == 2, "the default spec must keep two teams with EMR Serverless for the isolation proof"
+    # EMR Studio users' policies: their own team's Studio service role, to EMR; the advanced tier also
+    # their own team's EMR service role (to EMR) and role for EC2 (to EC2).
+    studio_policies = {
+        outputs["studio_session_policy_arns"][f"{spec[team].name_prefix.replace('{team}', team)}{session.name}"]: (team, session.tier)
+        for team, outputs in teams.items() if spec[team].studio.create for session in spec[team].studio.session_policies
+    }
+    assert studio_policies, "the default spec must keep a team with EMR Studio"
     for where, document in permissions.items():
         grants, problems = passrole_grants(document, where)
         assert problems == []
+        if where in studio_policies:
+            team, tier = studio_policies[where]
+            outputs = teams[team]
+            expected_studio = {outputs["studio_service_role_arn"]: PASSED_TO["service_role"]}
+            if tier == "advanced":
+                expected_studio |= {outputs[f"{key}_arn"]: PASSED_TO[key] for key in ("service_role", "ec2_role")}
+            assert grants == expected_studio, where
+            continue
         if where in serverless_submitters:
             own = teams[serverless_submitters[where]]["serverless_role_arns"].values()
             assert grants == {arn: {facts.SERVICE_PRINCIPALS["emr-serverless"]["aws"]} for arn in own}, where
