@@ -376,3 +376,24 @@ def test_studio_is_off_by_default_and_merges_from_defaults(tmp_path: Path) -> No
     assert b["create_studio"] is True and b["studio_workspace_bucket"] == "shared-studio" and b["studio_workspace_prefix"] == "b/"
     assert b["studio_session_policies"] == {"b-basic": {"tier": "basic"}}
     assert b["studio_service_role_name"] == "b-EMRStudio_Service_Role" and b["studio_user_role_name"] == "b-EMRStudio_User_Role"
+
+
+@pytest.mark.engine
+def test_the_module_stops_a_plan_that_attaches_session_policies_in_sso_mode(tmp_path: Path) -> None:
+    """Called directly (not through the spec, which refuses it), the module refuses attach lists in SSO mode too."""
+    import shutil
+
+    from tests.engine import provider_block
+
+    shutil.copytree(ROOT / "modules" / "emr-studio-roles", tmp_path / "module")
+    (tmp_path / "main.tf").write_text(
+        'module "studio" {\n  source           = "./module"\n  workspace_bucket = "analytics-studio"\n'
+        '  session_policies = {\n    basic = { tier = "basic", attach_to_groups = ["analysts"] }\n  }\n}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "provider.tf").write_text(provider_block(REGION), encoding="utf-8")
+    engine = opentofu()
+    engine.init(tmp_path)
+    result = engine.run("plan", "-input=false", "-no-color", cwd=tmp_path, check=False)
+    assert result.returncode == 1, result.stdout
+    assert "attach_to_users, attach_to_groups and attach_to_roles are for auth_mode IAM" in " ".join(result.stderr.split())

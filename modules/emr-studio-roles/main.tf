@@ -635,6 +635,13 @@ resource "aws_iam_policy" "session" {
   description = "EMR Studio ${each.value.tier} user policy."
   policy      = data.aws_iam_policy_document.session[each.key].json
   tags        = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.auth_mode == "IAM" || length(concat(each.value.attach_to_users, each.value.attach_to_groups, each.value.attach_to_roles)) == 0
+      error_message = "Session policy ${each.key}: attach_to_users, attach_to_groups and attach_to_roles are for auth_mode IAM; with SSO the policy goes to the user role and a session mapping gives it to users and groups."
+    }
+  }
 }
 
 # AWS: attach every session policy to the user role before assigning users and groups to the Studio.
