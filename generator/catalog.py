@@ -946,11 +946,12 @@ STUDIO_ROLES = ModuleDef(
         ),
         Variable(
             "session_policies",
-            "map(object({\n    tier             = string\n    attach_to_users  = optional(list(string), [])\n"
+            "map(object({\n    tier             = string\n    collaboration    = optional(bool, false)\n"
+            "    attach_to_users  = optional(list(string), [])\n"
             "    attach_to_groups = optional(list(string), [])\n    attach_to_roles  = optional(list(string), [])\n  }))",
             {},
-            "The users' policies by name: AWS's `tier` (basic, intermediate or advanced), and, in IAM mode, the IAM users,"
-            " groups and roles to attach it to.",
+            "The users' policies by name: AWS's `tier` (basic, intermediate or advanced), `collaboration` (the user may share"
+            " the Workspaces they created), and, in IAM mode, the IAM users, groups and roles to attach it to.",
             (
                 (
                     "alltrue([for policy in values(var.session_policies) :"
@@ -1002,6 +1003,7 @@ STUDIO_ROLES = ModuleDef(
         "source_arn_resource": facts.STUDIO_SOURCE_ARN_RESOURCE,
         "service_statements": policies.studio_module_statements(facts.STUDIO_SERVICE_STATEMENTS),
         "git_secrets_statements": policies.studio_module_statements([facts.STUDIO_GIT_SECRETS_STATEMENT]),
+        "collaboration_statements": policies.studio_module_statements([facts.STUDIO_COLLABORATION_STATEMENT]),
         "tier_compositions": {
             tier: Expr("concat(" + ", ".join(f"local.own_tier_statements.{below}" for below in facts.STUDIO_TIERS[: index + 1]) + ")")
             for index, tier in enumerate(facts.STUDIO_TIERS)

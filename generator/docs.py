@@ -391,6 +391,11 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
         " team's EMR service role and role for EC2).",
         "intermediate",
     ),
+    ("StudioSessionPolicy", "collaboration"): (
+        "Workspace collaboration: the user may turn collaboration on and off and choose collaborators, on the Workspaces"
+        " they created (tag `creatorUserId` equal to their `aws:userId`) only.",
+        True,
+    ),
     ("StudioSessionPolicy", "attach_to_users"): ("IAM mode: IAM users to attach the policy to.", ["alice"]),
     ("StudioSessionPolicy", "attach_to_groups"): ("IAM mode: IAM groups to attach the policy to.", ["analytics-notebook-users"]),
     ("StudioSessionPolicy", "attach_to_roles"): ("IAM mode: IAM roles to attach the policy to.", ["analytics-studio-admins"]),

@@ -425,6 +425,18 @@ STUDIO_TIER_STATEMENTS: Final[dict[str, list[dict[str, Any]]]] = {
         {"sid": "AllowEMRCreateClusterAdvancedActions", "actions": ["elasticmapreduce:RunJobFlow"], "resources": ["*"], "conditions": []},
     ],
 }
+# Workspace collaboration, a choice per policy ("Configure Workspace collaboration in EMR Studio",
+# https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-studio-workspace-collaboration.html):
+# UpdateEditor, PutWorkspaceAccess, DeleteWorkspaceAccess and ListWorkspaceAccessIdentities on the
+# Workspaces whose creatorUserId tag is the caller's own ID (the policy variable aws:userId). AWS's
+# example says "*"; the Service Authorization Reference gives each action the editor resource type only.
+STUDIO_COLLABORATION_STATEMENT: Final[dict[str, Any]] = {
+    "sid": "UserRolePermissionsForCollaboration",
+    "actions": ["elasticmapreduce:DeleteWorkspaceAccess", "elasticmapreduce:ListWorkspaceAccessIdentities",
+                "elasticmapreduce:PutWorkspaceAccess", "elasticmapreduce:UpdateEditor"],
+    "resources": ["elasticmapreduce:editor/*"],
+    "conditions": [("StringEquals", "elasticmapreduce:ResourceTag/creatorUserId", ["${aws:userId}"])],
+}
 # The S3 reads of every tier: list the Studio's buckets, read the cluster logs EMR writes to
 # s3://aws-logs-<account>-<region>/elasticmapreduce/ ("AllowS3ReadOnlyAccessToLogs").
 STUDIO_USER_BUCKET_ACTIONS: Final = ["s3:GetBucketLocation", "s3:ListBucket"]

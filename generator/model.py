@@ -434,7 +434,8 @@ def _studio(
         name = prefix + session.name
         check.at_most(f"{field}.name", f"policy name {name!r} length", len(name), facts.IAM_LIMITS["policy_name"])
         document = policies.studio_session_policy(
-            session.tier, sample_account, bucket, service_arn, sampled_cluster_roles, None if sso else list(studio.studio_ids)
+            session.tier, sample_account, bucket, service_arn, sampled_cluster_roles, None if sso else list(studio.studio_ids),
+            session.collaboration,
         )
         check.at_most(field, f"size of the EMR Studio {session.tier} user policy in characters", policies.policy_size(document),
                       facts.IAM_LIMITS["managed_policy"])
@@ -460,6 +461,7 @@ def _studio(
         "studio_session_policies": {
             prefix + session.name: {
                 "tier": session.tier,
+                **({"collaboration": True} if session.collaboration else {}),
                 **({"attach_to_users": list(session.attach_to_users)} if session.attach_to_users else {}),
                 **({"attach_to_groups": list(session.attach_to_groups)} if session.attach_to_groups else {}),
                 **({"attach_to_roles": list(session.attach_to_roles)} if session.attach_to_roles else {}),

@@ -413,14 +413,21 @@ def studio_trust(account: str | None, user_role: bool) -> dict[str, Any]:
 
 
 def studio_session_policy(
-    tier: str, account: str, bucket: str, service_role_arn: str, cluster_role_arns: Sequence[str], studio_ids: Sequence[str] | None
+    tier: str,
+    account: str,
+    bucket: str,
+    service_role_arn: str,
+    cluster_role_arns: Sequence[str],
+    studio_ids: Sequence[str] | None,
+    collaboration: bool = False,
 ) -> dict[str, Any]:
     """One session (or IAM mode user) policy as the module writes it; `studio_ids` None for IAM Identity Center mode."""
     forms = max(
         (by_service[s] for by_service in facts.PASSED_TO_SERVICE_FORMS.values() for s in by_service), key=lambda v: len(json.dumps(v))
     )
     logs = facts.STUDIO_LOG_BUCKET.format(account=account, region=LONGEST_REGION)
-    document = _studio_document(studio_tier_statements(tier), LONGEST_REGION, account)
+    statements = [*studio_tier_statements(tier), *([facts.STUDIO_COLLABORATION_STATEMENT] if collaboration else [])]
+    document = _studio_document(statements, LONGEST_REGION, account)
     document += [
         {"Sid": "StudioBuckets", "Effect": "Allow", "Action": facts.STUDIO_USER_BUCKET_ACTIONS, "Resource": [_s3(bucket), _s3(logs)]},
         {"Sid": "AllowS3ReadOnlyAccessToLogs", "Effect": "Allow", "Action": ["s3:GetObject"],

@@ -445,6 +445,8 @@ class StudioSessionPolicy(Model):
 
     name: IamName
     tier: Literal[facts.STUDIO_TIERS]  # type: ignore[valid-type]
+    # Workspace collaboration: share, on and off, the Workspaces the user created.
+    collaboration: bool = False
     attach_to_users: list[IamName] = _items(100)
     attach_to_groups: list[IamName] = _items(100)
     attach_to_roles: list[IamName] = _items(100)

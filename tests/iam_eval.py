@@ -8,7 +8,10 @@ request is implicitly denied. Statements may use Action/NotAction and Resource/N
 operators the generated and the AWS managed EMR policies use: String(Not)Equals, String(Not)Like,
 Arn(Not)Equals, Arn(Not)Like and Bool, each also with IfExists. Condition keys are matched
 case-insensitively; the values of one key are ORed, keys and operators are ANDed. An operator it
-does not know raises, so an unsupported document cannot pass by accident.
+does not know raises, so an unsupported document cannot pass by accident. Policy variables in
+condition values (`${aws:userId}`, and the literals `${*}`, `${?}` and `${$}`) take their value from
+the request context; a variable whose key the context lacks matches nothing ("IAM policy elements:
+Variables and tags", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
 tests/test_iam_eval.py holds the hand-checked cases.
 """
 
@@ -55,10 +58,35 @@ _OPERATORS = {
 _NEGATED = {"StringNotEquals": "StringEquals", "StringNotLike": "StringLike", "ArnNotEquals": "ArnEquals", "ArnNotLike": "ArnLike"}
 
 
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+_LITERAL_VARIABLES = {"*": "*", "?": "?", "$": "$"}
+
+
+def _substitute(value: str, lowered: Mapping[str, Any]) -> str | None:
+    """A condition value with its policy variables replaced from the context; None when one is missing."""
+    missing = False
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal missing
+        name = match.group(1)
+        if name in _LITERAL_VARIABLES:
+            return _LITERAL_VARIABLES[name]
+        if "," in name:
+            raise UnsupportedPolicy(f"policy variable default values (${{{name}}}) are not supported by this evaluator")
+        if name.lower() not in lowered:
+            missing = True
+            return ""
+        return str(lowered[name.lower()])
+
+    result = _VARIABLE.sub(replace, value)
+    return None if missing else result
+
+
 def _condition_holds(operator: str, key: str, expected: list[Any], context: Mapping[str, Any]) -> bool:
     if_exists = operator.endswith("IfExists")
     base = operator.removesuffix("IfExists")
     lowered = {name.lower(): value for name, value in context.items()}
+    expected = [value for value in (_substitute(str(e), lowered) for e in expected) if value is not None]
     if key.lower() not in lowered:
         # A missing key fails a positive operator and satisfies a negated one; IfExists makes it pass.
         return if_exists or base in _NEGATED

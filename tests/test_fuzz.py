@@ -105,7 +105,9 @@ BASE: dict[str, Any] = {
                 "kms_key_arns": ["arn:{partition}:kms:us-east-1:111122223333:key/8c1d2e3f-4a5b-4c6d-9e7f-0a1b2c3d4e5f"],
                 "studio_ids": ["es-BETA0123456789"],
                 "service_role": {"aws_managed_policies": ["AmazonS3ReadOnlyAccess"]},
-                "session_policies": [{"name": "studio-basic", "tier": "basic", "attach_to_groups": ["notebook-users"]}],
+                "session_policies": [
+                    {"name": "studio-basic", "tier": "basic", "collaboration": True, "attach_to_groups": ["notebook-users"]},
+                ],
             },
         },
     ],
@@ -253,6 +255,7 @@ FIELDS: list[tuple[tuple[Any, ...], str]] = [
     (SESSION0, "model"),
     ((*SESSION0, "name"), "str"),
     ((*SESSION0, "tier"), "literal"),
+    ((*SESSION0, "collaboration"), "bool"),
     ((*SESSION0, "attach_to_groups"), "list"),
 ]
 MODEL_MAPPINGS = [
@@ -301,7 +304,7 @@ FIELD_NAMES = {
     "serverless", "application_ids", "submitter_policy",
     "eks", "clusters", "oidc_issuer", "namespaces", "irsa", "pod_identity", "virtual_cluster_ids",
     "studio", "auth_mode", "workspace_bucket", "workspace_prefix", "kms_key_arns", "git_secrets", "studio_ids", "user_role",
-    "session_policies", "tier",
+    "session_policies", "tier", "collaboration",
 }
 # Pattern-checked text fields and the characters each allows; anything else makes it invalid.
 PATTERNED: list[tuple[tuple[Any, ...], str, str]] = [

@@ -86,3 +86,26 @@ def test_unknown_operators_and_keys_are_refused_not_ignored() -> None:
         evaluate([doc({"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"NumericLessThan": {"k": "1"}}})], "a:b", "r", {"k": "0"})
     with pytest.raises(UnsupportedPolicy):
         evaluate([doc({"Effect": "Allow", "Action": "*", "Resource": "*", "Principal": "*"})], "a:b", "r")
+
+
+def test_policy_variables_in_condition_values_come_from_the_request_context() -> None:
+    # AWS's Workspace collaboration statement: the creatorUserId tag must be the caller's own ID.
+    own = doc({"Effect": "Allow", "Action": "elasticmapreduce:UpdateEditor", "Resource": "*",
+               "Condition": {"StringEquals": {"elasticmapreduce:ResourceTag/creatorUserId": "${aws:userId}"}}})
+    caller = "AROAEXAMPLEID:alice"
+    mine = {"aws:userId": caller, "elasticmapreduce:ResourceTag/creatorUserId": caller}
+    assert evaluate([own], "elasticmapreduce:UpdateEditor", "*", mine) == ALLOW
+    theirs = {"aws:userId": caller, "elasticmapreduce:ResourceTag/creatorUserId": "AROAEXAMPLEID:bob"}
+    assert evaluate([own], "elasticmapreduce:UpdateEditor", "*", theirs) == IMPLICIT_DENY
+    # The literal text "${aws:userId}" in the tag is no match, nor is a context without aws:userId.
+    literal = {"aws:userId": caller, "elasticmapreduce:ResourceTag/creatorUserId": "${aws:userId}"}
+    assert evaluate([own], "elasticmapreduce:UpdateEditor", "*", literal) == IMPLICIT_DENY
+    assert evaluate([own], "elasticmapreduce:UpdateEditor", "*", {"elasticmapreduce:ResourceTag/creatorUserId": ""}) == IMPLICIT_DENY
+    # ${*}, ${?} and ${$} are the literal characters, not wildcards in StringEquals.
+    star = doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+                "Condition": {"StringEquals": {"s3:prefix": "home/${*}"}}})
+    assert evaluate([star], "s3:GetObject", "*", {"s3:prefix": "home/*"}) == ALLOW
+    assert evaluate([star], "s3:GetObject", "*", {"s3:prefix": "home/alice"}) == IMPLICIT_DENY
+    with pytest.raises(UnsupportedPolicy):
+        evaluate([doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+                       "Condition": {"StringEquals": {"s3:prefix": "${aws:username, 'x'}"}}})], "s3:GetObject", "*", {"s3:prefix": "x"})

@@ -230,6 +230,14 @@ INTERMEDIATE = [
     ("cloudformation:DescribeStackResources", f"arn:aws:cloudformation:{REGION}:{ACCOUNT_ID}:stack/SC-1/abc", {}),
 ]
 ADVANCED = [("elasticmapreduce:RunJobFlow", "*", {})]
+# Workspace collaboration (emr-studio-workspace-collaboration.html): on a Workspace whose
+# creatorUserId tag is the caller's aws:userId, and on no other.
+CALLER = "AROAEXAMPLECALLERID:alice"
+COLLABORATION_ACTIONS = ["elasticmapreduce:UpdateEditor", "elasticmapreduce:PutWorkspaceAccess",
+                         "elasticmapreduce:DeleteWorkspaceAccess", "elasticmapreduce:ListWorkspaceAccessIdentities"]
+OWN_WORKSPACE = {"aws:userId": CALLER, "elasticmapreduce:ResourceTag/creatorUserId": CALLER}
+OTHERS_WORKSPACE = {"aws:userId": CALLER, "elasticmapreduce:ResourceTag/creatorUserId": "AROAEXAMPLECALLERID:bob"}
+COLLABORATIVE = {("analytics", "intermediate"), ("finance", "advanced")}
 TIERS = {"basic": BASIC, "intermediate": BASIC + INTERMEDIATE, "advanced": BASIC + INTERMEDIATE + ADVANCED}
 ABOVE = {"basic": INTERMEDIATE + ADVANCED, "intermediate": ADVANCED, "advanced": []}
 
@@ -248,6 +256,11 @@ def test_each_tier_allows_what_aws_documents_for_it_and_passes_only_its_own_team
         assert iam_eval.allows(documents, action, resource, context), (action, resource)
     for action, resource, context in ABOVE[tier]:
         assert not iam_eval.allows(documents, action, resource, context), (action, resource)
+    for action in COLLABORATION_ACTIONS:
+        assert iam_eval.allows(documents, action, emr("editor/e-1"), OWN_WORKSPACE) is ((team, tier) in COLLABORATIVE), action
+        assert not iam_eval.allows(documents, action, emr("editor/e-1"), OTHERS_WORKSPACE), action
+        assert not iam_eval.allows(documents, action, emr("editor/e-1", OTHER_ACCOUNT), OWN_WORKSPACE), action
+        assert not iam_eval.allows(documents, action, emr("cluster/j-1"), OWN_WORKSPACE), action
     # Not another account's resources, nor secrets without the Studio prefix and tag.
     assert not iam_eval.allows(documents, "elasticmapreduce:DescribeCluster", emr("cluster/j-1", OTHER_ACCOUNT))
     assert not iam_eval.allows(documents, "secretsmanager:CreateSecret", f"arn:aws:secretsmanager:{REGION}:{ACCOUNT_ID}:secret:db-AbCdEf", REQUESTED)
@@ -287,7 +300,7 @@ def test_generation_time_sizes_bound_the_documents_aws_stores(applied: Any) -> N
             real = found.customer_managed[outputs["studio_session_policy_arns"][f"{team.name}-{session.name}"]]
             ids = None if studio.auth_mode == "SSO" else list(studio.studio_ids)
             estimate = policies.studio_session_policy(session.tier, ACCOUNT_ID, studio.workspace_bucket or "",
-                                                      outputs["studio_service_role_arn"], cluster_roles, ids)
+                                                      outputs["studio_service_role_arn"], cluster_roles, ids, session.collaboration)
             assert policies.policy_size(estimate) >= len(json.dumps(real, separators=(",", ":"))), (team.name, session.name)
 
 

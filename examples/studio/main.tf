@@ -35,7 +35,7 @@ module "emr_iam" {
   studio_workspace_prefix  = "workspaces/"
   studio_session_policies = {
     analytics-EMRStudio_Basic    = { tier = "basic" }
-    analytics-EMRStudio_Advanced = { tier = "advanced" }
+    analytics-EMRStudio_Advanced = { tier = "advanced", collaboration = true }
   }
 }
 

@@ -667,9 +667,10 @@ variable "studio_ids" {
 }
 
 variable "studio_session_policies" {
-  description = "The users' policies by name: AWS's `tier` (basic, intermediate or advanced), and, in IAM mode, the IAM users, groups and roles to attach it to."
+  description = "The users' policies by name: AWS's `tier` (basic, intermediate or advanced), `collaboration` (the user may share the Workspaces they created), and, in IAM mode, the IAM users, groups and roles to attach it to."
   type = map(object({
     tier             = string
+    collaboration    = optional(bool, false)
     attach_to_users  = optional(list(string), [])
     attach_to_groups = optional(list(string), [])
     attach_to_roles  = optional(list(string), [])

@@ -202,6 +202,21 @@ locals {
       ]
     },
   ]
+  # Workspace collaboration: only on the Workspaces whose creatorUserId tag is the caller's own ID.
+  collaboration_statements = [
+    {
+      sid       = "UserRolePermissionsForCollaboration"
+      actions   = ["elasticmapreduce:DeleteWorkspaceAccess", "elasticmapreduce:ListWorkspaceAccessIdentities", "elasticmapreduce:PutWorkspaceAccess", "elasticmapreduce:UpdateEditor"]
+      resources = ["arn:${local.partition}:elasticmapreduce:${local.region}:${local.account_id}:editor/*"]
+      conditions = [
+        {
+          test     = "StringEquals"
+          variable = "elasticmapreduce:ResourceTag/creatorUserId"
+          values   = ["$${aws:userId}"]
+        },
+      ]
+    },
+  ]
   own_tier_statements = {
     basic = [
       {
@@ -545,13 +560,14 @@ resource "aws_iam_role_policy" "user_inline" {
   policy = each.value
 }
 
-# One policy per tier entry: AWS's basic, intermediate or advanced user policy, with PassRole on
-# exactly this Studio's service role (and, advanced, the team's cluster roles) to their services.
+# One policy per tier entry: AWS's basic, intermediate or advanced user policy (and, asked for,
+# Workspace collaboration), with PassRole on exactly this Studio's service role (and, advanced, the
+# team's cluster roles) to their services.
 data "aws_iam_policy_document" "session" {
   for_each = var.create ? var.session_policies : {}
 
   dynamic "statement" {
-    for_each = local.tier_statements[each.value.tier]
+    for_each = concat(local.tier_statements[each.value.tier], each.value.collaboration ? local.collaboration_statements : [])
 
     content {
       sid       = statement.value.sid

@@ -83,7 +83,8 @@ module "emr_iam" {
       tier = "basic"
     }
     analytics-studio-intermediate = {
-      tier = "intermediate"
+      tier          = "intermediate"
+      collaboration = true
     }
     analytics-studio-advanced = {
       tier = "advanced"

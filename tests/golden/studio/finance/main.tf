@@ -86,6 +86,7 @@ module "emr_iam" {
     }
     finance-studio-advanced = {
       tier            = "advanced"
+      collaboration   = true
       attach_to_roles = ["finance-studio-admins"]
     }
   }

@@ -1,7 +1,7 @@
 # Account and region known: the service role's trust carries aws:SourceAccount and aws:SourceArn and
 # every ARN names them; an encrypted Workspace bucket under a prefix; no Git secrets; a session policy
-# of each tier, the advanced one passing the cluster roles; path, boundary, tags and further policies
-# on both roles.
+# of each tier, the intermediate one with Workspace collaboration and the advanced one passing the
+# cluster roles; path, boundary, tags and further policies on both roles.
 account_id               = "111122223333"
 region                   = "eu-west-1"
 service_role_name        = "analytics-EMRStudio_Service_Role"
@@ -16,7 +16,7 @@ path                     = "/emr/analytics/"
 permissions_boundary_arn = "arn:aws:iam::111122223333:policy/emr-boundary"
 session_policies = {
   analytics-studio-basic        = { tier = "basic" }
-  analytics-studio-intermediate = { tier = "intermediate" }
+  analytics-studio-intermediate = { tier = "intermediate", collaboration = true }
   analytics-studio-advanced     = { tier = "advanced" }
 }
 service_role_policy_arns = {
