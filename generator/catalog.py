@@ -1004,6 +1004,7 @@ STUDIO_ROLES = ModuleDef(
         "service_statements": policies.studio_module_statements(facts.STUDIO_SERVICE_STATEMENTS),
         "git_secrets_statements": policies.studio_module_statements([facts.STUDIO_GIT_SECRETS_STATEMENT]),
         "collaboration_statements": policies.studio_module_statements([facts.STUDIO_COLLABORATION_STATEMENT]),
+        "service_collaboration_statements": policies.studio_module_statements(facts.STUDIO_SERVICE_COLLABORATION_STATEMENTS),
         "tier_compositions": {
             tier: Expr("concat(" + ", ".join(f"local.own_tier_statements.{below}" for below in facts.STUDIO_TIERS[: index + 1]) + ")")
             for index, tier in enumerate(facts.STUDIO_TIERS)

@@ -127,6 +127,9 @@ WILDCARD_RESOURCE_ACTIONS: Final = {
                       "DeleteRepository", "LinkRepository", "UnlinkRepository")},
     "elasticmapreduce:RunJobFlow": "RunJobFlow has no resource type: the cluster does not exist yet",
     "emr-containers:ListVirtualClusters": "EMR on EKS lists virtual clusters without a resource type",
+    **{f"iam:{action}": "IAM lists an account's users and roles without a resource type" for action in ("ListRoles", "ListUsers")},
+    "sso-directory:SearchUsers": "IAM Identity Center's directory searches users without a resource type",
+    "sso:GetManagedApplicationInstance": "IAM Identity Center's GetManagedApplicationInstance has no resource type",
     "secretsmanager:ListSecrets": "Secrets Manager lists secrets without a resource type",
     "s3:ListAllMyBuckets": "S3 lists an account's buckets without a resource type",
     **{f"servicecatalog:{action}": "these Service Catalog actions have no resource type"
@@ -437,6 +440,16 @@ STUDIO_COLLABORATION_STATEMENT: Final[dict[str, Any]] = {
     "resources": ["elasticmapreduce:editor/*"],
     "conditions": [("StringEquals", "elasticmapreduce:ResourceTag/creatorUserId", ["${aws:userId}"])],
 }
+# The same page: the Studio service role needs "AllowWorkspaceCollaboration" to look up the
+# collaborators, IAM users and roles or IAM Identity Center users. AWS says "*"; GetUser and GetRole
+# take the account's users and roles (an IAM ARN has no region), the other four have no resource type.
+STUDIO_SERVICE_COLLABORATION_STATEMENTS: Final[list[dict[str, Any]]] = [
+    {"sid": "AllowWorkspaceCollaborationRoles", "actions": ["iam:GetRole"], "resources": ["iam:role/*"], "conditions": []},
+    {"sid": "AllowWorkspaceCollaborationUsers", "actions": ["iam:GetUser"], "resources": ["iam:user/*"], "conditions": []},
+    {"sid": "AllowWorkspaceCollaboration",
+     "actions": ["iam:ListRoles", "iam:ListUsers", "sso-directory:SearchUsers", "sso:GetManagedApplicationInstance"],
+     "resources": ["*"], "conditions": []},
+]
 # The S3 reads of every tier: list the Studio's buckets, read the cluster logs EMR writes to
 # s3://aws-logs-<account>-<region>/elasticmapreduce/ ("AllowS3ReadOnlyAccessToLogs").
 STUDIO_USER_BUCKET_ACTIONS: Final = ["s3:GetBucketLocation", "s3:ListBucket"]

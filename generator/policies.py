@@ -336,6 +336,9 @@ def studio_resource(spec: str, region: str | Expr, account: str | Expr) -> str |
     if spec == "*":
         return "*"
     service, _, resource = spec.partition(":")
+    if service == "iam":
+        # IAM is global: its ARNs have no region.
+        return template("arn:", PARTITION, ":iam::", account, f":{resource}")
     return template("arn:", PARTITION, f":{service}:", region, ":", account, f":{resource}")
 
 
@@ -382,9 +385,15 @@ def _s3(resource: str) -> Template:
     return template("arn:", PARTITION, f":s3:::{resource}")
 
 
-def studio_service_policy(account: str, bucket: str, prefix: str, kms_key_arns: Sequence[str], git_secrets: bool) -> dict[str, Any]:
+def studio_service_policy(
+    account: str, bucket: str, prefix: str, kms_key_arns: Sequence[str], git_secrets: bool, collaboration: bool = False
+) -> dict[str, Any]:
     """The Studio service role's inline policy as the module writes it, in the longest region."""
-    statements = [*facts.STUDIO_SERVICE_STATEMENTS, *([facts.STUDIO_GIT_SECRETS_STATEMENT] if git_secrets else [])]
+    statements = [
+        *facts.STUDIO_SERVICE_STATEMENTS,
+        *([facts.STUDIO_GIT_SECRETS_STATEMENT] if git_secrets else []),
+        *(facts.STUDIO_SERVICE_COLLABORATION_STATEMENTS if collaboration else []),
+    ]
     document = _studio_document(statements, LONGEST_REGION, account)
     document += [
         {"Sid": "WorkspaceBucket", "Effect": "Allow", "Action": facts.STUDIO_WORKSPACE_BUCKET_ACTIONS, "Resource": [_s3(bucket)]},

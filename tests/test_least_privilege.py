@@ -235,9 +235,10 @@ def test_python_policies_use_star_only_for_the_exceptions(locations: list[S3Acce
     lake_formation = policies.lake_formation_policy("*", account_id or facts.ACCOUNT_ID_PLACEHOLDER)
     assert wildcard_problems(lake_formation, "lake_formation_policy") == []
     account = account_id or facts.ACCOUNT_ID_PLACEHOLDER
-    studio_service = policies.concrete(policies.studio_service_policy(account, "studio-bucket", "workspaces/", [], True))
+    studio_service = policies.concrete(policies.studio_service_policy(account, "studio-bucket", "workspaces/", [], True, True))
     studio_user = policies.concrete(policies.studio_session_policy(
-        "advanced", account, "studio-bucket", policies.role_arn_sample("/", "studio"), [policies.role_arn_sample("/", "emr")], ["es-ABC"]
+        "advanced", account, "studio-bucket", policies.role_arn_sample("/", "studio"), [policies.role_arn_sample("/", "emr")], ["es-ABC"],
+        True,
     ))
     assert wildcard_problems(studio_service, "studio_service_policy") == wildcard_problems(studio_user, "studio_session_policy") == []
     # Every exception is needed: the scoped EC2 policy, a Lake Formation runtime role's policy

@@ -184,6 +184,16 @@ def test_service_role_allows_what_aws_documents_on_tagged_resources_and_its_work
             assert iam_eval.allows(documents, action, resource, context), (team, action, resource, context)
         for action, resource, context in SERVICE_REFUSES:
             assert not iam_eval.allows(documents, action, resource, context), (team, action, resource, context)
+    # Workspace collaboration (analytics only): the service role looks up the account's IAM users and
+    # roles and IAM Identity Center's users, as AWS's AllowWorkspaceCollaboration statement has it.
+    lookups = [("iam:GetUser", f"arn:aws:iam::{ACCOUNT_ID}:user/alice"), ("iam:GetRole", f"arn:aws:iam::{ACCOUNT_ID}:role/analyst"),
+               ("iam:ListUsers", "*"), ("iam:ListRoles", "*"), ("sso-directory:SearchUsers", "*"),
+               ("sso:GetManagedApplicationInstance", "*")]
+    for action, resource in lookups:
+        assert iam_eval.allows(analytics, action, resource), action
+        assert not iam_eval.allows(finance, action, resource), action
+    assert not iam_eval.allows(analytics, "iam:GetUser", f"arn:aws:iam::{OTHER_ACCOUNT}:user/alice")
+    assert not iam_eval.allows(analytics, "iam:GetUser", f"arn:aws-cn:iam::{ACCOUNT_ID}:user/alice")
     secret = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT_ID}:secret:emr-studio-git-AbCdEf"
     assert iam_eval.allows(analytics, "secretsmanager:GetSecretValue", secret, TAGGED)
     assert not iam_eval.allows(analytics, "secretsmanager:GetSecretValue", secret, {})
@@ -237,7 +247,7 @@ COLLABORATION_ACTIONS = ["elasticmapreduce:UpdateEditor", "elasticmapreduce:PutW
                          "elasticmapreduce:DeleteWorkspaceAccess", "elasticmapreduce:ListWorkspaceAccessIdentities"]
 OWN_WORKSPACE = {"aws:userId": CALLER, "elasticmapreduce:ResourceTag/creatorUserId": CALLER}
 OTHERS_WORKSPACE = {"aws:userId": CALLER, "elasticmapreduce:ResourceTag/creatorUserId": "AROAEXAMPLECALLERID:bob"}
-COLLABORATIVE = {("analytics", "intermediate"), ("finance", "advanced")}
+COLLABORATIVE = {("analytics", "intermediate")}
 TIERS = {"basic": BASIC, "intermediate": BASIC + INTERMEDIATE, "advanced": BASIC + INTERMEDIATE + ADVANCED}
 ABOVE = {"basic": INTERMEDIATE + ADVANCED, "intermediate": ADVANCED, "advanced": []}
 
@@ -293,7 +303,8 @@ def test_generation_time_sizes_bound_the_documents_aws_stores(applied: Any) -> N
         outputs = teams[team.name]
         service = found.roles[outputs["studio_service_role_arn"]].policies["inline emr-studio-service"]
         estimate = policies.studio_service_policy(ACCOUNT_ID, studio.workspace_bucket or "", studio.workspace_prefix,
-                                                  studio.kms_key_arns, studio.git_secrets)
+                                                  studio.kms_key_arns, studio.git_secrets,
+                                                  any(session.collaboration for session in studio.session_policies))
         assert policies.policy_size(estimate) >= len(json.dumps(service, separators=(",", ":"))), team.name
         cluster_roles = [outputs["service_role_arn"], outputs["ec2_role_arn"]]
         for session in studio.session_policies:

@@ -217,6 +217,28 @@ locals {
       ]
     },
   ]
+  # With collaboration in any policy, the service role looks up the collaborators.
+  collaboration = anytrue([for policy in values(var.session_policies) : policy.collaboration])
+  service_collaboration_statements = [
+    {
+      sid        = "AllowWorkspaceCollaborationRoles"
+      actions    = ["iam:GetRole"]
+      resources  = ["arn:${local.partition}:iam::${local.account_id}:role/*"]
+      conditions = []
+    },
+    {
+      sid        = "AllowWorkspaceCollaborationUsers"
+      actions    = ["iam:GetUser"]
+      resources  = ["arn:${local.partition}:iam::${local.account_id}:user/*"]
+      conditions = []
+    },
+    {
+      sid        = "AllowWorkspaceCollaboration"
+      actions    = ["iam:ListRoles", "iam:ListUsers", "sso-directory:SearchUsers", "sso:GetManagedApplicationInstance"]
+      resources  = ["*"]
+      conditions = []
+    },
+  ]
   own_tier_statements = {
     basic = [
       {
@@ -447,7 +469,11 @@ data "aws_iam_policy_document" "service" {
   count = var.create ? 1 : 0
 
   dynamic "statement" {
-    for_each = concat(local.service_statements, var.git_secrets ? local.git_secrets_statements : [])
+    for_each = concat(
+      local.service_statements,
+      var.git_secrets ? local.git_secrets_statements : [],
+      local.collaboration ? local.service_collaboration_statements : [],
+    )
 
     content {
       sid       = statement.value.sid

@@ -86,7 +86,6 @@ module "emr_iam" {
     }
     finance-studio-advanced = {
       tier            = "advanced"
-      collaboration   = true
       attach_to_roles = ["finance-studio-admins"]
     }
   }
