@@ -330,7 +330,8 @@ FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
     ),
     ("Eks", "submitter_policy"): (
         "Whether to create the customer-managed policy `<name_prefix>EMR_EKS_StartJobRun`: `emr-containers:StartJobRun` on"
-        " the virtual clusters, only with one of the team's roles as `emr-containers:ExecutionRoleArn`.",
+        " the virtual clusters, only with one of the team's roles as `emr-containers:ExecutionRoleArn`, and reading, following"
+        " and cancelling the job runs of those virtual clusters.",
         False,
     ),
     ("EksRole", "name"): ("Role name, after `name_prefix`; EMR's service account names carry it in base36.", "eks-spark"),

@@ -290,8 +290,13 @@ EKS_POD_IDENTITY_PROVIDER_VERSION: Final = ">= 5.29"
 # Containers)", https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonemroneksemrcontainers.html):
 # StartJobRun on the virtualcluster resource, arn:<partition>:emr-containers:<region>:<account>:/virtualclusters/<id>,
 # with emr-containers:ExecutionRoleArn (type ARN, so the ARN operators); it lists no dependent action,
-# iam:PassRole included, so the submitter policy grants none.
+# iam:PassRole included, so the submitter policy grants none. Following the runs, as the Serverless
+# submitter may: DescribeVirtualCluster and ListJobRuns on the virtualcluster, DescribeJobRun and
+# CancelJobRun on its jobRun resource, .../virtualclusters/<id>/jobruns/<job run id>.
 EKS_SUBMITTER_ACTIONS: Final = ["emr-containers:StartJobRun"]
+EKS_VIRTUAL_CLUSTER_SUBMITTER_ACTIONS: Final = ["emr-containers:DescribeVirtualCluster", "emr-containers:ListJobRuns"]
+EKS_JOB_RUN_SUBMITTER_ACTIONS: Final = ["emr-containers:CancelJobRun", "emr-containers:DescribeJobRun"]
+EKS_JOB_RUN_RESOURCE: Final = "/jobruns/*"
 EKS_EXECUTION_ROLE_CONDITION_KEY: Final = "emr-containers:ExecutionRoleArn"
 EKS_EXECUTION_ROLE_CONDITION_OPERATOR: Final = "ArnEquals"
 EKS_VIRTUAL_CLUSTER_RESOURCE: Final = "/virtualclusters/"

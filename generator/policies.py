@@ -314,10 +314,15 @@ def eks_role_trust(account: str, role_name: str, clusters: Sequence[Any], irsa: 
 def eks_submitter_policy(role_arns: Sequence[str], virtual_cluster_arns: Sequence[str]) -> dict[str, Any]:
     """The job submitter policy of modules/emr-eks-job-roles."""
     actions = facts.EKS_SUBMITTER_ACTIONS
+    clusters = virtual_cluster_arns[0] if len(virtual_cluster_arns) == 1 else list(virtual_cluster_arns)
+    job_runs = [arn + facts.EKS_JOB_RUN_RESOURCE for arn in virtual_cluster_arns]
     return {"Version": facts.POLICY_VERSION, "Statement": [
         {"Sid": "StartJobRunsWithTheseRoles", "Effect": "Allow", "Action": actions[0] if len(actions) == 1 else actions,
-         "Resource": virtual_cluster_arns[0] if len(virtual_cluster_arns) == 1 else list(virtual_cluster_arns),
+         "Resource": clusters,
          "Condition": {facts.EKS_EXECUTION_ROLE_CONDITION_OPERATOR: {facts.EKS_EXECUTION_ROLE_CONDITION_KEY: list(role_arns)}}},
+        {"Sid": "ReadTheseVirtualClusters", "Effect": "Allow", "Action": facts.EKS_VIRTUAL_CLUSTER_SUBMITTER_ACTIONS, "Resource": clusters},
+        {"Sid": "FollowAndCancelJobRuns", "Effect": "Allow", "Action": facts.EKS_JOB_RUN_SUBMITTER_ACTIONS,
+         "Resource": job_runs[0] if len(job_runs) == 1 else job_runs},
     ]}
 
 

@@ -169,7 +169,7 @@ def test_each_role_trusts_exactly_its_own_clusters_namespaces_and_service_accoun
 
 
 @pytest.mark.engine
-def test_job_submitters_start_job_runs_with_exactly_their_teams_roles(applied: tuple[MotoServer, Path, dict[str, dict[str, Any]]]) -> None:
+def test_job_submitters_start_and_follow_job_runs_with_exactly_their_teams_roles(applied: tuple[MotoServer, Path, dict[str, dict[str, Any]]]) -> None:
     moto, _, teams = applied
     found: Account = account(moto, REGION)
     virtual_clusters = {
@@ -186,14 +186,26 @@ def test_job_submitters_start_job_runs_with_exactly_their_teams_roles(applied: t
                                        {"emr-containers:ExecutionRoleArn": role})
         for role in [*foreign, teams[team]["ec2_role_arn"], teams[team]["service_role_arn"]]:
             assert not iam_eval.allows(document, "emr-containers:StartJobRun", cluster, {"emr-containers:ExecutionRoleArn": role}), (team, role)
+        # Following and stopping the runs: the virtual cluster and its job runs, in this account only.
+        for action in ("emr-containers:DescribeVirtualCluster", "emr-containers:ListJobRuns"):
+            assert iam_eval.allows(document, action, cluster), (team, action)
+            assert not iam_eval.allows(document, action, cluster.replace(ACCOUNT_ID, "210987654321")), (team, action)
+        for action in ("emr-containers:DescribeJobRun", "emr-containers:CancelJobRun"):
+            assert iam_eval.allows(document, action, f"{cluster}/jobruns/0000000abcdef12345"), (team, action)
+            assert not iam_eval.allows(document, action, cluster), (team, action)
+            assert not iam_eval.allows(document, action, f"{cluster.replace(ACCOUNT_ID, '210987654321')}/jobruns/0000000abcdef12345")
         # No execution role in the request (a job template's), no other action, no PassRole (StartJobRun has no dependent action).
         assert not iam_eval.allows(document, "emr-containers:StartJobRun", cluster)
         assert not iam_eval.allows(document, "emr-containers:CreateVirtualCluster", "*")
+        assert not iam_eval.allows(document, "emr-containers:DeleteVirtualCluster", cluster)
+        assert not iam_eval.allows(document, "emr-containers:CreateManagedEndpoint", cluster)
         assert not any(iam_eval.allows(document, "iam:PassRole", role) for role in own)
     # finance named its virtual cluster: the other one is refused; analytics named none and may use any of the account's.
     finance = [found.customer_managed[teams["finance"]["eks_submitter_policy_arn"]]]
     reports = teams["finance"]["eks_role_arns"]["finance-reports"]
     assert not iam_eval.allows(finance, "emr-containers:StartJobRun", virtual_clusters["analytics"], {"emr-containers:ExecutionRoleArn": reports})
+    assert not iam_eval.allows(finance, "emr-containers:CancelJobRun", f"{virtual_clusters['analytics']}/jobruns/0000000abcdef12345")
+    assert not iam_eval.allows(finance, "emr-containers:ListJobRuns", virtual_clusters["analytics"])
     analytics = [found.customer_managed[teams["analytics"]["eks_submitter_policy_arn"]]]
     spark = teams["analytics"]["eks_role_arns"]["analytics-spark"]
     assert iam_eval.allows(analytics, "emr-containers:StartJobRun", virtual_clusters["finance"], {"emr-containers:ExecutionRoleArn": spark})

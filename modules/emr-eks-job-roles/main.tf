@@ -234,7 +234,8 @@ resource "aws_iam_role_policy" "this" {
 
 # The people who start job runs: StartJobRun on the team's virtual clusters, only with one of these
 # roles as emr-containers:ExecutionRoleArn. The Service Authorization Reference lists no dependent
-# action for StartJobRun (no iam:PassRole).
+# action for StartJobRun (no iam:PassRole). They may also read those virtual clusters and follow and
+# cancel their job runs.
 data "aws_iam_policy_document" "submitter" {
   count = local.create_roles && var.create_submitter_policy ? 1 : 0
 
@@ -249,6 +250,20 @@ data "aws_iam_policy_document" "submitter" {
       variable = "emr-containers:ExecutionRoleArn"
       values   = [for role in aws_iam_role.this : role.arn]
     }
+  }
+
+  statement {
+    sid       = "ReadTheseVirtualClusters"
+    effect    = "Allow"
+    actions   = ["emr-containers:DescribeVirtualCluster", "emr-containers:ListJobRuns"]
+    resources = local.virtual_clusters
+  }
+
+  statement {
+    sid       = "FollowAndCancelJobRuns"
+    effect    = "Allow"
+    actions   = ["emr-containers:CancelJobRun", "emr-containers:DescribeJobRun"]
+    resources = [for arn in local.virtual_clusters : "${arn}/jobruns/*"]
   }
 }
 
