@@ -416,8 +416,7 @@ def _studio(
         )
     kms_keys = [policies.spec_arn(key) for key in studio.kms_key_arns]
     service_policy = policies.studio_service_policy(
-        sample_account, bucket, studio.workspace_prefix, studio.kms_key_arns, studio.git_secrets,
-        any(session.collaboration for session in studio.session_policies),
+        sample_account, bucket, studio.workspace_prefix, studio.kms_key_arns, studio.git_secrets, studio.any_collaboration
     )
     sized = {**service_inline, own: service_policy}
     _role_policy_checks(check, "studio.service_role", quota, len(_policy_arns(studio.service_role)), sized)

@@ -18,6 +18,11 @@ PARTITION = Expr("local.partition")
 
 
 
+def _as_written(values: Sequence[Any]) -> Any:
+    """A list as aws_iam_policy_document writes it: a list of one as the one item."""
+    return values[0] if len(values) == 1 else list(values)
+
+
 def arn(service: str, resource: str, region: str = "", account: str = "") -> Template:
     return template("arn:", PARTITION, f":{service}:{region}:{account}:{resource}")
 
@@ -198,9 +203,7 @@ def runtime_role_trust(ec2_role_arn: str, lake_formation: bool, source_identity:
 
 def lake_formation_policy(region: str, account: str) -> dict[str, Any]:
     return {"Version": facts.POLICY_VERSION, "Statement": [
-        # aws_iam_policy_document writes a list of one as the one string.
-        {"Sid": "LakeFormationDataAccess", "Effect": "Allow", "Resource": "*",
-         "Action": facts.LAKE_FORMATION_ACTIONS[0] if len(facts.LAKE_FORMATION_ACTIONS) == 1 else facts.LAKE_FORMATION_ACTIONS},
+        {"Sid": "LakeFormationDataAccess", "Effect": "Allow", "Resource": "*", "Action": _as_written(facts.LAKE_FORMATION_ACTIONS)},
         {"Sid": "GlueCatalogRead", "Effect": "Allow", "Action": facts.GLUE_CATALOG_READ_ACTIONS,
          "Resource": [_sample_arn("glue", region, account, resource) for resource in facts.GLUE_CATALOG_RESOURCES]},
     ]}
@@ -313,16 +316,13 @@ def eks_role_trust(account: str, role_name: str, clusters: Sequence[Any], irsa: 
 
 def eks_submitter_policy(role_arns: Sequence[str], virtual_cluster_arns: Sequence[str]) -> dict[str, Any]:
     """The job submitter policy of modules/emr-eks-job-roles."""
-    actions = facts.EKS_SUBMITTER_ACTIONS
-    clusters = virtual_cluster_arns[0] if len(virtual_cluster_arns) == 1 else list(virtual_cluster_arns)
-    job_runs = [arn + facts.EKS_JOB_RUN_RESOURCE for arn in virtual_cluster_arns]
+    clusters = _as_written(virtual_cluster_arns)
     return {"Version": facts.POLICY_VERSION, "Statement": [
-        {"Sid": "StartJobRunsWithTheseRoles", "Effect": "Allow", "Action": actions[0] if len(actions) == 1 else actions,
-         "Resource": clusters,
+        {"Sid": "StartJobRunsWithTheseRoles", "Effect": "Allow", "Action": _as_written(facts.EKS_SUBMITTER_ACTIONS), "Resource": clusters,
          "Condition": {facts.EKS_EXECUTION_ROLE_CONDITION_OPERATOR: {facts.EKS_EXECUTION_ROLE_CONDITION_KEY: list(role_arns)}}},
         {"Sid": "ReadTheseVirtualClusters", "Effect": "Allow", "Action": facts.EKS_VIRTUAL_CLUSTER_SUBMITTER_ACTIONS, "Resource": clusters},
         {"Sid": "FollowAndCancelJobRuns", "Effect": "Allow", "Action": facts.EKS_JOB_RUN_SUBMITTER_ACTIONS,
-         "Resource": job_runs[0] if len(job_runs) == 1 else job_runs},
+         "Resource": _as_written([cluster + facts.EKS_JOB_RUN_RESOURCE for cluster in virtual_cluster_arns])},
     ]}
 
 

@@ -480,6 +480,11 @@ class Studio(Model):
     user_role: StudioUserRole = StudioUserRole()
     session_policies: list[StudioSessionPolicy] = Field(default_factory=_default_session_policies, max_length=20)
 
+    @property
+    def any_collaboration(self) -> bool:
+        """Whether any policy asks for Workspace collaboration: the service role then looks up collaborators."""
+        return any(policy.collaboration for policy in self.session_policies)
+
     @model_validator(mode="after")
     def _check(self) -> Studio:
         if not self.create:

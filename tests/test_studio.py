@@ -303,8 +303,7 @@ def test_generation_time_sizes_bound_the_documents_aws_stores(applied: Any) -> N
         outputs = teams[team.name]
         service = found.roles[outputs["studio_service_role_arn"]].policies["inline emr-studio-service"]
         estimate = policies.studio_service_policy(ACCOUNT_ID, studio.workspace_bucket or "", studio.workspace_prefix,
-                                                  studio.kms_key_arns, studio.git_secrets,
-                                                  any(session.collaboration for session in studio.session_policies))
+                                                  studio.kms_key_arns, studio.git_secrets, studio.any_collaboration)
         assert policies.policy_size(estimate) >= len(json.dumps(service, separators=(",", ":"))), team.name
         cluster_roles = [outputs["service_role_arn"], outputs["ec2_role_arn"]]
         for session in studio.session_policies:
