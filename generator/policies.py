@@ -7,12 +7,14 @@ rendered into HCL (`jsonencode`) and measured here with the longest partition na
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from generator import emr_containers, facts
 from generator.hcl import Expr, Template, template
 from generator.spec import PolicyDocument, S3Access
+from generator.statements import Condition, Principal, Statement
 
 PARTITION = Expr("local.partition")
 
@@ -461,3 +463,103 @@ def studio_session_policy(
             "Resource": [_sample_arn("elasticmapreduce", LONGEST_REGION, account, f"studio/{sid}") for sid in (studio_ids or ["*"])],
         })
     return {"Version": facts.POLICY_VERSION, "Statement": document}
+
+
+# --- The modules' policies: each statement written once (generator/statements.py) --------------
+# Templates render these into HCL; model.py evaluates them, with every Expr bound, for the quota checks.
+
+
+CONDITION_VALUE = Expr("condition.value")
+SOURCE_ACCOUNT_ID = Expr("var.source_account_id")
+ASSUME_ROLE = ["sts:AssumeRole"]
+PASS_ROLE = ["iam:PassRole"]
+
+
+def service_principal(service: str) -> Expr:
+    """The trust principal of a service in the module's partition (templates/common/partition.tf.j2)."""
+    return Expr(f"local.service_principals.{service}" if service.isidentifier() else f'local.service_principals["{service}"]')
+
+
+def source_conditions(enabled: str, *source_arns: Template) -> tuple[Condition, ...]:
+    """Confused-deputy conditions on the account the roles are used from, when `enabled` and the account is known."""
+    each = Expr(f"{enabled} ? [var.source_account_id] : []")
+    return (
+        Condition("StringEquals", "aws:SourceAccount", [CONDITION_VALUE], each),
+        Condition("ArnLike", "aws:SourceArn", list(source_arns), each),
+    )
+
+
+def source_account(account: str | None) -> list[dict[Expr, str]]:
+    """What the `for_each` of source_conditions yields: the account, when it is known."""
+    return [] if account is None else [{CONDITION_VALUE: account}]
+
+
+def _source_arn(service: str, resource: str) -> Template:
+    return template("arn:", PARTITION, f":{service}:*:", CONDITION_VALUE, f":{resource}")
+
+
+def _service_trust(services: Sequence[str], conditions: tuple[Condition, ...] = (), one_per_line: bool = False) -> tuple[Statement, ...]:
+    principals = Principal("Service", [service_principal(service) for service in services], one_per_line)
+    return (Statement("AssumeRole", ASSUME_ROLE, principals=principals, conditions=conditions),)
+
+
+# The trust policies of the three cluster roles: EMR, EC2, and EMR with Application Auto Scaling.
+SERVICE_ROLE_TRUST = _service_trust(
+    ["elasticmapreduce"], source_conditions("var.source_account_id != null", _source_arn("elasticmapreduce", "*"))
+)
+EC2_ROLE_TRUST = _service_trust(["ec2"])
+AUTOSCALING_ROLE_TRUST = _service_trust(
+    ["elasticmapreduce", "application-autoscaling"],
+    source_conditions(
+        "var.trust_conditions && var.source_account_id != null",
+        *(_source_arn(service, resource) for service, resource in facts.AUTOSCALING_SOURCE_ARN_RESOURCES.items()),
+    ),
+    one_per_line=True,
+)
+
+# The Spot service-linked role, for a service role whose managed policy cannot create it.
+SERVICE_ROLE_SPOT = (
+    Statement(
+        "CreateSpotServiceLinkedRole", ["iam:CreateServiceLinkedRole"],
+        [template("arn:", PARTITION, f":iam::*:role/{facts.SPOT_SERVICE_LINKED_ROLE_PATH}")],
+        conditions=(Condition("StringEquals", "iam:AWSServiceName", [facts.SPOT_SERVICE_NAME]),),
+    ),
+)
+
+# PassRole, one statement per role: its sid from the role's key, only to the services that use it.
+PASS_ROLE_ARN = Expr("statement.value.arn")
+PASS_ROLE_SID = template("PassRole", Expr('replace(title(replace(statement.key, "/[^A-Za-z0-9]+/", " ")), " ", "")'))
+PASSED_TO_SERVICE = "iam:PassedToService"
+
+
+def _pass_roles(roles: str, forms: str) -> tuple[Statement, ...]:
+    return (
+        Statement(
+            PASS_ROLE_SID, PASS_ROLE, [PASS_ROLE_ARN],
+            conditions=(Condition("StringEquals", PASSED_TO_SERVICE, Expr(forms)),), for_each=Expr(roles),
+        ),
+    )
+
+
+SERVICE_ROLE_PASS_ROLES = _pass_roles("var.pass_roles", "local.passed_to_service_forms[statement.value.passed_to_service]")
+PASSROLE_POLICY = _pass_roles(
+    "var.roles",
+    "distinct(flatten([for service in statement.value.passed_to_services : local.passed_to_service_forms[service]]))",
+)
+
+
+def pass_role_bindings(roles: Mapping[str, tuple[str, Sequence[str]]]) -> list[dict[Expr, Any]]:
+    """The `for_each` items of a PassRole policy: role key to (ARN, every iam:PassedToService form)."""
+    return [
+        {PASS_ROLE_SID.parts[1]: "".join(word[:1].upper() + word[1:] for word in re.split(r"[^A-Za-z0-9]+", key)),
+         PASS_ROLE_ARN: arn, SERVICE_ROLE_PASS_ROLES[0].conditions[0].values: list(forms),
+         PASSROLE_POLICY[0].conditions[0].values: list(forms)}
+        for key, (arn, forms) in roles.items()
+    ]
+
+
+# EMRFS roles trust the EMR role for EC2, which may assume exactly them.
+EC2_ROLE_ARN = Expr("var.ec2_role_arn")
+MODULE_ROLE_ARNS = Expr("[for role in aws_iam_role.this : role.arn]")
+EMRFS_TRUST = (Statement("AssumeRole", ASSUME_ROLE, principals=Principal("AWS", [EC2_ROLE_ARN])),)
+EMRFS_EC2_ASSUME = (Statement("AssumeEmrfsRoles", ASSUME_ROLE, MODULE_ROLE_ARNS),)

@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from generator import catalog, facts, hcl, template_folders
+from generator import catalog, facts, hcl, policies, statements, template_folders
 from generator.catalog import ModuleDef, Variable
 from generator.model import check_unique_names, resolve_team
 from generator.spec import SpecFile
@@ -78,11 +78,13 @@ def environment(user_templates: str | None = None, compiled_templates: str | Non
         hcl=lambda value, indent=0: hcl.expression(value, indent),
         hcl_body=lambda value, indent=2: hcl.body(value, indent),
         expr=hcl.Expr,
+        statements=statements.statements_hcl,
         variable_body=_variable_body,
         md=_md,
         md_default=_md_default,
     )
     env.globals.update(
+        policies=policies,
         service_principals=facts.SERVICE_PRINCIPALS_BY_PARTITION,
         service_role_policies={"v2": facts.MANAGED_POLICIES["service_role_v2"], "v1": facts.MANAGED_POLICIES["service_role_v1"]},
         ec2_role_policy=facts.MANAGED_POLICIES["ec2_role"],
