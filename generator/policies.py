@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from generator import emr_containers, facts
+from generator import emr_containers, facts, hcl
 from generator.hcl import Expr, Template, template
 from generator.spec import PolicyDocument, S3Access
 from generator.statements import Condition, Principal, Statement
@@ -563,3 +563,131 @@ EC2_ROLE_ARN = Expr("var.ec2_role_arn")
 MODULE_ROLE_ARNS = Expr("[for role in aws_iam_role.this : role.arn]")
 EMRFS_TRUST = (Statement("AssumeRole", ASSUME_ROLE, principals=Principal("AWS", [EC2_ROLE_ARN])),)
 EMRFS_EC2_ASSUME = (Statement("AssumeEmrfsRoles", ASSUME_ROLE, MODULE_ROLE_ARNS),)
+
+
+# Runtime roles (modules/emr-runtime-roles): each trusts the EMR role for EC2, to assume it (with the
+# security configuration's external ID when given), to tag the session (Lake Formation: only with
+# EMR's session tag), and to set the source identity where EMR propagates it.
+_LAKE_FORMATION_TAG = Expr(f"each.value.lake_formation ? [{hcl.quote(facts.LAKE_FORMATION_SESSION_TAG_VALUE)}] : []")
+RUNTIME_ROLE_TRUST = (
+    Statement(
+        "AssumeRole", facts.RUNTIME_ROLE_TRUST_ACTIONS[:1], principals=Principal("AWS", [EC2_ROLE_ARN]),
+        conditions=(Condition("StringEquals", "sts:ExternalId", [CONDITION_VALUE],
+                              Expr("var.external_id == null ? [] : [var.external_id]")),),
+    ),
+    Statement(
+        "TagSession", facts.RUNTIME_ROLE_TRUST_ACTIONS[1:], principals=Principal("AWS", [EC2_ROLE_ARN]),
+        conditions=(Condition("StringEquals", f"aws:RequestTag/{facts.LAKE_FORMATION_SESSION_TAG}", [CONDITION_VALUE],
+                              _LAKE_FORMATION_TAG),),
+    ),
+    Statement(
+        "SetSourceIdentity", [facts.RUNTIME_ROLE_SOURCE_IDENTITY_ACTION], principals=Principal("AWS", [Expr("statement.value")]),
+        for_each=Expr("each.value.propagate_source_identity ? [var.ec2_role_arn] : []"),
+    ),
+)
+MODULE_REGION = Expr("local.region")
+MODULE_ACCOUNT = Expr("local.account_id")
+
+
+def _regional_arn(service: str, resource: str) -> Template:
+    """An ARN in the module's partition, region and account (its locals)."""
+    return template("arn:", PARTITION, f":{service}:", MODULE_REGION, ":", MODULE_ACCOUNT, f":{resource}")
+
+
+# Lake Formation: credentials for the tables it governs (GetDataAccess has no resource types,
+# facts.WILDCARD_RESOURCE_ACTIONS), and reads of the account's Data Catalog.
+RUNTIME_LAKE_FORMATION = (
+    Statement("LakeFormationDataAccess", facts.LAKE_FORMATION_ACTIONS,
+              ["*"] if all(action in facts.WILDCARD_RESOURCE_ACTIONS for action in facts.LAKE_FORMATION_ACTIONS) else []),
+    Statement("GlueCatalogRead", facts.GLUE_CATALOG_READ_ACTIONS,
+              [_regional_arn("glue", resource) for resource in facts.GLUE_CATALOG_RESOURCES]),
+)
+RUNTIME_S3_ACCESS_GRANTS = (
+    Statement("S3AccessGrants", facts.S3_ACCESS_GRANTS_ACTIONS, [_regional_arn("s3", facts.S3_ACCESS_GRANTS_INSTANCE)]),
+)
+RUNTIME_SOURCE_IDENTITY_ROLES = Expr("length(local.source_identity_roles) > 0 ? [local.source_identity_roles] : []")
+SOURCE_IDENTITY_ROLE_ARNS = Expr("[for name in statement.value : aws_iam_role.this[name].arn]")
+RUNTIME_EC2_ASSUME = (
+    Statement("AssumeRuntimeRoles", facts.RUNTIME_ROLE_TRUST_ACTIONS, MODULE_ROLE_ARNS),
+    Statement("SetSourceIdentity", [facts.RUNTIME_ROLE_SOURCE_IDENTITY_ACTION], SOURCE_IDENTITY_ROLE_ARNS,
+              for_each=RUNTIME_SOURCE_IDENTITY_ROLES),
+)
+SUBMITTER_CLUSTERS = Expr("local.submitter_clusters")
+
+
+def _passed_to(service: str) -> Expr:
+    return Expr(f'local.passed_to_service_forms["{service}"]')
+
+
+RUNTIME_SUBMITTER = (
+    Statement("SubmitWithRuntimeRoles", facts.STEP_SUBMITTER_ACTIONS, SUBMITTER_CLUSTERS,
+              conditions=(Condition("StringEquals", facts.EXECUTION_ROLE_CONDITION_KEY, MODULE_ROLE_ARNS),)),
+    Statement("PassRuntimeRoles", PASS_ROLE, MODULE_ROLE_ARNS,
+              conditions=(Condition("StringEquals", PASSED_TO_SERVICE, _passed_to("elasticmapreduce")),)),
+)
+
+# EMR Serverless job runtime roles: EMR Serverless, for the team's applications when the account is known.
+APPLICATION_ARNS = Expr("local.application_arns")
+JOB_RUN_ARNS = Expr("local.job_run_arns")
+SERVERLESS_ACCOUNT = Expr("var.account_id == null ? [] : [var.account_id]")
+SERVERLESS_SOURCE_ARNS = Expr("var.account_id == null ? [] : [local.application_arns]")
+SERVERLESS_TRUST = (
+    Statement(
+        "AssumeRole", ASSUME_ROLE, principals=Principal("Service", [service_principal("emr-serverless")]),
+        conditions=(
+            Condition("StringEquals", "aws:SourceAccount", [CONDITION_VALUE], SERVERLESS_ACCOUNT),
+            Condition("ArnLike", "aws:SourceArn", CONDITION_VALUE, SERVERLESS_SOURCE_ARNS),
+        ),
+    ),
+)
+SERVERLESS_SUBMITTER = (
+    Statement("StartJobRuns", facts.SERVERLESS_APPLICATION_SUBMITTER_ACTIONS, APPLICATION_ARNS),
+    Statement("FollowJobRuns", facts.SERVERLESS_JOB_RUN_SUBMITTER_ACTIONS, JOB_RUN_ARNS),
+    Statement("PassJobRuntimeRoles", PASS_ROLE, MODULE_ROLE_ARNS,
+              conditions=(Condition("StringEquals", PASSED_TO_SERVICE, _passed_to("emr-serverless")),)),
+)
+
+# EMR on EKS job execution roles: per cluster (by name), IRSA through its OIDC provider for exactly
+# EMR's service accounts of the role, and EKS Pod Identity with those clusters' session tags.
+CLUSTER_INDEX = Expr("statement.value.index")
+CLUSTER_PROVIDER = Expr("statement.value.provider")
+IRSA_SUBJECTS = Expr(
+    "[for namespace in statement.value.namespaces : "
+    + hcl.quote(emr_containers.IRSA_SUBJECT_FORMAT.format(namespace="{namespace}", account="{account}", encoded="{encoded}"))
+    .replace("{namespace}", "${namespace}").replace("{account}", "${local.account_id}").replace("{encoded}", "${each.value.base36_name}")
+    + "]"
+)
+IRSA_CLUSTERS = Expr("each.value.irsa ? local.clusters[each.key] : []")
+POD_IDENTITY_CLUSTERS = Expr("each.value.pod_identity ? local.clusters[each.key] : []")
+CLUSTER_NAME = Expr("statement.value.name")
+CLUSTER_NAMESPACES = Expr("statement.value.namespaces")
+ROLE_SERVICE_ACCOUNTS = Expr("values(local.service_accounts[each.key])")
+POD_IDENTITY_PRINCIPAL = Expr("local.pod_identity_principal")
+_TAGS = facts.EKS_POD_IDENTITY_SESSION_TAGS
+EKS_TRUST = (
+    Statement(
+        template("IrsaCluster", CLUSTER_INDEX), [facts.EKS_IRSA_ACTION],
+        principals=Principal("Federated", [template("arn:", PARTITION, ":iam::", MODULE_ACCOUNT, ":oidc-provider/", CLUSTER_PROVIDER)]),
+        conditions=(Condition("StringLike", template(CLUSTER_PROVIDER, f":{facts.EKS_IRSA_SUBJECT_KEY}"), IRSA_SUBJECTS),),
+        for_each=IRSA_CLUSTERS,
+    ),
+    Statement(
+        template("PodIdentityCluster", CLUSTER_INDEX), facts.EKS_POD_IDENTITY_ACTIONS,
+        principals=Principal("Service", [POD_IDENTITY_PRINCIPAL]),
+        conditions=(
+            Condition("StringEquals", f"aws:RequestTag/{_TAGS['cluster']}", [CLUSTER_NAME]),
+            Condition("StringEquals", f"aws:RequestTag/{_TAGS['namespace']}", CLUSTER_NAMESPACES),
+            Condition("StringEquals", f"aws:RequestTag/{_TAGS['service_account']}", ROLE_SERVICE_ACCOUNTS),
+        ),
+        for_each=POD_IDENTITY_CLUSTERS,
+    ),
+)
+VIRTUAL_CLUSTERS = Expr("local.virtual_clusters")
+VIRTUAL_CLUSTER_JOB_RUNS = Expr(f'[for arn in local.virtual_clusters : "${{arn}}{facts.EKS_JOB_RUN_RESOURCE}"]')
+EKS_SUBMITTER = (
+    Statement("StartJobRunsWithTheseRoles", facts.EKS_SUBMITTER_ACTIONS, VIRTUAL_CLUSTERS,
+              conditions=(Condition(facts.EKS_EXECUTION_ROLE_CONDITION_OPERATOR, facts.EKS_EXECUTION_ROLE_CONDITION_KEY,
+                                    MODULE_ROLE_ARNS),)),
+    Statement("ReadTheseVirtualClusters", facts.EKS_VIRTUAL_CLUSTER_SUBMITTER_ACTIONS, VIRTUAL_CLUSTERS),
+    Statement("FollowAndCancelJobRuns", facts.EKS_JOB_RUN_SUBMITTER_ACTIONS, VIRTUAL_CLUSTER_JOB_RUNS),
+)
