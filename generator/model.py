@@ -6,7 +6,6 @@ can break is checked here, at generation time, with an error that names the spec
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -69,14 +68,6 @@ def _encode(documents: dict[str, Any], indent: int) -> dict[str, Expr]:
     return {name: Expr(jsonencode(document, indent)) for name, document in documents.items()}
 
 
-def _longest_principal(service: str) -> str:
-    """The service's principal in the partition that spells it longest: sizes are checked for the worst case."""
-    return max(facts.SERVICE_PRINCIPALS[service].values(), key=len)
-
-
-def _widest_passed_to_forms(service: str) -> list[str]:
-    """The iam:PassedToService values of `service` in the partition that spells them longest."""
-    return max((forms[service] for forms in facts.PASSED_TO_SERVICE_FORMS.values()), key=lambda values: len(json.dumps(values)))
 
 
 def _role_name_checks(check: LimitChecker, field: str, name: str, use_prefix: bool) -> None:
@@ -136,50 +127,28 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
     _role_name_checks(check, "ec2_role.name", names["ec2_role"], ec2.use_name_prefix)
     _role_name_checks(check, "autoscaling_role.name", names["autoscaling_role"], autoscaling.use_name_prefix)
 
-    # Trust policies: the service role's carries the most (two conditions) of the three services.
-    conditions = None
-    if team.source_account_id:
-        conditions = {
-            "StringEquals": {"aws:SourceAccount": team.source_account_id},
-            "ArnLike": {"aws:SourceArn": f"arn:{facts.LONGEST_PARTITION}:elasticmapreduce:*:{team.source_account_id}:*"},
-        }
-    principal = {"Service": _longest_principal("elasticmapreduce")}
-    trust_size = policies.trust_policy_size(principal, conditions)
+    account = team.source_account_id
+    trust_size = policies.size_of(policies.SERVICE_ROLE_TRUST, {policies.SERVICE_ROLE_SOURCE: policies.source_account(account)})
     check.at_most("source_account_id", "size of the service role's trust policy", trust_size, spec.quotas.trust_policy)
-    if team.source_account_id and autoscaling.trust_conditions:
-        # The scaling role trusts two services, with a source ARN for each.
-        autoscaling_conditions = {
-            "StringEquals": {"aws:SourceAccount": team.source_account_id},
-            "ArnLike": {"aws:SourceArn": [
-                f"arn:{facts.LONGEST_PARTITION}:{svc}:*:{team.source_account_id}:{resource}"
-                for svc, resource in facts.AUTOSCALING_SOURCE_ARN_RESOURCES.items()
-            ]},
-        }
-        autoscaling_principal = {"Service": [_longest_principal("elasticmapreduce"), _longest_principal("application-autoscaling")]}
-        trust_size = policies.trust_policy_size(autoscaling_principal, autoscaling_conditions)
-        check.at_most("source_account_id", "size of the scaling role's trust policy", trust_size, spec.quotas.trust_policy)
+    # The scaling role trusts two services, with a source ARN for each.
+    scaling_account = policies.source_account(account if autoscaling.trust_conditions else None)
+    trust_size = policies.size_of(policies.AUTOSCALING_ROLE_TRUST, {policies.AUTOSCALING_ROLE_SOURCE: scaling_account})
+    check.at_most("source_account_id", "size of the scaling role's trust policy", trust_size, spec.quotas.trust_policy)
 
     service_inline = _inline(service)
     # What the module adds where the managed policy falls short: PassRole for the team's own
     # EC2 and scaling roles (v2 passes only the default names at /) and the Spot service-linked role.
     if not facts.MANAGED_POLICY_PASSES_ANY_ROLE[service.managed_policy]:
-        passed_names = {"ec2_role": prefix + ec2.name, "autoscaling_role": prefix + autoscaling.name}
-        service_inline = {**service_inline, "pass-cluster-roles": {
-            "Version": facts.POLICY_VERSION,
-            "Statement": [
-                {"Sid": "PassRoleAutoscalingRole", "Effect": "Allow", "Action": "iam:PassRole",
-                 "Resource": policies.role_arn_sample(path, name + ("-" + "x" * 26 if getattr(team, key).use_name_prefix else "")),
-                 "Condition": {"StringEquals": {"iam:PassedToService": _widest_passed_to_forms(facts.PASSED_TO[key])}}}
-                for key, name in passed_names.items()
-            ],
-        }}
+        passed = {
+            key: (policies.role_arn_sample(path, names[key] + ("-" + "x" * 26 if getattr(team, key).use_name_prefix else "")),
+                  facts.PASSED_TO[key])
+            for key in ("ec2_role", "autoscaling_role")
+        }
+        service_inline = {**service_inline, "pass-cluster-roles": policies.sample_document(
+            policies.SERVICE_ROLE_PASS_ROLES, {policies.SERVICE_ROLE_PASSES: policies.pass_role_items(passed)}
+        )}
     if not facts.MANAGED_POLICY_CREATES_SPOT_ROLE[service.managed_policy] and service.allow_spot_service_linked_role:
-        service_inline = {**service_inline, "create-spot-service-linked-role": {
-            "Version": facts.POLICY_VERSION,
-            "Statement": [{"Sid": "CreateSpotServiceLinkedRole", "Effect": "Allow", "Action": "iam:CreateServiceLinkedRole",
-                           "Resource": f"arn:{facts.LONGEST_PARTITION}:iam::*:role/{facts.SPOT_SERVICE_LINKED_ROLE_PATH}",
-                           "Condition": {"StringEquals": {"iam:AWSServiceName": [facts.SPOT_SERVICE_NAME]}}}],
-        }}
+        service_inline = {**service_inline, "create-spot-service-linked-role": policies.sample_document(policies.SERVICE_ROLE_SPOT, {})}
     service_managed = (service.managed_policy != "none") + len(_policy_arns(service))
     _role_policy_checks(check, "service_role", quota, service_managed, service_inline)
 
@@ -196,22 +165,24 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         # The EC2 role's inline policy that lets it assume the EMRFS roles grows with each role ARN.
         ec2_inline = {
             **ec2_inline,
-            "emrfs-assume-roles": {
-                "Version": facts.POLICY_VERSION,
-                "Statement": [{"Sid": "AssumeEmrfsRoles", "Effect": "Allow", "Action": "sts:AssumeRole",
-                               "Resource": [policies.role_arn_sample(path, name) for name in emrfs_names.values()]}],
-            },
+            "emrfs-assume-roles": policies.sample_document(
+                policies.EMRFS_EC2_ASSUME,
+                {policies.MODULE_ROLE_ARNS: [policies.role_arn_sample(path, name) for name in emrfs_names.values()]},
+            ),
         }
     runtime_names = {role.name: prefix + role.name for role in team.runtime_roles}
     if team.runtime_roles:
         _runtime_role_rules(check, team)
         # The EC2 role's inline policy that lets it assume the runtime roles grows with each role ARN.
+        source_identity = [
+            policies.role_arn_sample(path, runtime_names[role.name]) for role in team.runtime_roles if role.propagate_source_identity
+        ]
         ec2_inline = {
             **ec2_inline,
-            "emr-runtime-roles-assume": policies.runtime_assume_policy(
-                [policies.role_arn_sample(path, name) for name in runtime_names.values()],
-                [policies.role_arn_sample(path, runtime_names[role.name]) for role in team.runtime_roles if role.propagate_source_identity],
-            ),
+            "emr-runtime-roles-assume": policies.sample_document(policies.RUNTIME_EC2_ASSUME, {
+                policies.MODULE_ROLE_ARNS: [policies.role_arn_sample(path, name) for name in runtime_names.values()],
+                policies.RUNTIME_SOURCE_IDENTITY_ROLES: [{policies.SOURCE_IDENTITY_ROLE_ARNS: source_identity}] if source_identity else [],
+            }),
         }
     _role_policy_checks(check, "ec2_role", quota, ec2_managed, ec2_inline)
 
@@ -224,7 +195,7 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         field = f"emrfs.roles[{position}]"
         full_name = emrfs_names[role.name]
         mapped = _checked_mapped_role(check, field, full_name, role, quota)
-        trust_size = policies.trust_policy_size({"AWS": ec2_arn})
+        trust_size = policies.size_of(policies.EMRFS_TRUST, {policies.EC2_ROLE_ARN: ec2_arn})
         check.at_most(f"{field}.name", "size of the EMRFS role's trust policy", trust_size, spec.quotas.trust_policy)
         emrfs_roles[full_name] = mapped
 
@@ -237,9 +208,12 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         inline = _inline_with_s3_access(runtime)
         # What the module adds for Lake Formation and S3 Access Grants counts towards the same quota.
         own = facts.RUNTIME_ROLE_POLICY_NAMES
+        anywhere = {policies.MODULE_REGION: "*", policies.MODULE_ACCOUNT: sample_account}
         generated = {
-            own["lake_formation"]: policies.lake_formation_policy("*", sample_account) if runtime.lake_formation else None,
-            own["s3_access_grants"]: policies.s3_access_grants_policy("*", sample_account) if runtime.s3_access_grants else None,
+            own["lake_formation"]: policies.sample_document(policies.RUNTIME_LAKE_FORMATION, anywhere) if runtime.lake_formation else None,
+            own["s3_access_grants"]: (
+                policies.sample_document(policies.RUNTIME_S3_ACCESS_GRANTS, anywhere) if runtime.s3_access_grants else None
+            ),
         }
         for name, document in generated.items():
             if document is not None and name in inline:
@@ -249,8 +223,16 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
                 )
         sized = {**inline, **{name: document for name, document in generated.items() if document is not None}}
         _role_policy_checks(check, field, quota, len(_policy_arns(runtime)), sized)
-        trust = policies.runtime_role_trust(ec2_arn, runtime.lake_formation, runtime.propagate_source_identity)
-        check.at_most(f"{field}.name", "size of the runtime role's trust policy", policies.policy_size(trust), spec.quotas.trust_policy)
+        trust_size = policies.size_of(policies.RUNTIME_ROLE_TRUST, {
+            policies.EC2_ROLE_ARN: ec2_arn,
+            # The external ID is the workspace's (runtime_roles_external_id), unknown here.
+            policies.RUNTIME_EXTERNAL_ID: [],
+            policies.RUNTIME_LAKE_FORMATION_TAG: (
+                [{policies.CONDITION_VALUE: facts.LAKE_FORMATION_SESSION_TAG_VALUE}] if runtime.lake_formation else []
+            ),
+            policies.RUNTIME_SOURCE_IDENTITY: [{policies.STATEMENT_VALUE: ec2_arn}] if runtime.propagate_source_identity else [],
+        })
+        check.at_most(f"{field}.name", "size of the runtime role's trust policy", trust_size, spec.quotas.trust_policy)
         runtime_roles[full_name] = {
             "policy_arns": _policy_arns(runtime),
             "inline_policies": _encode(inline, 8),
@@ -263,10 +245,10 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         "step_submitter_policy.name", "step submitter policy name length", len(prefix + submitter.name), facts.IAM_LIMITS["policy_name"]
     )
     if team.runtime_roles:
-        submitter_size = policies.policy_size(policies.step_submitter_policy(
-            [policies.role_arn_sample(path, name) for name in runtime_names.values()],
-            [f"arn:{facts.LONGEST_PARTITION}:elasticmapreduce:*:{sample_account}:cluster/*"],
-        ))
+        submitter_size = policies.size_of(policies.RUNTIME_SUBMITTER, {
+            policies.MODULE_ROLE_ARNS: [policies.role_arn_sample(path, name) for name in runtime_names.values()],
+            policies.SUBMITTER_CLUSTERS: [f"arn:{facts.LONGEST_PARTITION}:elasticmapreduce:*:{sample_account}:cluster/*"],
+        })
         check.at_most(
             "runtime_roles", "size of the step submitter policy in characters", submitter_size, facts.IAM_LIMITS["managed_policy"]
         )
@@ -284,15 +266,11 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
     studio_arguments, studio_claims = _studio(check, team, prefix, names, quota, spec.quotas.trust_policy)
 
     passrole = team.passrole_policy
-    passed = [(key, name) for key, name in names.items() if getattr(team, key).create]
-    passrole_size = policies.policy_size({
-        "Version": facts.POLICY_VERSION,
-        "Statement": [
-            {"Sid": "PassRoleAutoscalingRole", "Effect": "Allow", "Action": "iam:PassRole",
-             "Resource": policies.role_arn_sample(path, name),
-             "Condition": {"StringEquals": {"iam:PassedToService": _widest_passed_to_forms(facts.PASSED_TO[key])}}}
-            for key, name in passed
-        ],
+    launched = [(key, name) for key, name in names.items() if getattr(team, key).create]
+    passrole_size = policies.size_of(policies.PASSROLE_POLICY, {
+        policies.PASSROLE_ROLES: policies.pass_role_items(
+            {key: (policies.role_arn_sample(path, name), facts.PASSED_TO[key]) for key, name in launched}
+        ),
     })
     check.at_most("passrole_policy.name", "PassRole policy name length", len(prefix + passrole.name), facts.IAM_LIMITS["policy_name"])
     check.at_most("passrole_policy", "size of the PassRole policy in characters", passrole_size, facts.IAM_LIMITS["managed_policy"])
@@ -483,20 +461,26 @@ def _serverless_roles(check: LimitChecker, team: Team, prefix: str, quota: int, 
     for position, role in enumerate(serverless.runtime_roles):
         field = f"serverless.runtime_roles[{position}]"
         roles[prefix + role.name] = _checked_mapped_role(check, field, prefix + role.name, role, quota)
-    trust = policies.serverless_trust(team.source_account_id, serverless.application_ids)
-    # Every role has the same trust; it grows with each application ID.
-    check.at_most(
-        "serverless.application_ids", "size of the EMR Serverless job runtime roles' trust policy", policies.policy_size(trust),
-        trust_quota,
+    account = team.source_account_id
+    application_arns = policies.serverless_application_arns(
+        account or facts.ACCOUNT_ID_PLACEHOLDER, serverless.application_ids, facts.SERVERLESS_APPLICATION_RESOURCE
     )
+    trust_size = policies.size_of(policies.SERVERLESS_TRUST, {
+        policies.SERVERLESS_ACCOUNT: policies.source_account(account),
+        policies.SERVERLESS_SOURCE_ARNS: [] if account is None else [{policies.CONDITION_VALUE: application_arns}],
+    })
+    # Every role has the same trust; it grows with each application ID.
+    check.at_most("serverless.application_ids", "size of the EMR Serverless job runtime roles' trust policy", trust_size, trust_quota)
     if serverless.submitter_policy and roles:
-        document = policies.serverless_submitter_policy(
-            team.source_account_id or facts.ACCOUNT_ID_PLACEHOLDER,
-            serverless.application_ids,
-            [policies.role_arn_sample(path, name) for name in roles],
-        )
+        submitter_size = policies.size_of(policies.SERVERLESS_SUBMITTER, {
+            policies.APPLICATION_ARNS: application_arns,
+            policies.JOB_RUN_ARNS: policies.serverless_application_arns(
+                account or facts.ACCOUNT_ID_PLACEHOLDER, serverless.application_ids, facts.SERVERLESS_JOB_RUN_RESOURCE
+            ),
+            policies.MODULE_ROLE_ARNS: [policies.role_arn_sample(path, name) for name in roles],
+        })
         check.at_most(
-            "serverless.runtime_roles", "size of the EMR Serverless job submitter policy in characters", policies.policy_size(document),
+            "serverless.runtime_roles", "size of the EMR Serverless job submitter policy in characters", submitter_size,
             facts.IAM_LIMITS["managed_policy"],
         )
     return roles
@@ -526,10 +510,12 @@ def _eks_roles(
         field = f"eks.roles[{position}]"
         full_name = names[role.name]
         mapped = _checked_mapped_role(check, field, full_name, role, quota)
-        trust = policies.eks_role_trust(account, full_name, role.clusters, role.irsa, role.pod_identity)
+        bindings = policies.eks_trust_bindings(account, full_name, role.clusters)
+        bindings[policies.IRSA_CLUSTERS] = bindings[policies.IRSA_CLUSTERS] if role.irsa else []
+        bindings[policies.POD_IDENTITY_CLUSTERS] = bindings[policies.POD_IDENTITY_CLUSTERS] if role.pod_identity else []
         check.at_most(
             f"{field}.clusters", "size of the job execution role's trust policy (it grows with each cluster and namespace)",
-            policies.policy_size(trust), trust_quota,
+            policies.size_of(policies.EKS_TRUST, bindings), trust_quota,
             " (split the clusters between roles, or raise quotas.trust_policy if your account's quota is higher)",
         )
         roles[full_name] = {
@@ -550,7 +536,11 @@ def _eks_roles(
             policies.eks_virtual_cluster_arn("*", account, "*")
         ]
         role_arns = [policies.role_arn_sample(path, name) for name in names.values()]
-        size = policies.policy_size(policies.eks_submitter_policy(role_arns, virtual_clusters))
+        size = policies.size_of(policies.EKS_SUBMITTER, {
+            policies.VIRTUAL_CLUSTERS: virtual_clusters,
+            policies.VIRTUAL_CLUSTER_JOB_RUNS: [cluster + facts.EKS_JOB_RUN_RESOURCE for cluster in virtual_clusters],
+            policies.MODULE_ROLE_ARNS: role_arns,
+        })
         check.at_most("eks.roles", "size of the EMR on EKS job submitter policy in characters", size, facts.IAM_LIMITS["managed_policy"])
     return roles, names
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from generator import emr_containers, facts, hcl
+from generator import emr_containers, facts, hcl, statements
 from generator.hcl import Expr, Template, template
 from generator.spec import PolicyDocument, S3Access
 from generator.statements import Condition, Principal, Statement
@@ -161,22 +161,6 @@ def role_arn_sample(path: str, name: str) -> str:
     return f"arn:{facts.LONGEST_PARTITION}:iam::{facts.ACCOUNT_ID_PLACEHOLDER}:role{path}{name}"
 
 
-def trust_policy_size(principal: dict[str, Any], conditions: dict[str, Any] | None = None) -> int:
-    """Size of a one-statement trust policy as the role modules write it."""
-    statement: dict[str, Any] = {
-        "Sid": "AssumeRole",
-        "Effect": "Allow",
-        "Action": "sts:AssumeRole",
-        "Principal": principal,
-    }
-    if conditions:
-        # aws_iam_policy_document writes every condition value as a list.
-        statement["Condition"] = {
-            test: {key: value if isinstance(value, list) else [value] for key, value in pairs.items()}
-            for test, pairs in conditions.items()
-        }
-    return policy_size({"Version": facts.POLICY_VERSION, "Statement": [statement]})
-
 
 # --- runtime roles: the documents modules/emr-runtime-roles writes, for sizing -----------------
 
@@ -185,58 +169,9 @@ def _sample_arn(service: str, region: str, account: str, resource: str) -> str:
     return f"arn:{facts.LONGEST_PARTITION}:{service}:{region}:{account}:{resource}"
 
 
-def runtime_role_trust(ec2_role_arn: str, lake_formation: bool, source_identity: bool, external_id: str | None = None) -> dict[str, Any]:
-    """The trust policy of one runtime role, as the module's aws_iam_policy_document writes it."""
-    principal = {"AWS": ec2_role_arn}
-    assume: dict[str, Any] = {"Sid": "AssumeRole", "Effect": "Allow", "Action": facts.RUNTIME_ROLE_TRUST_ACTIONS[0], "Principal": principal}
-    if external_id is not None:
-        assume["Condition"] = {"StringEquals": {"sts:ExternalId": [external_id]}}
-    tag: dict[str, Any] = {"Sid": "TagSession", "Effect": "Allow", "Action": facts.RUNTIME_ROLE_TRUST_ACTIONS[1], "Principal": principal}
-    if lake_formation:
-        tag_key = f"aws:RequestTag/{facts.LAKE_FORMATION_SESSION_TAG}"
-        tag["Condition"] = {"StringEquals": {tag_key: [facts.LAKE_FORMATION_SESSION_TAG_VALUE]}}
-    statements = [assume, tag]
-    if source_identity:
-        statements.append(
-            {"Sid": "SetSourceIdentity", "Effect": "Allow", "Action": facts.RUNTIME_ROLE_SOURCE_IDENTITY_ACTION, "Principal": principal}
-        )
-    return {"Version": facts.POLICY_VERSION, "Statement": statements}
 
 
-def lake_formation_policy(region: str, account: str) -> dict[str, Any]:
-    return {"Version": facts.POLICY_VERSION, "Statement": [
-        {"Sid": "LakeFormationDataAccess", "Effect": "Allow", "Resource": "*", "Action": _as_written(facts.LAKE_FORMATION_ACTIONS)},
-        {"Sid": "GlueCatalogRead", "Effect": "Allow", "Action": facts.GLUE_CATALOG_READ_ACTIONS,
-         "Resource": [_sample_arn("glue", region, account, resource) for resource in facts.GLUE_CATALOG_RESOURCES]},
-    ]}
 
-
-def s3_access_grants_policy(region: str, account: str) -> dict[str, Any]:
-    return {"Version": facts.POLICY_VERSION, "Statement": [
-        {"Sid": "S3AccessGrants", "Effect": "Allow", "Action": facts.S3_ACCESS_GRANTS_ACTIONS,
-         "Resource": _sample_arn("s3", region, account, facts.S3_ACCESS_GRANTS_INSTANCE)},
-    ]}
-
-
-def runtime_assume_policy(role_arns: Sequence[str], source_identity_arns: Sequence[str]) -> dict[str, Any]:
-    """The EMR role for EC2's inline policy: assume (and tag) exactly the runtime roles."""
-    statements: list[dict[str, Any]] = [
-        {"Sid": "AssumeRuntimeRoles", "Effect": "Allow", "Action": facts.RUNTIME_ROLE_TRUST_ACTIONS, "Resource": list(role_arns)},
-    ]
-    if source_identity_arns:
-        statements.append({"Sid": "SetSourceIdentity", "Effect": "Allow", "Action": facts.RUNTIME_ROLE_SOURCE_IDENTITY_ACTION,
-                           "Resource": list(source_identity_arns)})
-    return {"Version": facts.POLICY_VERSION, "Statement": statements}
-
-
-def step_submitter_policy(role_arns: Sequence[str], cluster_arns: Sequence[str]) -> dict[str, Any]:
-    forms = max((by_service["elasticmapreduce"] for by_service in facts.PASSED_TO_SERVICE_FORMS.values()), key=lambda v: len(json.dumps(v)))
-    return {"Version": facts.POLICY_VERSION, "Statement": [
-        {"Sid": "SubmitWithRuntimeRoles", "Effect": "Allow", "Action": facts.STEP_SUBMITTER_ACTIONS, "Resource": list(cluster_arns),
-         "Condition": {"StringEquals": {facts.EXECUTION_ROLE_CONDITION_KEY: list(role_arns)}}},
-        {"Sid": "PassRuntimeRoles", "Effect": "Allow", "Action": "iam:PassRole", "Resource": list(role_arns),
-         "Condition": {"StringEquals": {"iam:PassedToService": forms}}},
-    ]}
 
 
 # --- EMR Serverless: the documents modules/emr-serverless-roles writes, for sizing ---------------
@@ -253,79 +188,9 @@ def serverless_application_arns(account: str, application_ids: Sequence[str], re
     ]
 
 
-def serverless_trust(account: str | None, application_ids: Sequence[str]) -> dict[str, Any]:
-    """The trust policy of every job runtime role: EMR Serverless, for the team's applications when the account is known."""
-    statement: dict[str, Any] = {
-        "Sid": "AssumeRole", "Effect": "Allow", "Action": "sts:AssumeRole",
-        "Principal": {"Service": max((p for s in facts.SERVERLESS_SERVICES for p in facts.SERVICE_PRINCIPALS[s].values()), key=len)},
-    }
-    if account is not None:
-        statement["Condition"] = {
-            "StringEquals": {"aws:SourceAccount": [account]},
-            "ArnLike": {"aws:SourceArn": serverless_application_arns(account, application_ids, facts.SERVERLESS_APPLICATION_RESOURCE)},
-        }
-    return {"Version": facts.POLICY_VERSION, "Statement": [statement]}
-
-
-def serverless_submitter_policy(account: str, application_ids: Sequence[str], role_arns: Sequence[str]) -> dict[str, Any]:
-    forms = max(
-        (by_service[service] for by_service in facts.SERVERLESS_PASSED_TO_SERVICE_FORMS.values() for service in by_service),
-        key=lambda v: len(json.dumps(v)),
-    )
-    return {"Version": facts.POLICY_VERSION, "Statement": [
-        {"Sid": "StartJobRuns", "Effect": "Allow", "Action": facts.SERVERLESS_APPLICATION_SUBMITTER_ACTIONS,
-         "Resource": serverless_application_arns(account, application_ids, facts.SERVERLESS_APPLICATION_RESOURCE)},
-        {"Sid": "FollowJobRuns", "Effect": "Allow", "Action": facts.SERVERLESS_JOB_RUN_SUBMITTER_ACTIONS,
-         "Resource": serverless_application_arns(account, application_ids, facts.SERVERLESS_JOB_RUN_RESOURCE)},
-        {"Sid": "PassJobRuntimeRoles", "Effect": "Allow", "Action": "iam:PassRole", "Resource": list(role_arns),
-         "Condition": {"StringEquals": {"iam:PassedToService": forms}}},
-    ]}
 # --- EMR on EKS: the documents modules/emr-eks-job-roles writes, for sizing ---------------------
 
 
-def eks_role_trust(account: str, role_name: str, clusters: Sequence[Any], irsa: bool, pod_identity: bool) -> dict[str, Any]:
-    """The trust policy of one job execution role, as the module's aws_iam_policy_document writes it.
-
-    `clusters` are the spec's (name, oidc_issuer, namespaces), taken in the module's order: by name.
-    """
-    ordered = sorted(clusters, key=lambda cluster: cluster.name)
-    statements: list[dict[str, Any]] = []
-    if irsa:
-        for index, cluster in enumerate(ordered):
-            provider = (cluster.oidc_issuer or "").removeprefix("https://")
-            statements.append({
-                "Sid": f"IrsaCluster{index}", "Effect": "Allow", "Action": facts.EKS_IRSA_ACTION,
-                "Principal": {"Federated": f"arn:{facts.LONGEST_PARTITION}:iam::{account}:oidc-provider/{provider}"},
-                "Condition": {"StringLike": {f"{provider}:{facts.EKS_IRSA_SUBJECT_KEY}": [
-                    emr_containers.irsa_subject(namespace, account, role_name) for namespace in cluster.namespaces
-                ]}},
-            })
-    if pod_identity:
-        tags = facts.EKS_POD_IDENTITY_SESSION_TAGS
-        principal = max(facts.EKS_POD_IDENTITY_PRINCIPALS.values(), key=len)
-        for index, cluster in enumerate(ordered):
-            statements.append({
-                "Sid": f"PodIdentityCluster{index}", "Effect": "Allow", "Action": facts.EKS_POD_IDENTITY_ACTIONS,
-                "Principal": {"Service": principal},
-                "Condition": {"StringEquals": {
-                    f"aws:RequestTag/{tags['cluster']}": [cluster.name],
-                    f"aws:RequestTag/{tags['namespace']}": list(cluster.namespaces),
-                    f"aws:RequestTag/{tags['service_account']}": emr_containers.start_job_run_service_accounts(account, role_name),
-                }},
-            })
-    return {"Version": facts.POLICY_VERSION, "Statement": statements}
-
-
-def eks_submitter_policy(role_arns: Sequence[str], virtual_cluster_arns: Sequence[str]) -> dict[str, Any]:
-    """The job submitter policy of modules/emr-eks-job-roles."""
-    clusters = _as_written(virtual_cluster_arns)
-    return {"Version": facts.POLICY_VERSION, "Statement": [
-        {"Sid": "StartJobRunsWithTheseRoles", "Effect": "Allow", "Action": _as_written(facts.EKS_SUBMITTER_ACTIONS), "Resource": clusters,
-         "Condition": {facts.EKS_EXECUTION_ROLE_CONDITION_OPERATOR: {facts.EKS_EXECUTION_ROLE_CONDITION_KEY: list(role_arns)}}},
-        {"Sid": "ReadTheseVirtualClusters", "Effect": "Allow", "Action": facts.EKS_VIRTUAL_CLUSTER_SUBMITTER_ACTIONS, "Resource": clusters},
-        {"Sid": "FollowAndCancelJobRuns", "Effect": "Allow", "Action": facts.EKS_JOB_RUN_SUBMITTER_ACTIONS,
-         "Resource": _as_written([cluster + facts.EKS_JOB_RUN_RESOURCE for cluster in virtual_cluster_arns])},
-    ]}
 
 
 def eks_virtual_cluster_arn(region: str, account: str, virtual_cluster_id: str) -> str:
@@ -480,9 +345,8 @@ def service_principal(service: str) -> Expr:
     return Expr(f"local.service_principals.{service}" if service.isidentifier() else f'local.service_principals["{service}"]')
 
 
-def source_conditions(enabled: str, *source_arns: Template) -> tuple[Condition, ...]:
-    """Confused-deputy conditions on the account the roles are used from, when `enabled` and the account is known."""
-    each = Expr(f"{enabled} ? [var.source_account_id] : []")
+def source_conditions(each: Expr, *source_arns: Template) -> tuple[Condition, ...]:
+    """Confused-deputy conditions on the account the roles are used from, once per item of `each` (the account, or none)."""
     return (
         Condition("StringEquals", "aws:SourceAccount", [CONDITION_VALUE], each),
         Condition("ArnLike", "aws:SourceArn", list(source_arns), each),
@@ -504,14 +368,14 @@ def _service_trust(services: Sequence[str], conditions: tuple[Condition, ...] = 
 
 
 # The trust policies of the three cluster roles: EMR, EC2, and EMR with Application Auto Scaling.
-SERVICE_ROLE_TRUST = _service_trust(
-    ["elasticmapreduce"], source_conditions("var.source_account_id != null", _source_arn("elasticmapreduce", "*"))
-)
+SERVICE_ROLE_SOURCE = Expr("var.source_account_id != null ? [var.source_account_id] : []")
+AUTOSCALING_ROLE_SOURCE = Expr("var.trust_conditions && var.source_account_id != null ? [var.source_account_id] : []")
+SERVICE_ROLE_TRUST = _service_trust(["elasticmapreduce"], source_conditions(SERVICE_ROLE_SOURCE, _source_arn("elasticmapreduce", "*")))
 EC2_ROLE_TRUST = _service_trust(["ec2"])
 AUTOSCALING_ROLE_TRUST = _service_trust(
     ["elasticmapreduce", "application-autoscaling"],
     source_conditions(
-        "var.trust_conditions && var.source_account_id != null",
+        AUTOSCALING_ROLE_SOURCE,
         *(_source_arn(service, resource) for service, resource in facts.AUTOSCALING_SOURCE_ARN_RESOURCES.items()),
     ),
     one_per_line=True,
@@ -528,33 +392,36 @@ SERVICE_ROLE_SPOT = (
 
 # PassRole, one statement per role: its sid from the role's key, only to the services that use it.
 PASS_ROLE_ARN = Expr("statement.value.arn")
-PASS_ROLE_SID = template("PassRole", Expr('replace(title(replace(statement.key, "/[^A-Za-z0-9]+/", " ")), " ", "")'))
+PASS_ROLE_KEY = Expr('replace(title(replace(statement.key, "/[^A-Za-z0-9]+/", " ")), " ", "")')
+PASS_ROLE_SID = template("PassRole", PASS_ROLE_KEY)
 PASSED_TO_SERVICE = "iam:PassedToService"
-
-
-def _pass_roles(roles: str, forms: str) -> tuple[Statement, ...]:
-    return (
-        Statement(
-            PASS_ROLE_SID, PASS_ROLE, [PASS_ROLE_ARN],
-            conditions=(Condition("StringEquals", PASSED_TO_SERVICE, Expr(forms)),), for_each=Expr(roles),
-        ),
-    )
-
-
-SERVICE_ROLE_PASS_ROLES = _pass_roles("var.pass_roles", "local.passed_to_service_forms[statement.value.passed_to_service]")
-PASSROLE_POLICY = _pass_roles(
-    "var.roles",
-    "distinct(flatten([for service in statement.value.passed_to_services : local.passed_to_service_forms[service]]))",
+SERVICE_ROLE_PASSES = Expr("var.pass_roles")
+SERVICE_ROLE_PASSED_FORMS = Expr("local.passed_to_service_forms[statement.value.passed_to_service]")
+PASSROLE_ROLES = Expr("var.roles")
+PASSROLE_PASSED_FORMS = Expr(
+    "distinct(flatten([for service in statement.value.passed_to_services : local.passed_to_service_forms[service]]))"
 )
 
 
-def pass_role_bindings(roles: Mapping[str, tuple[str, Sequence[str]]]) -> list[dict[Expr, Any]]:
-    """The `for_each` items of a PassRole policy: role key to (ARN, every iam:PassedToService form)."""
+def _pass_roles(roles: Expr, forms: Expr) -> tuple[Statement, ...]:
+    return (
+        Statement(PASS_ROLE_SID, PASS_ROLE, [PASS_ROLE_ARN], conditions=(Condition("StringEquals", PASSED_TO_SERVICE, forms),),
+                  for_each=roles),
+    )
+
+
+SERVICE_ROLE_PASS_ROLES = _pass_roles(SERVICE_ROLE_PASSES, SERVICE_ROLE_PASSED_FORMS)
+PASSROLE_POLICY = _pass_roles(PASSROLE_ROLES, PASSROLE_PASSED_FORMS)
+
+
+def pass_role_items(roles: Mapping[str, tuple[str, str]]) -> list[dict[Expr, Any]]:
+    """The `for_each` items of a PassRole statement: role key to (ARN, the service it is passed to), widest forms."""
     return [
-        {PASS_ROLE_SID.parts[1]: "".join(word[:1].upper() + word[1:] for word in re.split(r"[^A-Za-z0-9]+", key)),
-         PASS_ROLE_ARN: arn, SERVICE_ROLE_PASS_ROLES[0].conditions[0].values: list(forms),
-         PASSROLE_POLICY[0].conditions[0].values: list(forms)}
-        for key, (arn, forms) in roles.items()
+        {PASS_ROLE_KEY: "".join(word[:1].upper() + word[1:] for word in re.split(r"[^A-Za-z0-9]+", key)),  # HCL's title()
+         PASS_ROLE_ARN: arn,
+         SERVICE_ROLE_PASSED_FORMS: widest_passed_to_forms(service),
+         PASSROLE_PASSED_FORMS: widest_passed_to_forms(service)}
+        for key, (arn, service) in roles.items()
     ]
 
 
@@ -568,21 +435,24 @@ EMRFS_EC2_ASSUME = (Statement("AssumeEmrfsRoles", ASSUME_ROLE, MODULE_ROLE_ARNS)
 # Runtime roles (modules/emr-runtime-roles): each trusts the EMR role for EC2, to assume it (with the
 # security configuration's external ID when given), to tag the session (Lake Formation: only with
 # EMR's session tag), and to set the source identity where EMR propagates it.
-_LAKE_FORMATION_TAG = Expr(f"each.value.lake_formation ? [{hcl.quote(facts.LAKE_FORMATION_SESSION_TAG_VALUE)}] : []")
+RUNTIME_EXTERNAL_ID = Expr("var.external_id == null ? [] : [var.external_id]")
+RUNTIME_SOURCE_IDENTITY = Expr("each.value.propagate_source_identity ? [var.ec2_role_arn] : []")
+STATEMENT_VALUE = Expr("statement.value")
+RUNTIME_LAKE_FORMATION_TAG = Expr(f"each.value.lake_formation ? [{hcl.quote(facts.LAKE_FORMATION_SESSION_TAG_VALUE)}] : []")
 RUNTIME_ROLE_TRUST = (
     Statement(
         "AssumeRole", facts.RUNTIME_ROLE_TRUST_ACTIONS[:1], principals=Principal("AWS", [EC2_ROLE_ARN]),
         conditions=(Condition("StringEquals", "sts:ExternalId", [CONDITION_VALUE],
-                              Expr("var.external_id == null ? [] : [var.external_id]")),),
+                              RUNTIME_EXTERNAL_ID),),
     ),
     Statement(
         "TagSession", facts.RUNTIME_ROLE_TRUST_ACTIONS[1:], principals=Principal("AWS", [EC2_ROLE_ARN]),
         conditions=(Condition("StringEquals", f"aws:RequestTag/{facts.LAKE_FORMATION_SESSION_TAG}", [CONDITION_VALUE],
-                              _LAKE_FORMATION_TAG),),
+                              RUNTIME_LAKE_FORMATION_TAG),),
     ),
     Statement(
-        "SetSourceIdentity", [facts.RUNTIME_ROLE_SOURCE_IDENTITY_ACTION], principals=Principal("AWS", [Expr("statement.value")]),
-        for_each=Expr("each.value.propagate_source_identity ? [var.ec2_role_arn] : []"),
+        "SetSourceIdentity", [facts.RUNTIME_ROLE_SOURCE_IDENTITY_ACTION], principals=Principal("AWS", [STATEMENT_VALUE]),
+        for_each=RUNTIME_SOURCE_IDENTITY,
     ),
 )
 MODULE_REGION = Expr("local.region")
@@ -615,7 +485,7 @@ RUNTIME_EC2_ASSUME = (
 SUBMITTER_CLUSTERS = Expr("local.submitter_clusters")
 
 
-def _passed_to(service: str) -> Expr:
+def passed_to(service: str) -> Expr:
     return Expr(f'local.passed_to_service_forms["{service}"]')
 
 
@@ -623,7 +493,7 @@ RUNTIME_SUBMITTER = (
     Statement("SubmitWithRuntimeRoles", facts.STEP_SUBMITTER_ACTIONS, SUBMITTER_CLUSTERS,
               conditions=(Condition("StringEquals", facts.EXECUTION_ROLE_CONDITION_KEY, MODULE_ROLE_ARNS),)),
     Statement("PassRuntimeRoles", PASS_ROLE, MODULE_ROLE_ARNS,
-              conditions=(Condition("StringEquals", PASSED_TO_SERVICE, _passed_to("elasticmapreduce")),)),
+              conditions=(Condition("StringEquals", PASSED_TO_SERVICE, passed_to("elasticmapreduce")),)),
 )
 
 # EMR Serverless job runtime roles: EMR Serverless, for the team's applications when the account is known.
@@ -644,7 +514,7 @@ SERVERLESS_SUBMITTER = (
     Statement("StartJobRuns", facts.SERVERLESS_APPLICATION_SUBMITTER_ACTIONS, APPLICATION_ARNS),
     Statement("FollowJobRuns", facts.SERVERLESS_JOB_RUN_SUBMITTER_ACTIONS, JOB_RUN_ARNS),
     Statement("PassJobRuntimeRoles", PASS_ROLE, MODULE_ROLE_ARNS,
-              conditions=(Condition("StringEquals", PASSED_TO_SERVICE, _passed_to("emr-serverless")),)),
+              conditions=(Condition("StringEquals", PASSED_TO_SERVICE, passed_to("emr-serverless")),)),
 )
 
 # EMR on EKS job execution roles: per cluster (by name), IRSA through its OIDC provider for exactly
@@ -691,3 +561,53 @@ EKS_SUBMITTER = (
     Statement("ReadTheseVirtualClusters", facts.EKS_VIRTUAL_CLUSTER_SUBMITTER_ACTIONS, VIRTUAL_CLUSTERS),
     Statement("FollowAndCancelJobRuns", facts.EKS_JOB_RUN_SUBMITTER_ACTIONS, VIRTUAL_CLUSTER_JOB_RUNS),
 )
+
+
+# --- Sizes of the modules' policies, from the statements above -----------------------------------
+
+
+def _widest(candidates: Iterable[Any]) -> Any:
+    return max(candidates, key=lambda value: len(json.dumps(value)))
+
+
+def widest_passed_to_forms(service: str) -> list[str]:
+    """The iam:PassedToService values of `service` in the partition that spells them longest."""
+    every = (facts.PASSED_TO_SERVICE_FORMS, facts.SERVERLESS_PASSED_TO_SERVICE_FORMS)
+    return list(_widest(forms[service] for by_partition in every for forms in by_partition.values() if service in forms))
+
+
+# What the modules' locals hold in the partition that spells them longest: sizes are checked for the worst case.
+LONGEST: dict[Expr, Any] = {
+    PARTITION: facts.LONGEST_PARTITION,
+    POD_IDENTITY_PRINCIPAL: max(facts.EKS_POD_IDENTITY_PRINCIPALS.values(), key=len),
+    **{service_principal(service): max(by_partition.values(), key=len) for service, by_partition in facts.SERVICE_PRINCIPALS.items()},
+    **{passed_to(service): widest_passed_to_forms(service) for service in (*facts.SERVICES, *facts.SERVERLESS_SERVICES)},
+}
+
+
+def sample_document(policy: Sequence[Statement], bindings: Mapping[Expr, Any]) -> dict[str, Any]:
+    """One of the modules' policies as it comes out with the module's values bound, in the longest partition."""
+    return statements.document(policy, {**LONGEST, **bindings})
+
+
+def size_of(policy: Sequence[Statement], bindings: Mapping[Expr, Any]) -> int:
+    """Characters IAM counts for one of the modules' policies, with the module's values bound."""
+    return policy_size(sample_document(policy, bindings))
+
+
+def eks_trust_bindings(account: str, role_name: str, clusters: Sequence[Any]) -> dict[Expr, Any]:
+    """What modules/emr-eks-job-roles binds in a role's trust: its clusters (by name, as the module orders them)."""
+    ordered = sorted(clusters, key=lambda cluster: cluster.name)
+    return {
+        MODULE_ACCOUNT: account,
+        ROLE_SERVICE_ACCOUNTS: emr_containers.start_job_run_service_accounts(account, role_name),
+        IRSA_CLUSTERS: [
+            {CLUSTER_INDEX: index, CLUSTER_PROVIDER: (cluster.oidc_issuer or "").removeprefix("https://"),
+             IRSA_SUBJECTS: [emr_containers.irsa_subject(namespace, account, role_name) for namespace in cluster.namespaces]}
+            for index, cluster in enumerate(ordered)
+        ],
+        POD_IDENTITY_CLUSTERS: [
+            {CLUSTER_INDEX: index, CLUSTER_NAME: cluster.name, CLUSTER_NAMESPACES: list(cluster.namespaces)}
+            for index, cluster in enumerate(ordered)
+        ],
+    }

@@ -232,7 +232,9 @@ SAMPLE_LOCATIONS = [
 def test_python_policies_use_star_only_for_the_exceptions(locations: list[S3Access], account_id: str | None) -> None:
     scoped = policies.concrete(policies.ec2_scoped_policy(locations, account_id))
     assert wildcard_problems(scoped, "ec2_scoped_policy") == []
-    lake_formation = policies.lake_formation_policy("*", account_id or facts.ACCOUNT_ID_PLACEHOLDER)
+    lake_formation = policies.sample_document(
+        policies.RUNTIME_LAKE_FORMATION, {policies.MODULE_REGION: "*", policies.MODULE_ACCOUNT: account_id or facts.ACCOUNT_ID_PLACEHOLDER}
+    )
     assert wildcard_problems(lake_formation, "lake_formation_policy") == []
     account = account_id or facts.ACCOUNT_ID_PLACEHOLDER
     studio_service = policies.concrete(policies.studio_service_policy(account, "studio-bucket", "workspaces/", [], True, True))

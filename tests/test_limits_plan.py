@@ -1,7 +1,8 @@
 """The generation-time size checks measure what the modules really plan.
 
-generator/policies.py builds the scoped EC2 policy and sizes the trust policies; these tests
-plan the rendered modules in the longest partition and compare sizes character for character.
+generator/policies.py states the modules' policies once; the templates render them and the quota
+checks evaluate them (generator/statements.py). These tests plan the rendered modules in the longest
+partition and compare each planned document with the evaluated one, character for character.
 """
 
 from __future__ import annotations
@@ -26,6 +27,28 @@ def minified(document: str) -> int:
     return len(json.dumps(json.loads(document), separators=(",", ":")))
 
 
+# What the modules' locals hold in GovCloud, where these plans run (the size checks take the longest of every partition).
+IN_GOVCLOUD = {policies.service_principal(service): by_partition["aws-us-gov"] for service, by_partition in facts.SERVICE_PRINCIPALS.items()}
+
+
+def in_govcloud(policy: tuple, bindings: dict) -> dict:
+    return policies.sample_document(policy, {**IN_GOVCLOUD, **bindings})
+
+
+def unordered(value: object) -> object:
+    """The document with every list sorted: the data source keeps actions, resources and values as sets."""
+    if isinstance(value, dict):
+        return {key: unordered(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return sorted((unordered(item) for item in value), key=json.dumps)
+    return value
+
+
+def same_document(planned: str, evaluated: dict) -> bool:
+    """The planned policy is the evaluated one: the same JSON but for the order of sets, and the same size."""
+    return unordered(json.loads(planned)) == unordered(evaluated) and minified(planned) == policies.policy_size(evaluated)
+
+
 @pytest.fixture(scope="module")
 def gov_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     root = copy_tree(tmp_path_factory.mktemp("limits"))
@@ -46,12 +69,8 @@ def test_scoped_policy_size_matches_the_plan(gov_plan: dict[str, dict]) -> None:
 
 def test_service_role_trust_size_matches_the_plan(gov_plan: dict[str, dict]) -> None:
     planned = gov_plan["module.etl.module.emr_iam.module.service_role.aws_iam_role.this[0]"]["assume_role_policy"]
-    principal = {"Service": facts.SERVICE_PRINCIPALS["elasticmapreduce"]["aws-us-gov"]}
-    conditions = {
-        "StringEquals": {"aws:SourceAccount": "111122223333"},
-        "ArnLike": {"aws:SourceArn": "arn:aws-us-gov:elasticmapreduce:*:111122223333:*"},
-    }
-    assert minified(planned) == policies.trust_policy_size(principal, conditions)
+    bindings = {policies.SERVICE_ROLE_SOURCE: policies.source_account("111122223333")}
+    assert same_document(planned, in_govcloud(policies.SERVICE_ROLE_TRUST, bindings))
 
 
 def test_emrfs_inline_policy_size_matches_the_plan(gov_plan: dict[str, dict]) -> None:
@@ -84,19 +103,27 @@ def runtime_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
 @pytest.mark.parametrize(("role", "lake_formation"), [("etl-governed", True), ("etl-grants", False)])
 def test_runtime_role_trust_size_matches_the_plan(runtime_plan: dict[str, dict], role: str, lake_formation: bool) -> None:
     planned = runtime_plan[f'module.runtime.aws_iam_role.this["{role}"]']["assume_role_policy"]
-    expected = policies.runtime_role_trust(RUNTIME_EC2_ROLE, lake_formation, True, "etl-security-configuration")
-    assert minified(planned) == policies.policy_size(expected)
+    def bindings(external_id: list[str]) -> dict:
+        return {
+            policies.EC2_ROLE_ARN: RUNTIME_EC2_ROLE,
+            policies.RUNTIME_EXTERNAL_ID: [{policies.CONDITION_VALUE: value} for value in external_id],
+            policies.RUNTIME_LAKE_FORMATION_TAG: [{policies.CONDITION_VALUE: facts.LAKE_FORMATION_SESSION_TAG_VALUE}] if lake_formation else [],
+            policies.RUNTIME_SOURCE_IDENTITY: [{policies.STATEMENT_VALUE: RUNTIME_EC2_ROLE}],
+        }
+
+    assert same_document(planned, in_govcloud(policies.RUNTIME_ROLE_TRUST, bindings(["etl-security-configuration"])))
     # The size check measures without the caller's external ID: it adds exactly its condition.
-    without = policies.policy_size(policies.runtime_role_trust(RUNTIME_EC2_ROLE, lake_formation, True))
+    without = policies.size_of(policies.RUNTIME_ROLE_TRUST, bindings([]))
     assert minified(planned) - without == len(',"Condition":{"StringEquals":{"sts:ExternalId":["etl-security-configuration"]}}')
 
 
 def test_lake_formation_and_access_grants_sizes_match_the_plan(runtime_plan: dict[str, dict]) -> None:
     # No region given: the module writes "*", as the size check assumes; the account comes from the EC2 role.
     governed = runtime_plan['module.runtime.aws_iam_role_policy.lake_formation["etl-governed"]']["policy"]
-    assert minified(governed) == policies.policy_size(policies.lake_formation_policy("*", "111122223333"))
+    anywhere = {policies.MODULE_REGION: "*", policies.MODULE_ACCOUNT: "111122223333"}
+    assert same_document(governed, in_govcloud(policies.RUNTIME_LAKE_FORMATION, anywhere))
     grants = runtime_plan['module.runtime.aws_iam_role_policy.s3_access_grants["etl-grants"]']["policy"]
-    assert minified(grants) == policies.policy_size(policies.s3_access_grants_policy("*", "111122223333"))
+    assert same_document(grants, in_govcloud(policies.RUNTIME_S3_ACCESS_GRANTS, anywhere))
 
 
 # EMR Serverless: the job runtime roles' trust, planned in GovCloud (the longest partition name) with
@@ -121,7 +148,12 @@ def serverless_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]
 def test_serverless_trust_size_matches_the_plan(serverless_plan: dict[str, dict]) -> None:
     assert facts.LONGEST_PARTITION == "aws-us-gov"
     planned = serverless_plan['module.serverless.aws_iam_role.this["etl-spark"]']["assume_role_policy"]
-    assert minified(planned) == policies.policy_size(policies.serverless_trust("111122223333", SERVERLESS_APPLICATIONS))
+    arns = policies.serverless_application_arns("111122223333", SERVERLESS_APPLICATIONS, facts.SERVERLESS_APPLICATION_RESOURCE)
+    evaluated = in_govcloud(policies.SERVERLESS_TRUST, {
+        policies.SERVERLESS_ACCOUNT: policies.source_account("111122223333"),
+        policies.SERVERLESS_SOURCE_ARNS: [{policies.CONDITION_VALUE: arns}],
+    })
+    assert same_document(planned, evaluated)
 
 
 # EMR on EKS: the job roles module planned in GovCloud, IRSA and Pod Identity on two clusters.
@@ -151,6 +183,6 @@ def test_eks_role_trust_size_matches_the_plan(tmp_path: Path) -> None:
     )
     planned = planned_resources(plan_json(opentofu(), workspace))['module.eks.aws_iam_role.this["analytics-spark"]']["assume_role_policy"]
     spec_clusters = [EksCluster(name=name, oidc_issuer=issuer, namespaces=EKS_NAMESPACES[name]) for name, issuer in EKS_ISSUERS.items()]
-    expected = policies.eks_role_trust("111122223333", "analytics-spark", spec_clusters, True, True)
-    assert minified(planned) == policies.policy_size(expected)
+    expected = in_govcloud(policies.EKS_TRUST, policies.eks_trust_bindings("111122223333", "analytics-spark", spec_clusters))
+    assert same_document(planned, expected)
     assert json.loads(planned)["Statement"][0]["Sid"] == "IrsaCluster0" and len(json.loads(planned)["Statement"]) == 4
