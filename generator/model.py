@@ -466,7 +466,7 @@ def _serverless_roles(check: LimitChecker, team: Team, prefix: str, quota: int, 
         account or facts.ACCOUNT_ID_PLACEHOLDER, serverless.application_ids, facts.SERVERLESS_APPLICATION_RESOURCE
     )
     trust_size = policies.size_of(policies.SERVERLESS_TRUST, {
-        policies.SERVERLESS_ACCOUNT: policies.source_account(account),
+        policies.ACCOUNT_ID_EACH: policies.source_account(account),
         policies.SERVERLESS_SOURCE_ARNS: [] if account is None else [{policies.CONDITION_VALUE: application_arns}],
     })
     # Every role has the same trust; it grows with each application ID.

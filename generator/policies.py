@@ -231,103 +231,12 @@ def studio_module_statements(statements: Sequence[dict[str, Any]]) -> list[dict[
     ]
 
 
-def _studio_document(statements: Sequence[dict[str, Any]], region: str, account: str) -> list[dict[str, Any]]:
-    out = []
-    for statement in statements:
-        document: dict[str, Any] = {
-            "Sid": statement["sid"], "Effect": "Allow", "Action": statement["actions"],
-            "Resource": [studio_resource(spec, region, account) for spec in statement["resources"]],
-        }
-        conditions: dict[str, dict[str, list[str]]] = {}
-        for test, key, values in _studio_conditions(statement):
-            conditions.setdefault(test, {})[key] = values
-        if conditions:
-            document["Condition"] = conditions
-        out.append(document)
-    return out
-
 
 def studio_tier_statements(tier: str) -> list[dict[str, Any]]:
     """A tier's statements from facts: its own and those of every tier below it."""
     tiers = facts.STUDIO_TIERS[: facts.STUDIO_TIERS.index(tier) + 1]
     return [statement for name in tiers for statement in facts.STUDIO_TIER_STATEMENTS[name]]
 
-
-def _s3(resource: str) -> Template:
-    return template("arn:", PARTITION, f":s3:::{resource}")
-
-
-def studio_service_policy(
-    account: str, bucket: str, prefix: str, kms_key_arns: Sequence[str], git_secrets: bool, collaboration: bool = False
-) -> dict[str, Any]:
-    """The Studio service role's inline policy as the module writes it, in the longest region."""
-    statements = [
-        *facts.STUDIO_SERVICE_STATEMENTS,
-        *([facts.STUDIO_GIT_SECRETS_STATEMENT] if git_secrets else []),
-        *(facts.STUDIO_SERVICE_COLLABORATION_STATEMENTS if collaboration else []),
-    ]
-    document = _studio_document(statements, LONGEST_REGION, account)
-    document += [
-        {"Sid": "WorkspaceBucket", "Effect": "Allow", "Action": facts.STUDIO_WORKSPACE_BUCKET_ACTIONS, "Resource": [_s3(bucket)]},
-        {"Sid": "WorkspaceObjects", "Effect": "Allow", "Action": facts.STUDIO_WORKSPACE_OBJECT_ACTIONS,
-         "Resource": [_s3(f"{bucket}/{prefix}*")]},
-    ]
-    if kms_key_arns:
-        document.append({"Sid": "WorkspaceKeys", "Effect": "Allow", "Action": facts.STUDIO_WORKSPACE_KMS_ACTIONS,
-                         "Resource": [spec_arn(key) for key in kms_key_arns]})
-    return {"Version": facts.POLICY_VERSION, "Statement": document}
-
-
-def studio_trust(account: str | None, user_role: bool) -> dict[str, Any]:
-    """The Studio service role's trust (confused-deputy conditions when the account is known), or the user role's."""
-    principals = max((forms["elasticmapreduce"] for forms in facts.PASSED_TO_SERVICE_FORMS.values()), key=lambda v: len(json.dumps(v)))
-    statement: dict[str, Any] = {
-        "Sid": "AssumeRole", "Effect": "Allow", "Principal": {"Service": principals},
-        "Action": facts.STUDIO_USER_ROLE_TRUST_ACTIONS if user_role else "sts:AssumeRole",
-    }
-    if account is not None and not user_role:
-        statement["Condition"] = {
-            "StringEquals": {"aws:SourceAccount": [account]},
-            "ArnLike": {"aws:SourceArn": [_sample_arn("elasticmapreduce", LONGEST_REGION, account, facts.STUDIO_SOURCE_ARN_RESOURCE)]},
-        }
-    return {"Version": facts.POLICY_VERSION, "Statement": [statement]}
-
-
-def studio_session_policy(
-    tier: str,
-    account: str,
-    bucket: str,
-    service_role_arn: str,
-    cluster_role_arns: Sequence[str],
-    studio_ids: Sequence[str] | None,
-    collaboration: bool = False,
-) -> dict[str, Any]:
-    """One session (or IAM mode user) policy as the module writes it; `studio_ids` None for IAM Identity Center mode."""
-    forms = max(
-        (by_service[s] for by_service in facts.PASSED_TO_SERVICE_FORMS.values() for s in by_service), key=lambda v: len(json.dumps(v))
-    )
-    logs = facts.STUDIO_LOG_BUCKET.format(account=account, region=LONGEST_REGION)
-    statements = [*studio_tier_statements(tier), *([facts.STUDIO_COLLABORATION_STATEMENT] if collaboration else [])]
-    document = _studio_document(statements, LONGEST_REGION, account)
-    document += [
-        {"Sid": "StudioBuckets", "Effect": "Allow", "Action": facts.STUDIO_USER_BUCKET_ACTIONS, "Resource": [_s3(bucket), _s3(logs)]},
-        {"Sid": "AllowS3ReadOnlyAccessToLogs", "Effect": "Allow", "Action": ["s3:GetObject"],
-         "Resource": [_s3(f"{logs}/{facts.STUDIO_LOG_OBJECTS}")]},
-        {"Sid": "AllowPassingServiceRoleForWorkspaceCreation", "Effect": "Allow", "Action": ["iam:PassRole"],
-         "Resource": [service_role_arn], "Condition": {"StringEquals": {"iam:PassedToService": forms}}},
-    ]
-    if tier == "advanced":
-        document += [
-            {"Sid": f"PassClusterRole{index}", "Effect": "Allow", "Action": ["iam:PassRole"], "Resource": [role],
-             "Condition": {"StringEquals": {"iam:PassedToService": forms}}}
-            for index, role in enumerate(cluster_role_arns)
-        ]
-    if studio_ids is not None:
-        document.append({
-            "Sid": "AllowCreateStudioPresignedUrl", "Effect": "Allow", "Action": [facts.STUDIO_PRESIGNED_URL_ACTION],
-            "Resource": [_sample_arn("elasticmapreduce", LONGEST_REGION, account, f"studio/{sid}") for sid in (studio_ids or ["*"])],
-        })
-    return {"Version": facts.POLICY_VERSION, "Statement": document}
 
 
 # --- The modules' policies: each statement written once (generator/statements.py) --------------
@@ -497,15 +406,15 @@ RUNTIME_SUBMITTER = (
 )
 
 # EMR Serverless job runtime roles: EMR Serverless, for the team's applications when the account is known.
+ACCOUNT_ID_EACH = Expr("var.account_id == null ? [] : [var.account_id]")
 APPLICATION_ARNS = Expr("local.application_arns")
 JOB_RUN_ARNS = Expr("local.job_run_arns")
-SERVERLESS_ACCOUNT = Expr("var.account_id == null ? [] : [var.account_id]")
 SERVERLESS_SOURCE_ARNS = Expr("var.account_id == null ? [] : [local.application_arns]")
 SERVERLESS_TRUST = (
     Statement(
         "AssumeRole", ASSUME_ROLE, principals=Principal("Service", [service_principal("emr-serverless")]),
         conditions=(
-            Condition("StringEquals", "aws:SourceAccount", [CONDITION_VALUE], SERVERLESS_ACCOUNT),
+            Condition("StringEquals", "aws:SourceAccount", [CONDITION_VALUE], ACCOUNT_ID_EACH),
             Condition("ArnLike", "aws:SourceArn", CONDITION_VALUE, SERVERLESS_SOURCE_ARNS),
         ),
     ),
@@ -611,3 +520,135 @@ def eks_trust_bindings(account: str, role_name: str, clusters: Sequence[Any]) ->
             for index, cluster in enumerate(ordered)
         ],
     }
+
+
+# --- EMR Studio (modules/emr-studio-roles) ---------------------------------------------------------
+# AWS's example statements live in facts as data; the module holds them as objects in its locals
+# (studio_module_statements) and one dynamic statement writes each. The module's own statements follow.
+STUDIO_PASSED_TO_EMR = passed_to("elasticmapreduce")
+STUDIO_SERVICE_TRUST = (
+    Statement(
+        "AssumeRole", ASSUME_ROLE, principals=Principal("Service", STUDIO_PASSED_TO_EMR),
+        conditions=(
+            Condition("StringEquals", "aws:SourceAccount", [CONDITION_VALUE], ACCOUNT_ID_EACH),
+            Condition("ArnLike", "aws:SourceArn",
+                      [template("arn:", PARTITION, ":elasticmapreduce:", MODULE_REGION, ":", CONDITION_VALUE,
+                                f":{facts.STUDIO_SOURCE_ARN_RESOURCE}")], ACCOUNT_ID_EACH),
+        ),
+    ),
+)
+STUDIO_USER_TRUST = (
+    Statement("AssumeRole", facts.STUDIO_USER_ROLE_TRUST_ACTIONS, principals=Principal("Service", STUDIO_PASSED_TO_EMR)),
+)
+
+# One statement object of the module's locals, written by a dynamic block.
+_SV = {name: Expr(f"statement.value.{name}") for name in ("sid", "actions", "resources", "conditions")}
+_CV = {name: Expr(f"condition.value.{name}") for name in ("test", "variable", "values")}
+
+
+def _statement_objects(for_each: Expr) -> Statement:
+    return Statement(
+        _SV["sid"], _SV["actions"], _SV["resources"],
+        conditions=(Condition(_CV["test"], _CV["variable"], _CV["values"], _SV["conditions"]),), for_each=for_each,
+    )
+
+
+def statement_object_items(statements: Sequence[dict[str, Any]], region: str, account: str) -> list[dict[Expr, Any]]:
+    """The `for_each` items of _statement_objects for statements of facts, in a region and account."""
+    return [
+        {_SV["sid"]: statement["sid"], _SV["actions"]: statement["actions"],
+         _SV["resources"]: [studio_resource(spec, region, account) for spec in statement["resources"]],
+         _SV["conditions"]: [{_CV["test"]: t, _CV["variable"]: k, _CV["values"]: v} for t, k, v in _studio_conditions(statement)]}
+        for statement in statements
+    ]
+
+
+STUDIO_SERVICE_STATEMENT_OBJECTS = Expr(
+    "concat(\n      local.service_statements,\n      var.git_secrets ? local.git_secrets_statements : [],\n"
+    "      local.collaboration ? local.service_collaboration_statements : [],\n    )"
+)
+WORKSPACE_BUCKET = Expr('coalesce(var.workspace_bucket, "-")')
+WORKSPACE_PREFIX = Expr("local.workspace_prefix")
+WORKSPACE_KEYS = Expr("length(var.kms_key_arns) > 0 ? [var.kms_key_arns] : []")
+STUDIO_SERVICE = (
+    _statement_objects(STUDIO_SERVICE_STATEMENT_OBJECTS),
+    Statement("WorkspaceBucket", facts.STUDIO_WORKSPACE_BUCKET_ACTIONS, [template("arn:", PARTITION, ":s3:::", WORKSPACE_BUCKET)]),
+    Statement("WorkspaceObjects", facts.STUDIO_WORKSPACE_OBJECT_ACTIONS,
+              [template("arn:", PARTITION, ":s3:::", WORKSPACE_BUCKET, "/", WORKSPACE_PREFIX, "*")]),
+    Statement("WorkspaceKeys", facts.STUDIO_WORKSPACE_KMS_ACTIONS, STATEMENT_VALUE, for_each=WORKSPACE_KEYS),
+)
+
+STUDIO_SESSION_STATEMENT_OBJECTS = Expr(
+    "concat(local.tier_statements[each.value.tier], each.value.collaboration ? local.collaboration_statements : [])"
+)
+LOG_BUCKET = Expr("local.log_bucket")
+SERVICE_ROLE = Expr("aws_iam_role.service[0].arn")
+CLUSTER_ROLES = Expr('each.value.tier == "advanced" ? local.cluster_roles : {}')
+CLUSTER_ROLE_FORMS = Expr("local.passed_to_service_forms[statement.value.service]")
+STUDIO_PRESIGNED = Expr('var.auth_mode == "IAM" ? [local.studio_arns] : []')
+STUDIO_SESSION = (
+    _statement_objects(STUDIO_SESSION_STATEMENT_OBJECTS),
+    Statement("StudioBuckets", facts.STUDIO_USER_BUCKET_ACTIONS,
+              [template("arn:", PARTITION, ":s3:::", WORKSPACE_BUCKET), template("arn:", PARTITION, ":s3:::", LOG_BUCKET)]),
+    Statement("AllowS3ReadOnlyAccessToLogs", ["s3:GetObject"],
+              [template("arn:", PARTITION, ":s3:::", LOG_BUCKET, f"/{facts.STUDIO_LOG_OBJECTS}")]),
+    Statement("AllowPassingServiceRoleForWorkspaceCreation", PASS_ROLE, [SERVICE_ROLE],
+              conditions=(Condition("StringEquals", PASSED_TO_SERVICE, STUDIO_PASSED_TO_EMR),)),
+    Statement(Expr("statement.key"), PASS_ROLE, [PASS_ROLE_ARN],
+              conditions=(Condition("StringEquals", PASSED_TO_SERVICE, CLUSTER_ROLE_FORMS),), for_each=CLUSTER_ROLES),
+    Statement("AllowCreateStudioPresignedUrl", [facts.STUDIO_PRESIGNED_URL_ACTION], STATEMENT_VALUE, for_each=STUDIO_PRESIGNED),
+)
+
+
+def studio_service_policy(
+    account: str, bucket: str, prefix: str, kms_key_arns: Sequence[str], git_secrets: bool, collaboration: bool = False
+) -> dict[str, Any]:
+    """The Studio service role's inline policy as the module writes it, in the longest region."""
+    statements = [
+        *facts.STUDIO_SERVICE_STATEMENTS,
+        *([facts.STUDIO_GIT_SECRETS_STATEMENT] if git_secrets else []),
+        *(facts.STUDIO_SERVICE_COLLABORATION_STATEMENTS if collaboration else []),
+    ]
+    return sample_document(STUDIO_SERVICE, {
+        STUDIO_SERVICE_STATEMENT_OBJECTS: statement_object_items(statements, LONGEST_REGION, account),
+        WORKSPACE_BUCKET: bucket,
+        WORKSPACE_PREFIX: prefix,
+        WORKSPACE_KEYS: [{STATEMENT_VALUE: [spec_arn(key) for key in kms_key_arns]}] if kms_key_arns else [],
+    })
+
+
+def studio_trust(account: str | None, user_role: bool) -> dict[str, Any]:
+    """The Studio service role's trust (confused-deputy conditions when the account is known), or the user role's."""
+    if user_role:
+        return sample_document(STUDIO_USER_TRUST, {})
+    return sample_document(STUDIO_SERVICE_TRUST, {MODULE_REGION: LONGEST_REGION, ACCOUNT_ID_EACH: source_account(account)})
+
+
+# The longest key of the module's local.cluster_roles: the statement IDs of the advanced tier's PassRole.
+_CLUSTER_ROLE_SID = "PassClusterServiceRole"
+
+
+def studio_session_policy(
+    tier: str,
+    account: str,
+    bucket: str,
+    service_role_arn: str,
+    cluster_role_arns: Sequence[str],
+    studio_ids: Sequence[str] | None,
+    collaboration: bool = False,
+) -> dict[str, Any]:
+    """One session (or IAM mode user) policy as the module writes it; `studio_ids` None for IAM Identity Center mode."""
+    forms = _widest(widest_passed_to_forms(service) for service in facts.STUDIO_PASSED_TO)
+    statements = [*studio_tier_statements(tier), *([facts.STUDIO_COLLABORATION_STATEMENT] if collaboration else [])]
+    return sample_document(STUDIO_SESSION, {
+        STUDIO_SESSION_STATEMENT_OBJECTS: statement_object_items(statements, LONGEST_REGION, account),
+        WORKSPACE_BUCKET: bucket,
+        LOG_BUCKET: facts.STUDIO_LOG_BUCKET.format(account=account, region=LONGEST_REGION),
+        SERVICE_ROLE: service_role_arn,
+        CLUSTER_ROLES: [
+            {Expr("statement.key"): _CLUSTER_ROLE_SID, PASS_ROLE_ARN: role, CLUSTER_ROLE_FORMS: forms} for role in cluster_role_arns
+        ] if tier == "advanced" else [],
+        STUDIO_PRESIGNED: [] if studio_ids is None else [{STATEMENT_VALUE: [
+            _sample_arn("elasticmapreduce", LONGEST_REGION, account, f"studio/{sid}") for sid in (studio_ids or ["*"])
+        ]}],
+    })

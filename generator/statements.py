@@ -32,8 +32,8 @@ class Principal:
 
 @dataclass(frozen=True)
 class Condition:
-    test: str
-    variable: str | Template
+    test: str | Expr
+    variable: str | Template | Expr
     values: Any  # a list of values, or an Expr for the whole list
     # A `dynamic "condition"` block: present once per item of this expression.
     for_each: Expr | None = None
@@ -134,7 +134,7 @@ def _statement(statement: Statement, bindings: Bindings) -> dict[str, Any]:
     for condition in statement.conditions:
         for scope in _each(condition.for_each, bindings):
             values = _value(condition.values, scope)
-            conditions.setdefault(condition.test, {})[_value(condition.variable, scope)] = (
+            conditions.setdefault(_value(condition.test, scope), {})[_value(condition.variable, scope)] = (
                 values if isinstance(values, list) else [values]
             )
     if conditions:

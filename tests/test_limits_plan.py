@@ -150,7 +150,7 @@ def test_serverless_trust_size_matches_the_plan(serverless_plan: dict[str, dict]
     planned = serverless_plan['module.serverless.aws_iam_role.this["etl-spark"]']["assume_role_policy"]
     arns = policies.serverless_application_arns("111122223333", SERVERLESS_APPLICATIONS, facts.SERVERLESS_APPLICATION_RESOURCE)
     evaluated = in_govcloud(policies.SERVERLESS_TRUST, {
-        policies.SERVERLESS_ACCOUNT: policies.source_account("111122223333"),
+        policies.ACCOUNT_ID_EACH: policies.source_account("111122223333"),
         policies.SERVERLESS_SOURCE_ARNS: [{policies.CONDITION_VALUE: arns}],
     })
     assert same_document(planned, evaluated)
