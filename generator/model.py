@@ -6,6 +6,7 @@ can break is checked here, at generation time, with an error that names the spec
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,10 @@ ONE_PER_ACCOUNT = {
         "EMR Serverless service-linked role", facts.SERVERLESS_SERVICE_LINKED_ROLE_NAME, "serverless.service_linked_role",
     ),
 }
+
+
+# Names that must be unique in an account, by spec field: (what they name, the name).
+Claims = dict[str, tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -106,109 +111,229 @@ def _checked_mapped_role(check: LimitChecker, field: str, full_name: str, role: 
     return {"policy_arns": _policy_arns(role), "inline_policies": _encode(inline, 8)}
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What every section of one team shares: its spec entry, the quota checks, the names' prefix."""
+
+    team: Team
+    check: LimitChecker
+    quota: int  # managed policies per role
+    trust_quota: int
+    prefix: str
+
+    @property
+    def path(self) -> str:
+        return self.team.path
+
+    @property
+    def account(self) -> str | None:
+        return self.team.source_account_id
+
+    @property
+    def sample_account(self) -> str:
+        """The account in ARNs that are sized: the team's, or a placeholder of the same length."""
+        return self.team.source_account_id or facts.ACCOUNT_ID_PLACEHOLDER
+
+    def role_arn(self, name: str, use_name_prefix: bool = False) -> str:
+        """A role's ARN as sized: with the engine's 26-character suffix when the name is a prefix."""
+        return policies.role_arn_sample(self.path, name + ("-" + "x" * 26 if use_name_prefix else ""))
+
+
+@dataclass(frozen=True)
+class Section:
+    """What one section of a team's spec gives the team module: its arguments and the names it claims."""
+
+    arguments: dict[str, Any]
+    claims: Claims = dataclasses.field(default_factory=dict)
+    # Inline policies the section's module puts on the team's EMR role for EC2 (they count towards its quota).
+    ec2_inline: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+CLUSTER_ROLES = ("service_role", "ec2_role", "autoscaling_role")
+
+
 def resolve_team(source: SpecFile, index: int) -> TeamModule:
+    """One team's module arguments, each section checked against IAM's quotas in its own function."""
     spec = source.spec
     team: Team = spec.teams[index]
-    check = LimitChecker(source, index)
-    quota = spec.quotas.managed_policies_per_role
     prefix = team.name_prefix.replace("{team}", team.name)
-    path = team.path
+    scope = Scope(team, LimitChecker(source, index), spec.quotas.managed_policies_per_role, spec.quotas.trust_policy, prefix)
+    scope.check.at_most("tags", "number of tags", len(team.tags), facts.IAM_LIMITS["tags_per_role"])
+    scope.check.at_most("path", "path length", len(team.path), facts.IAM_LIMITS["path"])
 
-    check.at_most("tags", "number of tags", len(team.tags), facts.IAM_LIMITS["tags_per_role"])
-    check.at_most("path", "path length", len(path), facts.IAM_LIMITS["path"])
-
-    service, ec2, autoscaling = team.service_role, team.ec2_role, team.autoscaling_role
-    names = {
-        "service_role": prefix + service.name,
-        "ec2_role": prefix + ec2.name,
-        "autoscaling_role": prefix + autoscaling.name,
+    names = {key: prefix + getattr(team, key).name for key in CLUSTER_ROLES}
+    service = _service_role(scope, names)
+    emrfs = _emrfs(scope, names)
+    runtime = _runtime_roles(scope, names)
+    ec2 = _ec2_role(scope, names, {**emrfs.ec2_inline, **runtime.ec2_inline})
+    autoscaling = _autoscaling_role(scope, names)
+    serverless = _serverless(scope)
+    eks = _eks(scope)
+    studio = _studio(scope, names)
+    passrole = _passrole_policy(scope, names)
+    common = {
+        "create": Expr("var.create"),
+        "path": team.path,
+        "permissions_boundary_arn": policies.spec_arn(team.permissions_boundary) if team.permissions_boundary else None,
+        "source_account_id": Expr("var.source_account_id"),
+        "tags": Expr("merge(local.tags, var.tags)"),
     }
-    _role_name_checks(check, "service_role.name", names["service_role"], service.use_name_prefix)
-    _role_name_checks(check, "ec2_role.name", names["ec2_role"], ec2.use_name_prefix)
-    _role_name_checks(check, "autoscaling_role.name", names["autoscaling_role"], autoscaling.use_name_prefix)
+    service_linked_role = Section(
+        {"create_service_linked_role": Expr("var.create_service_linked_role")},
+        # One per account: a second team creating it in the same account fails in AWS.
+        {"service_linked_role.create": (SERVICE_LINKED_ROLE_KIND, team.source_account_id or "")} if team.service_linked_role.create else {},
+    )
+    # The team module's arguments in the composite's order; names claimed in the order they are reported.
+    in_order = (service, ec2, autoscaling, service_linked_role, emrfs, passrole, runtime, serverless, eks, studio)
+    claims = (service, emrfs, runtime, eks, passrole, service_linked_role, serverless, studio)
+    return TeamModule(
+        team=team.name,
+        definition=_team_definition(team),
+        tags=dict(team.tags),
+        arguments={**common, **{key: value for section in in_order for key, value in section.arguments.items()}},
+        unique_names={field: claim for section in claims for field, claim in section.claims.items()},
+    )
 
-    account = team.source_account_id
-    trust_size = policies.size_of(policies.SERVICE_ROLE_TRUST, {policies.SERVICE_ROLE_SOURCE: policies.source_account(account)})
-    check.at_most("source_account_id", "size of the service role's trust policy", trust_size, spec.quotas.trust_policy)
+
+def _service_role(scope: Scope, names: dict[str, str]) -> Section:
+    """The EMR service role; its trust size also stands for the scaling role's (checked here, with it)."""
+    team, check = scope.team, scope.check
+    service, autoscaling = team.service_role, team.autoscaling_role
+    for key in CLUSTER_ROLES:
+        _role_name_checks(check, f"{key}.name", names[key], getattr(team, key).use_name_prefix)
+    trust_size = policies.size_of(policies.SERVICE_ROLE_TRUST, {policies.SERVICE_ROLE_SOURCE: policies.source_account(scope.account)})
+    check.at_most("source_account_id", "size of the service role's trust policy", trust_size, scope.trust_quota)
     # The scaling role trusts two services, with a source ARN for each.
-    scaling_account = policies.source_account(account if autoscaling.trust_conditions else None)
+    scaling_account = policies.source_account(scope.account if autoscaling.trust_conditions else None)
     trust_size = policies.size_of(policies.AUTOSCALING_ROLE_TRUST, {policies.AUTOSCALING_ROLE_SOURCE: scaling_account})
-    check.at_most("source_account_id", "size of the scaling role's trust policy", trust_size, spec.quotas.trust_policy)
+    check.at_most("source_account_id", "size of the scaling role's trust policy", trust_size, scope.trust_quota)
 
-    service_inline = _inline(service)
+    inline = _inline(service)
     # What the module adds where the managed policy falls short: PassRole for the team's own
     # EC2 and scaling roles (v2 passes only the default names at /) and the Spot service-linked role.
     if not facts.MANAGED_POLICY_PASSES_ANY_ROLE[service.managed_policy]:
         passed = {
-            key: (policies.role_arn_sample(path, names[key] + ("-" + "x" * 26 if getattr(team, key).use_name_prefix else "")),
-                  facts.PASSED_TO[key])
+            key: (scope.role_arn(names[key], getattr(team, key).use_name_prefix), facts.PASSED_TO[key])
             for key in ("ec2_role", "autoscaling_role")
         }
-        service_inline = {**service_inline, "pass-cluster-roles": policies.sample_document(
+        inline["pass-cluster-roles"] = policies.sample_document(
             policies.SERVICE_ROLE_PASS_ROLES, {policies.SERVICE_ROLE_PASSES: policies.pass_role_items(passed)}
-        )}
+        )
     if not facts.MANAGED_POLICY_CREATES_SPOT_ROLE[service.managed_policy] and service.allow_spot_service_linked_role:
-        service_inline = {**service_inline, "create-spot-service-linked-role": policies.sample_document(policies.SERVICE_ROLE_SPOT, {})}
-    service_managed = (service.managed_policy != "none") + len(_policy_arns(service))
-    _role_policy_checks(check, "service_role", quota, service_managed, service_inline)
+        inline["create-spot-service-linked-role"] = policies.sample_document(policies.SERVICE_ROLE_SPOT, {})
+    managed = (service.managed_policy != "none") + len(_policy_arns(service))
+    _role_policy_checks(check, "service_role", scope.quota, managed, inline)
+    return Section(
+        {
+            "create_service_role": service.create,
+            "service_role_name": names["service_role"],
+            "service_role_use_name_prefix": service.use_name_prefix,
+            "service_role_managed_policy": service.managed_policy,
+            "service_role_allow_spot_service_linked_role": service.allow_spot_service_linked_role,
+            "service_role_policy_arns": _policy_arns(service),
+            "service_role_inline_policies": _encode(_inline(service), 4),
+        },
+        {f"{key}.name": ("role", names[key]) for key in CLUSTER_ROLES},
+    )
 
-    ec2_inline = _inline(ec2)
-    scoped = policies.ec2_scoped_policy(ec2.s3_access, team.source_account_id) if ec2.policy == "scoped" else None
+
+def _ec2_role(scope: Scope, names: dict[str, str], added_inline: dict[str, Any]) -> Section:
+    """The EMR role for EC2: its scoped policy, and the inline policies other sections add to it."""
+    team, check = scope.team, scope.check
+    ec2 = team.ec2_role
+    scoped = policies.ec2_scoped_policy(ec2.s3_access, scope.account) if ec2.policy == "scoped" else None
     if scoped is not None:
         scoped_size = policies.policy_size(scoped)
         check.at_most("ec2_role.s3_access", "size of the scoped EC2 policy in characters", scoped_size, facts.IAM_LIMITS["managed_policy"])
-    ec2_managed = (ec2.policy == "managed") + (scoped is not None) + len(_policy_arns(ec2))
+    managed = (ec2.policy == "managed") + (scoped is not None) + len(_policy_arns(ec2))
+    _role_policy_checks(check, "ec2_role", scope.quota, managed, {**_inline(ec2), **added_inline})
+    return Section({
+        "create_ec2_role": ec2.create,
+        "ec2_role_name": names["ec2_role"],
+        "ec2_role_use_name_prefix": ec2.use_name_prefix,
+        "ec2_role_attach_aws_managed_policy": ec2.policy == "managed",
+        "ec2_role_scoped_policy_json": Expr(jsonencode(scoped, 2)) if scoped is not None else None,
+        "ec2_role_policy_arns": _policy_arns(ec2),
+        "ec2_role_inline_policies": _encode(_inline(ec2), 4),
+    })
+
+
+def _autoscaling_role(scope: Scope, names: dict[str, str]) -> Section:
+    autoscaling = scope.team.autoscaling_role
+    _role_policy_checks(scope.check, "autoscaling_role", scope.quota, 1 + len(_policy_arns(autoscaling)), _inline(autoscaling))
+    return Section({
+        "create_autoscaling_role": autoscaling.create,
+        "autoscaling_role_name": names["autoscaling_role"],
+        "autoscaling_role_use_name_prefix": autoscaling.use_name_prefix,
+        "autoscaling_role_trust_conditions": autoscaling.trust_conditions,
+        "autoscaling_role_policy_arns": _policy_arns(autoscaling),
+        "autoscaling_role_inline_policies": _encode(_inline(autoscaling), 4),
+    })
+
+
+def _emrfs(scope: Scope, names: dict[str, str]) -> Section:
+    """EMRFS roles, their mappings and the team's security configuration."""
+    team, check, prefix = scope.team, scope.check, scope.prefix
     emrfs = team.emrfs
-    emrfs_on = emrfs.create and ec2.create and bool(emrfs.roles)
     emrfs_names = {role.name: prefix + role.name for role in emrfs.roles}
-    if emrfs_on:
+    ec2_inline = {}
+    if emrfs.create and team.ec2_role.create and emrfs.roles:
         # The EC2 role's inline policy that lets it assume the EMRFS roles grows with each role ARN.
-        ec2_inline = {
-            **ec2_inline,
-            "emrfs-assume-roles": policies.sample_document(
-                policies.EMRFS_EC2_ASSUME,
-                {policies.MODULE_ROLE_ARNS: [policies.role_arn_sample(path, name) for name in emrfs_names.values()]},
-            ),
-        }
+        ec2_inline["emrfs-assume-roles"] = policies.sample_document(
+            policies.EMRFS_EC2_ASSUME, {policies.MODULE_ROLE_ARNS: [scope.role_arn(name) for name in emrfs_names.values()]}
+        )
+    ec2_arn = scope.role_arn(names["ec2_role"], team.ec2_role.use_name_prefix)
+    roles: dict[str, Any] = {}
+    for position, role in enumerate(emrfs.roles):
+        field_name = f"emrfs.roles[{position}]"
+        full_name = emrfs_names[role.name]
+        mapped = _checked_mapped_role(check, field_name, full_name, role, scope.quota)
+        trust_size = policies.size_of(policies.EMRFS_TRUST, {policies.EC2_ROLE_ARN: ec2_arn})
+        check.at_most(f"{field_name}.name", "size of the EMRFS role's trust policy", trust_size, scope.trust_quota)
+        roles[full_name] = mapped
+    security_configuration_name = emrfs.security_configuration_name or default_security_configuration_name(team.name, prefix)
+    return Section(
+        {
+            "create_emrfs": emrfs.create,
+            "emrfs_roles": roles,
+            "emrfs_role_mappings": [
+                {"role": emrfs_names[m.role], "identifier_type": m.identifier_type, "identifiers": list(m.identifiers)}
+                for m in emrfs.mappings
+            ],
+            "emrfs_security_configuration_name": security_configuration_name,
+            "emrfs_encryption_configuration": _encryption_configuration(team),
+        },
+        {
+            **{f"emrfs.roles[{i}].name": ("role", name) for i, name in enumerate(emrfs_names.values())},
+            "emrfs.security_configuration_name": ("security configuration", security_configuration_name),
+        },
+        ec2_inline,
+    )
+
+
+def _runtime_roles(scope: Scope, names: dict[str, str]) -> Section:
+    """Runtime roles for EMR steps, the EC2 role's permission to assume them and the step submitter policy."""
+    team, check, prefix = scope.team, scope.check, scope.prefix
     runtime_names = {role.name: prefix + role.name for role in team.runtime_roles}
+    ec2_inline = {}
     if team.runtime_roles:
         _runtime_role_rules(check, team)
         # The EC2 role's inline policy that lets it assume the runtime roles grows with each role ARN.
-        source_identity = [
-            policies.role_arn_sample(path, runtime_names[role.name]) for role in team.runtime_roles if role.propagate_source_identity
-        ]
-        ec2_inline = {
-            **ec2_inline,
-            "emr-runtime-roles-assume": policies.sample_document(policies.RUNTIME_EC2_ASSUME, {
-                policies.MODULE_ROLE_ARNS: [policies.role_arn_sample(path, name) for name in runtime_names.values()],
-                policies.RUNTIME_SOURCE_IDENTITY_ROLES: [{policies.SOURCE_IDENTITY_ROLE_ARNS: source_identity}] if source_identity else [],
-            }),
-        }
-    _role_policy_checks(check, "ec2_role", quota, ec2_managed, ec2_inline)
-
-    autoscaling_inline = _inline(autoscaling)
-    _role_policy_checks(check, "autoscaling_role", quota, 1 + len(_policy_arns(autoscaling)), autoscaling_inline)
-
-    emrfs_roles: dict[str, Any] = {}
-    ec2_arn = policies.role_arn_sample(path, names["ec2_role"] + ("-" + "x" * 26 if ec2.use_name_prefix else ""))
-    for position, role in enumerate(emrfs.roles):
-        field = f"emrfs.roles[{position}]"
-        full_name = emrfs_names[role.name]
-        mapped = _checked_mapped_role(check, field, full_name, role, quota)
-        trust_size = policies.size_of(policies.EMRFS_TRUST, {policies.EC2_ROLE_ARN: ec2_arn})
-        check.at_most(f"{field}.name", "size of the EMRFS role's trust policy", trust_size, spec.quotas.trust_policy)
-        emrfs_roles[full_name] = mapped
-
-    runtime_roles: dict[str, Any] = {}
-    sample_account = team.source_account_id or facts.ACCOUNT_ID_PLACEHOLDER
+        source_identity = [scope.role_arn(runtime_names[role.name]) for role in team.runtime_roles if role.propagate_source_identity]
+        ec2_inline["emr-runtime-roles-assume"] = policies.sample_document(policies.RUNTIME_EC2_ASSUME, {
+            policies.MODULE_ROLE_ARNS: [scope.role_arn(name) for name in runtime_names.values()],
+            policies.RUNTIME_SOURCE_IDENTITY_ROLES: [{policies.SOURCE_IDENTITY_ROLE_ARNS: source_identity}] if source_identity else [],
+        })
+    ec2_arn = scope.role_arn(names["ec2_role"], team.ec2_role.use_name_prefix)
+    roles: dict[str, Any] = {}
     for position, runtime in enumerate(team.runtime_roles):
-        field = f"runtime_roles[{position}]"
+        field_name = f"runtime_roles[{position}]"
         full_name = runtime_names[runtime.name]
-        _role_name_checks(check, f"{field}.name", full_name, False)
+        _role_name_checks(check, f"{field_name}.name", full_name, False)
         inline = _inline_with_s3_access(runtime)
         # What the module adds for Lake Formation and S3 Access Grants counts towards the same quota.
         own = facts.RUNTIME_ROLE_POLICY_NAMES
-        anywhere = {policies.MODULE_REGION: "*", policies.MODULE_ACCOUNT: sample_account}
+        anywhere = {policies.MODULE_REGION: "*", policies.MODULE_ACCOUNT: scope.sample_account}
         generated = {
             own["lake_formation"]: policies.sample_document(policies.RUNTIME_LAKE_FORMATION, anywhere) if runtime.lake_formation else None,
             own["s3_access_grants"]: (
@@ -218,11 +343,11 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         for name, document in generated.items():
             if document is not None and name in inline:
                 raise check.fail(
-                    f"{field}.inline_policies.{name}",
+                    f"{field_name}.inline_policies.{name}",
                     f"inline policy name {name!r} is the one the module gives its own policy; choose another",
                 )
         sized = {**inline, **{name: document for name, document in generated.items() if document is not None}}
-        _role_policy_checks(check, field, quota, len(_policy_arns(runtime)), sized)
+        _role_policy_checks(check, field_name, scope.quota, len(_policy_arns(runtime)), sized)
         trust_size = policies.size_of(policies.RUNTIME_ROLE_TRUST, {
             policies.EC2_ROLE_ARN: ec2_arn,
             # The external ID is the workspace's (runtime_roles_external_id), unknown here.
@@ -232,8 +357,8 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
             ),
             policies.RUNTIME_SOURCE_IDENTITY: [{policies.STATEMENT_VALUE: ec2_arn}] if runtime.propagate_source_identity else [],
         })
-        check.at_most(f"{field}.name", "size of the runtime role's trust policy", trust_size, spec.quotas.trust_policy)
-        runtime_roles[full_name] = {
+        check.at_most(f"{field_name}.name", "size of the runtime role's trust policy", trust_size, scope.trust_quota)
+        roles[full_name] = {
             "policy_arns": _policy_arns(runtime),
             "inline_policies": _encode(inline, 8),
             "lake_formation": runtime.lake_formation,
@@ -246,137 +371,187 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
     )
     if team.runtime_roles:
         submitter_size = policies.size_of(policies.RUNTIME_SUBMITTER, {
-            policies.MODULE_ROLE_ARNS: [policies.role_arn_sample(path, name) for name in runtime_names.values()],
-            policies.SUBMITTER_CLUSTERS: [f"arn:{facts.LONGEST_PARTITION}:elasticmapreduce:*:{sample_account}:cluster/*"],
+            policies.MODULE_ROLE_ARNS: [scope.role_arn(name) for name in runtime_names.values()],
+            policies.SUBMITTER_CLUSTERS: [f"arn:{facts.LONGEST_PARTITION}:elasticmapreduce:*:{scope.sample_account}:cluster/*"],
         })
         check.at_most(
             "runtime_roles", "size of the step submitter policy in characters", submitter_size, facts.IAM_LIMITS["managed_policy"]
         )
-
-    serverless = team.serverless
-    serverless_names = {role.name: prefix + role.name for role in serverless.runtime_roles}
-    serverless_roles = _serverless_roles(check, team, prefix, quota, spec.quotas.trust_policy) if serverless.create else {}
-    serverless_submitter = prefix + SERVERLESS_SUBMITTER_POLICY_NAME
-    serverless_submits = serverless.create and serverless.submitter_policy and bool(serverless.runtime_roles)
-    if serverless_submits:
-        check.at_most("serverless.submitter_policy", "EMR Serverless job submitter policy name length", len(serverless_submitter),
-                      facts.IAM_LIMITS["policy_name"])
-    eks_roles, eks_names = _eks_roles(check, team, prefix, path, quota, spec.quotas.trust_policy)
-    eks = team.eks
-    studio_arguments, studio_claims = _studio(check, team, prefix, names, quota, spec.quotas.trust_policy)
-
-    passrole = team.passrole_policy
-    launched = [(key, name) for key, name in names.items() if getattr(team, key).create]
-    passrole_size = policies.size_of(policies.PASSROLE_POLICY, {
-        policies.PASSROLE_ROLES: policies.pass_role_items(
-            {key: (policies.role_arn_sample(path, name), facts.PASSED_TO[key]) for key, name in launched}
-        ),
-    })
-    check.at_most("passrole_policy.name", "PassRole policy name length", len(prefix + passrole.name), facts.IAM_LIMITS["policy_name"])
-    check.at_most("passrole_policy", "size of the PassRole policy in characters", passrole_size, facts.IAM_LIMITS["managed_policy"])
-
-    encryption = _encryption_configuration(team)
-    security_configuration_name = emrfs.security_configuration_name or default_security_configuration_name(team.name, prefix)
-    arguments: dict[str, Any] = {
-        "create": Expr("var.create"),
-        "path": path,
-        "permissions_boundary_arn": policies.spec_arn(team.permissions_boundary) if team.permissions_boundary else None,
-        "source_account_id": Expr("var.source_account_id"),
-        "tags": Expr("merge(local.tags, var.tags)"),
-        "create_service_role": service.create,
-        "service_role_name": names["service_role"],
-        "service_role_use_name_prefix": service.use_name_prefix,
-        "service_role_managed_policy": service.managed_policy,
-        "service_role_allow_spot_service_linked_role": service.allow_spot_service_linked_role,
-        "service_role_policy_arns": _policy_arns(service),
-        "service_role_inline_policies": _encode(_inline(service), 4),
-        "create_ec2_role": ec2.create,
-        "ec2_role_name": names["ec2_role"],
-        "ec2_role_use_name_prefix": ec2.use_name_prefix,
-        "ec2_role_attach_aws_managed_policy": ec2.policy == "managed",
-        "ec2_role_scoped_policy_json": Expr(jsonencode(scoped, 2)) if scoped is not None else None,
-        "ec2_role_policy_arns": _policy_arns(ec2),
-        "ec2_role_inline_policies": _encode(_inline(ec2), 4),
-        "create_autoscaling_role": autoscaling.create,
-        "autoscaling_role_name": names["autoscaling_role"],
-        "autoscaling_role_use_name_prefix": autoscaling.use_name_prefix,
-        "autoscaling_role_trust_conditions": autoscaling.trust_conditions,
-        "autoscaling_role_policy_arns": _policy_arns(autoscaling),
-        "autoscaling_role_inline_policies": _encode(_inline(autoscaling), 4),
-        "create_service_linked_role": Expr("var.create_service_linked_role"),
-        "create_emrfs": emrfs.create,
-        "emrfs_roles": emrfs_roles,
-        "emrfs_role_mappings": [
-            {"role": emrfs_names[m.role], "identifier_type": m.identifier_type, "identifiers": list(m.identifiers)}
-            for m in emrfs.mappings
-        ],
-        "emrfs_security_configuration_name": security_configuration_name,
-        "emrfs_encryption_configuration": encryption,
-        "create_passrole_policy": passrole.create,
-        "passrole_policy_name": prefix + passrole.name,
-        "passrole_policy_attach_to_users": list(passrole.attach_to_users),
-        "passrole_policy_attach_to_groups": list(passrole.attach_to_groups),
-        "passrole_policy_attach_to_roles": list(passrole.attach_to_roles),
-        "create_runtime_roles": bool(team.runtime_roles),
-        "runtime_roles": runtime_roles,
-        "runtime_cluster_region": Expr("var.runtime_roles_region"),
-        "runtime_external_id": Expr("var.runtime_roles_external_id"),
-        "runtime_create_submitter_policy": submitter.create,
-        "runtime_submitter_policy_name": prefix + submitter.name,
-        "runtime_submitter_attach_to_users": list(submitter.attach_to_users),
-        "runtime_submitter_attach_to_groups": list(submitter.attach_to_groups),
-        "runtime_submitter_attach_to_roles": list(submitter.attach_to_roles),
-        "create_serverless": bool(serverless_roles),
-        "serverless_roles": serverless_roles,
-        "serverless_application_region": Expr("var.serverless_application_region"),
-        "serverless_application_ids": list(serverless.application_ids),
-        "serverless_create_submitter_policy": serverless.submitter_policy,
-        "serverless_submitter_policy_name": serverless_submitter,
-        "create_serverless_service_linked_role": Expr("var.create_serverless_service_linked_role"),
-        "create_eks_roles": bool(eks_roles),
-        "eks_roles": eks_roles,
-        "eks_region": Expr("var.eks_region"),
-        "eks_virtual_cluster_ids": list(eks.virtual_cluster_ids),
-        "eks_create_submitter_policy": eks.submitter_policy,
-        "eks_submitter_policy_name": prefix + EKS_SUBMITTER_POLICY_NAME,
-        **studio_arguments,
-    }
-    return TeamModule(
-        team=team.name,
-        definition=_team_definition(team),
-        tags=dict(team.tags),
-        arguments=arguments,
-        unique_names={
-            **{f"{key}.name": ("role", name) for key, name in names.items()},
-            **{f"emrfs.roles[{i}].name": ("role", name) for i, name in enumerate(emrfs_names.values())},
+    return Section(
+        {
+            "create_runtime_roles": bool(team.runtime_roles),
+            "runtime_roles": roles,
+            "runtime_cluster_region": Expr("var.runtime_roles_region"),
+            "runtime_external_id": Expr("var.runtime_roles_external_id"),
+            "runtime_create_submitter_policy": submitter.create,
+            "runtime_submitter_policy_name": prefix + submitter.name,
+            "runtime_submitter_attach_to_users": list(submitter.attach_to_users),
+            "runtime_submitter_attach_to_groups": list(submitter.attach_to_groups),
+            "runtime_submitter_attach_to_roles": list(submitter.attach_to_roles),
+        },
+        {
             **{f"runtime_roles[{i}].name": ("role", name) for i, name in enumerate(runtime_names.values())},
             **({"step_submitter_policy.name": ("step submitter policy", prefix + submitter.name)} if team.runtime_roles else {}),
-            **{f"eks.roles[{i}].name": ("role", name) for i, name in enumerate(eks_names.values())},
-            **({"eks.submitter_policy": ("EMR on EKS job submitter policy", prefix + EKS_SUBMITTER_POLICY_NAME)}
-               if eks_roles and eks.submitter_policy else {}),
-            "passrole_policy.name": ("PassRole policy", prefix + passrole.name),
-            "emrfs.security_configuration_name": ("security configuration", security_configuration_name),
-            # One per account: a second team creating it in the same account fails in AWS.
-            **({"service_linked_role.create": (SERVICE_LINKED_ROLE_KIND, team.source_account_id or "")}
-               if team.service_linked_role.create else {}),
-            **{f"serverless.runtime_roles[{i}].name": ("role", name) for i, name in enumerate(serverless_names.values())
-               if serverless.create},
-            **({"serverless.submitter_policy": ("EMR Serverless job submitter policy", serverless_submitter)}
-               if serverless_submits else {}),
+        },
+        ec2_inline,
+    )
+
+
+def _passrole_policy(scope: Scope, names: dict[str, str]) -> Section:
+    """The PassRole policy for the people who launch clusters: the cluster roles the team creates."""
+    team, check, prefix = scope.team, scope.check, scope.prefix
+    passrole = team.passrole_policy
+    launched = {key: (scope.role_arn(name), facts.PASSED_TO[key]) for key, name in names.items() if getattr(team, key).create}
+    passrole_size = policies.size_of(policies.PASSROLE_POLICY, {policies.PASSROLE_ROLES: policies.pass_role_items(launched)})
+    check.at_most("passrole_policy.name", "PassRole policy name length", len(prefix + passrole.name), facts.IAM_LIMITS["policy_name"])
+    check.at_most("passrole_policy", "size of the PassRole policy in characters", passrole_size, facts.IAM_LIMITS["managed_policy"])
+    return Section(
+        {
+            "create_passrole_policy": passrole.create,
+            "passrole_policy_name": prefix + passrole.name,
+            "passrole_policy_attach_to_users": list(passrole.attach_to_users),
+            "passrole_policy_attach_to_groups": list(passrole.attach_to_groups),
+            "passrole_policy_attach_to_roles": list(passrole.attach_to_roles),
+        },
+        {"passrole_policy.name": ("PassRole policy", prefix + passrole.name)},
+    )
+
+
+def _serverless(scope: Scope) -> Section:
+    """EMR Serverless job runtime roles, their job submitter policy and the account's service-linked role."""
+    team, check, prefix = scope.team, scope.check, scope.prefix
+    serverless = team.serverless
+    names = {role.name: prefix + role.name for role in serverless.runtime_roles}
+    roles: dict[str, Any] = {}
+    if serverless.create:
+        for position, role in enumerate(serverless.runtime_roles):
+            field_name = f"serverless.runtime_roles[{position}]"
+            roles[names[role.name]] = _checked_mapped_role(check, field_name, names[role.name], role, scope.quota)
+        application_arns = policies.serverless_application_arns(
+            scope.sample_account, serverless.application_ids, facts.SERVERLESS_APPLICATION_RESOURCE
+        )
+        trust_size = policies.size_of(policies.SERVERLESS_TRUST, {
+            policies.ACCOUNT_ID_EACH: policies.source_account(scope.account),
+            policies.SERVERLESS_SOURCE_ARNS: [] if scope.account is None else [{policies.CONDITION_VALUE: application_arns}],
+        })
+        # Every role has the same trust; it grows with each application ID.
+        check.at_most(
+            "serverless.application_ids", "size of the EMR Serverless job runtime roles' trust policy", trust_size, scope.trust_quota
+        )
+        if serverless.submitter_policy and roles:
+            submitter_size = policies.size_of(policies.SERVERLESS_SUBMITTER, {
+                policies.APPLICATION_ARNS: application_arns,
+                policies.JOB_RUN_ARNS: policies.serverless_application_arns(
+                    scope.sample_account, serverless.application_ids, facts.SERVERLESS_JOB_RUN_RESOURCE
+                ),
+                policies.MODULE_ROLE_ARNS: [scope.role_arn(name) for name in roles],
+            })
+            check.at_most(
+                "serverless.runtime_roles", "size of the EMR Serverless job submitter policy in characters", submitter_size,
+                facts.IAM_LIMITS["managed_policy"],
+            )
+    submitter = prefix + SERVERLESS_SUBMITTER_POLICY_NAME
+    submits = serverless.create and serverless.submitter_policy and bool(serverless.runtime_roles)
+    if submits:
+        check.at_most("serverless.submitter_policy", "EMR Serverless job submitter policy name length", len(submitter),
+                      facts.IAM_LIMITS["policy_name"])
+    return Section(
+        {
+            "create_serverless": bool(roles),
+            "serverless_roles": roles,
+            "serverless_application_region": Expr("var.serverless_application_region"),
+            "serverless_application_ids": list(serverless.application_ids),
+            "serverless_create_submitter_policy": serverless.submitter_policy,
+            "serverless_submitter_policy_name": submitter,
+            "create_serverless_service_linked_role": Expr("var.create_serverless_service_linked_role"),
+        },
+        {
+            **{f"serverless.runtime_roles[{i}].name": ("role", name) for i, name in enumerate(names.values()) if serverless.create},
+            **({"serverless.submitter_policy": ("EMR Serverless job submitter policy", submitter)} if submits else {}),
             **({"serverless.service_linked_role": (SERVERLESS_SERVICE_LINKED_ROLE_KIND, team.source_account_id or "")}
                if serverless.service_linked_role else {}),
-            **studio_claims,
         },
     )
 
 
-def _studio(
-    check: LimitChecker, team: Team, prefix: str, cluster_roles: dict[str, str], quota: int, trust_quota: int
-) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
-    """The team module's EMR Studio arguments and the names they claim, after IAM's quota checks."""
+# The job submitter policy's name, after the team's name prefix (the module's default).
+EKS_SUBMITTER_POLICY_NAME = next(v.default for v in EKS_JOB_ROLES.variables if v.name == "submitter_policy_name")
+
+
+def _eks(scope: Scope) -> Section:
+    """EMR on EKS job execution roles and their job submitter policy, each checked against IAM's quotas."""
+    team, check, prefix = scope.team, scope.check, scope.prefix
+    eks = team.eks
+    arguments = {
+        "create_eks_roles": False,
+        "eks_roles": {},
+        "eks_region": Expr("var.eks_region"),
+        "eks_virtual_cluster_ids": list(eks.virtual_cluster_ids),
+        "eks_create_submitter_policy": eks.submitter_policy,
+        "eks_submitter_policy_name": prefix + EKS_SUBMITTER_POLICY_NAME,
+    }
+    if not (eks.create and eks.roles):
+        return Section(arguments)
+    names = {role.name: prefix + role.name for role in eks.roles}
+    account = scope.account
+    if account is None:
+        raise check.fail(
+            "eks.roles",
+            "need source_account_id: the OIDC provider ARNs of the IRSA trust and the service account names EMR on EKS"
+            " creates contain the account ID",
+        )
+    roles: dict[str, Any] = {}
+    for position, role in enumerate(eks.roles):
+        field_name = f"eks.roles[{position}]"
+        full_name = names[role.name]
+        mapped = _checked_mapped_role(check, field_name, full_name, role, scope.quota)
+        bindings = policies.eks_trust_bindings(account, full_name, role.clusters)
+        bindings[policies.IRSA_CLUSTERS] = bindings[policies.IRSA_CLUSTERS] if role.irsa else []
+        bindings[policies.POD_IDENTITY_CLUSTERS] = bindings[policies.POD_IDENTITY_CLUSTERS] if role.pod_identity else []
+        check.at_most(
+            f"{field_name}.clusters", "size of the job execution role's trust policy (it grows with each cluster and namespace)",
+            policies.size_of(policies.EKS_TRUST, bindings), scope.trust_quota,
+            " (split the clusters between roles, or raise quotas.trust_policy if your account's quota is higher)",
+        )
+        roles[full_name] = {
+            "base36_name": emr_containers.base36(full_name),
+            **mapped,
+            "clusters": {
+                cluster.name: {"oidc_issuer": cluster.oidc_issuer, "namespaces": list(cluster.namespaces)} for cluster in role.clusters
+            },
+            "irsa": role.irsa,
+            "pod_identity": role.pod_identity,
+        }
+    if eks.submitter_policy:
+        check.at_most(
+            "eks.submitter_policy", "EMR on EKS job submitter policy name length", len(prefix + EKS_SUBMITTER_POLICY_NAME),
+            facts.IAM_LIMITS["policy_name"],
+        )
+        virtual_clusters = [policies.eks_virtual_cluster_arn("*", account, id_) for id_ in eks.virtual_cluster_ids] or [
+            policies.eks_virtual_cluster_arn("*", account, "*")
+        ]
+        size = policies.size_of(policies.EKS_SUBMITTER, {
+            policies.VIRTUAL_CLUSTERS: virtual_clusters,
+            policies.VIRTUAL_CLUSTER_JOB_RUNS: [cluster + facts.EKS_JOB_RUN_RESOURCE for cluster in virtual_clusters],
+            policies.MODULE_ROLE_ARNS: [scope.role_arn(name) for name in names.values()],
+        })
+        check.at_most("eks.roles", "size of the EMR on EKS job submitter policy in characters", size, facts.IAM_LIMITS["managed_policy"])
+    return Section(
+        {**arguments, "create_eks_roles": True, "eks_roles": roles},
+        {
+            **{f"eks.roles[{i}].name": ("role", name) for i, name in enumerate(names.values())},
+            **({"eks.submitter_policy": ("EMR on EKS job submitter policy", prefix + EKS_SUBMITTER_POLICY_NAME)}
+               if eks.submitter_policy else {}),
+        },
+    )
+
+
+def _studio(scope: Scope, cluster_roles: dict[str, str]) -> Section:
+    """EMR Studio's service role, user role and user policies, after IAM's quota checks."""
+    team, check, prefix, quota, trust_quota = scope.team, scope.check, scope.prefix, scope.quota, scope.trust_quota
     studio = team.studio
     if not studio.create:
-        return {"create_studio": False}, {}
+        return Section({"create_studio": False})
     path, account = team.path, team.source_account_id
     sample_account = account or facts.ACCOUNT_ID_PLACEHOLDER
     service_name, user_name = prefix + studio.service_role.name, prefix + studio.user_role.name
@@ -451,98 +626,7 @@ def _studio(
         "studio_user_role_policy_arns": _policy_arns(studio.user_role),
         "studio_user_role_inline_policies": _encode(_inline(studio.user_role), 4),
     }
-    return arguments, claims
-
-
-def _serverless_roles(check: LimitChecker, team: Team, prefix: str, quota: int, trust_quota: int) -> dict[str, Any]:
-    """The team's EMR Serverless job runtime roles as the module takes them, after the IAM quota checks."""
-    serverless, path = team.serverless, team.path
-    roles: dict[str, Any] = {}
-    for position, role in enumerate(serverless.runtime_roles):
-        field = f"serverless.runtime_roles[{position}]"
-        roles[prefix + role.name] = _checked_mapped_role(check, field, prefix + role.name, role, quota)
-    account = team.source_account_id
-    application_arns = policies.serverless_application_arns(
-        account or facts.ACCOUNT_ID_PLACEHOLDER, serverless.application_ids, facts.SERVERLESS_APPLICATION_RESOURCE
-    )
-    trust_size = policies.size_of(policies.SERVERLESS_TRUST, {
-        policies.ACCOUNT_ID_EACH: policies.source_account(account),
-        policies.SERVERLESS_SOURCE_ARNS: [] if account is None else [{policies.CONDITION_VALUE: application_arns}],
-    })
-    # Every role has the same trust; it grows with each application ID.
-    check.at_most("serverless.application_ids", "size of the EMR Serverless job runtime roles' trust policy", trust_size, trust_quota)
-    if serverless.submitter_policy and roles:
-        submitter_size = policies.size_of(policies.SERVERLESS_SUBMITTER, {
-            policies.APPLICATION_ARNS: application_arns,
-            policies.JOB_RUN_ARNS: policies.serverless_application_arns(
-                account or facts.ACCOUNT_ID_PLACEHOLDER, serverless.application_ids, facts.SERVERLESS_JOB_RUN_RESOURCE
-            ),
-            policies.MODULE_ROLE_ARNS: [policies.role_arn_sample(path, name) for name in roles],
-        })
-        check.at_most(
-            "serverless.runtime_roles", "size of the EMR Serverless job submitter policy in characters", submitter_size,
-            facts.IAM_LIMITS["managed_policy"],
-        )
-    return roles
-
-
-# The job submitter policy's name, after the team's name prefix (the module's default).
-EKS_SUBMITTER_POLICY_NAME = next(v.default for v in EKS_JOB_ROLES.variables if v.name == "submitter_policy_name")
-
-
-def _eks_roles(
-    check: LimitChecker, team: Team, prefix: str, path: str, quota: int, trust_quota: int
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """The arguments of the team's EMR on EKS job execution roles, each checked against IAM's quotas."""
-    eks = team.eks
-    if not (eks.create and eks.roles):
-        return {}, {}
-    names = {role.name: prefix + role.name for role in eks.roles}
-    account = team.source_account_id
-    if account is None:
-        raise check.fail(
-            "eks.roles",
-            "need source_account_id: the OIDC provider ARNs of the IRSA trust and the service account names EMR on EKS"
-            " creates contain the account ID",
-        )
-    roles: dict[str, Any] = {}
-    for position, role in enumerate(eks.roles):
-        field = f"eks.roles[{position}]"
-        full_name = names[role.name]
-        mapped = _checked_mapped_role(check, field, full_name, role, quota)
-        bindings = policies.eks_trust_bindings(account, full_name, role.clusters)
-        bindings[policies.IRSA_CLUSTERS] = bindings[policies.IRSA_CLUSTERS] if role.irsa else []
-        bindings[policies.POD_IDENTITY_CLUSTERS] = bindings[policies.POD_IDENTITY_CLUSTERS] if role.pod_identity else []
-        check.at_most(
-            f"{field}.clusters", "size of the job execution role's trust policy (it grows with each cluster and namespace)",
-            policies.size_of(policies.EKS_TRUST, bindings), trust_quota,
-            " (split the clusters between roles, or raise quotas.trust_policy if your account's quota is higher)",
-        )
-        roles[full_name] = {
-            "base36_name": emr_containers.base36(full_name),
-            **mapped,
-            "clusters": {
-                cluster.name: {"oidc_issuer": cluster.oidc_issuer, "namespaces": list(cluster.namespaces)} for cluster in role.clusters
-            },
-            "irsa": role.irsa,
-            "pod_identity": role.pod_identity,
-        }
-    if eks.submitter_policy:
-        check.at_most(
-            "eks.submitter_policy", "EMR on EKS job submitter policy name length", len(prefix + EKS_SUBMITTER_POLICY_NAME),
-            facts.IAM_LIMITS["policy_name"],
-        )
-        virtual_clusters = [policies.eks_virtual_cluster_arn("*", account, id_) for id_ in eks.virtual_cluster_ids] or [
-            policies.eks_virtual_cluster_arn("*", account, "*")
-        ]
-        role_arns = [policies.role_arn_sample(path, name) for name in names.values()]
-        size = policies.size_of(policies.EKS_SUBMITTER, {
-            policies.VIRTUAL_CLUSTERS: virtual_clusters,
-            policies.VIRTUAL_CLUSTER_JOB_RUNS: [cluster + facts.EKS_JOB_RUN_RESOURCE for cluster in virtual_clusters],
-            policies.MODULE_ROLE_ARNS: role_arns,
-        })
-        check.at_most("eks.roles", "size of the EMR on EKS job submitter policy in characters", size, facts.IAM_LIMITS["managed_policy"])
-    return roles, names
+    return Section(arguments, claims)
 
 
 def _runtime_role_rules(check: LimitChecker, team: Team) -> None:
@@ -704,8 +788,6 @@ def resolve(source: SpecFile) -> list[TeamModule]:
     check_unique_names([(module.team, module.unique_names) for module in modules], source)
     return modules
 
-
-Claims = dict[str, tuple[str, str]]  # TeamModule.unique_names
 
 
 def check_unique_names(claims: Iterable[tuple[str, Claims]], source: SpecFile) -> None:
