@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -109,6 +109,15 @@ NamePrefix = Annotated[str, _pattern(
 
 def _items(max_items: int = MAX_LIST_ITEMS) -> Any:
     return Field(default_factory=list, max_length=max_items)
+
+
+def _unique(values: Sequence[str], field: str, what: str = "") -> None:
+    """Raise at the first value listed before; `field` names its place with {} for the index."""
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            raise _field_error(field.format(index), f"{what}{value!r} is listed twice")
+        seen.add(value)
 
 
 class Model(BaseModel):
@@ -291,9 +300,7 @@ class Emrfs(Model):
     @model_validator(mode="after")
     def _mappings_name_roles(self) -> Emrfs:
         names = [role.name for role in self.roles]
-        for index, name in enumerate(names):
-            if names.index(name) != index:
-                raise _field_error(f"roles[{index}].name", f"{name!r} is listed twice")
+        _unique(names, "roles[{}].name")
         for index, mapping in enumerate(self.mappings):
             if mapping.role not in names:
                 raise _field_error(f"mappings[{index}].role", f"{mapping.role!r} is not one of this team's emrfs roles {names}")
@@ -351,14 +358,9 @@ class Serverless(Model):
     service_linked_role: bool = False
 
     @model_validator(mode="after")
-    def _unique(self) -> Serverless:
-        names = [role.name for role in self.runtime_roles]
-        for index, name in enumerate(names):
-            if names.index(name) != index:
-                raise _field_error(f"runtime_roles[{index}].name", f"{name!r} is listed twice")
-        for index, application in enumerate(self.application_ids):
-            if self.application_ids.index(application) != index:
-                raise _field_error(f"application_ids[{index}]", f"{application!r} is listed twice")
+    def _check(self) -> Serverless:
+        _unique([role.name for role in self.runtime_roles], "runtime_roles[{}].name")
+        _unique(self.application_ids, "application_ids[{}]")
         return self
 
 
@@ -389,9 +391,7 @@ class EksCluster(Model):
 
     @model_validator(mode="after")
     def _unique_namespaces(self) -> EksCluster:
-        for index, namespace in enumerate(self.namespaces):
-            if self.namespaces.index(namespace) != index:
-                raise _field_error(f"namespaces[{index}]", f"{namespace!r} is listed twice")
+        _unique(self.namespaces, "namespaces[{}]")
         return self
 
 
@@ -409,9 +409,9 @@ class EksRole(RolePolicies):
         if not (self.irsa or self.pod_identity):
             raise _field_error("irsa", "and pod_identity are both false: the role would trust nobody")
         names = [cluster.name for cluster in self.clusters]
+        # Cluster by cluster, so the first problem in list order is the one reported.
         for index, cluster in enumerate(self.clusters):
-            if names.index(cluster.name) != index:
-                raise _field_error(f"clusters[{index}].name", f"{cluster.name!r} is listed twice")
+            _unique(names[: index + 1], "clusters[{}].name")
             if self.irsa and cluster.oidc_issuer is None:
                 raise _field_error(
                     f"clusters[{index}].oidc_issuer", "is required with irsa: true (the IRSA trust names the cluster's OIDC provider)"
@@ -429,10 +429,7 @@ class Eks(Model):
 
     @model_validator(mode="after")
     def _unique_roles(self) -> Eks:
-        names = [role.name for role in self.roles]
-        for index, name in enumerate(names):
-            if names.index(name) != index:
-                raise _field_error(f"roles[{index}].name", f"{name!r} is listed twice")
+        _unique([role.name for role in self.roles], "roles[{}].name")
         return self
 
 
@@ -494,9 +491,9 @@ class Studio(Model):
         if not self.session_policies:
             raise _field_error("session_policies", "is empty: a Studio user needs at least one policy")
         names = [policy.name for policy in self.session_policies]
+        # Policy by policy, so the first problem in list order is the one reported.
         for index, policy in enumerate(self.session_policies):
-            if names.index(policy.name) != index:
-                raise _field_error(f"session_policies[{index}].name", f"{policy.name!r} is listed twice")
+            _unique(names[: index + 1], "session_policies[{}].name")
             attached = policy.attach_to_users or policy.attach_to_groups or policy.attach_to_roles
             if self.auth_mode == "SSO" and attached:
                 raise _field_error(
@@ -534,10 +531,7 @@ class TeamSettings(Model):
     @field_validator("runtime_roles")
     @classmethod
     def _unique_runtime_roles(cls, roles: list[RuntimeRole]) -> list[RuntimeRole]:
-        names = [role.name for role in roles]
-        for index, name in enumerate(names):
-            if names.index(name) != index:
-                raise _field_error(f"[{index}].name", f"{name!r} is listed twice")
+        _unique([role.name for role in roles], "[{}].name")
         return roles
 
 
@@ -561,11 +555,7 @@ class Spec(Model):
     @field_validator("teams")
     @classmethod
     def _unique_team_names(cls, teams: list[Team]) -> list[Team]:
-        seen: set[str] = set()
-        for index, team in enumerate(teams):
-            if team.name in seen:
-                raise _field_error(f"[{index}].name", f"team {team.name!r} is listed twice")
-            seen.add(team.name)
+        _unique([team.name for team in teams], "[{}].name", what="team ")
         return teams
 
 
