@@ -120,6 +120,11 @@ def _unique(values: Sequence[str], field: str, what: str = "") -> None:
         seen.add(value)
 
 
+def _attach_to(description: str, example: list[str]) -> Any:
+    """An attach_to_users, attach_to_groups or attach_to_roles field of a policy: IAM names, none by default."""
+    return _items(100, description=description, examples=[example])
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -452,13 +457,9 @@ class Emrfs(Model):
 class PassRolePolicy(Model):
     create: bool = Field(default=True, description="Whether to create the PassRole policy.", examples=[False])
     name: IamName = Field(default="EMR_PassRole", description="Policy name, after `name_prefix`.", examples=["EMR_PassRole"])
-    attach_to_users: list[IamName] = _items(100, description="IAM users to attach the policy to.", examples=[["alice"]])
-    attach_to_groups: list[IamName] = _items(100, description="IAM groups to attach the policy to.", examples=[["analytics-emr-operators"]])
-    attach_to_roles: list[IamName] = _items(
-        100,
-        description="IAM roles to attach the policy to (for example a CI role).",
-        examples=[["emr-launcher"]],
-    )
+    attach_to_users: list[IamName] = _attach_to("IAM users to attach the policy to.", ["alice"])
+    attach_to_groups: list[IamName] = _attach_to("IAM groups to attach the policy to.", ["analytics-emr-operators"])
+    attach_to_roles: list[IamName] = _attach_to("IAM roles to attach the policy to (for example a CI role).", ["emr-launcher"])
 
 
 class RuntimeRole(RolePolicies):
@@ -497,16 +498,10 @@ class StepSubmitterPolicy(Model):
         description="Policy name, after `name_prefix`.",
         examples=["EMR_RuntimeRoleSteps"],
     )
-    attach_to_users: list[IamName] = _items(100, description="IAM users to attach the policy to.", examples=[["alice"]])
-    attach_to_groups: list[IamName] = _items(
-        100,
-        description="IAM groups to attach the policy to.",
-        examples=[["analytics-step-submitters"]],
-    )
-    attach_to_roles: list[IamName] = _items(
-        100,
-        description="IAM roles to attach the policy to (for example an orchestrator's role).",
-        examples=[["airflow-workers"]],
+    attach_to_users: list[IamName] = _attach_to("IAM users to attach the policy to.", ["alice"])
+    attach_to_groups: list[IamName] = _attach_to("IAM groups to attach the policy to.", ["analytics-step-submitters"])
+    attach_to_roles: list[IamName] = _attach_to(
+        "IAM roles to attach the policy to (for example an orchestrator's role).", ["airflow-workers"]
     )
 
 
@@ -706,17 +701,9 @@ class StudioSessionPolicy(Model):
         " they created (tag `creatorUserId` equal to their `aws:userId`) only.",
         examples=[True],
     )
-    attach_to_users: list[IamName] = _items(100, description="IAM mode: IAM users to attach the policy to.", examples=[["alice"]])
-    attach_to_groups: list[IamName] = _items(
-        100,
-        description="IAM mode: IAM groups to attach the policy to.",
-        examples=[["analytics-notebook-users"]],
-    )
-    attach_to_roles: list[IamName] = _items(
-        100,
-        description="IAM mode: IAM roles to attach the policy to.",
-        examples=[["analytics-studio-admins"]],
-    )
+    attach_to_users: list[IamName] = _attach_to("IAM mode: IAM users to attach the policy to.", ["alice"])
+    attach_to_groups: list[IamName] = _attach_to("IAM mode: IAM groups to attach the policy to.", ["analytics-notebook-users"])
+    attach_to_roles: list[IamName] = _attach_to("IAM mode: IAM roles to attach the policy to.", ["analytics-studio-admins"])
 
 
 class StudioServiceRole(RolePolicies):
