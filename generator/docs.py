@@ -1,9 +1,10 @@
-"""The spec's documentation: one description and one example per field, next to nothing else.
+"""The spec's documentation: where each model sits in a spec and one sentence about it.
 
 Both the JSON Schema for editors (`schema`) and the spec reference in README.md
 (`schema --format markdown --readme README.md`) are built from the pydantic models in
-generator/spec.py plus the texts here, so types and defaults come from the models and cannot
-drift; tests fail when a field has no text here or a committed output is stale.
+generator/spec.py, whose fields carry their own description and example, plus the sentences here,
+so types, defaults and texts come from the models and cannot drift; tests fail when a field has
+no description or a committed output is stale.
 """
 
 from __future__ import annotations
@@ -105,325 +106,6 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "PolicyStatement": ("`Statement[]`", "One statement of a policy document."),
 }
 
-_READ_CONFIG = {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:{partition}:s3:::emr-config/*"}]}
-
-# (model, field) -> (description, example). Fields inherited from RolePolicies or TeamSettings are
-# looked up along the model's base classes.
-FIELDS: dict[tuple[str, str], tuple[str, Any]] = {
-    ("Spec", "version"): ("Version of the spec format; always 1.", 1),
-    ("Spec", "quotas"): (
-        "IAM quotas to check against, when your account's are higher than the defaults.",
-        {"managed_policies_per_role": 20},
-    ),
-    ("Spec", "defaults"): ("Settings every team gets unless it sets them itself.", {"name_prefix": "{team}-", "path": "/emr/"}),
-    ("Spec", "teams"): ("The teams; each becomes `modules/teams/<name>/`. At least one.", [{"name": "analytics"}]),
-    ("Quotas", "managed_policies_per_role"): ("Managed policies that may be attached to one role (1 to 20).", 20),
-    ("Quotas", "trust_policy"): ("Characters a trust policy may have (1 to 4096).", 4096),
-    ("TeamSettings", "name_prefix"): (
-        "Prefix of every role, policy and security configuration name; `{team}` stands for the team's name. "
-        "Teams sharing an account need different prefixes.",
-        "{team}-",
-    ),
-    ("TeamSettings", "path"): ("IAM path of the roles, instance profile and policies; begins and ends with `/`.", "/emr/"),
-    ("TeamSettings", "permissions_boundary"): (
-        "ARN of a managed policy set as permissions boundary on every role of the team;"
-        " `arn:{partition}:` follows the provider's partition.",
-        "arn:{partition}:iam::111122223333:policy/emr-boundary",
-    ),
-    ("TeamSettings", "tags"): ("Tags on every role, instance profile and policy (at most 50).", {"Team": "analytics"}),
-    ("TeamSettings", "source_account_id"): (
-        "Account whose EMR may assume the roles: adds the `aws:SourceAccount`/`aws:SourceArn` confused-deputy conditions "
-        "to the trust policies and scopes the EC2 role's cluster permissions. Quote it so YAML keeps it a string.",
-        "111122223333",
-    ),
-    ("TeamSettings", "service_role"): ("The EMR service role.", {"managed_policy": "v1"}),
-    ("TeamSettings", "ec2_role"): ("The EMR role for EC2 and its instance profile.", {"policy": "scoped"}),
-    ("TeamSettings", "autoscaling_role"): ("The automatic scaling role.", {"create": False}),
-    ("TeamSettings", "service_linked_role"): ("The account's EMR service-linked role.", {"create": True}),
-    ("TeamSettings", "emrfs"): ("EMRFS roles and their mappings.", {"create": False}),
-    ("TeamSettings", "passrole_policy"): (
-        "The PassRole policy for the people who launch clusters.",
-        {"attach_to_groups": ["emr-operators"]},
-    ),
-    ("TeamSettings", "runtime_roles"): (
-        "Runtime roles for EMR steps; they need the team's security configuration (`emrfs.create: true`) and EMR role for EC2.",
-        [{"name": "etl", "lake_formation": True}],
-    ),
-    ("TeamSettings", "step_submitter_policy"): (
-        "The policy for the people who submit steps with the runtime roles; created when the team has runtime roles.",
-        {"attach_to_groups": ["analytics-step-submitters"]},
-    ),
-    ("TeamSettings", "serverless"): (
-        "EMR Serverless job runtime roles, the job submitter policy and the EMR Serverless service-linked role.",
-        {"runtime_roles": [{"name": "spark-jobs"}]},
-    ),
-    ("TeamSettings", "studio"): (
-        "EMR Studio: its service role, the user role of IAM Identity Center mode and the users' policies by tier.",
-        {"create": True, "workspace_bucket": "analytics-studio", "session_policies": [{"name": "EMRStudio_Basic", "tier": "basic"}]},
-    ),
-    ("TeamSettings", "eks"): (
-        "EMR on EKS job execution roles and the job submitter policy; they need `source_account_id` (EMR's service"
-        " account names and the OIDC provider ARNs contain it).",
-        {"roles": [{"name": "eks-spark", "clusters": [
-            {"name": "analytics", "oidc_issuer": "https://oidc.eks.us-east-1.amazonaws.com/id/5C1A9E7B3D2F4A6B8C0D1E2F3A4B5C6D",
-             "namespaces": ["spark-jobs"]},
-        ]}]},
-    ),
-    ("Team", "name"): (
-        "The team's name: lower-case letters, digits and `-`, at most 32 characters. Names its module folder.",
-        "data-science",
-    ),
-    ("RolePolicies", "policy_arns"): (
-        "Customer-managed (or other) policies to attach, by ARN; `arn:{partition}:` follows the provider's partition.",
-        ["arn:{partition}:iam::111122223333:policy/emr-extra"],
-    ),
-    ("RolePolicies", "aws_managed_policies"): (
-        "AWS managed policies to attach, by name (with its path); the ARN follows the partition.",
-        ["AmazonS3ReadOnlyAccess"],
-    ),
-    ("RolePolicies", "inline_policies"): (
-        "Inline policies: policy name to policy document; `arn:{partition}:` in a Resource follows the provider's partition.",
-        {"read-config": _READ_CONFIG},
-    ),
-    ("ServiceRole", "create"): ("Whether the team gets this role.", False),
-    ("ServiceRole", "name"): ("Role name, after `name_prefix`.", "EMR_DefaultRole"),
-    ("ServiceRole", "use_name_prefix"): ("Treat `name` as a prefix and let the engine add a unique suffix.", True),
-    ("ServiceRole", "managed_policy"): (
-        "`v2`: `AmazonEMRServicePolicy_v2` (AWS's advice, needs tagged resources); `v1`: `AmazonElasticMapReduceRole` "
-        "(what `create-default-roles` attaches); `none`: only the policies listed here.",
-        "v1",
-    ),
-    ("ServiceRole", "allow_spot_service_linked_role"): (
-        "Let EMR create the Spot service-linked role where the managed policy cannot (`v2`, `none`).",
-        False,
-    ),
-    ("Ec2Role", "create"): ("Whether the team gets this role (and its instance profile).", False),
-    ("Ec2Role", "name"): ("Role name, after `name_prefix`; the instance profile gets the same name.", "EMR_EC2_DefaultRole"),
-    ("Ec2Role", "use_name_prefix"): ("Treat `name` as a prefix and let the engine add a unique suffix.", True),
-    ("Ec2Role", "instance_profile_name"): (
-        "Only for stating it explicitly: must equal the role name, or EMR rejects the cluster with \"invalid instance profile\".",
-        "EMR_EC2_DefaultRole",
-    ),
-    ("Ec2Role", "policy"): (
-        "`managed`: `AmazonElasticMapReduceforEC2Role` (broad S3, DynamoDB, SQS ... access); "
-        "`scoped`: a customer-managed policy with the cluster's own metadata and the `s3_access` locations only.",
-        "scoped",
-    ),
-    ("Ec2Role", "s3_access"): (
-        "With `policy: scoped`: the S3 locations the cluster nodes may use.",
-        [{"bucket": "analytics-emr-logs", "prefix": "logs/", "access": "read_write"}],
-    ),
-    ("AutoscalingRole", "create"): ("Whether the team gets this role.", False),
-    ("AutoscalingRole", "name"): ("Role name, after `name_prefix`.", "EMR_AutoScaling_DefaultRole"),
-    ("AutoscalingRole", "use_name_prefix"): ("Treat `name` as a prefix and let the engine add a unique suffix.", True),
-    ("AutoscalingRole", "trust_conditions"): (
-        "Whether the trust policy carries `aws:SourceAccount` and `aws:SourceArn` when `source_account_id` is set.",
-        False,
-    ),
-    ("ServiceLinkedRole", "create"): (
-        "Whether this team's workspace creates the account's EMR service-linked role; set it for exactly one team per account.",
-        True,
-    ),
-    ("Emrfs", "create"): ("Whether to create the EMRFS roles and the security configuration.", False),
-    ("Emrfs", "roles"): (
-        "EMRFS roles, each named after `name_prefix`.",
-        [{"name": "emrfs-raw", "s3_access": [{"bucket": "analytics-lake", "prefix": "raw/", "access": "read_write"}]}],
-    ),
-    ("Emrfs", "mappings"): (
-        "Role mappings in evaluation order.",
-        [{"role": "emrfs-raw", "identifier_type": "Group", "identifiers": ["data-engineers"]}],
-    ),
-    ("Emrfs", "security_configuration_name"): (
-        "Name of the security configuration; default the team's `name_prefix` followed by `emrfs` (`ds-emrfs` for prefix `ds-`),"
-        " or `<team>-emrfs` when the team has no prefix (`analytics-emrfs`).",
-        "analytics-emrfs",
-    ),
-    ("Emrfs", "encryption"): ("Encryption settings for the same security configuration.", {"at_rest_s3": {"mode": "SSE-S3"}}),
-    ("EmrfsRole", "name"): ("Role name, after `name_prefix`; mappings refer to it by this name.", "emrfs-raw"),
-    ("EmrfsRole", "s3_access"): ("S3 locations the role may use.", [{"bucket": "analytics-lake", "prefix": "raw/"}]),
-    ("EmrfsMapping", "role"): ("One of the team's `emrfs.roles`, by `name`.", "emrfs-raw"),
-    ("EmrfsMapping", "identifier_type"): ("What `identifiers` are: Linux user names, group names, or S3 prefixes.", "Group"),
-    ("EmrfsMapping", "identifiers"): (
-        "User or group names, or `s3://` locations for `Prefix`; at least one.",
-        ["data-engineers", "analysts"],
-    ),
-    ("Encryption", "at_rest_s3"): (
-        "Encryption of EMRFS data at rest in S3.",
-        {"mode": "SSE-KMS", "kms_key_arn": "arn:{partition}:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
-    ),
-    ("Encryption", "local_disk_kms_key_arn"): (
-        "ARN of the KMS key (not an alias) for the cluster's local disks; `{partition}` becomes the provider's partition.",
-        "arn:{partition}:kms:us-east-1:111122223333:key/9876fedc-ba98-7654-3210-fedcba987654",
-    ),
-    ("Encryption", "in_transit_certificate_s3_object"): (
-        "S3 location of a zip of PEM certificates; turns on in-transit encryption.",
-        "s3://analytics-emr-config/certs.zip",
-    ),
-    ("S3Encryption", "mode"): ("`SSE-S3` or `SSE-KMS`.", "SSE-KMS"),
-    ("S3Encryption", "kms_key_arn"): (
-        "ARN of the KMS key (or its alias); required with `SSE-KMS`, not allowed with `SSE-S3`;"
-        " `{partition}` becomes the provider's partition.",
-        "arn:{partition}:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-    ),
-    ("PassRolePolicy", "create"): ("Whether to create the PassRole policy.", False),
-    ("PassRolePolicy", "name"): ("Policy name, after `name_prefix`.", "EMR_PassRole"),
-    ("PassRolePolicy", "attach_to_users"): ("IAM users to attach the policy to.", ["alice"]),
-    ("PassRolePolicy", "attach_to_groups"): ("IAM groups to attach the policy to.", ["analytics-emr-operators"]),
-    ("PassRolePolicy", "attach_to_roles"): ("IAM roles to attach the policy to (for example a CI role).", ["emr-launcher"]),
-    ("RuntimeRole", "name"): ("Role name, after `name_prefix`; steps name it by its ARN (`ExecutionRoleArn`).", "etl"),
-    ("RuntimeRole", "s3_access"): ("S3 locations the role may use.", [{"bucket": "analytics-lake", "prefix": "curated/"}]),
-    ("RuntimeRole", "lake_formation"): (
-        "Lake Formation governs the role's tables (EMR 6.15+, Spark): `lakeformation:GetDataAccess` and Data Catalog reads,"
-        " `sts:TagSession` only with EMR's session tag, and `LakeFormationConfiguration` in the security configuration.",
-        True,
-    ),
-    ("RuntimeRole", "s3_access_grants"): (
-        "The role asks S3 Access Grants for S3 credentials (EMR 6.15+, Spark): `s3:GetDataAccess` on the account's default"
-        " Access Grants instance; pass the team module's `configurations_json` to the cluster.",
-        True,
-    ),
-    ("RuntimeRole", "propagate_source_identity"): (
-        "EMR sets the submitter's identity as the session's source identity (`sts:SetSourceIdentity`); a setting of the"
-        " security configuration, so every runtime role of the team sets it or none does.",
-        True,
-    ),
-    ("StepSubmitterPolicy", "create"): ("Whether to create the step submitter policy.", False),
-    ("StepSubmitterPolicy", "name"): ("Policy name, after `name_prefix`.", "EMR_RuntimeRoleSteps"),
-    ("StepSubmitterPolicy", "attach_to_users"): ("IAM users to attach the policy to.", ["alice"]),
-    ("StepSubmitterPolicy", "attach_to_groups"): ("IAM groups to attach the policy to.", ["analytics-step-submitters"]),
-    ("StepSubmitterPolicy", "attach_to_roles"): (
-        "IAM roles to attach the policy to (for example an orchestrator's role).",
-        ["airflow-workers"],
-    ),
-    ("Serverless", "create"): (
-        "Whether to create the team's EMR Serverless job runtime roles and job submitter policy (`false` keeps the"
-        " section but creates nothing).",
-        False,
-    ),
-    ("Serverless", "application_ids"): (
-        "The team's EMR Serverless applications: the roles trust EMR Serverless only for these (`aws:SourceArn`) and the"
-        " submitters may start job runs only on them; empty means every application of the account.",
-        ["00fabcdefghij012"],
-    ),
-    ("Serverless", "runtime_roles"): ("The job runtime roles.", [{"name": "spark-etl"}]),
-    ("Serverless", "submitter_policy"): (
-        "Whether to create the policy for the people who start job runs: `iam:PassRole` on exactly these roles to"
-        " EMR Serverless, starting, reading and cancelling job runs on the team's applications.",
-        False,
-    ),
-    ("Serverless", "service_linked_role"): (
-        "Whether this team creates the account's EMR Serverless service-linked role"
-        " (`AWSServiceRoleForAmazonEMRServerless`); it exists once per account, so one team per account sets it.",
-        True,
-    ),
-    ("ServerlessRuntimeRole", "name"): ("Role name, after `name_prefix`; a job run names it by its ARN (`executionRoleArn`).", "spark-etl"),
-    ("ServerlessRuntimeRole", "s3_access"): ("S3 locations the role may use.", [{"bucket": "analytics-lake", "prefix": "curated/"}]),
-    ("Eks", "create"): ("Whether to create the team's EMR on EKS roles and policy.", False),
-    ("Eks", "roles"): (
-        "Job execution roles; each role's trust policy grows with its clusters and namespaces and is checked against"
-        " IAM's trust policy quota (`quotas.trust_policy`).",
-        [{"name": "eks-spark", "pod_identity": True, "clusters": [{"name": "analytics", "namespaces": ["spark-jobs"]}], "irsa": False}],
-    ),
-    ("Eks", "virtual_cluster_ids"): (
-        "EMR on EKS virtual clusters the job submitter policy allows; empty allows every virtual cluster of the account.",
-        ["c0a1b2c3d4e5f6a7b8c9d0e1f"],
-    ),
-    ("Eks", "submitter_policy"): (
-        "Whether to create the customer-managed policy `<name_prefix>EMR_EKS_StartJobRun`: `emr-containers:StartJobRun` on"
-        " the virtual clusters, only with one of the team's roles as `emr-containers:ExecutionRoleArn`, and reading, following"
-        " and cancelling the job runs of those virtual clusters.",
-        False,
-    ),
-    ("EksRole", "name"): ("Role name, after `name_prefix`; EMR's service account names carry it in base36.", "eks-spark"),
-    ("EksRole", "s3_access"): ("S3 locations the role may use.", [{"bucket": "analytics-lake", "prefix": "curated/"}]),
-    ("EksRole", "clusters"): (
-        "The EKS clusters (with their namespaces) whose job runs may use the role.",
-        [{"name": "analytics", "oidc_issuer": "https://oidc.eks.us-east-1.amazonaws.com/id/5C1A9E7B3D2F4A6B8C0D1E2F3A4B5C6D",
-          "namespaces": ["spark-jobs"]}],
-    ),
-    ("EksRole", "irsa"): (
-        "Trust IAM roles for service accounts: per cluster, its IAM OIDC provider (which must exist) for"
-        " `sts:AssumeRoleWithWebIdentity`, `<issuer>:sub` like EMR's service accounts of the role in each namespace,"
-        " exactly as `aws emr-containers update-role-trust-policy` writes it.",
-        False,
-    ),
-    ("EksRole", "pod_identity"): (
-        "Trust EKS Pod Identity (EMR 7.3+): `pods.eks.amazonaws.com` for `sts:AssumeRole` and `sts:TagSession`, only"
-        " with the session tags of the role's clusters, namespaces and Spark service accounts; the associations are"
-        " an output (`eks_pod_identity_associations`) for `modules/emr-eks-pod-identity`. Not in China: AWS offers"
-        " Pod Identity in no China Region.",
-        True,
-    ),
-    ("Studio", "create"): ("Whether the team has an EMR Studio; `workspace_bucket` is then required.", True),
-    ("Studio", "auth_mode"): (
-        "`SSO` (IAM Identity Center: the user role carries every session policy; create-studio-session-mapping gives"
-        " one to each user or group) or `IAM` (each policy is attached to the IAM users, groups and roles it names,"
-        " with `CreateStudioPresignedUrl`).",
-        "IAM",
-    ),
-    ("Studio", "workspace_bucket"): (
-        "The S3 bucket where the Studio keeps Workspaces and notebooks (`default_s3_location`).", "analytics-studio"
-    ),
-    ("Studio", "workspace_prefix"): ("Key prefix of the Workspaces in the bucket; empty for the whole bucket.", "workspaces/"),
-    ("Studio", "kms_key_arns"): (
-        "KMS keys of an encrypted Workspace bucket; the service role may use them.",
-        ["arn:{partition}:kms:us-east-1:111122223333:key/8c1d2e3f-4a5b-4c6d-9e7f-0a1b2c3d4e5f"],
-    ),
-    ("Studio", "git_secrets"): (
-        "Whether the service role may read the Secrets Manager secrets tagged for EMR (Git repositories linked to Workspaces).",
-        False,
-    ),
-    ("Studio", "studio_ids"): (
-        "IAM mode: the Studios the policies allow presigned URLs for; empty means every Studio of the account.",
-        ["es-0123456789ABCDEFGHIJKLMNO"],
-    ),
-    ("Studio", "service_role"): ("The Studio service role.", {"name": "EMRStudio_Service_Role"}),
-    ("Studio", "user_role"): ("The user role of IAM Identity Center mode.", {"name": "EMRStudio_User_Role"}),
-    ("Studio", "session_policies"): (
-        "The users' policies, one per entry; the default is one basic policy, EMRStudio_Basic.",
-        [{"name": "EMRStudio_Advanced", "tier": "advanced"}],
-    ),
-    ("StudioServiceRole", "name"): ("Role name, after `name_prefix` (`service_role` of `aws_emr_studio`).", "EMRStudio_Service_Role"),
-    ("StudioUserRole", "name"): ("Role name, after `name_prefix` (`user_role` of `aws_emr_studio`).", "EMRStudio_User_Role"),
-    ("StudioSessionPolicy", "name"): ("Policy name, after `name_prefix`.", "EMRStudio_Basic"),
-    ("StudioSessionPolicy", "tier"): (
-        "AWS's tier: `basic` (Workspaces, Git repositories, cluster and EMR on EKS reads, no cluster creation),"
-        " `intermediate` (also clusters from Service Catalog templates) or `advanced` (also RunJobFlow, passing the"
-        " team's EMR service role and role for EC2).",
-        "intermediate",
-    ),
-    ("StudioSessionPolicy", "collaboration"): (
-        "Workspace collaboration: the user may turn collaboration on and off and choose collaborators, on the Workspaces"
-        " they created (tag `creatorUserId` equal to their `aws:userId`) only.",
-        True,
-    ),
-    ("StudioSessionPolicy", "attach_to_users"): ("IAM mode: IAM users to attach the policy to.", ["alice"]),
-    ("StudioSessionPolicy", "attach_to_groups"): ("IAM mode: IAM groups to attach the policy to.", ["analytics-notebook-users"]),
-    ("StudioSessionPolicy", "attach_to_roles"): ("IAM mode: IAM roles to attach the policy to.", ["analytics-studio-admins"]),
-    ("EksCluster", "name"): ("The EKS cluster's name.", "analytics"),
-    ("EksCluster", "oidc_issuer"): (
-        "The cluster's OIDC issuer URL (`aws eks describe-cluster --query cluster.identity.oidc.issuer`); required with `irsa`.",
-        "https://oidc.eks.us-east-1.amazonaws.com/id/5C1A9E7B3D2F4A6B8C0D1E2F3A4B5C6D",
-    ),
-    ("EksCluster", "namespaces"): (
-        "Kubernetes namespaces the job runs are submitted to (the virtual clusters' namespaces).",
-        ["spark-jobs"],
-    ),
-    ("S3Access", "bucket"): ("Bucket name.", "analytics-lake"),
-    ("S3Access", "prefix"): ("Key prefix the access is limited to; empty for the whole bucket.", "curated/"),
-    ("S3Access", "access"): ("`read` (get and list) or `read_write` (also put, delete and multipart uploads).", "read_write"),
-    ("PolicyDocument", "Version"): ("Policy language version.", "2012-10-17"),
-    ("PolicyDocument", "Statement"): ("The statements, at least one.", _READ_CONFIG["Statement"]),
-    ("PolicyStatement", "Sid"): ("Statement ID: letters and digits.", "ReadConfig"),
-    ("PolicyStatement", "Effect"): ("`Allow` or `Deny`.", "Allow"),
-    ("PolicyStatement", "Action"): ("Actions; exactly one of `Action` and `NotAction`.", ["s3:GetObject"]),
-    ("PolicyStatement", "NotAction"): ("Every action except these.", ["iam:*"]),
-    ("PolicyStatement", "Resource"): ("Resources; exactly one of `Resource` and `NotResource`.", "arn:aws:s3:::emr-config/*"),
-    ("PolicyStatement", "NotResource"): ("Every resource except these.", ["arn:aws:s3:::secrets/*"]),
-    ("PolicyStatement", "Condition"): ("Conditions: operator to key to value(s).", {"Bool": {"aws:SecureTransport": True}}),
-}
-
-
 class DocsError(EmrIamError):
     """The README has no spec reference section to update."""
 
@@ -447,10 +129,11 @@ def models(root: type[BaseModel] = spec.Spec) -> list[type[BaseModel]]:
 
 
 def field_doc(model: type[BaseModel], name: str) -> tuple[str, Any]:
-    for base in model.__mro__:
-        if (base.__name__, name) in FIELDS:
-            return FIELDS[(base.__name__, name)]
-    raise KeyError(f"{model.__name__}.{name} has no description in generator/docs.py FIELDS")
+    """A field's description and example, as the field itself carries them in generator/spec.py."""
+    field = model.model_fields[name]
+    if field.description is None or not field.examples:
+        raise KeyError(f"{model.__name__}.{name} has no description and example (Field(description=..., examples=[...]))")
+    return field.description, field.examples[0]
 
 
 def _anchor(model: type[BaseModel]) -> str:
@@ -536,15 +219,11 @@ def reference() -> str:
 
 
 def json_schema() -> dict[str, Any]:
-    """The spec's JSON Schema, with each field's description and example for editors."""
+    """The spec's JSON Schema for editors: pydantic's, with each field's description and example, and each model's sentence."""
     schema = spec.Spec.model_json_schema()
     for model in models():
         target = schema if model is spec.Spec else schema["$defs"][model.__name__]
         target.setdefault("description", SECTIONS[model.__name__][1])
-        for name, properties in target.get("properties", {}).items():
-            description, example = field_doc(model, name)
-            properties["description"] = description
-            properties["examples"] = [example]
     return schema
 
 

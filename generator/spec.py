@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -107,8 +107,22 @@ NamePrefix = Annotated[str, _pattern(
 )]
 
 
-def _items(max_items: int = MAX_LIST_ITEMS) -> Any:
-    return Field(default_factory=list, max_length=max_items)
+def _items(max_items: int = MAX_LIST_ITEMS, **documentation: Any) -> Any:
+    return Field(default_factory=list, max_length=max_items, **documentation)
+
+
+def _unique(values: Sequence[str], field: str, what: str = "") -> None:
+    """Raise at the first value listed before; `field` names its place with {} for the index."""
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            raise _field_error(field.format(index), f"{what}{value!r} is listed twice")
+        seen.add(value)
+
+
+def _attach_to(description: str, example: list[str]) -> Any:
+    """An attach_to_users, attach_to_groups or attach_to_roles field of a policy: IAM names, none by default."""
+    return _items(100, description=description, examples=[example])
 
 
 class Model(BaseModel):
@@ -120,13 +134,29 @@ class PolicyStatement(Model):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
 
-    Sid: StatementId | None = None
-    Effect: Literal["Allow", "Deny"]
-    Action: str | list[str] | None = None
-    NotAction: str | list[str] | None = None
-    Resource: str | list[str] | None = None
-    NotResource: str | list[str] | None = None
-    Condition: dict[str, dict[str, str | bool | int | list[str]]] | None = None
+    Sid: StatementId | None = Field(default=None, description="Statement ID: letters and digits.", examples=["ReadConfig"])
+    Effect: Literal["Allow", "Deny"] = Field(description="`Allow` or `Deny`.", examples=["Allow"])
+    Action: str | list[str] | None = Field(
+        default=None,
+        description="Actions; exactly one of `Action` and `NotAction`.",
+        examples=[["s3:GetObject"]],
+    )
+    NotAction: str | list[str] | None = Field(default=None, description="Every action except these.", examples=[["iam:*"]])
+    Resource: str | list[str] | None = Field(
+        default=None,
+        description="Resources; exactly one of `Resource` and `NotResource`.",
+        examples=["arn:aws:s3:::emr-config/*"],
+    )
+    NotResource: str | list[str] | None = Field(
+        default=None,
+        description="Every resource except these.",
+        examples=[["arn:aws:s3:::secrets/*"]],
+    )
+    Condition: dict[str, dict[str, str | bool | int | list[str]]] | None = Field(
+        default=None,
+        description="Conditions: operator to key to value(s).",
+        examples=[{"Bool": {"aws:SecureTransport": True}}],
+    )
 
     @model_validator(mode="after")
     def _one_of_each(self) -> PolicyStatement:
@@ -175,45 +205,109 @@ class PolicyStatement(Model):
         return self
 
 
+# An example policy for the reference: one statement that reads the cluster's configuration.
+_READ_CONFIG = {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:{partition}:s3:::emr-config/*"}]}
+
+
 class PolicyDocument(Model):
-    Version: Literal["2012-10-17"] = "2012-10-17"
-    Statement: list[PolicyStatement] = Field(min_length=1, max_length=100)
+    Version: Literal["2012-10-17"] = Field(default="2012-10-17", description="Policy language version.", examples=["2012-10-17"])
+    Statement: list[PolicyStatement] = Field(
+        min_length=1, max_length=100,
+        description="The statements, at least one.",
+        examples=[_READ_CONFIG["Statement"]],
+    )
 
 
 class S3Access(Model):
     """An S3 location a role may use: a bucket, optionally narrowed to a key prefix."""
 
-    bucket: BucketName
-    prefix: S3Prefix = ""
-    access: Literal["read", "read_write"] = "read"
+    bucket: BucketName = Field(description="Bucket name.", examples=["analytics-lake"])
+    prefix: S3Prefix = Field(
+        default="",
+        description="Key prefix the access is limited to; empty for the whole bucket.",
+        examples=["curated/"],
+    )
+    access: Literal["read", "read_write"] = Field(
+        default="read",
+        description="`read` (get and list) or `read_write` (also put, delete and multipart uploads).",
+        examples=["read_write"],
+    )
 
 
 class RolePolicies(Model):
     """Extra policies for one role, on top of what the generator attaches."""
 
-    policy_arns: list[PolicyArn] = _items(20)
-    aws_managed_policies: list[ManagedPolicyName] = _items(20)
-    inline_policies: dict[IamName, PolicyDocument] = Field(default_factory=dict, max_length=20)
+    policy_arns: list[PolicyArn] = _items(
+        20,
+        description="Customer-managed (or other) policies to attach, by ARN; `arn:{partition}:` follows the provider's partition.",
+        examples=[["arn:{partition}:iam::111122223333:policy/emr-extra"]],
+    )
+    aws_managed_policies: list[ManagedPolicyName] = _items(
+        20,
+        description="AWS managed policies to attach, by name (with its path); the ARN follows the partition.",
+        examples=[["AmazonS3ReadOnlyAccess"]],
+    )
+    inline_policies: dict[IamName, PolicyDocument] = Field(
+        default_factory=dict, max_length=20,
+        description="Inline policies: policy name to policy document; `arn:{partition}:` in a Resource follows the provider's partition.",
+        examples=[{"read-config": _READ_CONFIG}],
+    )
 
 
 class ServiceRole(RolePolicies):
-    create: bool = True
-    name: IamName = facts.DEFAULT_ROLE_NAMES["service_role"]
-    use_name_prefix: bool = False
-    # v2: AmazonEMRServicePolicy_v2 (AWS's advice); v1: AmazonElasticMapReduceRole (create-default-roles);
-    # none: only the policies listed here.
-    managed_policy: Literal["v2", "v1", "none"] = "v2"
-    allow_spot_service_linked_role: bool = True
+    create: bool = Field(default=True, description="Whether the team gets this role.", examples=[False])
+    name: IamName = Field(
+        default=facts.DEFAULT_ROLE_NAMES["service_role"],
+        description="Role name, after `name_prefix`.",
+        examples=["EMR_DefaultRole"],
+    )
+    use_name_prefix: bool = Field(
+        default=False,
+        description="Treat `name` as a prefix and let the engine add a unique suffix.",
+        examples=[True],
+    )
+    managed_policy: Literal["v2", "v1", "none"] = Field(
+        default="v2",
+        description="`v2`: `AmazonEMRServicePolicy_v2` (AWS's advice, needs tagged resources); `v1`: `AmazonElasticMapReduceRole` "
+        "(what `create-default-roles` attaches); `none`: only the policies listed here.",
+        examples=["v1"],
+    )
+    allow_spot_service_linked_role: bool = Field(
+        default=True,
+        description="Let EMR create the Spot service-linked role where the managed policy cannot (`v2`, `none`).",
+        examples=[False],
+    )
 
 
 class Ec2Role(RolePolicies):
-    create: bool = True
-    name: IamName = facts.DEFAULT_ROLE_NAMES["ec2_role"]
-    use_name_prefix: bool = False
-    instance_profile_name: IamName | None = None
-    # managed: AmazonElasticMapReduceforEC2Role; scoped: a customer-managed policy from s3_access.
-    policy: Literal["managed", "scoped"] = "managed"
-    s3_access: list[S3Access] = _items(200)
+    create: bool = Field(default=True, description="Whether the team gets this role (and its instance profile).", examples=[False])
+    name: IamName = Field(
+        default=facts.DEFAULT_ROLE_NAMES["ec2_role"],
+        description="Role name, after `name_prefix`; the instance profile gets the same name.",
+        examples=["EMR_EC2_DefaultRole"],
+    )
+    use_name_prefix: bool = Field(
+        default=False,
+        description="Treat `name` as a prefix and let the engine add a unique suffix.",
+        examples=[True],
+    )
+    instance_profile_name: IamName | None = Field(
+        default=None,
+        description="Only for stating it explicitly: must equal the role name, or EMR rejects the cluster with \"invalid instance"
+        " profile\".",
+        examples=["EMR_EC2_DefaultRole"],
+    )
+    policy: Literal["managed", "scoped"] = Field(
+        default="managed",
+        description="`managed`: `AmazonElasticMapReduceforEC2Role` (broad S3, DynamoDB, SQS ... access); "
+        "`scoped`: a customer-managed policy with the cluster's own metadata and the `s3_access` locations only.",
+        examples=["scoped"],
+    )
+    s3_access: list[S3Access] = _items(
+        200,
+        description="With `policy: scoped`: the S3 locations the cluster nodes may use.",
+        examples=[[{"bucket": "analytics-emr-logs", "prefix": "logs/", "access": "read_write"}]],
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Ec2Role:
@@ -229,26 +323,52 @@ class Ec2Role(RolePolicies):
 
 
 class AutoscalingRole(RolePolicies):
-    create: bool = True
-    name: IamName = facts.DEFAULT_ROLE_NAMES["autoscaling_role"]
-    use_name_prefix: bool = False
-    trust_conditions: bool = True
+    create: bool = Field(default=True, description="Whether the team gets this role.", examples=[False])
+    name: IamName = Field(
+        default=facts.DEFAULT_ROLE_NAMES["autoscaling_role"],
+        description="Role name, after `name_prefix`.",
+        examples=["EMR_AutoScaling_DefaultRole"],
+    )
+    use_name_prefix: bool = Field(
+        default=False,
+        description="Treat `name` as a prefix and let the engine add a unique suffix.",
+        examples=[True],
+    )
+    trust_conditions: bool = Field(
+        default=True,
+        description="Whether the trust policy carries `aws:SourceAccount` and `aws:SourceArn` when `source_account_id` is set.",
+        examples=[False],
+    )
 
 
 class ServiceLinkedRole(Model):
-    # One per account: create it in exactly one workspace.
-    create: bool = False
+    create: bool = Field(
+        default=False,
+        description="Whether this team's workspace creates the account's EMR service-linked role; set it for exactly one team per account.",
+        examples=[True],
+    )
 
 
 class EmrfsRole(RolePolicies):
-    name: IamName
-    s3_access: list[S3Access] = _items(200)
+    name: IamName = Field(description="Role name, after `name_prefix`; mappings refer to it by this name.", examples=["emrfs-raw"])
+    s3_access: list[S3Access] = _items(
+        200,
+        description="S3 locations the role may use.",
+        examples=[[{"bucket": "analytics-lake", "prefix": "raw/"}]],
+    )
 
 
 class EmrfsMapping(Model):
-    role: IamName
-    identifier_type: Literal["User", "Group", "Prefix"]
-    identifiers: list[str] = Field(min_length=1, max_length=100)
+    role: IamName = Field(description="One of the team's `emrfs.roles`, by `name`.", examples=["emrfs-raw"])
+    identifier_type: Literal["User", "Group", "Prefix"] = Field(
+        description="What `identifiers` are: Linux user names, group names, or S3 prefixes.",
+        examples=["Group"],
+    )
+    identifiers: list[str] = Field(
+        min_length=1, max_length=100,
+        description="User or group names, or `s3://` locations for `Prefix`; at least one.",
+        examples=[["data-engineers", "analysts"]],
+    )
 
     @model_validator(mode="after")
     def _identifiers_match_type(self) -> EmrfsMapping:
@@ -263,8 +383,13 @@ class EmrfsMapping(Model):
 
 
 class S3Encryption(Model):
-    mode: Literal["SSE-S3", "SSE-KMS"] = "SSE-S3"
-    kms_key_arn: KmsKeyOrAliasArn | None = None
+    mode: Literal["SSE-S3", "SSE-KMS"] = Field(default="SSE-S3", description="`SSE-S3` or `SSE-KMS`.", examples=["SSE-KMS"])
+    kms_key_arn: KmsKeyOrAliasArn | None = Field(
+        default=None,
+        description="ARN of the KMS key (or its alias); required with `SSE-KMS`, not allowed with `SSE-S3`;"
+        " `{partition}` becomes the provider's partition.",
+        examples=["arn:{partition}:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"],
+    )
 
     @model_validator(mode="after")
     def _key_with_kms(self) -> S3Encryption:
@@ -276,24 +401,53 @@ class S3Encryption(Model):
 class Encryption(Model):
     """Encryption settings carried by the same security configuration as the EMRFS mappings."""
 
-    at_rest_s3: S3Encryption | None = None
-    local_disk_kms_key_arn: KmsKeyArn | None = None
-    in_transit_certificate_s3_object: S3Uri | None = None
+    at_rest_s3: S3Encryption | None = Field(
+        default=None,
+        description="Encryption of EMRFS data at rest in S3.",
+        examples=[
+            {"mode": "SSE-KMS", "kms_key_arn": "arn:{partition}:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"}
+        ],
+    )
+    local_disk_kms_key_arn: KmsKeyArn | None = Field(
+        default=None,
+        description="ARN of the KMS key (not an alias) for the cluster's local disks; `{partition}` becomes the provider's partition.",
+        examples=["arn:{partition}:kms:us-east-1:111122223333:key/9876fedc-ba98-7654-3210-fedcba987654"],
+    )
+    in_transit_certificate_s3_object: S3Uri | None = Field(
+        default=None,
+        description="S3 location of a zip of PEM certificates; turns on in-transit encryption.",
+        examples=["s3://analytics-emr-config/certs.zip"],
+    )
 
 
 class Emrfs(Model):
-    create: bool = True
-    roles: list[EmrfsRole] = _items(100)
-    mappings: list[EmrfsMapping] = _items(500)
-    security_configuration_name: SecurityConfigurationName | None = None
-    encryption: Encryption | None = None
+    create: bool = Field(default=True, description="Whether to create the EMRFS roles and the security configuration.", examples=[False])
+    roles: list[EmrfsRole] = _items(
+        100,
+        description="EMRFS roles, each named after `name_prefix`.",
+        examples=[[{"name": "emrfs-raw", "s3_access": [{"bucket": "analytics-lake", "prefix": "raw/", "access": "read_write"}]}]],
+    )
+    mappings: list[EmrfsMapping] = _items(
+        500,
+        description="Role mappings in evaluation order.",
+        examples=[[{"role": "emrfs-raw", "identifier_type": "Group", "identifiers": ["data-engineers"]}]],
+    )
+    security_configuration_name: SecurityConfigurationName | None = Field(
+        default=None,
+        description="Name of the security configuration; default the team's `name_prefix` followed by `emrfs`"
+        " (`ds-emrfs` for prefix `ds-`), or `<team>-emrfs` when the team has no prefix (`analytics-emrfs`).",
+        examples=["analytics-emrfs"],
+    )
+    encryption: Encryption | None = Field(
+        default=None,
+        description="Encryption settings for the same security configuration.",
+        examples=[{"at_rest_s3": {"mode": "SSE-S3"}}],
+    )
 
     @model_validator(mode="after")
     def _mappings_name_roles(self) -> Emrfs:
         names = [role.name for role in self.roles]
-        for index, name in enumerate(names):
-            if names.index(name) != index:
-                raise _field_error(f"roles[{index}].name", f"{name!r} is listed twice")
+        _unique(names, "roles[{}].name")
         for index, mapping in enumerate(self.mappings):
             if mapping.role not in names:
                 raise _field_error(f"mappings[{index}].role", f"{mapping.role!r} is not one of this team's emrfs roles {names}")
@@ -301,29 +455,54 @@ class Emrfs(Model):
 
 
 class PassRolePolicy(Model):
-    create: bool = True
-    name: IamName = "EMR_PassRole"
-    attach_to_users: list[IamName] = _items(100)
-    attach_to_groups: list[IamName] = _items(100)
-    attach_to_roles: list[IamName] = _items(100)
+    create: bool = Field(default=True, description="Whether to create the PassRole policy.", examples=[False])
+    name: IamName = Field(default="EMR_PassRole", description="Policy name, after `name_prefix`.", examples=["EMR_PassRole"])
+    attach_to_users: list[IamName] = _attach_to("IAM users to attach the policy to.", ["alice"])
+    attach_to_groups: list[IamName] = _attach_to("IAM groups to attach the policy to.", ["analytics-emr-operators"])
+    attach_to_roles: list[IamName] = _attach_to("IAM roles to attach the policy to (for example a CI role).", ["emr-launcher"])
 
 
 class RuntimeRole(RolePolicies):
     """A runtime role for EMR steps: the role one step (or interactive session) runs as."""
 
-    name: IamName
-    s3_access: list[S3Access] = _items(200)
-    lake_formation: bool = False
-    s3_access_grants: bool = False
-    propagate_source_identity: bool = False
+    name: IamName = Field(description="Role name, after `name_prefix`; steps name it by its ARN (`ExecutionRoleArn`).", examples=["etl"])
+    s3_access: list[S3Access] = _items(
+        200,
+        description="S3 locations the role may use.",
+        examples=[[{"bucket": "analytics-lake", "prefix": "curated/"}]],
+    )
+    lake_formation: bool = Field(
+        default=False,
+        description="Lake Formation governs the role's tables (EMR 6.15+, Spark): `lakeformation:GetDataAccess` and Data Catalog reads,"
+        " `sts:TagSession` only with EMR's session tag, and `LakeFormationConfiguration` in the security configuration.",
+        examples=[True],
+    )
+    s3_access_grants: bool = Field(
+        default=False,
+        description="The role asks S3 Access Grants for S3 credentials (EMR 6.15+, Spark): `s3:GetDataAccess` on the account's default"
+        " Access Grants instance; pass the team module's `configurations_json` to the cluster.",
+        examples=[True],
+    )
+    propagate_source_identity: bool = Field(
+        default=False,
+        description="EMR sets the submitter's identity as the session's source identity (`sts:SetSourceIdentity`); a setting of the"
+        " security configuration, so every runtime role of the team sets it or none does.",
+        examples=[True],
+    )
 
 
 class StepSubmitterPolicy(Model):
-    create: bool = True
-    name: IamName = "EMR_RuntimeRoleSteps"
-    attach_to_users: list[IamName] = _items(100)
-    attach_to_groups: list[IamName] = _items(100)
-    attach_to_roles: list[IamName] = _items(100)
+    create: bool = Field(default=True, description="Whether to create the step submitter policy.", examples=[False])
+    name: IamName = Field(
+        default="EMR_RuntimeRoleSteps",
+        description="Policy name, after `name_prefix`.",
+        examples=["EMR_RuntimeRoleSteps"],
+    )
+    attach_to_users: list[IamName] = _attach_to("IAM users to attach the policy to.", ["alice"])
+    attach_to_groups: list[IamName] = _attach_to("IAM groups to attach the policy to.", ["analytics-step-submitters"])
+    attach_to_roles: list[IamName] = _attach_to(
+        "IAM roles to attach the policy to (for example an orchestrator's role).", ["airflow-workers"]
+    )
 
 
 # EMR Serverless application IDs (API reference: 1 to 64 lower-case letters and digits).
@@ -335,30 +514,50 @@ ServerlessApplicationId = Annotated[str, _pattern(
 class ServerlessRuntimeRole(RolePolicies):
     """A job runtime role for EMR Serverless: the role a job run works as."""
 
-    name: IamName
-    s3_access: list[S3Access] = _items(200)
+    name: IamName = Field(
+        description="Role name, after `name_prefix`; a job run names it by its ARN (`executionRoleArn`).",
+        examples=["spark-etl"],
+    )
+    s3_access: list[S3Access] = _items(
+        200,
+        description="S3 locations the role may use.",
+        examples=[[{"bucket": "analytics-lake", "prefix": "curated/"}]],
+    )
 
 
 class Serverless(Model):
     """EMR Serverless: job runtime roles trusted by the team's applications, and who may start jobs with them."""
 
-    create: bool = True
-    # Empty: every application of the account (and region); the trust and submitter policy name these otherwise.
-    application_ids: list[ServerlessApplicationId] = _items(100)
-    runtime_roles: list[ServerlessRuntimeRole] = _items(100)
-    submitter_policy: bool = True
-    # One per account (AWSServiceRoleForAmazonEMRServerless): create it in exactly one team.
-    service_linked_role: bool = False
+    create: bool = Field(
+        default=True,
+        description="Whether to create the team's EMR Serverless job runtime roles and job submitter policy (`false` keeps the"
+        " section but creates nothing).",
+        examples=[False],
+    )
+    application_ids: list[ServerlessApplicationId] = _items(
+        100,
+        description="The team's EMR Serverless applications: the roles trust EMR Serverless only for these (`aws:SourceArn`) and the"
+        " submitters may start job runs only on them; empty means every application of the account.",
+        examples=[["00fabcdefghij012"]],
+    )
+    runtime_roles: list[ServerlessRuntimeRole] = _items(100, description="The job runtime roles.", examples=[[{"name": "spark-etl"}]])
+    submitter_policy: bool = Field(
+        default=True,
+        description="Whether to create the policy for the people who start job runs: `iam:PassRole` on exactly these roles to"
+        " EMR Serverless, starting, reading and cancelling job runs on the team's applications.",
+        examples=[False],
+    )
+    service_linked_role: bool = Field(
+        default=False,
+        description="Whether this team creates the account's EMR Serverless service-linked role"
+        " (`AWSServiceRoleForAmazonEMRServerless`); it exists once per account, so one team per account sets it.",
+        examples=[True],
+    )
 
     @model_validator(mode="after")
-    def _unique(self) -> Serverless:
-        names = [role.name for role in self.runtime_roles]
-        for index, name in enumerate(names):
-            if names.index(name) != index:
-                raise _field_error(f"runtime_roles[{index}].name", f"{name!r} is listed twice")
-        for index, application in enumerate(self.application_ids):
-            if self.application_ids.index(application) != index:
-                raise _field_error(f"application_ids[{index}]", f"{application!r} is listed twice")
+    def _check(self) -> Serverless:
+        _unique([role.name for role in self.runtime_roles], "runtime_roles[{}].name")
+        _unique(self.application_ids, "application_ids[{}]")
         return self
 
 
@@ -383,35 +582,67 @@ VirtualClusterId = Annotated[str, _pattern(
 class EksCluster(Model):
     """An EKS cluster whose EMR on EKS jobs may run as the role, in these namespaces."""
 
-    name: EksClusterName
-    oidc_issuer: OidcIssuer | None = None
-    namespaces: list[KubernetesNamespace] = Field(min_length=1, max_length=100)
+    name: EksClusterName = Field(description="The EKS cluster's name.", examples=["analytics"])
+    oidc_issuer: OidcIssuer | None = Field(
+        default=None,
+        description="The cluster's OIDC issuer URL (`aws eks describe-cluster --query cluster.identity.oidc.issuer`); required with"
+        " `irsa`.",
+        examples=["https://oidc.eks.us-east-1.amazonaws.com/id/5C1A9E7B3D2F4A6B8C0D1E2F3A4B5C6D"],
+    )
+    namespaces: list[KubernetesNamespace] = Field(
+        min_length=1, max_length=100,
+        description="Kubernetes namespaces the job runs are submitted to (the virtual clusters' namespaces).",
+        examples=[["spark-jobs"]],
+    )
 
     @model_validator(mode="after")
     def _unique_namespaces(self) -> EksCluster:
-        for index, namespace in enumerate(self.namespaces):
-            if self.namespaces.index(namespace) != index:
-                raise _field_error(f"namespaces[{index}]", f"{namespace!r} is listed twice")
+        _unique(self.namespaces, "namespaces[{}]")
         return self
 
 
 class EksRole(RolePolicies):
     """A job execution role for EMR on EKS: the role a job run's driver and executors run as."""
 
-    name: IamName
-    s3_access: list[S3Access] = _items(200)
-    clusters: list[EksCluster] = Field(min_length=1, max_length=100)
-    irsa: bool = True
-    pod_identity: bool = False
+    name: IamName = Field(
+        description="Role name, after `name_prefix`; EMR's service account names carry it in base36.",
+        examples=["eks-spark"],
+    )
+    s3_access: list[S3Access] = _items(
+        200,
+        description="S3 locations the role may use.",
+        examples=[[{"bucket": "analytics-lake", "prefix": "curated/"}]],
+    )
+    clusters: list[EksCluster] = Field(
+        min_length=1, max_length=100,
+        description="The EKS clusters (with their namespaces) whose job runs may use the role.",
+        examples=[[{"name": "analytics", "oidc_issuer": "https://oidc.eks.us-east-1.amazonaws.com/id/5C1A9E7B3D2F4A6B8C0D1E2F3A4B5C6D",
+        "namespaces": ["spark-jobs"]}]],
+    )
+    irsa: bool = Field(
+        default=True,
+        description="Trust IAM roles for service accounts: per cluster, its IAM OIDC provider (which must exist) for"
+        " `sts:AssumeRoleWithWebIdentity`, `<issuer>:sub` like EMR's service accounts of the role in each namespace,"
+        " exactly as `aws emr-containers update-role-trust-policy` writes it.",
+        examples=[False],
+    )
+    pod_identity: bool = Field(
+        default=False,
+        description="Trust EKS Pod Identity (EMR 7.3+): `pods.eks.amazonaws.com` for `sts:AssumeRole` and `sts:TagSession`, only"
+        " with the session tags of the role's clusters, namespaces and Spark service accounts; the associations are"
+        " an output (`eks_pod_identity_associations`) for `modules/emr-eks-pod-identity`. Not in China: AWS offers"
+        " Pod Identity in no China Region.",
+        examples=[True],
+    )
 
     @model_validator(mode="after")
     def _check(self) -> EksRole:
         if not (self.irsa or self.pod_identity):
             raise _field_error("irsa", "and pod_identity are both false: the role would trust nobody")
         names = [cluster.name for cluster in self.clusters]
+        # Cluster by cluster, so the first problem in list order is the one reported.
         for index, cluster in enumerate(self.clusters):
-            if names.index(cluster.name) != index:
-                raise _field_error(f"clusters[{index}].name", f"{cluster.name!r} is listed twice")
+            _unique(names[: index + 1], "clusters[{}].name")
             if self.irsa and cluster.oidc_issuer is None:
                 raise _field_error(
                     f"clusters[{index}].oidc_issuer", "is required with irsa: true (the IRSA trust names the cluster's OIDC provider)"
@@ -422,17 +653,31 @@ class EksRole(RolePolicies):
 class Eks(Model):
     """EMR on EKS: job execution roles and the policy of the people who start job runs."""
 
-    create: bool = True
-    roles: list[EksRole] = _items(100)
-    virtual_cluster_ids: list[VirtualClusterId] = _items(100)
-    submitter_policy: bool = True
+    create: bool = Field(default=True, description="Whether to create the team's EMR on EKS roles and policy.", examples=[False])
+    roles: list[EksRole] = _items(
+        100,
+        description="Job execution roles; each role's trust policy grows with its clusters and namespaces and is checked against"
+        " IAM's trust policy quota (`quotas.trust_policy`).",
+        examples=[
+            [{"name": "eks-spark", "pod_identity": True, "clusters": [{"name": "analytics", "namespaces": ["spark-jobs"]}], "irsa": False}]
+        ],
+    )
+    virtual_cluster_ids: list[VirtualClusterId] = _items(
+        100,
+        description="EMR on EKS virtual clusters the job submitter policy allows; empty allows every virtual cluster of the account.",
+        examples=[["c0a1b2c3d4e5f6a7b8c9d0e1f"]],
+    )
+    submitter_policy: bool = Field(
+        default=True,
+        description="Whether to create the customer-managed policy `<name_prefix>EMR_EKS_StartJobRun`: `emr-containers:StartJobRun` on"
+        " the virtual clusters, only with one of the team's roles as `emr-containers:ExecutionRoleArn`, and reading, following"
+        " and cancelling the job runs of those virtual clusters.",
+        examples=[False],
+    )
 
     @model_validator(mode="after")
     def _unique_roles(self) -> Eks:
-        names = [role.name for role in self.roles]
-        for index, name in enumerate(names):
-            if names.index(name) != index:
-                raise _field_error(f"roles[{index}].name", f"{name!r} is listed twice")
+        _unique([role.name for role in self.roles], "roles[{}].name")
         return self
 
 
@@ -443,21 +688,38 @@ StudioId = Annotated[str, _pattern(r"^es-[0-9A-Z]{1,64}$", "an EMR Studio ID (es
 class StudioSessionPolicy(Model):
     """One session policy (IAM Identity Center mode) or user policy (IAM mode): one of AWS's three tiers."""
 
-    name: IamName
-    tier: Literal[facts.STUDIO_TIERS]  # type: ignore[valid-type]
-    # Workspace collaboration: share, on and off, the Workspaces the user created.
-    collaboration: bool = False
-    attach_to_users: list[IamName] = _items(100)
-    attach_to_groups: list[IamName] = _items(100)
-    attach_to_roles: list[IamName] = _items(100)
+    name: IamName = Field(description="Policy name, after `name_prefix`.", examples=["EMRStudio_Basic"])
+    tier: Literal[facts.STUDIO_TIERS] = Field(  # type: ignore[valid-type]
+        description="AWS's tier: `basic` (Workspaces, Git repositories, cluster and EMR on EKS reads, no cluster creation),"
+        " `intermediate` (also clusters from Service Catalog templates) or `advanced` (also RunJobFlow, passing the"
+        " team's EMR service role and role for EC2).",
+        examples=["intermediate"],
+    )
+    collaboration: bool = Field(
+        default=False,
+        description="Workspace collaboration: the user may turn collaboration on and off and choose collaborators, on the Workspaces"
+        " they created (tag `creatorUserId` equal to their `aws:userId`) only.",
+        examples=[True],
+    )
+    attach_to_users: list[IamName] = _attach_to("IAM mode: IAM users to attach the policy to.", ["alice"])
+    attach_to_groups: list[IamName] = _attach_to("IAM mode: IAM groups to attach the policy to.", ["analytics-notebook-users"])
+    attach_to_roles: list[IamName] = _attach_to("IAM mode: IAM roles to attach the policy to.", ["analytics-studio-admins"])
 
 
 class StudioServiceRole(RolePolicies):
-    name: IamName = facts.STUDIO_DEFAULT_NAMES["service_role"]
+    name: IamName = Field(
+        default=facts.STUDIO_DEFAULT_NAMES["service_role"],
+        description="Role name, after `name_prefix` (`service_role` of `aws_emr_studio`).",
+        examples=["EMRStudio_Service_Role"],
+    )
 
 
 class StudioUserRole(RolePolicies):
-    name: IamName = facts.STUDIO_DEFAULT_NAMES["user_role"]
+    name: IamName = Field(
+        default=facts.STUDIO_DEFAULT_NAMES["user_role"],
+        description="Role name, after `name_prefix` (`user_role` of `aws_emr_studio`).",
+        examples=["EMRStudio_User_Role"],
+    )
 
 
 def _default_session_policies() -> list[StudioSessionPolicy]:
@@ -467,18 +729,58 @@ def _default_session_policies() -> list[StudioSessionPolicy]:
 class Studio(Model):
     """EMR Studio: the Studio service role, the user role of IAM Identity Center mode and the users' policies."""
 
-    create: bool = False
-    # SSO: IAM Identity Center (a user role, session policies mapped to users and groups); IAM: the
-    # policies are attached to IAM users, groups or roles.
-    auth_mode: Literal[facts.STUDIO_AUTH_MODES] = "SSO"  # type: ignore[valid-type]
-    workspace_bucket: BucketName | None = None
-    workspace_prefix: S3Prefix = ""
-    kms_key_arns: list[KmsKeyArn] = _items(20)
-    git_secrets: bool = True
-    studio_ids: list[StudioId] = _items(100)
-    service_role: StudioServiceRole = StudioServiceRole()
-    user_role: StudioUserRole = StudioUserRole()
-    session_policies: list[StudioSessionPolicy] = Field(default_factory=_default_session_policies, max_length=20)
+    create: bool = Field(
+        default=False,
+        description="Whether the team has an EMR Studio; `workspace_bucket` is then required.",
+        examples=[True],
+    )
+    auth_mode: Literal[facts.STUDIO_AUTH_MODES] = Field(default=  # type: ignore[valid-type]
+        "SSO",
+        description="`SSO` (IAM Identity Center: the user role carries every session policy; create-studio-session-mapping gives"
+        " one to each user or group) or `IAM` (each policy is attached to the IAM users, groups and roles it names,"
+        " with `CreateStudioPresignedUrl`).",
+        examples=["IAM"],
+    )
+    workspace_bucket: BucketName | None = Field(
+        default=None,
+        description="The S3 bucket where the Studio keeps Workspaces and notebooks (`default_s3_location`).",
+        examples=["analytics-studio"],
+    )
+    workspace_prefix: S3Prefix = Field(
+        default="",
+        description="Key prefix of the Workspaces in the bucket; empty for the whole bucket.",
+        examples=["workspaces/"],
+    )
+    kms_key_arns: list[KmsKeyArn] = _items(
+        20,
+        description="KMS keys of an encrypted Workspace bucket; the service role may use them.",
+        examples=[["arn:{partition}:kms:us-east-1:111122223333:key/8c1d2e3f-4a5b-4c6d-9e7f-0a1b2c3d4e5f"]],
+    )
+    git_secrets: bool = Field(
+        default=True,
+        description="Whether the service role may read the Secrets Manager secrets tagged for EMR (Git repositories linked to Workspaces).",
+        examples=[False],
+    )
+    studio_ids: list[StudioId] = _items(
+        100,
+        description="IAM mode: the Studios the policies allow presigned URLs for; empty means every Studio of the account.",
+        examples=[["es-0123456789ABCDEFGHIJKLMNO"]],
+    )
+    service_role: StudioServiceRole = Field(
+        default=StudioServiceRole(),
+        description="The Studio service role.",
+        examples=[{"name": "EMRStudio_Service_Role"}],
+    )
+    user_role: StudioUserRole = Field(
+        default=StudioUserRole(),
+        description="The user role of IAM Identity Center mode.",
+        examples=[{"name": "EMRStudio_User_Role"}],
+    )
+    session_policies: list[StudioSessionPolicy] = Field(
+        default_factory=_default_session_policies, max_length=20,
+        description="The users' policies, one per entry; the default is one basic policy, EMRStudio_Basic.",
+        examples=[[{"name": "EMRStudio_Advanced", "tier": "advanced"}]],
+    )
 
     @property
     def any_collaboration(self) -> bool:
@@ -494,9 +796,9 @@ class Studio(Model):
         if not self.session_policies:
             raise _field_error("session_policies", "is empty: a Studio user needs at least one policy")
         names = [policy.name for policy in self.session_policies]
+        # Policy by policy, so the first problem in list order is the one reported.
         for index, policy in enumerate(self.session_policies):
-            if names.index(policy.name) != index:
-                raise _field_error(f"session_policies[{index}].name", f"{policy.name!r} is listed twice")
+            _unique(names[: index + 1], "session_policies[{}].name")
             attached = policy.attach_to_users or policy.attach_to_groups or policy.attach_to_roles
             if self.auth_mode == "SSO" and attached:
                 raise _field_error(
@@ -514,58 +816,139 @@ class Studio(Model):
 class TeamSettings(Model):
     """Everything a team may set; `defaults` sets the same keys for every team."""
 
-    name_prefix: NamePrefix = ""
-    path: IamPath = "/"
-    permissions_boundary: PolicyArn | None = None
-    tags: dict[TagKey, TagValue] = Field(default_factory=dict)
-    source_account_id: AccountId | None = None
-    service_role: ServiceRole = ServiceRole()
-    ec2_role: Ec2Role = Ec2Role()
-    autoscaling_role: AutoscalingRole = AutoscalingRole()
-    service_linked_role: ServiceLinkedRole = ServiceLinkedRole()
-    emrfs: Emrfs = Emrfs()
-    passrole_policy: PassRolePolicy = PassRolePolicy()
-    runtime_roles: list[RuntimeRole] = _items(100)
-    step_submitter_policy: StepSubmitterPolicy = StepSubmitterPolicy()
-    serverless: Serverless = Serverless()
-    eks: Eks = Eks()
-    studio: Studio = Studio()
+    name_prefix: NamePrefix = Field(
+        default="",
+        description="Prefix of every role, policy and security configuration name; `{team}` stands for the team's name. "
+        "Teams sharing an account need different prefixes.",
+        examples=["{team}-"],
+    )
+    path: IamPath = Field(
+        default="/",
+        description="IAM path of the roles, instance profile and policies; begins and ends with `/`.",
+        examples=["/emr/"],
+    )
+    permissions_boundary: PolicyArn | None = Field(
+        default=None,
+        description="ARN of a managed policy set as permissions boundary on every role of the team;"
+        " `arn:{partition}:` follows the provider's partition.",
+        examples=["arn:{partition}:iam::111122223333:policy/emr-boundary"],
+    )
+    tags: dict[TagKey, TagValue] = Field(
+        default_factory=dict,
+        description="Tags on every role, instance profile and policy (at most 50).",
+        examples=[{"Team": "analytics"}],
+    )
+    source_account_id: AccountId | None = Field(
+        default=None,
+        description="Account whose EMR may assume the roles: adds the `aws:SourceAccount`/`aws:SourceArn` confused-deputy conditions "
+        "to the trust policies and scopes the EC2 role's cluster permissions. Quote it so YAML keeps it a string.",
+        examples=["111122223333"],
+    )
+    service_role: ServiceRole = Field(default=ServiceRole(), description="The EMR service role.", examples=[{"managed_policy": "v1"}])
+    ec2_role: Ec2Role = Field(
+        default=Ec2Role(),
+        description="The EMR role for EC2 and its instance profile.",
+        examples=[{"policy": "scoped"}],
+    )
+    autoscaling_role: AutoscalingRole = Field(
+        default=AutoscalingRole(),
+        description="The automatic scaling role.",
+        examples=[{"create": False}],
+    )
+    service_linked_role: ServiceLinkedRole = Field(
+        default=ServiceLinkedRole(),
+        description="The account's EMR service-linked role.",
+        examples=[{"create": True}],
+    )
+    emrfs: Emrfs = Field(default=Emrfs(), description="EMRFS roles and their mappings.", examples=[{"create": False}])
+    passrole_policy: PassRolePolicy = Field(
+        default=PassRolePolicy(),
+        description="The PassRole policy for the people who launch clusters.",
+        examples=[{"attach_to_groups": ["emr-operators"]}],
+    )
+    runtime_roles: list[RuntimeRole] = _items(
+        100,
+        description="Runtime roles for EMR steps; they need the team's security configuration (`emrfs.create: true`) and EMR role for EC2.",
+        examples=[[{"name": "etl", "lake_formation": True}]],
+    )
+    step_submitter_policy: StepSubmitterPolicy = Field(
+        default=StepSubmitterPolicy(),
+        description="The policy for the people who submit steps with the runtime roles; created when the team has runtime roles.",
+        examples=[{"attach_to_groups": ["analytics-step-submitters"]}],
+    )
+    serverless: Serverless = Field(
+        default=Serverless(),
+        description="EMR Serverless job runtime roles, the job submitter policy and the EMR Serverless service-linked role.",
+        examples=[{"runtime_roles": [{"name": "spark-jobs"}]}],
+    )
+    eks: Eks = Field(
+        default=Eks(),
+        description="EMR on EKS job execution roles and the job submitter policy; they need `source_account_id` (EMR's service"
+        " account names and the OIDC provider ARNs contain it).",
+        examples=[{"roles": [{"name": "eks-spark", "clusters": [
+            {"name": "analytics", "oidc_issuer": "https://oidc.eks.us-east-1.amazonaws.com/id/5C1A9E7B3D2F4A6B8C0D1E2F3A4B5C6D",
+             "namespaces": ["spark-jobs"]},
+        ]}]}],
+    )
+    studio: Studio = Field(
+        default=Studio(),
+        description="EMR Studio: its service role, the user role of IAM Identity Center mode and the users' policies by tier.",
+        examples=[
+            {"create": True, "workspace_bucket": "analytics-studio", "session_policies": [{"name": "EMRStudio_Basic", "tier": "basic"}]}
+        ],
+    )
 
     @field_validator("runtime_roles")
     @classmethod
     def _unique_runtime_roles(cls, roles: list[RuntimeRole]) -> list[RuntimeRole]:
-        names = [role.name for role in roles]
-        for index, name in enumerate(names):
-            if names.index(name) != index:
-                raise _field_error(f"[{index}].name", f"{name!r} is listed twice")
+        _unique([role.name for role in roles], "[{}].name")
         return roles
 
 
 class Team(TeamSettings):
-    name: TeamName
+    name: TeamName = Field(
+        description="The team's name: lower-case letters, digits and `-`, at most 32 characters. Names its module folder.",
+        examples=["data-science"],
+    )
 
 
 class Quotas(Model):
     """IAM quotas that an account can raise; the generator checks against these values."""
 
-    managed_policies_per_role: int = Field(default=facts.IAM_LIMITS["managed_policies_per_role"], ge=1, le=20)
-    trust_policy: int = Field(default=facts.IAM_LIMITS["trust_policy"], ge=1, le=4096)
+    managed_policies_per_role: int = Field(
+        default=facts.IAM_LIMITS["managed_policies_per_role"], ge=1, le=20,
+        description="Managed policies that may be attached to one role (1 to 20).",
+        examples=[20],
+    )
+    trust_policy: int = Field(
+        default=facts.IAM_LIMITS["trust_policy"], ge=1, le=4096,
+        description="Characters a trust policy may have (1 to 4096).",
+        examples=[4096],
+    )
 
 
 class Spec(Model):
-    version: Literal[1]
-    quotas: Quotas = Quotas()
-    defaults: TeamSettings = TeamSettings()
-    teams: list[Team] = Field(min_length=1, max_length=5000)
+    version: Literal[1] = Field(description="Version of the spec format; always 1.", examples=[1])
+    quotas: Quotas = Field(
+        default=Quotas(),
+        description="IAM quotas to check against, when your account's are higher than the defaults.",
+        examples=[{"managed_policies_per_role": 20}],
+    )
+    defaults: TeamSettings = Field(
+        default=TeamSettings(),
+        description="Settings every team gets unless it sets them itself.",
+        examples=[{"name_prefix": "{team}-", "path": "/emr/"}],
+    )
+    teams: list[Team] = Field(
+        min_length=1, max_length=5000,
+        description="The teams; each becomes `modules/teams/<name>/`. At least one.",
+        examples=[[{"name": "analytics"}]],
+    )
 
     @field_validator("teams")
     @classmethod
     def _unique_team_names(cls, teams: list[Team]) -> list[Team]:
-        seen: set[str] = set()
-        for index, team in enumerate(teams):
-            if team.name in seen:
-                raise _field_error(f"[{index}].name", f"team {team.name!r} is listed twice")
-            seen.add(team.name)
+        _unique([team.name for team in teams], "[{}].name", what="team ")
         return teams
 
 
