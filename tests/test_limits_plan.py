@@ -46,6 +46,7 @@ def unordered(value: object) -> object:
 
 def same_document(planned: str, evaluated: dict) -> bool:
     """The planned policy is the evaluated one: the same JSON but for the order of sets, and the same size."""
+    evaluated = policies.concrete(evaluated)
     return unordered(json.loads(planned)) == unordered(evaluated) and minified(planned) == policies.policy_size(evaluated)
 
 
@@ -186,3 +187,33 @@ def test_eks_role_trust_size_matches_the_plan(tmp_path: Path) -> None:
     expected = in_govcloud(policies.EKS_TRUST, policies.eks_trust_bindings("111122223333", "analytics-spark", spec_clusters))
     assert same_document(planned, expected)
     assert json.loads(planned)["Statement"][0]["Sid"] == "IrsaCluster0" and len(json.loads(planned)["Statement"]) == 4
+
+
+# EMR Studio: the service role's trust and inline policy (no value of either is known only after apply),
+# planned in GovCloud with the longest region name and every optional statement.
+STUDIO_KEY = "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/8c1d2e3f-4a5b-4c6d-9e7f-0a1b2c3d4e5f"
+
+
+def test_studio_service_role_documents_match_the_plan(tmp_path: Path) -> None:
+    root = copy_tree(tmp_path)
+    workspace = root / "workspace"
+    workspace.mkdir()
+    (workspace / "main.tf").write_text(
+        provider_block("us-gov-west-1")
+        + 'module "studio" {\n  source           = "../modules/emr-studio-roles"\n  account_id       = "111122223333"\n'
+        + f'  region           = "{policies.LONGEST_REGION}"\n  workspace_bucket = "analytics-studio"\n'
+        + '  workspace_prefix = "workspaces/"\n'
+        + f'  kms_key_arns     = ["{STUDIO_KEY}"]\n'
+        + '  session_policies = {\n    analytics-basic = { tier = "basic", collaboration = true }\n  }\n}\n'
+    )
+    planned = planned_resources(plan_json(opentofu(), workspace))
+    service = planned["module.studio.aws_iam_role_policy.service[0]"]["policy"]
+    evaluated = policies.studio_service_policy("111122223333", "analytics-studio", "workspaces/", [STUDIO_KEY], True, True)
+    assert same_document(service, evaluated)
+    trust = planned["module.studio.aws_iam_role.service[0]"]["assume_role_policy"]
+    bindings = {
+        policies.STUDIO_PASSED_TO_EMR: facts.PASSED_TO_SERVICE_FORMS["aws-us-gov"]["elasticmapreduce"],
+        policies.MODULE_REGION: policies.LONGEST_REGION,
+        policies.ACCOUNT_ID_EACH: policies.source_account("111122223333"),
+    }
+    assert same_document(trust, in_govcloud(policies.STUDIO_SERVICE_TRUST, bindings))
