@@ -7,10 +7,11 @@ definitions; each module's resources come from `templates/modules/<name>/main.tf
 from __future__ import annotations
 
 import json
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import emr_containers, facts, policies
+from generator import emr_containers, facts, hcl, policies
 from generator.hcl import Expr
 
 
@@ -83,6 +84,53 @@ def role_name_validations(variable: str) -> tuple[tuple[str, str], ...]:
     )
 
 
+def hcl_example(text: str) -> str:
+    """A README's usage example, written as an indented block in this file."""
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def objects(collection: str, **fields: str | dict[str, str]) -> str:
+    """The HCL type `<collection>(object({...}))` laid out as `tofu fmt` does; a dict field is a map of objects."""
+    return _objects(collection, fields, 2)
+
+
+def _objects(collection: str, fields: dict[str, str | dict[str, str]], indent: int) -> str:
+    types = {name: Expr(_objects("map", dict(field), indent + 2) if isinstance(field, dict) else field) for name, field in fields.items()}
+    return f"{collection}(object({{\n" + hcl.body(types, indent + 2) + " " * indent + "}))"
+
+
+# The further policies of each role in a module's `roles` map.
+ROLE_POLICY_FIELDS = {"policy_arns": "optional(map(string), {})", "inline_policies": "optional(map(string), {})"}
+
+
+def account_id_validations(variable: str) -> tuple[tuple[str, str], ...]:
+    """The `validation` of a variable holding an account ID or null."""
+    return ((f'var.{variable} == null || can(regex("^[0-9]{{12}}$", var.{variable}))', "The account ID must be 12 digits."),)
+
+
+REGION_PATTERN = "^[a-z]{2,4}(-[a-z]+)+-[0-9]+$"
+
+
+def region_validations(variable: str) -> tuple[tuple[str, str], ...]:
+    """The `validation` of a variable holding a region name or null."""
+    condition = f'var.{variable} == null || can(regex("{REGION_PATTERN}", var.{variable}))'
+    return ((condition, "The region must be a region name such as us-east-1."),)
+
+
+def policy_name_validations(variable: str) -> tuple[tuple[str, str], ...]:
+    """The `validation` of a variable holding a customer-managed policy's name: IAM's length."""
+    limit = facts.IAM_LIMITS["policy_name"]
+    return ((f"length(var.{variable}) <= {limit}", f"The policy name must be at most {limit} characters."),)
+
+
+def attach_to_variables(prefix: str, policy: str) -> tuple[Variable, ...]:
+    """`<prefix>attach_to_users`, `_groups` and `_roles`: who gets the policy."""
+    return tuple(
+        Variable(f"{prefix}attach_to_{kind}s", "list(string)", [], f"IAM {kind} names to attach the {policy} to.")
+        for kind in ("user", "group", "role")
+    )
+
+
 def role_variables(default_name: str, what: str) -> tuple[Variable, ...]:
     """The variables every role module shares, in the order its README lists them."""
     return (
@@ -124,7 +172,7 @@ SOURCE_ACCOUNT = Variable(
     None,
     "Account ID whose EMR clusters may assume the role. When set, the trust policy carries the "
     "confused-deputy conditions `aws:SourceAccount` and `aws:SourceArn`.",
-    (('var.source_account_id == null || can(regex("^[0-9]{12}$", var.source_account_id))', "The account ID must be 12 digits."),),
+    account_id_validations("source_account_id"),
 )
 
 SERVICE_ROLE = ModuleDef(
@@ -154,7 +202,7 @@ SERVICE_ROLE = ModuleDef(
         ),
         Variable(
             "pass_roles",
-            "map(object({\n    arn               = string\n    passed_to_service = string\n  }))",
+            objects("map", arn="string", passed_to_service="string"),
             {},
             "Roles EMR must pass on that the managed policy does not cover, by a static key: the role ARN and the service"
             " (`ec2` or `application-autoscaling`) it is passed to. `AmazonEMRServicePolicy_v2` passes only"
@@ -176,7 +224,13 @@ SERVICE_ROLE = ModuleDef(
         "creates_spot_role": dict(facts.MANAGED_POLICY_CREATES_SPOT_ROLE),
         "passed_to_service_forms": facts.PASSED_TO_SERVICE_FORMS,
     },
-    usage='module "emr_service_role" {\n  source = "../../modules/emr-service-role"\n\n  source_account_id = "111122223333"\n}\n',
+    usage=hcl_example("""
+        module "emr_service_role" {
+          source = "../../modules/emr-service-role"
+
+          source_account_id = "111122223333"
+        }
+    """),
 )
 
 EC2_ROLE = ModuleDef(
@@ -212,10 +266,15 @@ EC2_ROLE = ModuleDef(
         Output("instance_profile_arn", "try(aws_iam_instance_profile.this[0].arn, null)", "ARN of the instance profile."),
         Output("scoped_policy_arn", "try(aws_iam_policy.scoped[0].arn, null)", "ARN of the scoped customer-managed policy, if created."),
     ),
-    usage=(
-        'module "emr_ec2_role" {\n  source = "../../modules/emr-ec2-role"\n\n  name                      = "analytics-emr-ec2"\n'
-        "  attach_aws_managed_policy = false\n  scoped_policy_json        = data.aws_iam_policy_document.emr_nodes.json\n}\n"
-    ),
+    usage=hcl_example("""
+        module "emr_ec2_role" {
+          source = "../../modules/emr-ec2-role"
+
+          name                      = "analytics-emr-ec2"
+          attach_aws_managed_policy = false
+          scoped_policy_json        = data.aws_iam_policy_document.emr_nodes.json
+        }
+    """),
 )
 
 AUTOSCALING_ROLE = ModuleDef(
@@ -245,7 +304,11 @@ AUTOSCALING_ROLE = ModuleDef(
         "source_arns": [f"arn:${{local.partition}}:{service}:*:${{condition.value}}:{resource}"
                         for service, resource in facts.AUTOSCALING_SOURCE_ARN_RESOURCES.items()],
     },
-    usage='module "emr_autoscaling_role" {\n  source = "../../modules/emr-autoscaling-role"\n}\n',
+    usage=hcl_example("""
+        module "emr_autoscaling_role" {
+          source = "../../modules/emr-autoscaling-role"
+        }
+    """),
 )
 
 SERVICE_LINKED_ROLE = ModuleDef(
@@ -264,10 +327,13 @@ SERVICE_LINKED_ROLE = ModuleDef(
         Output("role_name", "try(aws_iam_service_linked_role.this[0].name, null)", "Name of the service-linked role."),
         Output("role_arn", "try(aws_iam_service_linked_role.this[0].arn, null)", "ARN of the service-linked role."),
     ),
-    usage=(
-        'module "emr_service_linked_role" {\n  source = "../../modules/emr-service-linked-role"\n\n'
-        "  create = true # in one workspace per account\n}\n"
-    ),
+    usage=hcl_example("""
+        module "emr_service_linked_role" {
+          source = "../../modules/emr-service-linked-role"
+
+          create = true # in one workspace per account
+        }
+    """),
 )
 
 EMRFS = ModuleDef(
@@ -284,13 +350,13 @@ EMRFS = ModuleDef(
         Variable("ec2_role_name", "string", None, "Name of the EMR role for EC2, which gets the permission to assume the EMRFS roles."),
         Variable(
             "roles",
-            "map(object({\n    policy_arns     = optional(map(string), {})\n    inline_policies = optional(map(string), {})\n  }))",
+            objects("map", **ROLE_POLICY_FIELDS),
             {},
             "EMRFS roles by name, each with managed policies to attach and inline policies (name to JSON).",
         ),
         Variable(
             "role_mappings",
-            "list(object({\n    role            = string\n    identifier_type = string\n    identifiers     = list(string)\n  }))",
+            objects("list", role="string", identifier_type="string", identifiers="list(string)"),
             [],
             "Role mappings in evaluation order: the role (a key of `roles`), `User`, `Group` or `Prefix`, and identifiers of that type.",
             (
@@ -343,11 +409,20 @@ EMRFS = ModuleDef(
             "JSON of the security configuration.",
         ),
     ),
-    usage=(
-        'module "emrfs" {\n  source = "../../modules/emrfs-role-mappings"\n\n  ec2_role_arn  = module.emr_ec2_role.role_arn\n'
-        "  ec2_role_name = module.emr_ec2_role.role_name\n  roles = {\n    analytics-raw = {}\n  }\n  role_mappings = [\n"
-        '    { role = "analytics-raw", identifier_type = "Group", identifiers = ["analysts"] },\n  ]\n}\n'
-    ),
+    usage=hcl_example("""
+        module "emrfs" {
+          source = "../../modules/emrfs-role-mappings"
+
+          ec2_role_arn  = module.emr_ec2_role.role_arn
+          ec2_role_name = module.emr_ec2_role.role_name
+          roles = {
+            analytics-raw = {}
+          }
+          role_mappings = [
+            { role = "analytics-raw", identifier_type = "Group", identifiers = ["analysts"] },
+          ]
+        }
+    """),
 )
 
 PASSROLE = ModuleDef(
@@ -364,12 +439,7 @@ PASSROLE = ModuleDef(
             "string",
             "EMR_PassRole",
             "Name of the policy.",
-            (
-                (
-                    f"length(var.name) <= {facts.IAM_LIMITS['policy_name']}",
-                    f"The policy name must be at most {facts.IAM_LIMITS['policy_name']} characters.",
-                ),
-            ),
+            policy_name_validations("name"),
         ),
         Variable(
             "description",
@@ -380,7 +450,7 @@ PASSROLE = ModuleDef(
         PATH,
         Variable(
             "roles",
-            "map(object({\n    arn                = string\n    passed_to_services = list(string)\n  }))",
+            objects("map", arn="string", passed_to_services="list(string)"),
             {},
             "Roles that may be passed, by a static key: the role ARN and the services"
             " (`elasticmapreduce`, `ec2`, `application-autoscaling`) it may be passed to.",
@@ -396,9 +466,7 @@ PASSROLE = ModuleDef(
                 ),
             ),
         ),
-        Variable("attach_to_users", "list(string)", [], "IAM user names to attach the policy to."),
-        Variable("attach_to_groups", "list(string)", [], "IAM group names to attach the policy to."),
-        Variable("attach_to_roles", "list(string)", [], "IAM role names to attach the policy to."),
+        *attach_to_variables("", "policy"),
         TAGS,
     ),
     context={"passed_to_service_forms": facts.PASSED_TO_SERVICE_FORMS},
@@ -407,11 +475,19 @@ PASSROLE = ModuleDef(
         Output("policy_arn", "try(aws_iam_policy.this[0].arn, null)", "ARN of the PassRole policy."),
         Output("policy_json", "try(aws_iam_policy.this[0].policy, null)", "JSON of the PassRole policy."),
     ),
-    usage=(
-        'module "emr_passrole" {\n  source = "../../modules/emr-passrole-policy"\n\n  roles = {\n    service_role = {\n'
-        '      arn                = module.emr_service_role.role_arn\n      passed_to_services = ["elasticmapreduce"]\n'
-        '    }\n  }\n  attach_to_groups = ["emr-operators"]\n}\n'
-    ),
+    usage=hcl_example("""
+        module "emr_passrole" {
+          source = "../../modules/emr-passrole-policy"
+
+          roles = {
+            service_role = {
+              arn                = module.emr_service_role.role_arn
+              passed_to_services = ["elasticmapreduce"]
+            }
+          }
+          attach_to_groups = ["emr-operators"]
+        }
+    """),
 )
 
 RUNTIME_ROLES = ModuleDef(
@@ -430,10 +506,13 @@ RUNTIME_ROLES = ModuleDef(
         Variable("ec2_role_name", "string", None, "Name of the EMR role for EC2, which gets the permission to assume the runtime roles."),
         Variable(
             "roles",
-            "map(object({\n    policy_arns               = optional(map(string), {})\n"
-            "    inline_policies           = optional(map(string), {})\n"
-            "    lake_formation            = optional(bool, false)\n    s3_access_grants          = optional(bool, false)\n"
-            "    propagate_source_identity = optional(bool, false)\n  }))",
+            objects(
+                "map",
+                **ROLE_POLICY_FIELDS,
+                lake_formation="optional(bool, false)",
+                s3_access_grants="optional(bool, false)",
+                propagate_source_identity="optional(bool, false)",
+            ),
             {},
             "Runtime roles by name: managed policies to attach, inline policies (name to JSON), and whether Lake Formation"
             " governs the role (`lake_formation`), it uses S3 Access Grants (`s3_access_grants`) and EMR propagates the"
@@ -452,19 +531,14 @@ RUNTIME_ROLES = ModuleDef(
             None,
             "Account of the clusters, Glue Data Catalog and S3 Access Grants instance the policies name; null takes the"
             " EMR role for EC2's account from its ARN.",
-            (('var.account_id == null || can(regex("^[0-9]{12}$", var.account_id))', "The account ID must be 12 digits."),),
+            account_id_validations("account_id"),
         ),
         Variable(
             "cluster_region",
             "string",
             None,
             "Region of the clusters, Glue Data Catalog and S3 Access Grants instance the policies name; null allows any (`*`).",
-            (
-                (
-                    'var.cluster_region == null || can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]+$", var.cluster_region))',
-                    "The region must be a region name such as us-east-1.",
-                ),
-            ),
+            region_validations("cluster_region"),
         ),
         Variable(
             "external_id",
@@ -502,12 +576,7 @@ RUNTIME_ROLES = ModuleDef(
             "string",
             "EMR_RuntimeRoleSteps",
             "Name of the step submitter policy.",
-            (
-                (
-                    f"length(var.submitter_policy_name) <= {facts.IAM_LIMITS['policy_name']}",
-                    f"The policy name must be at most {facts.IAM_LIMITS['policy_name']} characters.",
-                ),
-            ),
+            policy_name_validations("submitter_policy_name"),
         ),
         Variable(
             "submitter_cluster_arns",
@@ -515,9 +584,7 @@ RUNTIME_ROLES = ModuleDef(
             [],
             "Clusters the submitters may add steps to; empty means every cluster of the account (and `region`).",
         ),
-        Variable("submitter_attach_to_users", "list(string)", [], "IAM user names to attach the step submitter policy to."),
-        Variable("submitter_attach_to_groups", "list(string)", [], "IAM group names to attach the step submitter policy to."),
-        Variable("submitter_attach_to_roles", "list(string)", [], "IAM role names to attach the step submitter policy to."),
+        *attach_to_variables("submitter_", "step submitter policy"),
         TAGS,
     ),
     outputs=(
@@ -563,14 +630,26 @@ RUNTIME_ROLES = ModuleDef(
         "policy_names": facts.RUNTIME_ROLE_POLICY_NAMES,
         "passed_to_service_forms": facts.PASSED_TO_SERVICE_FORMS,
     },
-    usage=(
-        'module "runtime_roles" {\n  source = "../../modules/emr-runtime-roles"\n\n  ec2_role_arn   = module.emr_ec2_role.role_arn\n'
-        "  ec2_role_name  = module.emr_ec2_role.role_name\n  cluster_region = \"us-east-1\"\n  roles = {\n"
-        "    analytics-etl = { lake_formation = true }\n  }\n  submitter_attach_to_groups = [\"analytics-step-submitters\"]\n}\n\n"
-        "# Its authorization_configuration goes into the team's one security configuration.\n"
-        'module "emrfs" {\n  source = "../../modules/emrfs-role-mappings"\n\n'
-        "  authorization_configuration = module.runtime_roles.authorization_configuration\n}\n"
-    ),
+    usage=hcl_example("""
+        module "runtime_roles" {
+          source = "../../modules/emr-runtime-roles"
+
+          ec2_role_arn   = module.emr_ec2_role.role_arn
+          ec2_role_name  = module.emr_ec2_role.role_name
+          cluster_region = "us-east-1"
+          roles = {
+            analytics-etl = { lake_formation = true }
+          }
+          submitter_attach_to_groups = ["analytics-step-submitters"]
+        }
+
+        # Its authorization_configuration goes into the team's one security configuration.
+        module "emrfs" {
+          source = "../../modules/emrfs-role-mappings"
+
+          authorization_configuration = module.runtime_roles.authorization_configuration
+        }
+    """),
 )
 
 SERVERLESS_SUBMITTER_POLICY_NAME = "EMR_ServerlessJobSubmitter"
@@ -588,7 +667,7 @@ SERVERLESS_ROLES = ModuleDef(
         CREATE,
         Variable(
             "roles",
-            "map(object({\n    policy_arns     = optional(map(string), {})\n    inline_policies = optional(map(string), {})\n  }))",
+            objects("map", **ROLE_POLICY_FIELDS),
             {},
             "Job runtime roles by name, each with managed policies to attach and inline policies (name to JSON).",
         ),
@@ -598,19 +677,14 @@ SERVERLESS_ROLES = ModuleDef(
             None,
             "Account of the EMR Serverless applications. When set, the trust policy carries `aws:SourceAccount` and"
             " `aws:SourceArn`, and the submitter policy names the account's applications; null: no conditions, any account (`*`).",
-            (('var.account_id == null || can(regex("^[0-9]{12}$", var.account_id))', "The account ID must be 12 digits."),),
+            account_id_validations("account_id"),
         ),
         Variable(
             "application_region",
             "string",
             None,
             "Region of the applications, in their ARNs (trust and submitter policy); null allows any (`*`).",
-            (
-                (
-                    'var.application_region == null || can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]+$", var.application_region))',
-                    "The region must be a region name such as us-east-1.",
-                ),
-            ),
+            region_validations("application_region"),
         ),
         Variable(
             "application_ids",
@@ -633,16 +707,9 @@ SERVERLESS_ROLES = ModuleDef(
             "string",
             SERVERLESS_SUBMITTER_POLICY_NAME,
             "Name of the job submitter policy.",
-            (
-                (
-                    f"length(var.submitter_policy_name) <= {facts.IAM_LIMITS['policy_name']}",
-                    f"The policy name must be at most {facts.IAM_LIMITS['policy_name']} characters.",
-                ),
-            ),
+            policy_name_validations("submitter_policy_name"),
         ),
-        Variable("submitter_attach_to_users", "list(string)", [], "IAM user names to attach the job submitter policy to."),
-        Variable("submitter_attach_to_groups", "list(string)", [], "IAM group names to attach the job submitter policy to."),
-        Variable("submitter_attach_to_roles", "list(string)", [], "IAM role names to attach the job submitter policy to."),
+        *attach_to_variables("submitter_", "job submitter policy"),
         TAGS,
     ),
     outputs=(
@@ -664,12 +731,19 @@ SERVERLESS_ROLES = ModuleDef(
         "application_actions": facts.SERVERLESS_APPLICATION_SUBMITTER_ACTIONS,
         "job_run_actions": facts.SERVERLESS_JOB_RUN_SUBMITTER_ACTIONS,
     },
-    usage=(
-        'module "serverless_roles" {\n  source = "../../modules/emr-serverless-roles"\n\n  account_id         = "111122223333"\n'
-        '  application_region = "us-east-1"\n  application_ids    = ["00fabcdefghij012"]\n  roles = {\n'
-        '    analytics-spark-jobs = { policy_arns = { data = aws_iam_policy.lake_read.arn } }\n  }\n'
-        '  submitter_attach_to_groups = ["analytics-job-submitters"]\n}\n'
-    ),
+    usage=hcl_example("""
+        module "serverless_roles" {
+          source = "../../modules/emr-serverless-roles"
+
+          account_id         = "111122223333"
+          application_region = "us-east-1"
+          application_ids    = ["00fabcdefghij012"]
+          roles = {
+            analytics-spark-jobs = { policy_arns = { data = aws_iam_policy.lake_read.arn } }
+          }
+          submitter_attach_to_groups = ["analytics-job-submitters"]
+        }
+    """),
 )
 
 SERVERLESS_SERVICE_LINKED_ROLE = ModuleDef(
@@ -683,10 +757,13 @@ SERVERLESS_SERVICE_LINKED_ROLE = ModuleDef(
     variables=SERVICE_LINKED_ROLE.variables,
     outputs=SERVICE_LINKED_ROLE.outputs,
     context={"service_name": facts.SERVERLESS_SERVICE_LINKED_ROLE_SERVICE, "role_name": facts.SERVERLESS_SERVICE_LINKED_ROLE_NAME},
-    usage=(
-        'module "emr_serverless_service_linked_role" {\n  source = "../../modules/emr-serverless-service-linked-role"\n\n'
-        "  create = true # in one workspace per account\n}\n"
-    ),
+    usage=hcl_example("""
+        module "emr_serverless_service_linked_role" {
+          source = "../../modules/emr-serverless-service-linked-role"
+
+          create = true # in one workspace per account
+        }
+    """),
 )
 
 EKS_JOB_ROLES = ModuleDef(
@@ -706,14 +783,18 @@ EKS_JOB_ROLES = ModuleDef(
             None,
             "Account of the roles and the EKS clusters: the OIDC provider ARNs and EMR's service account names contain it."
             " Required when `roles` is not empty.",
-            (('var.account_id == null || can(regex("^[0-9]{12}$", var.account_id))', "The account ID must be 12 digits."),),
+            account_id_validations("account_id"),
         ),
         Variable(
             "roles",
-            "map(object({\n    base36_name     = string\n    policy_arns     = optional(map(string), {})\n"
-            "    inline_policies = optional(map(string), {})\n    clusters = map(object({\n"
-            "      oidc_issuer = optional(string)\n      namespaces  = list(string)\n    }))\n"
-            "    irsa         = optional(bool, true)\n    pod_identity = optional(bool, false)\n  }))",
+            objects(
+                "map",
+                base36_name="string",
+                **ROLE_POLICY_FIELDS,
+                clusters={"oidc_issuer": "optional(string)", "namespaces": "list(string)"},
+                irsa="optional(bool, true)",
+                pod_identity="optional(bool, false)",
+            ),
             {},
             "Job execution roles by name: `base36_name`, the role name in base36 as `aws emr-containers"
             " update-role-trust-policy` encodes it (HCL cannot compute it; the generator writes it), managed policies to"
@@ -743,12 +824,7 @@ EKS_JOB_ROLES = ModuleDef(
             "string",
             None,
             "Region of the virtual clusters the submitter policy names; null allows any (`*`).",
-            (
-                (
-                    'var.region == null || can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]+$", var.region))',
-                    "The region must be a region name such as us-east-1.",
-                ),
-            ),
+            region_validations("region"),
         ),
         Variable(
             "virtual_cluster_ids",
@@ -765,16 +841,9 @@ EKS_JOB_ROLES = ModuleDef(
             "string",
             "EMR_EKS_StartJobRun",
             "Name of the job submitter policy.",
-            (
-                (
-                    f"length(var.submitter_policy_name) <= {facts.IAM_LIMITS['policy_name']}",
-                    f"The policy name must be at most {facts.IAM_LIMITS['policy_name']} characters.",
-                ),
-            ),
+            policy_name_validations("submitter_policy_name"),
         ),
-        Variable("submitter_attach_to_users", "list(string)", [], "IAM user names to attach the job submitter policy to."),
-        Variable("submitter_attach_to_groups", "list(string)", [], "IAM group names to attach the job submitter policy to."),
-        Variable("submitter_attach_to_roles", "list(string)", [], "IAM role names to attach the job submitter policy to."),
+        *attach_to_variables("submitter_", "job submitter policy"),
         TAGS,
     ),
     outputs=(
@@ -812,14 +881,26 @@ EKS_JOB_ROLES = ModuleDef(
         "execution_role_operator": facts.EKS_EXECUTION_ROLE_CONDITION_OPERATOR,
         "virtual_cluster_resource": facts.EKS_VIRTUAL_CLUSTER_RESOURCE,
     },
-    usage=(
-        'module "eks_job_roles" {\n  source = "../../modules/emr-eks-job-roles"\n\n  account_id = "111122223333"\n  roles = {\n'
-        "    analytics-spark = {\n      base36_name = \"" + emr_containers.base36("analytics-spark") + "\" # emr-iam writes it\n"
-        "      clusters = {\n        analytics = {\n"
-        '          oidc_issuer = "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"\n'
-        '          namespaces  = ["spark-jobs"]\n        }\n      }\n    }\n  }\n'
-        '  virtual_cluster_ids        = ["abcdefghijklmnopqrstuvwxy"]\n  submitter_attach_to_groups = ["analytics-job-submitters"]\n}\n'
-    ),
+    usage=hcl_example(f"""
+        module "eks_job_roles" {{
+          source = "../../modules/emr-eks-job-roles"
+
+          account_id = "111122223333"
+          roles = {{
+            analytics-spark = {{
+              base36_name = "{emr_containers.base36("analytics-spark")}" # emr-iam writes it
+              clusters = {{
+                analytics = {{
+                  oidc_issuer = "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+                  namespaces  = ["spark-jobs"]
+                }}
+              }}
+            }}
+          }}
+          virtual_cluster_ids        = ["abcdefghijklmnopqrstuvwxy"]
+          submitter_attach_to_groups = ["analytics-job-submitters"]
+        }}
+    """),
 )
 
 EKS_POD_IDENTITY = ModuleDef(
@@ -837,8 +918,7 @@ EKS_POD_IDENTITY = ModuleDef(
         CREATE,
         Variable(
             "associations",
-            "map(object({\n    cluster_name    = string\n    namespace       = string\n    service_account = string\n"
-            "    role_arn        = string\n  }))",
+            objects("map", cluster_name="string", namespace="string", service_account="string", role_arn="string"),
             {},
             "Associations by a static key: the EKS cluster, namespace, service account and role ARN"
             " (the `pod_identity_associations` output of `emr-eks-job-roles`).",
@@ -859,13 +939,14 @@ EKS_POD_IDENTITY = ModuleDef(
     ),
     context={"provider_version": facts.EKS_POD_IDENTITY_PROVIDER_VERSION},
     aws_provider_version=facts.EKS_POD_IDENTITY_PROVIDER_VERSION,
-    usage=(
-        'module "eks_pod_identity" {\n  source = "../../modules/emr-eks-pod-identity"\n\n'
-        "  associations = module.eks_job_roles.pod_identity_associations\n}\n"
-    ),
-)
+    usage=hcl_example("""
+        module "eks_pod_identity" {
+          source = "../../modules/emr-eks-pod-identity"
 
-_REGION_CHECK = '^[a-z]{2,4}(-[a-z]+)+-[0-9]+$'
+          associations = module.eks_job_roles.pod_identity_associations
+        }
+    """),
+)
 
 STUDIO_ROLES = ModuleDef(
     name="emr-studio-roles",
@@ -886,14 +967,14 @@ STUDIO_ROLES = ModuleDef(
             None,
             "Account of the Studio. When set, the service role's trust carries `aws:SourceAccount` and `aws:SourceArn`, and"
             " the policies name the account's resources; null: no conditions, any account (`*`).",
-            (('var.account_id == null || can(regex("^[0-9]{12}$", var.account_id))', "The account ID must be 12 digits."),),
+            account_id_validations("account_id"),
         ),
         Variable(
             "region",
             "string",
             None,
             "Region of the Studio, in the ARNs of the trust and the policies; null allows any (`*`).",
-            ((f'var.region == null || can(regex("{_REGION_CHECK}", var.region))', "The region must be a region name such as us-east-1."),),
+            region_validations("region"),
         ),
         Variable(
             "auth_mode",
@@ -949,9 +1030,12 @@ STUDIO_ROLES = ModuleDef(
         ),
         Variable(
             "session_policies",
-            "map(object({\n    tier             = string\n    collaboration    = optional(bool, false)\n"
-            "    attach_to_users  = optional(list(string), [])\n"
-            "    attach_to_groups = optional(list(string), [])\n    attach_to_roles  = optional(list(string), [])\n  }))",
+            objects(
+                "map",
+                tier="string",
+                collaboration="optional(bool, false)",
+                **{f"attach_to_{kind}s": "optional(list(string), [])" for kind in ("user", "group", "role")},
+            ),
             {},
             "The users' policies by name: AWS's `tier` (basic, intermediate or advanced), `collaboration` (the user may share"
             " the Workspaces they created), and, in IAM mode, the IAM users, groups and roles to attach it to.",
@@ -1022,11 +1106,19 @@ STUDIO_ROLES = ModuleDef(
         "log_objects": facts.STUDIO_LOG_OBJECTS,
         "presigned_url_action": facts.STUDIO_PRESIGNED_URL_ACTION,
     },
-    usage=(
-        'module "studio_roles" {\n  source = "../../modules/emr-studio-roles"\n\n  account_id       = "111122223333"\n'
-        '  region           = "us-east-1"\n  workspace_bucket = "analytics-studio"\n  session_policies = {\n'
-        '    analytics-studio-basic    = { tier = "basic" }\n    analytics-studio-advanced = { tier = "advanced" }\n  }\n}\n'
-    ),
+    usage=hcl_example("""
+        module "studio_roles" {
+          source = "../../modules/emr-studio-roles"
+
+          account_id       = "111122223333"
+          region           = "us-east-1"
+          workspace_bucket = "analytics-studio"
+          session_policies = {
+            analytics-studio-basic    = { tier = "basic" }
+            analytics-studio-advanced = { tier = "advanced" }
+          }
+        }
+    """),
 )
 
 PIECES = (
@@ -1184,14 +1276,22 @@ COMPOSITE = ModuleDef(
             "ARNs of the EMR Studio users' policies, by name (`session_policy_arn` of `aws_emr_studio_session_mapping`).",
         ),
     ),
-    usage=(
-        'module "emr_iam" {\n  source = "../../modules/emr-iam"\n\n'
-        '  path              = "/emr/"\n  source_account_id = "111122223333"\n  tags              = { Team = "analytics" }\n\n'
-        '  service_role_name     = "analytics-EMR_DefaultRole"\n  ec2_role_name         = "analytics-EMR_EC2_DefaultRole"\n'
-        '  autoscaling_role_name = "analytics-EMR_AutoScaling_DefaultRole"\n\n'
-        '  passrole_policy_name             = "analytics-EMR_PassRole"\n'
-        '  passrole_policy_attach_to_groups = ["analytics-emr-operators"]\n}\n'
-    ),
+    usage=hcl_example("""
+        module "emr_iam" {
+          source = "../../modules/emr-iam"
+
+          path              = "/emr/"
+          source_account_id = "111122223333"
+          tags              = { Team = "analytics" }
+
+          service_role_name     = "analytics-EMR_DefaultRole"
+          ec2_role_name         = "analytics-EMR_EC2_DefaultRole"
+          autoscaling_role_name = "analytics-EMR_AutoScaling_DefaultRole"
+
+          passrole_policy_name             = "analytics-EMR_PassRole"
+          passrole_policy_attach_to_groups = ["analytics-emr-operators"]
+        }
+    """),
 )
 
 GENERIC_MODULES = (*PIECES, COMPOSITE, EKS_POD_IDENTITY)
