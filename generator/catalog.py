@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,121 @@ class ModuleDef:
     context: dict[str, Any] = field(default_factory=dict)
     # The hashicorp/aws constraint of versions.tf when the module needs more than the generator's floor.
     aws_provider_version: str | None = None
+    # A composite's modules, in the order of its module blocks.
+    pieces: tuple[Piece, ...] = ()
+
+
+@dataclass(frozen=True)
+class ManagedPolicy:
+    """The AWS managed policy a role module attaches (`aws_iam_role_policy_attachment.managed[0]`), by the value
+    of one of its variables; `by` None: always the one policy keyed None."""
+
+    by: str | None
+    policies: Mapping[Any, str | None]
+
+
+@dataclass(frozen=True)
+class AdoptableRole:
+    """A role of a piece, created with `count`, that may exist before the workspace: `emr-iam imports` takes it over."""
+
+    what: str  # in an import's comment: "<what> <name>"
+    resource: str = "this"  # name of its aws_iam_role and of its aws_iam_role_policy_attachment keyed by policy
+    name: str = "name"  # the piece variable holding the role's name
+    policy_arns: str | None = None  # a piece variable of policy ARNs by key, whose attachments are taken over too
+    managed_policy: ManagedPolicy | None = None
+    instance_profile: bool = False  # and its `aws_iam_instance_profile.this[0]`, which has the role's name
+    only_when: tuple[str, Any] | None = None  # (piece variable, value): the role exists only then
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """What `emr-iam imports --roles <the piece's block name>` takes over."""
+
+    what: str  # the piece's roles, in messages: "<what>s"
+    roles: tuple[AdoptableRole, ...] = ()
+    # Or a piece variable whose keys name roles created with `for_each`: `aws_iam_role.this["<name>"]`, each with
+    # the attachments of its `policy_arns`, `aws_iam_role_policy_attachment.this["<name>/<key>"]`.
+    role_map: str | None = None
+    # Taken over unless `--roles` says otherwise (what `aws emr create-default-roles` creates), and then
+    # left out quietly when the piece is off; any other choice must name roles the module creates.
+    by_default: bool = False
+
+
+@dataclass(frozen=True)
+class PieceOutput:
+    """An output of the composite: a piece's output under the composite's name."""
+
+    name: str
+    output: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One module of the composite `emr-iam`, declared once.
+
+    Its `module` block, its variables and outputs in the composite and what `emr-iam imports` can take
+    over in it are all derived from this.
+    """
+
+    module: ModuleDef
+    block: str  # the name of its module block in the composite (and its `--roles` choice, when adoptable)
+    prefix: str  # its variable `x` is the composite's `<prefix>_x` (`x` when it starts so already)
+    toggle: Variable  # the composite's `create_<...>`
+    # Piece variables the composite sets to other values than a variable of their own: HCL expression by variable.
+    wired: Mapping[str, str] = field(default_factory=dict)
+    requires: tuple[str, ...] = ()  # further toggles its `create` needs: the pieces it is wired to
+    outputs: tuple[PieceOutput, ...] = ()
+    adoption: Adoption | None = None
+    comment: str = ""  # above its module block
+    # Its block comes after all others: PassRole lists every role, beside the locals that name them.
+    block_last: bool = False
+
+    def input(self, variable: str) -> str:
+        """The composite's variable (or, for a shared one, the same name) that feeds the piece's `variable`."""
+        if variable in SHARED:
+            return variable
+        return variable if variable.startswith(f"{self.prefix}_") else f"{self.prefix}_{variable}"
+
+    @property
+    def composite_variables(self) -> tuple[Variable, ...]:
+        """Its toggle and its own variables under the composite's names; shared and wired ones are not repeated."""
+        renamed = [self.toggle]
+        for variable in self.module.variables:
+            if variable.name in SHARED or variable.name in self.wired:
+                continue
+            name = self.input(variable.name)
+            validations = tuple((c.replace(f"var.{variable.name}", f"var.{name}"), m) for c, m in variable.validations)
+            renamed.append(Variable(name, variable.type, variable.default, variable.description, validations))
+        return tuple(renamed)
+
+    @property
+    def composite_outputs(self) -> tuple[Output, ...]:
+        return tuple(Output(o.name, f"module.{self.block}.{o.output}", o.description) for o in self.outputs)
+
+    @property
+    def arguments(self) -> dict[str, Expr]:
+        """The arguments of its module block: every variable of the piece."""
+        values = {}
+        for variable in self.module.variables:
+            if variable.name in self.wired:
+                value = self.wired[variable.name]
+            elif variable.name == "create":
+                value = " && ".join(["var.create", f"var.{self.toggle.name}", *(f"var.{toggle}" for toggle in self.requires)])
+            else:
+                value = f"var.{self.input(variable.name)}"
+            values[variable.name] = Expr(value)
+
+        def place(name: str) -> int:
+            # `create` first, a multi-line value next (it would break the run of aligned `=`), a role's further
+            # policies and tags last.
+            return 0 if name == "create" else 1 if "\n" in values[name].code else 3 if name in ROLE_TAIL else 2
+
+        return {name: values[name] for name in sorted(values, key=place)}
+
+    @property
+    def block_comment(self) -> str:
+        return "".join(f"# {line}\n" for line in self.comment.splitlines())
 
 
 CREATE = Variable("create", "bool", True, "Whether to create anything in this module; `false` plans zero resources.")
@@ -1121,26 +1237,226 @@ STUDIO_ROLES = ModuleDef(
     """),
 )
 
-PIECES = (
-    SERVICE_ROLE, EC2_ROLE, AUTOSCALING_ROLE, SERVICE_LINKED_ROLE, EMRFS, PASSROLE, RUNTIME_ROLES,
-    SERVERLESS_ROLES, SERVERLESS_SERVICE_LINKED_ROLE, EKS_JOB_ROLES, STUDIO_ROLES,
-)
-
-
-def _prefixed(prefix: str, variables: tuple[Variable, ...], skip: tuple[str, ...] = ()) -> tuple[Variable, ...]:
-    """A piece's variables under the composite's `<prefix>_` names."""
-    renamed = []
-    for variable in variables:
-        if variable.name in ("create", "tags", "path", "permissions_boundary_arn", "source_account_id", *skip):
-            continue
-        name = variable.name if variable.name.startswith(f"{prefix}_") else f"{prefix}_{variable.name}"
-        validations = tuple((c.replace(f"var.{variable.name}", f"var.{name}"), m) for c, m in variable.validations)
-        renamed.append(Variable(name, variable.type, variable.default, variable.description, validations))
-    return tuple(renamed)
-
-
 def _toggle(piece: str, what: str, default: bool = True) -> Variable:
     return Variable(f"create_{piece}", "bool", default, f"Whether to create the {what}.")
+
+
+def _role(managed_policy: ManagedPolicy, instance_profile: bool = False) -> Adoption:
+    """A role `aws emr create-default-roles` makes, with its AWS managed policy."""
+    return Adoption("role", (AdoptableRole("role", managed_policy=managed_policy, instance_profile=instance_profile),), by_default=True)
+
+
+_MANAGED = facts.MANAGED_POLICIES
+# The composite's own variables, which every piece that has them gets as they are.
+COMMON = (CREATE, PATH, PERMISSIONS_BOUNDARY, SOURCE_ACCOUNT, TAGS)
+SHARED = frozenset(variable.name for variable in COMMON)
+# Their module blocks list these last, as a role module's README does not.
+ROLE_TAIL = frozenset({POLICY_ARNS.name, INLINE_POLICIES.name, TAGS.name})
+_EC2_ROLE = {"ec2_role_arn": "module.ec2_role.role_arn", "ec2_role_name": "module.ec2_role.role_name"}
+
+# The composite's pieces, in the order of its variables and outputs.
+PIECES = (
+    Piece(
+        SERVICE_ROLE,
+        "service_role",
+        "service_role",
+        _toggle("service_role", "EMR service role"),
+        wired={"pass_roles": "local.service_role_pass_roles"},
+        outputs=(
+            PieceOutput("service_role_name", "role_name", "Name of the EMR service role (`service_role` of `aws_emr_cluster`)."),
+            PieceOutput("service_role_arn", "role_arn", "ARN of the EMR service role."),
+        ),
+        adoption=_role(ManagedPolicy("managed_policy", {
+            "v2": _MANAGED["service_role_v2"], "v1": _MANAGED["service_role_v1"], "none": None,
+        })),
+    ),
+    Piece(
+        EC2_ROLE,
+        "ec2_role",
+        "ec2_role",
+        _toggle("ec2_role", "EMR role for EC2 and its instance profile"),
+        outputs=(
+            PieceOutput("ec2_role_name", "role_name", "Name of the EMR role for EC2."),
+            PieceOutput("ec2_role_arn", "role_arn", "ARN of the EMR role for EC2."),
+            PieceOutput(
+                "instance_profile_name", "instance_profile_name", "Name of the instance profile (`instance_profile` of `aws_emr_cluster`)."
+            ),
+            PieceOutput("instance_profile_arn", "instance_profile_arn", "ARN of the instance profile."),
+        ),
+        adoption=_role(ManagedPolicy("attach_aws_managed_policy", {True: _MANAGED["ec2_role"], False: None}), instance_profile=True),
+    ),
+    Piece(
+        AUTOSCALING_ROLE,
+        "autoscaling_role",
+        "autoscaling_role",
+        _toggle("autoscaling_role", "EMR automatic scaling role"),
+        outputs=(
+            PieceOutput(
+                "autoscaling_role_name", "role_name", "Name of the automatic scaling role (`autoscaling_role` of `aws_emr_cluster`)."
+            ),
+            PieceOutput("autoscaling_role_arn", "role_arn", "ARN of the automatic scaling role."),
+        ),
+        adoption=_role(ManagedPolicy(None, {None: _MANAGED["autoscaling_role"]})),
+    ),
+    Piece(
+        SERVICE_LINKED_ROLE,
+        "service_linked_role",
+        "service_linked_role",
+        _toggle("service_linked_role", "EMR service-linked role (one workspace per account)", False),
+        outputs=(
+            PieceOutput("service_linked_role_name", "role_name", "Name of the service-linked role, if this workspace created it."),
+            PieceOutput("service_linked_role_arn", "role_arn", "ARN of the service-linked role, if this workspace created it."),
+        ),
+    ),
+    Piece(
+        EMRFS,
+        "emrfs",
+        "emrfs",
+        _toggle("emrfs", "EMRFS roles and the security configuration with their mappings"),
+        wired={**_EC2_ROLE, "authorization_configuration": "module.runtime_roles.authorization_configuration"},
+        requires=("create_ec2_role",),
+        outputs=(
+            PieceOutput("emrfs_role_names", "role_names", "Names of the EMRFS roles."),
+            PieceOutput("emrfs_role_arns", "role_arns", "ARNs of the EMRFS roles, by name."),
+            PieceOutput(
+                "security_configuration_name",
+                "security_configuration_name",
+                "Name of the security configuration (`security_configuration` of `aws_emr_cluster`).",
+            ),
+        ),
+    ),
+    Piece(
+        PASSROLE,
+        "passrole_policy",
+        "passrole_policy",
+        _toggle("passrole_policy", "PassRole policy for the people who launch clusters"),
+        wired={"roles": textwrap.dedent("""\
+            {
+                for key, role in local.cluster_roles : key => { arn = role.arn, passed_to_services = [role.passed_to_service] }
+                if local.created_roles[key]
+              }""")},
+        outputs=(
+            PieceOutput("passrole_policy_name", "policy_name", "Name of the PassRole policy."),
+            PieceOutput("passrole_policy_arn", "policy_arn", "ARN of the PassRole policy."),
+        ),
+        comment=(
+            "PassRole for exactly the roles this module creates, each to the service that uses it\n"
+            "(AmazonEMRFullAccessPolicy_v2 passes the EC2 role to ec2 and the scaling role to application-autoscaling)."
+        ),
+        block_last=True,
+    ),
+    Piece(
+        RUNTIME_ROLES,
+        "runtime_roles",
+        "runtime",
+        _toggle("runtime_roles", "runtime roles for EMR steps, the EC2 role's permission to assume them and the step submitter policy"),
+        wired={**_EC2_ROLE, "account_id": "var.source_account_id"},
+        requires=("create_ec2_role",),
+        outputs=(
+            PieceOutput("runtime_role_names", "role_names", "Names of the runtime roles."),
+            PieceOutput("runtime_role_arns", "role_arns", "ARNs of the runtime roles, by name (`ExecutionRoleArn` of a step)."),
+            PieceOutput(
+                "configurations_json",
+                "configurations_json",
+                "The `emrfs-site` classification S3 Access Grants needs (`configurations_json` of `aws_emr_cluster`), or null.",
+            ),
+            PieceOutput("step_submitter_policy_name", "submitter_policy_name", "Name of the step submitter policy."),
+            PieceOutput("step_submitter_policy_arn", "submitter_policy_arn", "ARN of the step submitter policy."),
+        ),
+        adoption=Adoption("runtime role", role_map="roles"),
+        comment=(
+            "Runtime roles trust the EMR role for EC2; their AuthorizationConfiguration goes into the one\n"
+            "security configuration above."
+        ),
+    ),
+    Piece(
+        SERVERLESS_ROLES,
+        "serverless_roles",
+        "serverless",
+        _toggle("serverless", "EMR Serverless job runtime roles and the job submitter policy"),
+        wired={"account_id": "var.source_account_id"},
+        outputs=(
+            PieceOutput("serverless_role_names", "role_names", "Names of the EMR Serverless job runtime roles."),
+            PieceOutput(
+                "serverless_role_arns",
+                "role_arns",
+                "ARNs of the EMR Serverless job runtime roles, by name (`executionRoleArn` of a job run).",
+            ),
+            PieceOutput("serverless_submitter_policy_name", "submitter_policy_name", "Name of the EMR Serverless job submitter policy."),
+            PieceOutput("serverless_submitter_policy_arn", "submitter_policy_arn", "ARN of the EMR Serverless job submitter policy."),
+        ),
+        adoption=Adoption("EMR Serverless job runtime role", role_map="roles"),
+        comment="EMR Serverless: job runtime roles for the team's applications of the source account.",
+    ),
+    Piece(
+        SERVERLESS_SERVICE_LINKED_ROLE,
+        "serverless_service_linked_role",
+        "serverless_service_linked_role",
+        _toggle("serverless_service_linked_role", "EMR Serverless service-linked role (one workspace per account)", False),
+        outputs=(
+            PieceOutput(
+                "serverless_service_linked_role_arn",
+                "role_arn",
+                "ARN of the EMR Serverless service-linked role, if this workspace created it.",
+            ),
+        ),
+    ),
+    Piece(
+        EKS_JOB_ROLES,
+        "eks_roles",
+        "eks",
+        _toggle("eks_roles", "EMR on EKS job execution roles and the job submitter policy"),
+        wired={"account_id": "var.source_account_id"},
+        outputs=(
+            PieceOutput("eks_role_names", "role_names", "Names of the EMR on EKS job execution roles."),
+            PieceOutput(
+                "eks_role_arns", "role_arns", "ARNs of the EMR on EKS job execution roles, by name (`executionRoleArn` of a job run)."
+            ),
+            PieceOutput(
+                "eks_pod_identity_associations",
+                "pod_identity_associations",
+                "Inputs of the EKS Pod Identity associations the job execution roles need (`associations` of `emr-eks-pod-identity`).",
+            ),
+            PieceOutput("eks_submitter_policy_name", "submitter_policy_name", "Name of the EMR on EKS job submitter policy."),
+            PieceOutput("eks_submitter_policy_arn", "submitter_policy_arn", "ARN of the EMR on EKS job submitter policy."),
+        ),
+        adoption=Adoption("EMR on EKS job execution role", role_map="roles"),
+        comment="EMR on EKS job execution roles trust EKS clusters, not this module's EC2 role: they stand alone.",
+    ),
+    Piece(
+        STUDIO_ROLES,
+        "studio_roles",
+        "studio",
+        _toggle("studio", "EMR Studio service role, user role and user policies", False),
+        wired={
+            "account_id": "var.source_account_id",
+            "cluster_service_role_arn": "module.service_role.role_arn",
+            "cluster_ec2_role_arn": "module.ec2_role.role_arn",
+        },
+        outputs=(
+            PieceOutput("studio_service_role_name", "service_role_name", "Name of the EMR Studio service role."),
+            PieceOutput("studio_service_role_arn", "service_role_arn", "ARN of the EMR Studio service role."),
+            PieceOutput("studio_user_role_name", "user_role_name", "Name of the EMR Studio user role (IAM Identity Center)."),
+            PieceOutput("studio_user_role_arn", "user_role_arn", "ARN of the EMR Studio user role."),
+            PieceOutput(
+                "studio_session_policy_arns",
+                "session_policy_arns",
+                "ARNs of the EMR Studio users' policies, by name (`session_policy_arn` of `aws_emr_studio_session_mapping`).",
+            ),
+        ),
+        adoption=Adoption(
+            "EMR Studio role",
+            (
+                AdoptableRole("EMR Studio service role", "service", "service_role_name", "service_role_policy_arns"),
+                AdoptableRole("EMR Studio user role", "user", "user_role_name", "user_role_policy_arns", only_when=("auth_mode", "SSO")),
+            ),
+        ),
+        comment=(
+            "EMR Studio: its service role, the user role of IAM Identity Center mode and the users' policies;\n"
+            "the advanced tier may pass this module's EMR service role and role for EC2 when it creates clusters."
+        ),
+    ),
+)
 
 
 COMPOSITE = ModuleDef(
@@ -1158,124 +1474,9 @@ COMPOSITE = ModuleDef(
         " job runtime roles, their job submitter policy and the service-linked role; EMR on EKS job execution roles; and EMR"
         " Studio's service role, user role and user policies."
     ),
-    variables=(
-        CREATE,
-        PATH,
-        PERMISSIONS_BOUNDARY,
-        SOURCE_ACCOUNT,
-        TAGS,
-        _toggle("service_role", "EMR service role"),
-        *_prefixed("service_role", SERVICE_ROLE.variables, skip=("pass_roles",)),
-        _toggle("ec2_role", "EMR role for EC2 and its instance profile"),
-        *_prefixed("ec2_role", EC2_ROLE.variables),
-        _toggle("autoscaling_role", "EMR automatic scaling role"),
-        *_prefixed("autoscaling_role", AUTOSCALING_ROLE.variables),
-        _toggle("service_linked_role", "EMR service-linked role (one workspace per account)", False),
-        *_prefixed("service_linked_role", SERVICE_LINKED_ROLE.variables),
-        _toggle("emrfs", "EMRFS roles and the security configuration with their mappings"),
-        *_prefixed("emrfs", EMRFS.variables, skip=("ec2_role_arn", "ec2_role_name", "authorization_configuration")),
-        _toggle("passrole_policy", "PassRole policy for the people who launch clusters"),
-        *_prefixed("passrole_policy", PASSROLE.variables, skip=("roles",)),
-        _toggle("runtime_roles", "runtime roles for EMR steps, the EC2 role's permission to assume them and the step submitter policy"),
-        *_prefixed("runtime", RUNTIME_ROLES.variables, skip=("ec2_role_arn", "ec2_role_name", "account_id")),
-        _toggle("serverless", "EMR Serverless job runtime roles and the job submitter policy"),
-        *_prefixed("serverless", SERVERLESS_ROLES.variables, skip=("account_id",)),
-        _toggle("serverless_service_linked_role", "EMR Serverless service-linked role (one workspace per account)", False),
-        *_prefixed("serverless_service_linked_role", SERVERLESS_SERVICE_LINKED_ROLE.variables),
-        _toggle("eks_roles", "EMR on EKS job execution roles and the job submitter policy"),
-        *_prefixed("eks", EKS_JOB_ROLES.variables, skip=("account_id",)),
-        _toggle("studio", "EMR Studio service role, user role and user policies", False),
-        *_prefixed("studio", STUDIO_ROLES.variables, skip=("account_id", "cluster_service_role_arn", "cluster_ec2_role_arn")),
-    ),
-    outputs=(
-        Output("service_role_name", "module.service_role.role_name", "Name of the EMR service role (`service_role` of `aws_emr_cluster`)."),
-        Output("service_role_arn", "module.service_role.role_arn", "ARN of the EMR service role."),
-        Output("ec2_role_name", "module.ec2_role.role_name", "Name of the EMR role for EC2."),
-        Output("ec2_role_arn", "module.ec2_role.role_arn", "ARN of the EMR role for EC2."),
-        Output(
-            "instance_profile_name",
-            "module.ec2_role.instance_profile_name",
-            "Name of the instance profile (`instance_profile` of `aws_emr_cluster`).",
-        ),
-        Output("instance_profile_arn", "module.ec2_role.instance_profile_arn", "ARN of the instance profile."),
-        Output(
-            "autoscaling_role_name",
-            "module.autoscaling_role.role_name",
-            "Name of the automatic scaling role (`autoscaling_role` of `aws_emr_cluster`).",
-        ),
-        Output("autoscaling_role_arn", "module.autoscaling_role.role_arn", "ARN of the automatic scaling role."),
-        Output(
-            "service_linked_role_name",
-            "module.service_linked_role.role_name",
-            "Name of the service-linked role, if this workspace created it.",
-        ),
-        Output(
-            "service_linked_role_arn",
-            "module.service_linked_role.role_arn",
-            "ARN of the service-linked role, if this workspace created it.",
-        ),
-        Output("emrfs_role_names", "module.emrfs.role_names", "Names of the EMRFS roles."),
-        Output("emrfs_role_arns", "module.emrfs.role_arns", "ARNs of the EMRFS roles, by name."),
-        Output(
-            "security_configuration_name",
-            "module.emrfs.security_configuration_name",
-            "Name of the security configuration (`security_configuration` of `aws_emr_cluster`).",
-        ),
-        Output("passrole_policy_name", "module.passrole_policy.policy_name", "Name of the PassRole policy."),
-        Output("passrole_policy_arn", "module.passrole_policy.policy_arn", "ARN of the PassRole policy."),
-        Output("runtime_role_names", "module.runtime_roles.role_names", "Names of the runtime roles."),
-        Output("runtime_role_arns", "module.runtime_roles.role_arns", "ARNs of the runtime roles, by name (`ExecutionRoleArn` of a step)."),
-        Output(
-            "configurations_json",
-            "module.runtime_roles.configurations_json",
-            "The `emrfs-site` classification S3 Access Grants needs (`configurations_json` of `aws_emr_cluster`), or null.",
-        ),
-        Output("step_submitter_policy_name", "module.runtime_roles.submitter_policy_name", "Name of the step submitter policy."),
-        Output("step_submitter_policy_arn", "module.runtime_roles.submitter_policy_arn", "ARN of the step submitter policy."),
-        Output("serverless_role_names", "module.serverless_roles.role_names", "Names of the EMR Serverless job runtime roles."),
-        Output(
-            "serverless_role_arns",
-            "module.serverless_roles.role_arns",
-            "ARNs of the EMR Serverless job runtime roles, by name (`executionRoleArn` of a job run).",
-        ),
-        Output(
-            "serverless_submitter_policy_name",
-            "module.serverless_roles.submitter_policy_name",
-            "Name of the EMR Serverless job submitter policy.",
-        ),
-        Output(
-            "serverless_submitter_policy_arn",
-            "module.serverless_roles.submitter_policy_arn",
-            "ARN of the EMR Serverless job submitter policy.",
-        ),
-        Output(
-            "serverless_service_linked_role_arn",
-            "module.serverless_service_linked_role.role_arn",
-            "ARN of the EMR Serverless service-linked role, if this workspace created it.",
-        ),
-        Output("eks_role_names", "module.eks_roles.role_names", "Names of the EMR on EKS job execution roles."),
-        Output(
-            "eks_role_arns",
-            "module.eks_roles.role_arns",
-            "ARNs of the EMR on EKS job execution roles, by name (`executionRoleArn` of a job run).",
-        ),
-        Output(
-            "eks_pod_identity_associations",
-            "module.eks_roles.pod_identity_associations",
-            "Inputs of the EKS Pod Identity associations the job execution roles need (`associations` of `emr-eks-pod-identity`).",
-        ),
-        Output("eks_submitter_policy_name", "module.eks_roles.submitter_policy_name", "Name of the EMR on EKS job submitter policy."),
-        Output("eks_submitter_policy_arn", "module.eks_roles.submitter_policy_arn", "ARN of the EMR on EKS job submitter policy."),
-        Output("studio_service_role_name", "module.studio_roles.service_role_name", "Name of the EMR Studio service role."),
-        Output("studio_service_role_arn", "module.studio_roles.service_role_arn", "ARN of the EMR Studio service role."),
-        Output("studio_user_role_name", "module.studio_roles.user_role_name", "Name of the EMR Studio user role (IAM Identity Center)."),
-        Output("studio_user_role_arn", "module.studio_roles.user_role_arn", "ARN of the EMR Studio user role."),
-        Output(
-            "studio_session_policy_arns",
-            "module.studio_roles.session_policy_arns",
-            "ARNs of the EMR Studio users' policies, by name (`session_policy_arn` of `aws_emr_studio_session_mapping`).",
-        ),
-    ),
+    variables=(*COMMON, *(variable for piece in PIECES for variable in piece.composite_variables)),
+    outputs=tuple(output for piece in PIECES for output in piece.composite_outputs),
+    pieces=tuple(sorted(PIECES, key=lambda piece: piece.block_last)),
     usage=hcl_example("""
         module "emr_iam" {
           source = "../../modules/emr-iam"
@@ -1294,4 +1495,4 @@ COMPOSITE = ModuleDef(
     """),
 )
 
-GENERIC_MODULES = (*PIECES, COMPOSITE, EKS_POD_IDENTITY)
+GENERIC_MODULES = (*(piece.module for piece in PIECES), COMPOSITE, EKS_POD_IDENTITY)
