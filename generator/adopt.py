@@ -3,8 +3,9 @@
 Many accounts already hold `EMR_DefaultRole`, `EMR_EC2_DefaultRole` with its instance profile and
 `EMR_AutoScaling_DefaultRole`, created by the console or `aws emr create-default-roles`. A plain
 apply then fails with EntityAlreadyExists; importing them lets a workspace take them over in place.
-This module knows which resources of `modules/emr-iam` hold those objects and what their import
-IDs are; `templates/imports/imports.tf.j2` writes them out.
+Which resources of `modules/emr-iam` hold those objects is declared with each of its modules
+(`catalog.Piece.adoption`); this module turns that into addresses and import IDs, and
+`templates/imports/imports.tf.j2` writes them out.
 """
 
 from __future__ import annotations

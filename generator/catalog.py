@@ -1,7 +1,9 @@
 """The reusable modules: their interfaces (variables, outputs) as data.
 
 `variables.tf`, `outputs.tf` and the README tables of every module are rendered from these
-definitions; each module's resources come from `templates/modules/<name>/main.tf.j2`.
+definitions; each module's resources come from `templates/modules/<name>/main.tf.j2`. The
+composite `emr-iam` is declared as its pieces (`PIECES`): its module blocks, variables and
+outputs, and what `emr-iam imports` adopts, are derived from them.
 """
 
 from __future__ import annotations
@@ -103,8 +105,11 @@ class Piece:
 
     module: ModuleDef
     block: str  # the name of its module block in the composite (and its `--roles` choice, when adoptable)
-    prefix: str  # its variable `x` is the composite's `<prefix>_x` (`x` when it starts so already)
-    toggle: Variable  # the composite's `create_<...>`
+    what: str  # what its toggle creates
+    # Its variable `x` is the composite's `<prefix>_x` (`x` when it starts so already); default: `block`.
+    prefix: str = ""
+    toggle_name: str = ""  # the composite's variable that turns it on; default: `create_<block>`
+    created_by_default: bool = True
     # Piece variables the composite sets to other values than a variable of their own: HCL expression by variable.
     wired: Mapping[str, str] = field(default_factory=dict)
     requires: tuple[str, ...] = ()  # further toggles its `create` needs: the pieces it is wired to
@@ -113,6 +118,14 @@ class Piece:
     comment: str = ""  # above its module block
     # Its block comes after all others: PassRole lists every role, beside the locals that name them.
     block_last: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "prefix", self.prefix or self.block)
+        object.__setattr__(self, "toggle_name", self.toggle_name or f"create_{self.block}")
+
+    @property
+    def toggle(self) -> Variable:
+        return Variable(self.toggle_name, "bool", self.created_by_default, f"Whether to create the {self.what}.")
 
     def input(self, variable: str) -> str:
         """The composite's variable (or, for a shared one, the same name) that feeds the piece's `variable`."""
@@ -1237,10 +1250,6 @@ STUDIO_ROLES = ModuleDef(
     """),
 )
 
-def _toggle(piece: str, what: str, default: bool = True) -> Variable:
-    return Variable(f"create_{piece}", "bool", default, f"Whether to create the {what}.")
-
-
 def _role(managed_policy: ManagedPolicy, instance_profile: bool = False) -> Adoption:
     """A role `aws emr create-default-roles` makes, with its AWS managed policy."""
     return Adoption("role", (AdoptableRole("role", managed_policy=managed_policy, instance_profile=instance_profile),), by_default=True)
@@ -1250,7 +1259,7 @@ _MANAGED = facts.MANAGED_POLICIES
 # The composite's own variables, which every piece that has them gets as they are.
 COMMON = (CREATE, PATH, PERMISSIONS_BOUNDARY, SOURCE_ACCOUNT, TAGS)
 SHARED = frozenset(variable.name for variable in COMMON)
-# Their module blocks list these last, as a role module's README does not.
+# Module blocks list a role's further policies and tags last, after the role module's own settings.
 ROLE_TAIL = frozenset({POLICY_ARNS.name, INLINE_POLICIES.name, TAGS.name})
 _EC2_ROLE = {"ec2_role_arn": "module.ec2_role.role_arn", "ec2_role_name": "module.ec2_role.role_name"}
 
@@ -1259,8 +1268,7 @@ PIECES = (
     Piece(
         SERVICE_ROLE,
         "service_role",
-        "service_role",
-        _toggle("service_role", "EMR service role"),
+        "EMR service role",
         wired={"pass_roles": "local.service_role_pass_roles"},
         outputs=(
             PieceOutput("service_role_name", "role_name", "Name of the EMR service role (`service_role` of `aws_emr_cluster`)."),
@@ -1273,8 +1281,7 @@ PIECES = (
     Piece(
         EC2_ROLE,
         "ec2_role",
-        "ec2_role",
-        _toggle("ec2_role", "EMR role for EC2 and its instance profile"),
+        "EMR role for EC2 and its instance profile",
         outputs=(
             PieceOutput("ec2_role_name", "role_name", "Name of the EMR role for EC2."),
             PieceOutput("ec2_role_arn", "role_arn", "ARN of the EMR role for EC2."),
@@ -1288,8 +1295,7 @@ PIECES = (
     Piece(
         AUTOSCALING_ROLE,
         "autoscaling_role",
-        "autoscaling_role",
-        _toggle("autoscaling_role", "EMR automatic scaling role"),
+        "EMR automatic scaling role",
         outputs=(
             PieceOutput(
                 "autoscaling_role_name", "role_name", "Name of the automatic scaling role (`autoscaling_role` of `aws_emr_cluster`)."
@@ -1301,8 +1307,8 @@ PIECES = (
     Piece(
         SERVICE_LINKED_ROLE,
         "service_linked_role",
-        "service_linked_role",
-        _toggle("service_linked_role", "EMR service-linked role (one workspace per account)", False),
+        "EMR service-linked role (one workspace per account)",
+        created_by_default=False,
         outputs=(
             PieceOutput("service_linked_role_name", "role_name", "Name of the service-linked role, if this workspace created it."),
             PieceOutput("service_linked_role_arn", "role_arn", "ARN of the service-linked role, if this workspace created it."),
@@ -1311,8 +1317,7 @@ PIECES = (
     Piece(
         EMRFS,
         "emrfs",
-        "emrfs",
-        _toggle("emrfs", "EMRFS roles and the security configuration with their mappings"),
+        "EMRFS roles and the security configuration with their mappings",
         wired={**_EC2_ROLE, "authorization_configuration": "module.runtime_roles.authorization_configuration"},
         requires=("create_ec2_role",),
         outputs=(
@@ -1328,8 +1333,7 @@ PIECES = (
     Piece(
         PASSROLE,
         "passrole_policy",
-        "passrole_policy",
-        _toggle("passrole_policy", "PassRole policy for the people who launch clusters"),
+        "PassRole policy for the people who launch clusters",
         wired={"roles": textwrap.dedent("""\
             {
                 for key, role in local.cluster_roles : key => { arn = role.arn, passed_to_services = [role.passed_to_service] }
@@ -1348,8 +1352,8 @@ PIECES = (
     Piece(
         RUNTIME_ROLES,
         "runtime_roles",
-        "runtime",
-        _toggle("runtime_roles", "runtime roles for EMR steps, the EC2 role's permission to assume them and the step submitter policy"),
+        "runtime roles for EMR steps, the EC2 role's permission to assume them and the step submitter policy",
+        prefix="runtime",
         wired={**_EC2_ROLE, "account_id": "var.source_account_id"},
         requires=("create_ec2_role",),
         outputs=(
@@ -1372,8 +1376,9 @@ PIECES = (
     Piece(
         SERVERLESS_ROLES,
         "serverless_roles",
-        "serverless",
-        _toggle("serverless", "EMR Serverless job runtime roles and the job submitter policy"),
+        "EMR Serverless job runtime roles and the job submitter policy",
+        prefix="serverless",
+        toggle_name="create_serverless",
         wired={"account_id": "var.source_account_id"},
         outputs=(
             PieceOutput("serverless_role_names", "role_names", "Names of the EMR Serverless job runtime roles."),
@@ -1391,8 +1396,8 @@ PIECES = (
     Piece(
         SERVERLESS_SERVICE_LINKED_ROLE,
         "serverless_service_linked_role",
-        "serverless_service_linked_role",
-        _toggle("serverless_service_linked_role", "EMR Serverless service-linked role (one workspace per account)", False),
+        "EMR Serverless service-linked role (one workspace per account)",
+        created_by_default=False,
         outputs=(
             PieceOutput(
                 "serverless_service_linked_role_arn",
@@ -1404,8 +1409,8 @@ PIECES = (
     Piece(
         EKS_JOB_ROLES,
         "eks_roles",
-        "eks",
-        _toggle("eks_roles", "EMR on EKS job execution roles and the job submitter policy"),
+        "EMR on EKS job execution roles and the job submitter policy",
+        prefix="eks",
         wired={"account_id": "var.source_account_id"},
         outputs=(
             PieceOutput("eks_role_names", "role_names", "Names of the EMR on EKS job execution roles."),
@@ -1426,8 +1431,10 @@ PIECES = (
     Piece(
         STUDIO_ROLES,
         "studio_roles",
-        "studio",
-        _toggle("studio", "EMR Studio service role, user role and user policies", False),
+        "EMR Studio service role, user role and user policies",
+        prefix="studio",
+        toggle_name="create_studio",
+        created_by_default=False,
         wired={
             "account_id": "var.source_account_id",
             "cluster_service_role_arn": "module.service_role.role_arn",
