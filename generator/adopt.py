@@ -29,18 +29,17 @@ NAMED_ONLY: Mapping[str, str] = {block: adoption.what for block, (_, adoption) i
 # What `aws emr create-default-roles` creates, as arguments of modules/emr-iam
 # (examples/default-roles and examples/adopt-existing pass the same values).
 DEFAULT_ROLES_ARGUMENTS: Mapping[str, Any] = {
-    "create_service_role": True,
-    "service_role_name": facts.DEFAULT_ROLE_NAMES["service_role"],
-    "service_role_use_name_prefix": False,
-    "service_role_managed_policy": "v1",
-    "create_ec2_role": True,
-    "ec2_role_name": facts.DEFAULT_ROLE_NAMES["ec2_role"],
-    "ec2_role_use_name_prefix": False,
-    "ec2_role_attach_aws_managed_policy": True,
-    "create_autoscaling_role": True,
-    "autoscaling_role_name": facts.DEFAULT_ROLE_NAMES["autoscaling_role"],
-    "autoscaling_role_use_name_prefix": False,
+    **catalog.PIECE["service_role"].composite_arguments({
+        "create": True, "name": facts.DEFAULT_ROLE_NAMES["service_role"], "use_name_prefix": False, "managed_policy": "v1",
+    }),
+    **catalog.PIECE["ec2_role"].composite_arguments({
+        "create": True, "name": facts.DEFAULT_ROLE_NAMES["ec2_role"], "use_name_prefix": False, "attach_aws_managed_policy": True,
+    }),
+    **catalog.PIECE["autoscaling_role"].composite_arguments({
+        "create": True, "name": facts.DEFAULT_ROLE_NAMES["autoscaling_role"], "use_name_prefix": False,
+    }),
 }
+
 
 class AdoptError(EmrIamError):
     """The roles cannot be imported as asked."""

@@ -133,6 +133,14 @@ class Piece:
             return variable
         return variable if variable.startswith(f"{self.prefix}_") else f"{self.prefix}_{variable}"
 
+    def composite_arguments(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Arguments of the composite that set the piece's own variables to `values`; `create` sets its toggle."""
+        own = {variable.name for variable in self.module.variables} - SHARED - set(self.wired)
+        unknown = set(values) - own - {"create"}
+        if unknown:
+            raise KeyError(f"{self.block} has no variable {', '.join(sorted(unknown))} of its own in the composite")
+        return {self.toggle_name if name == "create" else self.input(name): value for name, value in values.items()}
+
     @property
     def composite_variables(self) -> tuple[Variable, ...]:
         """Its toggle and its own variables under the composite's names; shared and wired ones are not repeated."""
@@ -1465,6 +1473,8 @@ PIECES = (
     ),
 )
 
+# The pieces by their module block's name.
+PIECE = {piece.block: piece for piece in PIECES}
 
 COMPOSITE = ModuleDef(
     context={

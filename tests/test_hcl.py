@@ -172,6 +172,17 @@ def test_piece_declarations_name_what_the_modules_have() -> None:
         assert named <= variables, f"{piece.block}: {sorted(named - variables)}"
 
 
+def test_composite_arguments_set_only_a_piece_s_own_variables() -> None:
+    studio = catalog.PIECE["studio_roles"]
+    assert studio.composite_arguments({"create": True, "auth_mode": "IAM", "studio_ids": []}) == {
+        "create_studio": True, "studio_auth_mode": "IAM", "studio_ids": [],
+    }
+    # Wired in the composite (to source_account_id), and shared: not the piece's to set.
+    for name in ("account_id", "path", "auth_mod"):
+        with pytest.raises(KeyError, match=name):
+            studio.composite_arguments({name: None})
+
+
 @pytest.mark.parametrize("piece", [p for p in catalog.PIECES if p.adoption], ids=lambda piece: piece.block)
 def test_adoption_addresses_are_resources_of_the_module(piece: catalog.Piece) -> None:
     """`emr-iam imports` writes addresses of resources the piece's module has (a renamed resource breaks adoption)."""
