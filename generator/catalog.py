@@ -52,8 +52,10 @@ class ModuleDef:
 
 @dataclass(frozen=True)
 class ManagedPolicy:
-    """The AWS managed policy a role module attaches (`aws_iam_role_policy_attachment.managed[0]`), by the value
-    of one of its variables; `by` None: always the one policy keyed None."""
+    """The AWS managed policy a role module attaches as `aws_iam_role_policy_attachment.managed[0]`.
+
+    Chosen by the value of its variable `by`; with `by` None, always the policy keyed None.
+    """
 
     by: str | None
     policies: Mapping[Any, str | None]
@@ -1258,7 +1260,7 @@ STUDIO_ROLES = ModuleDef(
     """),
 )
 
-def _role(managed_policy: ManagedPolicy, instance_profile: bool = False) -> Adoption:
+def _default_role(managed_policy: ManagedPolicy, instance_profile: bool = False) -> Adoption:
     """A role `aws emr create-default-roles` makes, with its AWS managed policy."""
     return Adoption("role", (AdoptableRole("role", managed_policy=managed_policy, instance_profile=instance_profile),), by_default=True)
 
@@ -1282,7 +1284,7 @@ PIECES = (
             PieceOutput("service_role_name", "role_name", "Name of the EMR service role (`service_role` of `aws_emr_cluster`)."),
             PieceOutput("service_role_arn", "role_arn", "ARN of the EMR service role."),
         ),
-        adoption=_role(ManagedPolicy("managed_policy", {
+        adoption=_default_role(ManagedPolicy("managed_policy", {
             "v2": _MANAGED["service_role_v2"], "v1": _MANAGED["service_role_v1"], "none": None,
         })),
     ),
@@ -1298,7 +1300,7 @@ PIECES = (
             ),
             PieceOutput("instance_profile_arn", "instance_profile_arn", "ARN of the instance profile."),
         ),
-        adoption=_role(ManagedPolicy("attach_aws_managed_policy", {True: _MANAGED["ec2_role"], False: None}), instance_profile=True),
+        adoption=_default_role(ManagedPolicy("attach_aws_managed_policy", {True: _MANAGED["ec2_role"], False: None}), instance_profile=True),
     ),
     Piece(
         AUTOSCALING_ROLE,
@@ -1310,7 +1312,7 @@ PIECES = (
             ),
             PieceOutput("autoscaling_role_arn", "role_arn", "ARN of the automatic scaling role."),
         ),
-        adoption=_role(ManagedPolicy(None, {None: _MANAGED["autoscaling_role"]})),
+        adoption=_default_role(ManagedPolicy(None, {None: _MANAGED["autoscaling_role"]})),
     ),
     Piece(
         SERVICE_LINKED_ROLE,
