@@ -1300,7 +1300,9 @@ PIECES = (
             ),
             PieceOutput("instance_profile_arn", "instance_profile_arn", "ARN of the instance profile."),
         ),
-        adoption=_default_role(ManagedPolicy("attach_aws_managed_policy", {True: _MANAGED["ec2_role"], False: None}), instance_profile=True),
+        adoption=_default_role(
+            ManagedPolicy("attach_aws_managed_policy", {True: _MANAGED["ec2_role"], False: None}), instance_profile=True
+        ),
     ),
     Piece(
         AUTOSCALING_ROLE,
