@@ -3,8 +3,9 @@
 Many accounts already hold `EMR_DefaultRole`, `EMR_EC2_DefaultRole` with its instance profile and
 `EMR_AutoScaling_DefaultRole`, created by the console or `aws emr create-default-roles`. A plain
 apply then fails with EntityAlreadyExists; importing them lets a workspace take them over in place.
-This module knows which resources of `modules/emr-iam` hold those objects and what their import
-IDs are; `templates/imports/imports.tf.j2` writes them out.
+Which resources of `modules/emr-iam` hold those objects is declared with each of its modules
+(`catalog.Piece.adoption`); this module turns that into addresses and import IDs, and
+`templates/imports/imports.tf.j2` writes them out.
 """
 
 from __future__ import annotations
@@ -14,51 +15,30 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator import facts
+from generator import catalog, facts
+from generator.catalog import Adoption, Piece
 from generator.errors import EmrIamError
 
-# The roles that can be adopted, in the order create-default-roles creates them.
-ROLES: tuple[str, ...] = ("service_role", "ec2_role", "autoscaling_role")
-# A team's runtime roles (modules/emr-runtime-roles), adopted only when `--roles` names them:
-# they exist only where someone made them by hand before.
-RUNTIME_ROLES = "runtime_roles"
-# A team's EMR on EKS job execution roles (modules/emr-eks-job-roles), likewise only when named:
-# for example roles made by hand and given their trust by `aws emr-containers update-role-trust-policy`.
-EKS_ROLES = "eks_roles"
-# A team's EMR Serverless job runtime roles (modules/emr-serverless-roles), adopted the same way.
-SERVERLESS_ROLES = "serverless_roles"
-# A team's EMR Studio service role and (IAM Identity Center mode) user role (modules/emr-studio-roles),
-# likewise only when named: for example the roles the console made for a Studio.
-STUDIO_ROLES = "studio_roles"
-# Each of those role maps: (the modules/emr-iam call holding it, its toggle, what the roles are called).
-ROLE_MAPS: Mapping[str, tuple[str, str, str]] = {
-    RUNTIME_ROLES: ("runtime_roles", "create_runtime_roles", "runtime role"),
-    EKS_ROLES: ("eks_roles", "create_eks_roles", "EMR on EKS job execution role"),
-    SERVERLESS_ROLES: ("serverless_roles", "create_serverless", "EMR Serverless job runtime role"),
-}
+# The pieces of modules/emr-iam whose roles can be adopted, by their module block's name (the `--roles` choice).
+ADOPTABLE: Mapping[str, tuple[Piece, Adoption]] = {piece.block: (piece, piece.adoption) for piece in catalog.PIECES if piece.adoption}
+# The choices adopted unless `--roles` says otherwise, in the order create-default-roles creates the roles.
+ROLES: tuple[str, ...] = tuple(block for block, (_, adoption) in ADOPTABLE.items() if adoption.by_default)
+# The other choices, adopted only when named, with what their roles are called.
+NAMED_ONLY: Mapping[str, str] = {block: adoption.what for block, (_, adoption) in ADOPTABLE.items() if not adoption.by_default}
 
 # What `aws emr create-default-roles` creates, as arguments of modules/emr-iam
 # (examples/default-roles and examples/adopt-existing pass the same values).
 DEFAULT_ROLES_ARGUMENTS: Mapping[str, Any] = {
-    "create_service_role": True,
-    "service_role_name": facts.DEFAULT_ROLE_NAMES["service_role"],
-    "service_role_use_name_prefix": False,
-    "service_role_managed_policy": "v1",
-    "create_ec2_role": True,
-    "ec2_role_name": facts.DEFAULT_ROLE_NAMES["ec2_role"],
-    "ec2_role_use_name_prefix": False,
-    "ec2_role_attach_aws_managed_policy": True,
-    "create_autoscaling_role": True,
-    "autoscaling_role_name": facts.DEFAULT_ROLE_NAMES["autoscaling_role"],
-    "autoscaling_role_use_name_prefix": False,
+    **catalog.PIECE["service_role"].composite_arguments({
+        "create": True, "name": facts.DEFAULT_ROLE_NAMES["service_role"], "use_name_prefix": False, "managed_policy": "v1",
+    }),
+    **catalog.PIECE["ec2_role"].composite_arguments({
+        "create": True, "name": facts.DEFAULT_ROLE_NAMES["ec2_role"], "use_name_prefix": False, "attach_aws_managed_policy": True,
+    }),
+    **catalog.PIECE["autoscaling_role"].composite_arguments({
+        "create": True, "name": facts.DEFAULT_ROLE_NAMES["autoscaling_role"], "use_name_prefix": False,
+    }),
 }
-
-# Addresses inside modules/emr-iam; they follow the resource names in templates/modules/*/main.tf.j2.
-_ROLE = "module.{piece}.aws_iam_role.this[0]"
-_MANAGED_ATTACHMENT = "module.{piece}.aws_iam_role_policy_attachment.managed[0]"
-_INSTANCE_PROFILE = "module.ec2_role.aws_iam_instance_profile.this[0]"
-_MAP_ROLE = 'module.{piece}.aws_iam_role.this["{name}"]'
-_MAP_ATTACHMENT = 'module.{piece}.aws_iam_role_policy_attachment.this["{name}/{key}"]'
 
 
 class AdoptError(EmrIamError):
@@ -74,16 +54,6 @@ class ImportTarget:
     what: str
 
 
-def _managed_policy(piece: str, arguments: Mapping[str, Any]) -> str | None:
-    """The AWS managed policy modules/emr-iam attaches to `piece`, by path under policy/."""
-    if piece == "service_role":
-        choice = arguments["service_role_managed_policy"]
-        return None if choice == "none" else facts.MANAGED_POLICIES[f"service_role_{choice}"]
-    if piece == "ec2_role":
-        return facts.MANAGED_POLICIES["ec2_role"] if arguments["ec2_role_attach_aws_managed_policy"] else None
-    return facts.MANAGED_POLICIES["autoscaling_role"]
-
-
 def import_targets(
     arguments: Mapping[str, Any],
     module_address: str,
@@ -93,87 +63,65 @@ def import_targets(
 ) -> list[ImportTarget]:
     """Import targets for the roles of one modules/emr-iam call at `module_address`.
 
-    Each role brings its AWS managed policy attachment; the EMR role for EC2 also its instance
-    profile, which has the role's name. Roles the module does not create are left out. With
-    `runtime_roles`, `eks_roles` or `serverless_roles` among `roles`, every runtime role, EMR on EKS job
-    execution role or EMR Serverless job runtime role and its managed policy attachments too; with
-    `studio_roles`, the EMR Studio service role and user role.
+    `roles` names pieces of the module (`catalog.PIECES`); what each takes over is its declared
+    `Adoption`: its roles with their managed policy attachments (the EMR role for EC2 also its instance
+    profile, which has the role's name), or every role of its map of roles. Roles the module does not
+    create are left out for the default choices and an error for the others.
     """
     if partition not in facts.PARTITIONS:
         raise AdoptError(f"partition {partition!r} is not one of {', '.join(facts.PARTITIONS)}")
-    choices = (*ROLES, *ROLE_MAPS, STUDIO_ROLES)
-    unknown = [role for role in roles if role not in choices]
+    unknown = [role for role in roles if role not in ADOPTABLE]
     if unknown:
-        raise AdoptError(f"cannot adopt {', '.join(unknown)}: choose from {', '.join(choices)}")
+        raise AdoptError(f"cannot adopt {', '.join(unknown)}: choose from {', '.join(ADOPTABLE)}")
     targets: list[ImportTarget] = []
-    for piece in ROLES:
-        if piece not in roles or not arguments[f"create_{piece}"]:
+    for block, (piece, adoption) in ADOPTABLE.items():
+        if block in roles:
+            targets += _piece_targets(piece, adoption, arguments, f"{module_address}.module.{block}", partition)
+    return targets
+
+
+def _piece_targets(piece: Piece, adoption: Adoption, arguments: Mapping[str, Any], address: str, partition: str) -> list[ImportTarget]:
+    """What `adoption` takes over in `piece`, whose module block is at `address` in the workspace."""
+    from generator.policies import concrete
+
+    role_map: Mapping[str, Any] = (arguments.get(piece.input(adoption.role_map)) or {}) if adoption.role_map else {}
+    if not arguments.get(piece.toggle.name) or (adoption.role_map and not role_map):
+        if adoption.by_default:
+            return []
+        raise AdoptError(f"cannot adopt {piece.block}: the module creates no {adoption.what}s")
+    prefixed = any(variable.name == "use_name_prefix" for variable in piece.module.variables)
+    targets = []
+
+    def attachment(resource: str, role: str, policy_arn: str) -> None:
+        targets.append(ImportTarget(
+            f"{address}.aws_iam_role_policy_attachment.{resource}",
+            f"{role}/{policy_arn}",
+            f"attachment of {policy_arn.rsplit('/', 1)[-1]} to {role}",
+        ))
+
+    for role in adoption.roles:
+        if role.only_when and arguments[piece.input(role.only_when[0])] != role.only_when[1]:
             continue
-        name = arguments[f"{piece}_name"]
-        if arguments[f"{piece}_use_name_prefix"]:
+        name = arguments[piece.input(role.name)]
+        if prefixed and arguments[piece.input("use_name_prefix")]:
             raise AdoptError(
-                f"{piece} uses a name prefix, so its name is chosen at apply time and an existing role cannot be "
+                f"{piece.block} uses a name prefix, so its name is chosen at apply time and an existing role cannot be "
                 "imported into it; set use_name_prefix: false with the existing role's name"
             )
-        targets.append(ImportTarget(f"{module_address}.{_ROLE.format(piece=piece)}", name, f"role {name}"))
-        if piece == "ec2_role":
-            targets.append(ImportTarget(f"{module_address}.{_INSTANCE_PROFILE}", name, f"instance profile {name}"))
-        policy = _managed_policy(piece, arguments)
-        if policy is not None:
-            policy_arn = f"arn:{partition}:iam::aws:policy/{policy}"
-            targets.append(
-                ImportTarget(
-                    f"{module_address}.{_MANAGED_ATTACHMENT.format(piece=piece)}",
-                    f"{name}/{policy_arn}",
-                    f"attachment of {policy.rsplit('/', 1)[-1]} to {name}",
-                )
-            )
-    for selector in ROLE_MAPS:
-        if selector in roles:
-            targets += _role_map_targets(arguments, module_address, partition, selector)
-    if STUDIO_ROLES in roles:
-        targets += _studio_targets(arguments, module_address, partition)
-    return targets
-
-
-def _studio_targets(arguments: Mapping[str, Any], module_address: str, partition: str) -> list[ImportTarget]:
-    """The Studio service role, the user role in IAM Identity Center mode, and their managed policy attachments."""
-    from generator.policies import concrete
-
-    if not arguments.get("create_studio"):
-        raise AdoptError(f"cannot adopt {STUDIO_ROLES}: the module creates no EMR Studio roles")
-    kinds = ["service", *(["user"] if arguments["studio_auth_mode"] == "SSO" else [])]
-    targets = []
-    for kind in kinds:
-        name = arguments[f"studio_{kind}_role_name"]
-        targets.append(ImportTarget(f"{module_address}.module.studio_roles.aws_iam_role.{kind}[0]", name, f"EMR Studio {kind} role {name}"))
-        for key, arn in arguments[f"studio_{kind}_role_policy_arns"].items():
-            policy_arn = concrete(arn, {"local.partition": partition})
-            targets.append(ImportTarget(
-                f'{module_address}.module.studio_roles.aws_iam_role_policy_attachment.{kind}["{key}"]',
-                f"{name}/{policy_arn}",
-                f"attachment of {policy_arn.rsplit('/', 1)[-1]} to {name}",
-            ))
-    return targets
-
-
-def _role_map_targets(arguments: Mapping[str, Any], module_address: str, partition: str, selector: str) -> list[ImportTarget]:
-    from generator.policies import concrete
-
-    piece, toggle, what = ROLE_MAPS[selector]
-    role_map: Mapping[str, Any] = arguments.get(selector) or {}
-    if not (arguments.get(toggle) and role_map):
-        raise AdoptError(f"cannot adopt {selector}: the module creates no {what}s")
-    targets = []
+        targets.append(ImportTarget(f"{address}.aws_iam_role.{role.resource}[0]", name, f"{role.what} {name}"))
+        if role.instance_profile:
+            targets.append(ImportTarget(f"{address}.aws_iam_instance_profile.this[0]", name, f"instance profile {name}"))
+        if role.managed_policy:
+            choice = arguments[piece.input(role.managed_policy.by)] if role.managed_policy.by else None
+            policy = role.managed_policy.policies[choice]
+            if policy is not None:
+                attachment("managed[0]", name, f"arn:{partition}:iam::aws:policy/{policy}")
+        for key, arn in (arguments[piece.input(role.policy_arns)] if role.policy_arns else {}).items():
+            attachment(f'{role.resource}["{key}"]', name, concrete(arn, {"local.partition": partition}))
     for name, settings in role_map.items():
-        targets.append(ImportTarget(f"{module_address}.{_MAP_ROLE.format(piece=piece, name=name)}", name, f"{what} {name}"))
+        targets.append(ImportTarget(f'{address}.aws_iam_role.this["{name}"]', name, f"{adoption.what} {name}"))
         for key, arn in settings["policy_arns"].items():
-            policy_arn = concrete(arn, {"local.partition": partition})
-            targets.append(ImportTarget(
-                f"{module_address}.{_MAP_ATTACHMENT.format(piece=piece, name=name, key=key)}",
-                f"{name}/{policy_arn}",
-                f"attachment of {policy_arn.rsplit('/', 1)[-1]} to {name}",
-            ))
+            attachment(f'this["{name}/{key}"]', name, concrete(arn, {"local.partition": partition}))
     return targets
 
 

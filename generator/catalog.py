@@ -1,16 +1,20 @@
 """The reusable modules: their interfaces (variables, outputs) as data.
 
 `variables.tf`, `outputs.tf` and the README tables of every module are rendered from these
-definitions; each module's resources come from `templates/modules/<name>/main.tf.j2`.
+definitions; each module's resources come from `templates/modules/<name>/main.tf.j2`. The
+composite `emr-iam` is declared as its pieces (`PIECES`): its module blocks, variables and
+outputs, and what `emr-iam imports` adopts, are derived from them.
 """
 
 from __future__ import annotations
 
 import json
+import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import emr_containers, facts, policies
+from generator import emr_containers, facts, hcl, policies
 from generator.hcl import Expr
 
 
@@ -42,6 +46,142 @@ class ModuleDef:
     context: dict[str, Any] = field(default_factory=dict)
     # The hashicorp/aws constraint of versions.tf when the module needs more than the generator's floor.
     aws_provider_version: str | None = None
+    # A composite's modules, in the order of its module blocks.
+    pieces: tuple[Piece, ...] = ()
+
+
+@dataclass(frozen=True)
+class ManagedPolicy:
+    """The AWS managed policy a role module attaches as `aws_iam_role_policy_attachment.managed[0]`.
+
+    Chosen by the value of its variable `by`; with `by` None, always the policy keyed None.
+    """
+
+    by: str | None
+    policies: Mapping[Any, str | None]
+
+
+@dataclass(frozen=True)
+class AdoptableRole:
+    """A role of a piece, created with `count`, that may exist before the workspace: `emr-iam imports` takes it over."""
+
+    what: str  # in an import's comment: "<what> <name>"
+    resource: str = "this"  # name of its aws_iam_role and of its aws_iam_role_policy_attachment keyed by policy
+    name: str = "name"  # the piece variable holding the role's name
+    policy_arns: str | None = None  # a piece variable of policy ARNs by key, whose attachments are taken over too
+    managed_policy: ManagedPolicy | None = None
+    instance_profile: bool = False  # and its `aws_iam_instance_profile.this[0]`, which has the role's name
+    only_when: tuple[str, Any] | None = None  # (piece variable, value): the role exists only then
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """What `emr-iam imports --roles <the piece's block name>` takes over."""
+
+    what: str  # the piece's roles, in messages: "<what>s"
+    roles: tuple[AdoptableRole, ...] = ()
+    # Or a piece variable whose keys name roles created with `for_each`: `aws_iam_role.this["<name>"]`, each with
+    # the attachments of its `policy_arns`, `aws_iam_role_policy_attachment.this["<name>/<key>"]`.
+    role_map: str | None = None
+    # Taken over unless `--roles` says otherwise (what `aws emr create-default-roles` creates), and then
+    # left out quietly when the piece is off; any other choice must name roles the module creates.
+    by_default: bool = False
+
+
+@dataclass(frozen=True)
+class PieceOutput:
+    """An output of the composite: a piece's output under the composite's name."""
+
+    name: str
+    output: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One module of the composite `emr-iam`, declared once.
+
+    Its `module` block, its variables and outputs in the composite and what `emr-iam imports` can take
+    over in it are all derived from this.
+    """
+
+    module: ModuleDef
+    block: str  # the name of its module block in the composite (and its `--roles` choice, when adoptable)
+    what: str  # what its toggle creates
+    # Its variable `x` is the composite's `<prefix>_x` (`x` when it starts so already); default: `block`.
+    prefix: str = ""
+    toggle_name: str = ""  # the composite's variable that turns it on; default: `create_<block>`
+    created_by_default: bool = True
+    # Piece variables the composite sets to other values than a variable of their own: HCL expression by variable.
+    wired: Mapping[str, str] = field(default_factory=dict)
+    requires: tuple[str, ...] = ()  # further toggles its `create` needs: the pieces it is wired to
+    outputs: tuple[PieceOutput, ...] = ()
+    adoption: Adoption | None = None
+    comment: str = ""  # above its module block
+    # Its block comes after all others: PassRole lists every role, beside the locals that name them.
+    block_last: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "prefix", self.prefix or self.block)
+        object.__setattr__(self, "toggle_name", self.toggle_name or f"create_{self.block}")
+
+    @property
+    def toggle(self) -> Variable:
+        return Variable(self.toggle_name, "bool", self.created_by_default, f"Whether to create the {self.what}.")
+
+    def input(self, variable: str) -> str:
+        """The composite's variable (or, for a shared one, the same name) that feeds the piece's `variable`."""
+        if variable in SHARED:
+            return variable
+        return variable if variable.startswith(f"{self.prefix}_") else f"{self.prefix}_{variable}"
+
+    def composite_arguments(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Arguments of the composite that set the piece's own variables to `values`; `create` sets its toggle."""
+        own = {variable.name for variable in self.module.variables} - SHARED - set(self.wired)
+        unknown = set(values) - own - {"create"}
+        if unknown:
+            raise KeyError(f"{self.block} has no variable {', '.join(sorted(unknown))} of its own in the composite")
+        return {self.toggle_name if name == "create" else self.input(name): value for name, value in values.items()}
+
+    @property
+    def composite_variables(self) -> tuple[Variable, ...]:
+        """Its toggle and its own variables under the composite's names; shared and wired ones are not repeated."""
+        renamed = [self.toggle]
+        for variable in self.module.variables:
+            if variable.name in SHARED or variable.name in self.wired:
+                continue
+            name = self.input(variable.name)
+            validations = tuple((c.replace(f"var.{variable.name}", f"var.{name}"), m) for c, m in variable.validations)
+            renamed.append(Variable(name, variable.type, variable.default, variable.description, validations))
+        return tuple(renamed)
+
+    @property
+    def composite_outputs(self) -> tuple[Output, ...]:
+        return tuple(Output(o.name, f"module.{self.block}.{o.output}", o.description) for o in self.outputs)
+
+    @property
+    def arguments(self) -> dict[str, Expr]:
+        """The arguments of its module block: every variable of the piece."""
+        values = {}
+        for variable in self.module.variables:
+            if variable.name in self.wired:
+                value = self.wired[variable.name]
+            elif variable.name == "create":
+                value = " && ".join(["var.create", f"var.{self.toggle.name}", *(f"var.{toggle}" for toggle in self.requires)])
+            else:
+                value = f"var.{self.input(variable.name)}"
+            values[variable.name] = Expr(value)
+
+        def place(name: str) -> int:
+            # `create` first, a multi-line value next (it would break the run of aligned `=`), a role's further
+            # policies and tags last.
+            return 0 if name == "create" else 1 if "\n" in values[name].code else 3 if name in ROLE_TAIL else 2
+
+        return {name: values[name] for name in sorted(values, key=place)}
+
+    @property
+    def block_comment(self) -> str:
+        return "".join(f"# {line}\n" for line in self.comment.splitlines())
 
 
 CREATE = Variable("create", "bool", True, "Whether to create anything in this module; `false` plans zero resources.")
@@ -80,6 +220,53 @@ def role_name_validations(variable: str) -> tuple[tuple[str, str], ...]:
             f'length(var.{variable}) <= {limit} && can(regex("^[\\\\w+=,.@-]+$", var.{variable}))',
             f"The role name must be 1 to {limit} characters of letters, digits and +=,.@_-.",
         ),
+    )
+
+
+def hcl_example(text: str) -> str:
+    """A README's usage example, written as an indented block in this file."""
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def objects(collection: str, **fields: str | dict[str, str]) -> str:
+    """The HCL type `<collection>(object({...}))` laid out as `tofu fmt` does; a dict field is a map of objects."""
+    return _objects(collection, fields, 2)
+
+
+def _objects(collection: str, fields: dict[str, str | dict[str, str]], indent: int) -> str:
+    types = {name: Expr(_objects("map", dict(field), indent + 2) if isinstance(field, dict) else field) for name, field in fields.items()}
+    return f"{collection}(object({{\n" + hcl.body(types, indent + 2) + " " * indent + "}))"
+
+
+# The further policies of each role in a module's `roles` map.
+ROLE_POLICY_FIELDS = {"policy_arns": "optional(map(string), {})", "inline_policies": "optional(map(string), {})"}
+
+
+def account_id_validations(variable: str) -> tuple[tuple[str, str], ...]:
+    """The `validation` of a variable holding an account ID or null."""
+    return ((f'var.{variable} == null || can(regex("^[0-9]{{12}}$", var.{variable}))', "The account ID must be 12 digits."),)
+
+
+REGION_PATTERN = "^[a-z]{2,4}(-[a-z]+)+-[0-9]+$"
+
+
+def region_validations(variable: str) -> tuple[tuple[str, str], ...]:
+    """The `validation` of a variable holding a region name or null."""
+    condition = f'var.{variable} == null || can(regex("{REGION_PATTERN}", var.{variable}))'
+    return ((condition, "The region must be a region name such as us-east-1."),)
+
+
+def policy_name_validations(variable: str) -> tuple[tuple[str, str], ...]:
+    """The `validation` of a variable holding a customer-managed policy's name: IAM's length."""
+    limit = facts.IAM_LIMITS["policy_name"]
+    return ((f"length(var.{variable}) <= {limit}", f"The policy name must be at most {limit} characters."),)
+
+
+def attach_to_variables(prefix: str, policy: str) -> tuple[Variable, ...]:
+    """`<prefix>attach_to_users`, `_groups` and `_roles`: who gets the policy."""
+    return tuple(
+        Variable(f"{prefix}attach_to_{kind}s", "list(string)", [], f"IAM {kind} names to attach the {policy} to.")
+        for kind in ("user", "group", "role")
     )
 
 
@@ -124,7 +311,7 @@ SOURCE_ACCOUNT = Variable(
     None,
     "Account ID whose EMR clusters may assume the role. When set, the trust policy carries the "
     "confused-deputy conditions `aws:SourceAccount` and `aws:SourceArn`.",
-    (('var.source_account_id == null || can(regex("^[0-9]{12}$", var.source_account_id))', "The account ID must be 12 digits."),),
+    account_id_validations("source_account_id"),
 )
 
 SERVICE_ROLE = ModuleDef(
@@ -154,7 +341,7 @@ SERVICE_ROLE = ModuleDef(
         ),
         Variable(
             "pass_roles",
-            "map(object({\n    arn               = string\n    passed_to_service = string\n  }))",
+            objects("map", arn="string", passed_to_service="string"),
             {},
             "Roles EMR must pass on that the managed policy does not cover, by a static key: the role ARN and the service"
             " (`ec2` or `application-autoscaling`) it is passed to. `AmazonEMRServicePolicy_v2` passes only"
@@ -176,7 +363,13 @@ SERVICE_ROLE = ModuleDef(
         "creates_spot_role": dict(facts.MANAGED_POLICY_CREATES_SPOT_ROLE),
         "passed_to_service_forms": facts.PASSED_TO_SERVICE_FORMS,
     },
-    usage='module "emr_service_role" {\n  source = "../../modules/emr-service-role"\n\n  source_account_id = "111122223333"\n}\n',
+    usage=hcl_example("""
+        module "emr_service_role" {
+          source = "../../modules/emr-service-role"
+
+          source_account_id = "111122223333"
+        }
+    """),
 )
 
 EC2_ROLE = ModuleDef(
@@ -212,10 +405,15 @@ EC2_ROLE = ModuleDef(
         Output("instance_profile_arn", "try(aws_iam_instance_profile.this[0].arn, null)", "ARN of the instance profile."),
         Output("scoped_policy_arn", "try(aws_iam_policy.scoped[0].arn, null)", "ARN of the scoped customer-managed policy, if created."),
     ),
-    usage=(
-        'module "emr_ec2_role" {\n  source = "../../modules/emr-ec2-role"\n\n  name                      = "analytics-emr-ec2"\n'
-        "  attach_aws_managed_policy = false\n  scoped_policy_json        = data.aws_iam_policy_document.emr_nodes.json\n}\n"
-    ),
+    usage=hcl_example("""
+        module "emr_ec2_role" {
+          source = "../../modules/emr-ec2-role"
+
+          name                      = "analytics-emr-ec2"
+          attach_aws_managed_policy = false
+          scoped_policy_json        = data.aws_iam_policy_document.emr_nodes.json
+        }
+    """),
 )
 
 AUTOSCALING_ROLE = ModuleDef(
@@ -245,7 +443,11 @@ AUTOSCALING_ROLE = ModuleDef(
         "source_arns": [f"arn:${{local.partition}}:{service}:*:${{condition.value}}:{resource}"
                         for service, resource in facts.AUTOSCALING_SOURCE_ARN_RESOURCES.items()],
     },
-    usage='module "emr_autoscaling_role" {\n  source = "../../modules/emr-autoscaling-role"\n}\n',
+    usage=hcl_example("""
+        module "emr_autoscaling_role" {
+          source = "../../modules/emr-autoscaling-role"
+        }
+    """),
 )
 
 SERVICE_LINKED_ROLE = ModuleDef(
@@ -264,10 +466,13 @@ SERVICE_LINKED_ROLE = ModuleDef(
         Output("role_name", "try(aws_iam_service_linked_role.this[0].name, null)", "Name of the service-linked role."),
         Output("role_arn", "try(aws_iam_service_linked_role.this[0].arn, null)", "ARN of the service-linked role."),
     ),
-    usage=(
-        'module "emr_service_linked_role" {\n  source = "../../modules/emr-service-linked-role"\n\n'
-        "  create = true # in one workspace per account\n}\n"
-    ),
+    usage=hcl_example("""
+        module "emr_service_linked_role" {
+          source = "../../modules/emr-service-linked-role"
+
+          create = true # in one workspace per account
+        }
+    """),
 )
 
 EMRFS = ModuleDef(
@@ -284,13 +489,13 @@ EMRFS = ModuleDef(
         Variable("ec2_role_name", "string", None, "Name of the EMR role for EC2, which gets the permission to assume the EMRFS roles."),
         Variable(
             "roles",
-            "map(object({\n    policy_arns     = optional(map(string), {})\n    inline_policies = optional(map(string), {})\n  }))",
+            objects("map", **ROLE_POLICY_FIELDS),
             {},
             "EMRFS roles by name, each with managed policies to attach and inline policies (name to JSON).",
         ),
         Variable(
             "role_mappings",
-            "list(object({\n    role            = string\n    identifier_type = string\n    identifiers     = list(string)\n  }))",
+            objects("list", role="string", identifier_type="string", identifiers="list(string)"),
             [],
             "Role mappings in evaluation order: the role (a key of `roles`), `User`, `Group` or `Prefix`, and identifiers of that type.",
             (
@@ -343,11 +548,20 @@ EMRFS = ModuleDef(
             "JSON of the security configuration.",
         ),
     ),
-    usage=(
-        'module "emrfs" {\n  source = "../../modules/emrfs-role-mappings"\n\n  ec2_role_arn  = module.emr_ec2_role.role_arn\n'
-        "  ec2_role_name = module.emr_ec2_role.role_name\n  roles = {\n    analytics-raw = {}\n  }\n  role_mappings = [\n"
-        '    { role = "analytics-raw", identifier_type = "Group", identifiers = ["analysts"] },\n  ]\n}\n'
-    ),
+    usage=hcl_example("""
+        module "emrfs" {
+          source = "../../modules/emrfs-role-mappings"
+
+          ec2_role_arn  = module.emr_ec2_role.role_arn
+          ec2_role_name = module.emr_ec2_role.role_name
+          roles = {
+            analytics-raw = {}
+          }
+          role_mappings = [
+            { role = "analytics-raw", identifier_type = "Group", identifiers = ["analysts"] },
+          ]
+        }
+    """),
 )
 
 PASSROLE = ModuleDef(
@@ -364,12 +578,7 @@ PASSROLE = ModuleDef(
             "string",
             "EMR_PassRole",
             "Name of the policy.",
-            (
-                (
-                    f"length(var.name) <= {facts.IAM_LIMITS['policy_name']}",
-                    f"The policy name must be at most {facts.IAM_LIMITS['policy_name']} characters.",
-                ),
-            ),
+            policy_name_validations("name"),
         ),
         Variable(
             "description",
@@ -380,7 +589,7 @@ PASSROLE = ModuleDef(
         PATH,
         Variable(
             "roles",
-            "map(object({\n    arn                = string\n    passed_to_services = list(string)\n  }))",
+            objects("map", arn="string", passed_to_services="list(string)"),
             {},
             "Roles that may be passed, by a static key: the role ARN and the services"
             " (`elasticmapreduce`, `ec2`, `application-autoscaling`) it may be passed to.",
@@ -396,9 +605,7 @@ PASSROLE = ModuleDef(
                 ),
             ),
         ),
-        Variable("attach_to_users", "list(string)", [], "IAM user names to attach the policy to."),
-        Variable("attach_to_groups", "list(string)", [], "IAM group names to attach the policy to."),
-        Variable("attach_to_roles", "list(string)", [], "IAM role names to attach the policy to."),
+        *attach_to_variables("", "policy"),
         TAGS,
     ),
     context={"passed_to_service_forms": facts.PASSED_TO_SERVICE_FORMS},
@@ -407,11 +614,19 @@ PASSROLE = ModuleDef(
         Output("policy_arn", "try(aws_iam_policy.this[0].arn, null)", "ARN of the PassRole policy."),
         Output("policy_json", "try(aws_iam_policy.this[0].policy, null)", "JSON of the PassRole policy."),
     ),
-    usage=(
-        'module "emr_passrole" {\n  source = "../../modules/emr-passrole-policy"\n\n  roles = {\n    service_role = {\n'
-        '      arn                = module.emr_service_role.role_arn\n      passed_to_services = ["elasticmapreduce"]\n'
-        '    }\n  }\n  attach_to_groups = ["emr-operators"]\n}\n'
-    ),
+    usage=hcl_example("""
+        module "emr_passrole" {
+          source = "../../modules/emr-passrole-policy"
+
+          roles = {
+            service_role = {
+              arn                = module.emr_service_role.role_arn
+              passed_to_services = ["elasticmapreduce"]
+            }
+          }
+          attach_to_groups = ["emr-operators"]
+        }
+    """),
 )
 
 RUNTIME_ROLES = ModuleDef(
@@ -430,10 +645,13 @@ RUNTIME_ROLES = ModuleDef(
         Variable("ec2_role_name", "string", None, "Name of the EMR role for EC2, which gets the permission to assume the runtime roles."),
         Variable(
             "roles",
-            "map(object({\n    policy_arns               = optional(map(string), {})\n"
-            "    inline_policies           = optional(map(string), {})\n"
-            "    lake_formation            = optional(bool, false)\n    s3_access_grants          = optional(bool, false)\n"
-            "    propagate_source_identity = optional(bool, false)\n  }))",
+            objects(
+                "map",
+                **ROLE_POLICY_FIELDS,
+                lake_formation="optional(bool, false)",
+                s3_access_grants="optional(bool, false)",
+                propagate_source_identity="optional(bool, false)",
+            ),
             {},
             "Runtime roles by name: managed policies to attach, inline policies (name to JSON), and whether Lake Formation"
             " governs the role (`lake_formation`), it uses S3 Access Grants (`s3_access_grants`) and EMR propagates the"
@@ -452,19 +670,14 @@ RUNTIME_ROLES = ModuleDef(
             None,
             "Account of the clusters, Glue Data Catalog and S3 Access Grants instance the policies name; null takes the"
             " EMR role for EC2's account from its ARN.",
-            (('var.account_id == null || can(regex("^[0-9]{12}$", var.account_id))', "The account ID must be 12 digits."),),
+            account_id_validations("account_id"),
         ),
         Variable(
             "cluster_region",
             "string",
             None,
             "Region of the clusters, Glue Data Catalog and S3 Access Grants instance the policies name; null allows any (`*`).",
-            (
-                (
-                    'var.cluster_region == null || can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]+$", var.cluster_region))',
-                    "The region must be a region name such as us-east-1.",
-                ),
-            ),
+            region_validations("cluster_region"),
         ),
         Variable(
             "external_id",
@@ -502,12 +715,7 @@ RUNTIME_ROLES = ModuleDef(
             "string",
             "EMR_RuntimeRoleSteps",
             "Name of the step submitter policy.",
-            (
-                (
-                    f"length(var.submitter_policy_name) <= {facts.IAM_LIMITS['policy_name']}",
-                    f"The policy name must be at most {facts.IAM_LIMITS['policy_name']} characters.",
-                ),
-            ),
+            policy_name_validations("submitter_policy_name"),
         ),
         Variable(
             "submitter_cluster_arns",
@@ -515,9 +723,7 @@ RUNTIME_ROLES = ModuleDef(
             [],
             "Clusters the submitters may add steps to; empty means every cluster of the account (and `region`).",
         ),
-        Variable("submitter_attach_to_users", "list(string)", [], "IAM user names to attach the step submitter policy to."),
-        Variable("submitter_attach_to_groups", "list(string)", [], "IAM group names to attach the step submitter policy to."),
-        Variable("submitter_attach_to_roles", "list(string)", [], "IAM role names to attach the step submitter policy to."),
+        *attach_to_variables("submitter_", "step submitter policy"),
         TAGS,
     ),
     outputs=(
@@ -563,14 +769,26 @@ RUNTIME_ROLES = ModuleDef(
         "policy_names": facts.RUNTIME_ROLE_POLICY_NAMES,
         "passed_to_service_forms": facts.PASSED_TO_SERVICE_FORMS,
     },
-    usage=(
-        'module "runtime_roles" {\n  source = "../../modules/emr-runtime-roles"\n\n  ec2_role_arn   = module.emr_ec2_role.role_arn\n'
-        "  ec2_role_name  = module.emr_ec2_role.role_name\n  cluster_region = \"us-east-1\"\n  roles = {\n"
-        "    analytics-etl = { lake_formation = true }\n  }\n  submitter_attach_to_groups = [\"analytics-step-submitters\"]\n}\n\n"
-        "# Its authorization_configuration goes into the team's one security configuration.\n"
-        'module "emrfs" {\n  source = "../../modules/emrfs-role-mappings"\n\n'
-        "  authorization_configuration = module.runtime_roles.authorization_configuration\n}\n"
-    ),
+    usage=hcl_example("""
+        module "runtime_roles" {
+          source = "../../modules/emr-runtime-roles"
+
+          ec2_role_arn   = module.emr_ec2_role.role_arn
+          ec2_role_name  = module.emr_ec2_role.role_name
+          cluster_region = "us-east-1"
+          roles = {
+            analytics-etl = { lake_formation = true }
+          }
+          submitter_attach_to_groups = ["analytics-step-submitters"]
+        }
+
+        # Its authorization_configuration goes into the team's one security configuration.
+        module "emrfs" {
+          source = "../../modules/emrfs-role-mappings"
+
+          authorization_configuration = module.runtime_roles.authorization_configuration
+        }
+    """),
 )
 
 SERVERLESS_SUBMITTER_POLICY_NAME = "EMR_ServerlessJobSubmitter"
@@ -588,7 +806,7 @@ SERVERLESS_ROLES = ModuleDef(
         CREATE,
         Variable(
             "roles",
-            "map(object({\n    policy_arns     = optional(map(string), {})\n    inline_policies = optional(map(string), {})\n  }))",
+            objects("map", **ROLE_POLICY_FIELDS),
             {},
             "Job runtime roles by name, each with managed policies to attach and inline policies (name to JSON).",
         ),
@@ -598,19 +816,14 @@ SERVERLESS_ROLES = ModuleDef(
             None,
             "Account of the EMR Serverless applications. When set, the trust policy carries `aws:SourceAccount` and"
             " `aws:SourceArn`, and the submitter policy names the account's applications; null: no conditions, any account (`*`).",
-            (('var.account_id == null || can(regex("^[0-9]{12}$", var.account_id))', "The account ID must be 12 digits."),),
+            account_id_validations("account_id"),
         ),
         Variable(
             "application_region",
             "string",
             None,
             "Region of the applications, in their ARNs (trust and submitter policy); null allows any (`*`).",
-            (
-                (
-                    'var.application_region == null || can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]+$", var.application_region))',
-                    "The region must be a region name such as us-east-1.",
-                ),
-            ),
+            region_validations("application_region"),
         ),
         Variable(
             "application_ids",
@@ -633,16 +846,9 @@ SERVERLESS_ROLES = ModuleDef(
             "string",
             SERVERLESS_SUBMITTER_POLICY_NAME,
             "Name of the job submitter policy.",
-            (
-                (
-                    f"length(var.submitter_policy_name) <= {facts.IAM_LIMITS['policy_name']}",
-                    f"The policy name must be at most {facts.IAM_LIMITS['policy_name']} characters.",
-                ),
-            ),
+            policy_name_validations("submitter_policy_name"),
         ),
-        Variable("submitter_attach_to_users", "list(string)", [], "IAM user names to attach the job submitter policy to."),
-        Variable("submitter_attach_to_groups", "list(string)", [], "IAM group names to attach the job submitter policy to."),
-        Variable("submitter_attach_to_roles", "list(string)", [], "IAM role names to attach the job submitter policy to."),
+        *attach_to_variables("submitter_", "job submitter policy"),
         TAGS,
     ),
     outputs=(
@@ -664,12 +870,19 @@ SERVERLESS_ROLES = ModuleDef(
         "application_actions": facts.SERVERLESS_APPLICATION_SUBMITTER_ACTIONS,
         "job_run_actions": facts.SERVERLESS_JOB_RUN_SUBMITTER_ACTIONS,
     },
-    usage=(
-        'module "serverless_roles" {\n  source = "../../modules/emr-serverless-roles"\n\n  account_id         = "111122223333"\n'
-        '  application_region = "us-east-1"\n  application_ids    = ["00fabcdefghij012"]\n  roles = {\n'
-        '    analytics-spark-jobs = { policy_arns = { data = aws_iam_policy.lake_read.arn } }\n  }\n'
-        '  submitter_attach_to_groups = ["analytics-job-submitters"]\n}\n'
-    ),
+    usage=hcl_example("""
+        module "serverless_roles" {
+          source = "../../modules/emr-serverless-roles"
+
+          account_id         = "111122223333"
+          application_region = "us-east-1"
+          application_ids    = ["00fabcdefghij012"]
+          roles = {
+            analytics-spark-jobs = { policy_arns = { data = aws_iam_policy.lake_read.arn } }
+          }
+          submitter_attach_to_groups = ["analytics-job-submitters"]
+        }
+    """),
 )
 
 SERVERLESS_SERVICE_LINKED_ROLE = ModuleDef(
@@ -683,10 +896,13 @@ SERVERLESS_SERVICE_LINKED_ROLE = ModuleDef(
     variables=SERVICE_LINKED_ROLE.variables,
     outputs=SERVICE_LINKED_ROLE.outputs,
     context={"service_name": facts.SERVERLESS_SERVICE_LINKED_ROLE_SERVICE, "role_name": facts.SERVERLESS_SERVICE_LINKED_ROLE_NAME},
-    usage=(
-        'module "emr_serverless_service_linked_role" {\n  source = "../../modules/emr-serverless-service-linked-role"\n\n'
-        "  create = true # in one workspace per account\n}\n"
-    ),
+    usage=hcl_example("""
+        module "emr_serverless_service_linked_role" {
+          source = "../../modules/emr-serverless-service-linked-role"
+
+          create = true # in one workspace per account
+        }
+    """),
 )
 
 EKS_JOB_ROLES = ModuleDef(
@@ -706,14 +922,18 @@ EKS_JOB_ROLES = ModuleDef(
             None,
             "Account of the roles and the EKS clusters: the OIDC provider ARNs and EMR's service account names contain it."
             " Required when `roles` is not empty.",
-            (('var.account_id == null || can(regex("^[0-9]{12}$", var.account_id))', "The account ID must be 12 digits."),),
+            account_id_validations("account_id"),
         ),
         Variable(
             "roles",
-            "map(object({\n    base36_name     = string\n    policy_arns     = optional(map(string), {})\n"
-            "    inline_policies = optional(map(string), {})\n    clusters = map(object({\n"
-            "      oidc_issuer = optional(string)\n      namespaces  = list(string)\n    }))\n"
-            "    irsa         = optional(bool, true)\n    pod_identity = optional(bool, false)\n  }))",
+            objects(
+                "map",
+                base36_name="string",
+                **ROLE_POLICY_FIELDS,
+                clusters={"oidc_issuer": "optional(string)", "namespaces": "list(string)"},
+                irsa="optional(bool, true)",
+                pod_identity="optional(bool, false)",
+            ),
             {},
             "Job execution roles by name: `base36_name`, the role name in base36 as `aws emr-containers"
             " update-role-trust-policy` encodes it (HCL cannot compute it; the generator writes it), managed policies to"
@@ -743,12 +963,7 @@ EKS_JOB_ROLES = ModuleDef(
             "string",
             None,
             "Region of the virtual clusters the submitter policy names; null allows any (`*`).",
-            (
-                (
-                    'var.region == null || can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]+$", var.region))',
-                    "The region must be a region name such as us-east-1.",
-                ),
-            ),
+            region_validations("region"),
         ),
         Variable(
             "virtual_cluster_ids",
@@ -765,16 +980,9 @@ EKS_JOB_ROLES = ModuleDef(
             "string",
             "EMR_EKS_StartJobRun",
             "Name of the job submitter policy.",
-            (
-                (
-                    f"length(var.submitter_policy_name) <= {facts.IAM_LIMITS['policy_name']}",
-                    f"The policy name must be at most {facts.IAM_LIMITS['policy_name']} characters.",
-                ),
-            ),
+            policy_name_validations("submitter_policy_name"),
         ),
-        Variable("submitter_attach_to_users", "list(string)", [], "IAM user names to attach the job submitter policy to."),
-        Variable("submitter_attach_to_groups", "list(string)", [], "IAM group names to attach the job submitter policy to."),
-        Variable("submitter_attach_to_roles", "list(string)", [], "IAM role names to attach the job submitter policy to."),
+        *attach_to_variables("submitter_", "job submitter policy"),
         TAGS,
     ),
     outputs=(
@@ -812,14 +1020,26 @@ EKS_JOB_ROLES = ModuleDef(
         "execution_role_operator": facts.EKS_EXECUTION_ROLE_CONDITION_OPERATOR,
         "virtual_cluster_resource": facts.EKS_VIRTUAL_CLUSTER_RESOURCE,
     },
-    usage=(
-        'module "eks_job_roles" {\n  source = "../../modules/emr-eks-job-roles"\n\n  account_id = "111122223333"\n  roles = {\n'
-        "    analytics-spark = {\n      base36_name = \"" + emr_containers.base36("analytics-spark") + "\" # emr-iam writes it\n"
-        "      clusters = {\n        analytics = {\n"
-        '          oidc_issuer = "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"\n'
-        '          namespaces  = ["spark-jobs"]\n        }\n      }\n    }\n  }\n'
-        '  virtual_cluster_ids        = ["abcdefghijklmnopqrstuvwxy"]\n  submitter_attach_to_groups = ["analytics-job-submitters"]\n}\n'
-    ),
+    usage=hcl_example(f"""
+        module "eks_job_roles" {{
+          source = "../../modules/emr-eks-job-roles"
+
+          account_id = "111122223333"
+          roles = {{
+            analytics-spark = {{
+              base36_name = "{emr_containers.base36("analytics-spark")}" # emr-iam writes it
+              clusters = {{
+                analytics = {{
+                  oidc_issuer = "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+                  namespaces  = ["spark-jobs"]
+                }}
+              }}
+            }}
+          }}
+          virtual_cluster_ids        = ["abcdefghijklmnopqrstuvwxy"]
+          submitter_attach_to_groups = ["analytics-job-submitters"]
+        }}
+    """),
 )
 
 EKS_POD_IDENTITY = ModuleDef(
@@ -837,8 +1057,7 @@ EKS_POD_IDENTITY = ModuleDef(
         CREATE,
         Variable(
             "associations",
-            "map(object({\n    cluster_name    = string\n    namespace       = string\n    service_account = string\n"
-            "    role_arn        = string\n  }))",
+            objects("map", cluster_name="string", namespace="string", service_account="string", role_arn="string"),
             {},
             "Associations by a static key: the EKS cluster, namespace, service account and role ARN"
             " (the `pod_identity_associations` output of `emr-eks-job-roles`).",
@@ -859,13 +1078,14 @@ EKS_POD_IDENTITY = ModuleDef(
     ),
     context={"provider_version": facts.EKS_POD_IDENTITY_PROVIDER_VERSION},
     aws_provider_version=facts.EKS_POD_IDENTITY_PROVIDER_VERSION,
-    usage=(
-        'module "eks_pod_identity" {\n  source = "../../modules/emr-eks-pod-identity"\n\n'
-        "  associations = module.eks_job_roles.pod_identity_associations\n}\n"
-    ),
-)
+    usage=hcl_example("""
+        module "eks_pod_identity" {
+          source = "../../modules/emr-eks-pod-identity"
 
-_REGION_CHECK = '^[a-z]{2,4}(-[a-z]+)+-[0-9]+$'
+          associations = module.eks_job_roles.pod_identity_associations
+        }
+    """),
+)
 
 STUDIO_ROLES = ModuleDef(
     name="emr-studio-roles",
@@ -886,14 +1106,14 @@ STUDIO_ROLES = ModuleDef(
             None,
             "Account of the Studio. When set, the service role's trust carries `aws:SourceAccount` and `aws:SourceArn`, and"
             " the policies name the account's resources; null: no conditions, any account (`*`).",
-            (('var.account_id == null || can(regex("^[0-9]{12}$", var.account_id))', "The account ID must be 12 digits."),),
+            account_id_validations("account_id"),
         ),
         Variable(
             "region",
             "string",
             None,
             "Region of the Studio, in the ARNs of the trust and the policies; null allows any (`*`).",
-            ((f'var.region == null || can(regex("{_REGION_CHECK}", var.region))', "The region must be a region name such as us-east-1."),),
+            region_validations("region"),
         ),
         Variable(
             "auth_mode",
@@ -949,9 +1169,12 @@ STUDIO_ROLES = ModuleDef(
         ),
         Variable(
             "session_policies",
-            "map(object({\n    tier             = string\n    collaboration    = optional(bool, false)\n"
-            "    attach_to_users  = optional(list(string), [])\n"
-            "    attach_to_groups = optional(list(string), [])\n    attach_to_roles  = optional(list(string), [])\n  }))",
+            objects(
+                "map",
+                tier="string",
+                collaboration="optional(bool, false)",
+                **{f"attach_to_{kind}s": "optional(list(string), [])" for kind in ("user", "group", "role")},
+            ),
             {},
             "The users' policies by name: AWS's `tier` (basic, intermediate or advanced), `collaboration` (the user may share"
             " the Workspaces they created), and, in IAM mode, the IAM users, groups and roles to attach it to.",
@@ -1022,34 +1245,240 @@ STUDIO_ROLES = ModuleDef(
         "log_objects": facts.STUDIO_LOG_OBJECTS,
         "presigned_url_action": facts.STUDIO_PRESIGNED_URL_ACTION,
     },
-    usage=(
-        'module "studio_roles" {\n  source = "../../modules/emr-studio-roles"\n\n  account_id       = "111122223333"\n'
-        '  region           = "us-east-1"\n  workspace_bucket = "analytics-studio"\n  session_policies = {\n'
-        '    analytics-studio-basic    = { tier = "basic" }\n    analytics-studio-advanced = { tier = "advanced" }\n  }\n}\n'
+    usage=hcl_example("""
+        module "studio_roles" {
+          source = "../../modules/emr-studio-roles"
+
+          account_id       = "111122223333"
+          region           = "us-east-1"
+          workspace_bucket = "analytics-studio"
+          session_policies = {
+            analytics-studio-basic    = { tier = "basic" }
+            analytics-studio-advanced = { tier = "advanced" }
+          }
+        }
+    """),
+)
+
+def _default_role(managed_policy: ManagedPolicy, instance_profile: bool = False) -> Adoption:
+    """A role `aws emr create-default-roles` makes, with its AWS managed policy."""
+    return Adoption("role", (AdoptableRole("role", managed_policy=managed_policy, instance_profile=instance_profile),), by_default=True)
+
+
+_MANAGED = facts.MANAGED_POLICIES
+# The composite's own variables, which every piece that has them gets as they are.
+COMMON = (CREATE, PATH, PERMISSIONS_BOUNDARY, SOURCE_ACCOUNT, TAGS)
+SHARED = frozenset(variable.name for variable in COMMON)
+# Module blocks list a role's further policies and tags last, after the role module's own settings.
+ROLE_TAIL = frozenset({POLICY_ARNS.name, INLINE_POLICIES.name, TAGS.name})
+_EC2_ROLE = {"ec2_role_arn": "module.ec2_role.role_arn", "ec2_role_name": "module.ec2_role.role_name"}
+
+# The composite's pieces, in the order of its variables and outputs.
+PIECES = (
+    Piece(
+        SERVICE_ROLE,
+        "service_role",
+        "EMR service role",
+        wired={"pass_roles": "local.service_role_pass_roles"},
+        outputs=(
+            PieceOutput("service_role_name", "role_name", "Name of the EMR service role (`service_role` of `aws_emr_cluster`)."),
+            PieceOutput("service_role_arn", "role_arn", "ARN of the EMR service role."),
+        ),
+        adoption=_default_role(ManagedPolicy("managed_policy", {
+            "v2": _MANAGED["service_role_v2"], "v1": _MANAGED["service_role_v1"], "none": None,
+        })),
+    ),
+    Piece(
+        EC2_ROLE,
+        "ec2_role",
+        "EMR role for EC2 and its instance profile",
+        outputs=(
+            PieceOutput("ec2_role_name", "role_name", "Name of the EMR role for EC2."),
+            PieceOutput("ec2_role_arn", "role_arn", "ARN of the EMR role for EC2."),
+            PieceOutput(
+                "instance_profile_name", "instance_profile_name", "Name of the instance profile (`instance_profile` of `aws_emr_cluster`)."
+            ),
+            PieceOutput("instance_profile_arn", "instance_profile_arn", "ARN of the instance profile."),
+        ),
+        adoption=_default_role(
+            ManagedPolicy("attach_aws_managed_policy", {True: _MANAGED["ec2_role"], False: None}), instance_profile=True
+        ),
+    ),
+    Piece(
+        AUTOSCALING_ROLE,
+        "autoscaling_role",
+        "EMR automatic scaling role",
+        outputs=(
+            PieceOutput(
+                "autoscaling_role_name", "role_name", "Name of the automatic scaling role (`autoscaling_role` of `aws_emr_cluster`)."
+            ),
+            PieceOutput("autoscaling_role_arn", "role_arn", "ARN of the automatic scaling role."),
+        ),
+        adoption=_default_role(ManagedPolicy(None, {None: _MANAGED["autoscaling_role"]})),
+    ),
+    Piece(
+        SERVICE_LINKED_ROLE,
+        "service_linked_role",
+        "EMR service-linked role (one workspace per account)",
+        created_by_default=False,
+        outputs=(
+            PieceOutput("service_linked_role_name", "role_name", "Name of the service-linked role, if this workspace created it."),
+            PieceOutput("service_linked_role_arn", "role_arn", "ARN of the service-linked role, if this workspace created it."),
+        ),
+    ),
+    Piece(
+        EMRFS,
+        "emrfs",
+        "EMRFS roles and the security configuration with their mappings",
+        wired={**_EC2_ROLE, "authorization_configuration": "module.runtime_roles.authorization_configuration"},
+        requires=("create_ec2_role",),
+        outputs=(
+            PieceOutput("emrfs_role_names", "role_names", "Names of the EMRFS roles."),
+            PieceOutput("emrfs_role_arns", "role_arns", "ARNs of the EMRFS roles, by name."),
+            PieceOutput(
+                "security_configuration_name",
+                "security_configuration_name",
+                "Name of the security configuration (`security_configuration` of `aws_emr_cluster`).",
+            ),
+        ),
+    ),
+    Piece(
+        PASSROLE,
+        "passrole_policy",
+        "PassRole policy for the people who launch clusters",
+        wired={"roles": textwrap.dedent("""\
+            {
+                for key, role in local.cluster_roles : key => { arn = role.arn, passed_to_services = [role.passed_to_service] }
+                if local.created_roles[key]
+              }""")},
+        outputs=(
+            PieceOutput("passrole_policy_name", "policy_name", "Name of the PassRole policy."),
+            PieceOutput("passrole_policy_arn", "policy_arn", "ARN of the PassRole policy."),
+        ),
+        comment=(
+            "PassRole for exactly the roles this module creates, each to the service that uses it\n"
+            "(AmazonEMRFullAccessPolicy_v2 passes the EC2 role to ec2 and the scaling role to application-autoscaling)."
+        ),
+        block_last=True,
+    ),
+    Piece(
+        RUNTIME_ROLES,
+        "runtime_roles",
+        "runtime roles for EMR steps, the EC2 role's permission to assume them and the step submitter policy",
+        prefix="runtime",
+        wired={**_EC2_ROLE, "account_id": "var.source_account_id"},
+        requires=("create_ec2_role",),
+        outputs=(
+            PieceOutput("runtime_role_names", "role_names", "Names of the runtime roles."),
+            PieceOutput("runtime_role_arns", "role_arns", "ARNs of the runtime roles, by name (`ExecutionRoleArn` of a step)."),
+            PieceOutput(
+                "configurations_json",
+                "configurations_json",
+                "The `emrfs-site` classification S3 Access Grants needs (`configurations_json` of `aws_emr_cluster`), or null.",
+            ),
+            PieceOutput("step_submitter_policy_name", "submitter_policy_name", "Name of the step submitter policy."),
+            PieceOutput("step_submitter_policy_arn", "submitter_policy_arn", "ARN of the step submitter policy."),
+        ),
+        adoption=Adoption("runtime role", role_map="roles"),
+        comment=(
+            "Runtime roles trust the EMR role for EC2; their AuthorizationConfiguration goes into the one\n"
+            "security configuration above."
+        ),
+    ),
+    Piece(
+        SERVERLESS_ROLES,
+        "serverless_roles",
+        "EMR Serverless job runtime roles and the job submitter policy",
+        prefix="serverless",
+        toggle_name="create_serverless",
+        wired={"account_id": "var.source_account_id"},
+        outputs=(
+            PieceOutput("serverless_role_names", "role_names", "Names of the EMR Serverless job runtime roles."),
+            PieceOutput(
+                "serverless_role_arns",
+                "role_arns",
+                "ARNs of the EMR Serverless job runtime roles, by name (`executionRoleArn` of a job run).",
+            ),
+            PieceOutput("serverless_submitter_policy_name", "submitter_policy_name", "Name of the EMR Serverless job submitter policy."),
+            PieceOutput("serverless_submitter_policy_arn", "submitter_policy_arn", "ARN of the EMR Serverless job submitter policy."),
+        ),
+        adoption=Adoption("EMR Serverless job runtime role", role_map="roles"),
+        comment="EMR Serverless: job runtime roles for the team's applications of the source account.",
+    ),
+    Piece(
+        SERVERLESS_SERVICE_LINKED_ROLE,
+        "serverless_service_linked_role",
+        "EMR Serverless service-linked role (one workspace per account)",
+        created_by_default=False,
+        outputs=(
+            PieceOutput(
+                "serverless_service_linked_role_arn",
+                "role_arn",
+                "ARN of the EMR Serverless service-linked role, if this workspace created it.",
+            ),
+        ),
+    ),
+    Piece(
+        EKS_JOB_ROLES,
+        "eks_roles",
+        "EMR on EKS job execution roles and the job submitter policy",
+        prefix="eks",
+        wired={"account_id": "var.source_account_id"},
+        outputs=(
+            PieceOutput("eks_role_names", "role_names", "Names of the EMR on EKS job execution roles."),
+            PieceOutput(
+                "eks_role_arns", "role_arns", "ARNs of the EMR on EKS job execution roles, by name (`executionRoleArn` of a job run)."
+            ),
+            PieceOutput(
+                "eks_pod_identity_associations",
+                "pod_identity_associations",
+                "Inputs of the EKS Pod Identity associations the job execution roles need (`associations` of `emr-eks-pod-identity`).",
+            ),
+            PieceOutput("eks_submitter_policy_name", "submitter_policy_name", "Name of the EMR on EKS job submitter policy."),
+            PieceOutput("eks_submitter_policy_arn", "submitter_policy_arn", "ARN of the EMR on EKS job submitter policy."),
+        ),
+        adoption=Adoption("EMR on EKS job execution role", role_map="roles"),
+        comment="EMR on EKS job execution roles trust EKS clusters, not this module's EC2 role: they stand alone.",
+    ),
+    Piece(
+        STUDIO_ROLES,
+        "studio_roles",
+        "EMR Studio service role, user role and user policies",
+        prefix="studio",
+        toggle_name="create_studio",
+        created_by_default=False,
+        wired={
+            "account_id": "var.source_account_id",
+            "cluster_service_role_arn": "module.service_role.role_arn",
+            "cluster_ec2_role_arn": "module.ec2_role.role_arn",
+        },
+        outputs=(
+            PieceOutput("studio_service_role_name", "service_role_name", "Name of the EMR Studio service role."),
+            PieceOutput("studio_service_role_arn", "service_role_arn", "ARN of the EMR Studio service role."),
+            PieceOutput("studio_user_role_name", "user_role_name", "Name of the EMR Studio user role (IAM Identity Center)."),
+            PieceOutput("studio_user_role_arn", "user_role_arn", "ARN of the EMR Studio user role."),
+            PieceOutput(
+                "studio_session_policy_arns",
+                "session_policy_arns",
+                "ARNs of the EMR Studio users' policies, by name (`session_policy_arn` of `aws_emr_studio_session_mapping`).",
+            ),
+        ),
+        adoption=Adoption(
+            "EMR Studio role",
+            (
+                AdoptableRole("EMR Studio service role", "service", "service_role_name", "service_role_policy_arns"),
+                AdoptableRole("EMR Studio user role", "user", "user_role_name", "user_role_policy_arns", only_when=("auth_mode", "SSO")),
+            ),
+        ),
+        comment=(
+            "EMR Studio: its service role, the user role of IAM Identity Center mode and the users' policies;\n"
+            "the advanced tier may pass this module's EMR service role and role for EC2 when it creates clusters."
+        ),
     ),
 )
 
-PIECES = (
-    SERVICE_ROLE, EC2_ROLE, AUTOSCALING_ROLE, SERVICE_LINKED_ROLE, EMRFS, PASSROLE, RUNTIME_ROLES,
-    SERVERLESS_ROLES, SERVERLESS_SERVICE_LINKED_ROLE, EKS_JOB_ROLES, STUDIO_ROLES,
-)
-
-
-def _prefixed(prefix: str, variables: tuple[Variable, ...], skip: tuple[str, ...] = ()) -> tuple[Variable, ...]:
-    """A piece's variables under the composite's `<prefix>_` names."""
-    renamed = []
-    for variable in variables:
-        if variable.name in ("create", "tags", "path", "permissions_boundary_arn", "source_account_id", *skip):
-            continue
-        name = variable.name if variable.name.startswith(f"{prefix}_") else f"{prefix}_{variable.name}"
-        validations = tuple((c.replace(f"var.{variable.name}", f"var.{name}"), m) for c, m in variable.validations)
-        renamed.append(Variable(name, variable.type, variable.default, variable.description, validations))
-    return tuple(renamed)
-
-
-def _toggle(piece: str, what: str, default: bool = True) -> Variable:
-    return Variable(f"create_{piece}", "bool", default, f"Whether to create the {what}.")
-
+# The pieces by their module block's name.
+PIECE = {piece.block: piece for piece in PIECES}
 
 COMPOSITE = ModuleDef(
     context={
@@ -1066,132 +1495,25 @@ COMPOSITE = ModuleDef(
         " job runtime roles, their job submitter policy and the service-linked role; EMR on EKS job execution roles; and EMR"
         " Studio's service role, user role and user policies."
     ),
-    variables=(
-        CREATE,
-        PATH,
-        PERMISSIONS_BOUNDARY,
-        SOURCE_ACCOUNT,
-        TAGS,
-        _toggle("service_role", "EMR service role"),
-        *_prefixed("service_role", SERVICE_ROLE.variables, skip=("pass_roles",)),
-        _toggle("ec2_role", "EMR role for EC2 and its instance profile"),
-        *_prefixed("ec2_role", EC2_ROLE.variables),
-        _toggle("autoscaling_role", "EMR automatic scaling role"),
-        *_prefixed("autoscaling_role", AUTOSCALING_ROLE.variables),
-        _toggle("service_linked_role", "EMR service-linked role (one workspace per account)", False),
-        *_prefixed("service_linked_role", SERVICE_LINKED_ROLE.variables),
-        _toggle("emrfs", "EMRFS roles and the security configuration with their mappings"),
-        *_prefixed("emrfs", EMRFS.variables, skip=("ec2_role_arn", "ec2_role_name", "authorization_configuration")),
-        _toggle("passrole_policy", "PassRole policy for the people who launch clusters"),
-        *_prefixed("passrole_policy", PASSROLE.variables, skip=("roles",)),
-        _toggle("runtime_roles", "runtime roles for EMR steps, the EC2 role's permission to assume them and the step submitter policy"),
-        *_prefixed("runtime", RUNTIME_ROLES.variables, skip=("ec2_role_arn", "ec2_role_name", "account_id")),
-        _toggle("serverless", "EMR Serverless job runtime roles and the job submitter policy"),
-        *_prefixed("serverless", SERVERLESS_ROLES.variables, skip=("account_id",)),
-        _toggle("serverless_service_linked_role", "EMR Serverless service-linked role (one workspace per account)", False),
-        *_prefixed("serverless_service_linked_role", SERVERLESS_SERVICE_LINKED_ROLE.variables),
-        _toggle("eks_roles", "EMR on EKS job execution roles and the job submitter policy"),
-        *_prefixed("eks", EKS_JOB_ROLES.variables, skip=("account_id",)),
-        _toggle("studio", "EMR Studio service role, user role and user policies", False),
-        *_prefixed("studio", STUDIO_ROLES.variables, skip=("account_id", "cluster_service_role_arn", "cluster_ec2_role_arn")),
-    ),
-    outputs=(
-        Output("service_role_name", "module.service_role.role_name", "Name of the EMR service role (`service_role` of `aws_emr_cluster`)."),
-        Output("service_role_arn", "module.service_role.role_arn", "ARN of the EMR service role."),
-        Output("ec2_role_name", "module.ec2_role.role_name", "Name of the EMR role for EC2."),
-        Output("ec2_role_arn", "module.ec2_role.role_arn", "ARN of the EMR role for EC2."),
-        Output(
-            "instance_profile_name",
-            "module.ec2_role.instance_profile_name",
-            "Name of the instance profile (`instance_profile` of `aws_emr_cluster`).",
-        ),
-        Output("instance_profile_arn", "module.ec2_role.instance_profile_arn", "ARN of the instance profile."),
-        Output(
-            "autoscaling_role_name",
-            "module.autoscaling_role.role_name",
-            "Name of the automatic scaling role (`autoscaling_role` of `aws_emr_cluster`).",
-        ),
-        Output("autoscaling_role_arn", "module.autoscaling_role.role_arn", "ARN of the automatic scaling role."),
-        Output(
-            "service_linked_role_name",
-            "module.service_linked_role.role_name",
-            "Name of the service-linked role, if this workspace created it.",
-        ),
-        Output(
-            "service_linked_role_arn",
-            "module.service_linked_role.role_arn",
-            "ARN of the service-linked role, if this workspace created it.",
-        ),
-        Output("emrfs_role_names", "module.emrfs.role_names", "Names of the EMRFS roles."),
-        Output("emrfs_role_arns", "module.emrfs.role_arns", "ARNs of the EMRFS roles, by name."),
-        Output(
-            "security_configuration_name",
-            "module.emrfs.security_configuration_name",
-            "Name of the security configuration (`security_configuration` of `aws_emr_cluster`).",
-        ),
-        Output("passrole_policy_name", "module.passrole_policy.policy_name", "Name of the PassRole policy."),
-        Output("passrole_policy_arn", "module.passrole_policy.policy_arn", "ARN of the PassRole policy."),
-        Output("runtime_role_names", "module.runtime_roles.role_names", "Names of the runtime roles."),
-        Output("runtime_role_arns", "module.runtime_roles.role_arns", "ARNs of the runtime roles, by name (`ExecutionRoleArn` of a step)."),
-        Output(
-            "configurations_json",
-            "module.runtime_roles.configurations_json",
-            "The `emrfs-site` classification S3 Access Grants needs (`configurations_json` of `aws_emr_cluster`), or null.",
-        ),
-        Output("step_submitter_policy_name", "module.runtime_roles.submitter_policy_name", "Name of the step submitter policy."),
-        Output("step_submitter_policy_arn", "module.runtime_roles.submitter_policy_arn", "ARN of the step submitter policy."),
-        Output("serverless_role_names", "module.serverless_roles.role_names", "Names of the EMR Serverless job runtime roles."),
-        Output(
-            "serverless_role_arns",
-            "module.serverless_roles.role_arns",
-            "ARNs of the EMR Serverless job runtime roles, by name (`executionRoleArn` of a job run).",
-        ),
-        Output(
-            "serverless_submitter_policy_name",
-            "module.serverless_roles.submitter_policy_name",
-            "Name of the EMR Serverless job submitter policy.",
-        ),
-        Output(
-            "serverless_submitter_policy_arn",
-            "module.serverless_roles.submitter_policy_arn",
-            "ARN of the EMR Serverless job submitter policy.",
-        ),
-        Output(
-            "serverless_service_linked_role_arn",
-            "module.serverless_service_linked_role.role_arn",
-            "ARN of the EMR Serverless service-linked role, if this workspace created it.",
-        ),
-        Output("eks_role_names", "module.eks_roles.role_names", "Names of the EMR on EKS job execution roles."),
-        Output(
-            "eks_role_arns",
-            "module.eks_roles.role_arns",
-            "ARNs of the EMR on EKS job execution roles, by name (`executionRoleArn` of a job run).",
-        ),
-        Output(
-            "eks_pod_identity_associations",
-            "module.eks_roles.pod_identity_associations",
-            "Inputs of the EKS Pod Identity associations the job execution roles need (`associations` of `emr-eks-pod-identity`).",
-        ),
-        Output("eks_submitter_policy_name", "module.eks_roles.submitter_policy_name", "Name of the EMR on EKS job submitter policy."),
-        Output("eks_submitter_policy_arn", "module.eks_roles.submitter_policy_arn", "ARN of the EMR on EKS job submitter policy."),
-        Output("studio_service_role_name", "module.studio_roles.service_role_name", "Name of the EMR Studio service role."),
-        Output("studio_service_role_arn", "module.studio_roles.service_role_arn", "ARN of the EMR Studio service role."),
-        Output("studio_user_role_name", "module.studio_roles.user_role_name", "Name of the EMR Studio user role (IAM Identity Center)."),
-        Output("studio_user_role_arn", "module.studio_roles.user_role_arn", "ARN of the EMR Studio user role."),
-        Output(
-            "studio_session_policy_arns",
-            "module.studio_roles.session_policy_arns",
-            "ARNs of the EMR Studio users' policies, by name (`session_policy_arn` of `aws_emr_studio_session_mapping`).",
-        ),
-    ),
-    usage=(
-        'module "emr_iam" {\n  source = "../../modules/emr-iam"\n\n'
-        '  path              = "/emr/"\n  source_account_id = "111122223333"\n  tags              = { Team = "analytics" }\n\n'
-        '  service_role_name     = "analytics-EMR_DefaultRole"\n  ec2_role_name         = "analytics-EMR_EC2_DefaultRole"\n'
-        '  autoscaling_role_name = "analytics-EMR_AutoScaling_DefaultRole"\n\n'
-        '  passrole_policy_name             = "analytics-EMR_PassRole"\n'
-        '  passrole_policy_attach_to_groups = ["analytics-emr-operators"]\n}\n'
-    ),
+    variables=(*COMMON, *(variable for piece in PIECES for variable in piece.composite_variables)),
+    outputs=tuple(output for piece in PIECES for output in piece.composite_outputs),
+    pieces=tuple(sorted(PIECES, key=lambda piece: piece.block_last)),
+    usage=hcl_example("""
+        module "emr_iam" {
+          source = "../../modules/emr-iam"
+
+          path              = "/emr/"
+          source_account_id = "111122223333"
+          tags              = { Team = "analytics" }
+
+          service_role_name     = "analytics-EMR_DefaultRole"
+          ec2_role_name         = "analytics-EMR_EC2_DefaultRole"
+          autoscaling_role_name = "analytics-EMR_AutoScaling_DefaultRole"
+
+          passrole_policy_name             = "analytics-EMR_PassRole"
+          passrole_policy_attach_to_groups = ["analytics-emr-operators"]
+        }
+    """),
 )
 
-GENERIC_MODULES = (*PIECES, COMPOSITE, EKS_POD_IDENTITY)
+GENERIC_MODULES = (*(piece.module for piece in PIECES), COMPOSITE, EKS_POD_IDENTITY)

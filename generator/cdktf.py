@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 try:
     from cdktn import App, LocalBackend, TerraformHclModule, TerraformOutput, TerraformStack  # type: ignore[import-not-found, unused-ignore]
@@ -63,6 +63,33 @@ def module_source(scope: Construct, module_dir: str | Path) -> str:
     return Path(os.path.relpath(module_dir, stack_dir)).as_posix()
 
 
+class _Output:
+    """A typed accessor of the module's output named like the attribute, as a token for other constructs.
+
+    The name is checked when the class is made: a misspelt accessor fails on import.
+    """
+
+    def __init__(self, doc: str = "") -> None:
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        if name not in OUTPUTS:
+            raise CdktfError(f"{owner.__name__}.{name}: the module has no output {name!r}")
+        self.name = name
+
+    @overload
+    def __get__(self, module: None, owner: type) -> _Output: ...
+
+    @overload
+    def __get__(self, module: _GeneratedModule, owner: type) -> str: ...
+
+    def __get__(self, module: _GeneratedModule | None, owner: type) -> _Output | str:
+        if module is None:
+            return self
+        value: str = module.get_string(self.name)
+        return value
+
+
 class _GeneratedModule(TerraformHclModule):  # type: ignore[misc, unused-ignore]
     """A generated module; typed accessors for the outputs every EMR cluster needs."""
 
@@ -72,78 +99,27 @@ class _GeneratedModule(TerraformHclModule):  # type: ignore[misc, unused-ignore]
             raise CdktfError(f"the module has no output {name!r} (outputs: {', '.join(sorted(OUTPUTS))})")
         return self.get(name)
 
-    def _string(self, name: str) -> str:
-        value: str = self.get_string(name)
-        return value
-
-    @property
-    def service_role_name(self) -> str:
-        """`service_role` of an EMR cluster."""
-        return self._string("service_role_name")
-
-    @property
-    def service_role_arn(self) -> str:
-        return self._string("service_role_arn")
-
-    @property
-    def ec2_role_name(self) -> str:
-        return self._string("ec2_role_name")
-
-    @property
-    def ec2_role_arn(self) -> str:
-        return self._string("ec2_role_arn")
-
-    @property
-    def instance_profile_name(self) -> str:
-        """`ec2_attributes.instance_profile` of an EMR cluster (the EMR role for EC2's name)."""
-        return self._string("instance_profile_name")
-
-    @property
-    def instance_profile_arn(self) -> str:
-        return self._string("instance_profile_arn")
-
-    @property
-    def autoscaling_role_name(self) -> str:
-        """`autoscaling_role` of an EMR cluster."""
-        return self._string("autoscaling_role_name")
-
-    @property
-    def autoscaling_role_arn(self) -> str:
-        return self._string("autoscaling_role_arn")
-
-    @property
-    def security_configuration_name(self) -> str:
-        """`security_configuration` of an EMR cluster: the EMRFS role mappings and runtime roles."""
-        return self._string("security_configuration_name")
-
-    @property
-    def configurations_json(self) -> str:
-        """`configurations_json` of an EMR cluster: the emrfs-site classification S3 Access Grants needs (null without)."""
-        return self._string("configurations_json")
-
-    @property
-    def passrole_policy_arn(self) -> str:
-        return self._string("passrole_policy_arn")
-
-    @property
-    def serverless_submitter_policy_arn(self) -> str:
-        """The policy for the people who start EMR Serverless job runs with the team's job runtime roles."""
-        return self._string("serverless_submitter_policy_arn")
-
-    @property
-    def eks_submitter_policy_arn(self) -> str:
-        """The policy that lets its holders start EMR on EKS job runs with exactly the team's job execution roles."""
-        return self._string("eks_submitter_policy_arn")
-
-    @property
-    def studio_service_role_arn(self) -> str:
-        """`service_role` of an EMR Studio."""
-        return self._string("studio_service_role_arn")
-
-    @property
-    def studio_user_role_arn(self) -> str:
-        """`user_role` of an EMR Studio in IAM Identity Center mode (null in IAM mode)."""
-        return self._string("studio_user_role_arn")
+    service_role_name = _Output("`service_role` of an EMR cluster.")
+    service_role_arn = _Output()
+    ec2_role_name = _Output()
+    ec2_role_arn = _Output()
+    instance_profile_name = _Output("`ec2_attributes.instance_profile` of an EMR cluster (the EMR role for EC2's name).")
+    instance_profile_arn = _Output()
+    autoscaling_role_name = _Output("`autoscaling_role` of an EMR cluster.")
+    autoscaling_role_arn = _Output()
+    security_configuration_name = _Output("`security_configuration` of an EMR cluster: the EMRFS role mappings and runtime roles.")
+    configurations_json = _Output(
+        "`configurations_json` of an EMR cluster: the emrfs-site classification S3 Access Grants needs (null without)."
+    )
+    passrole_policy_arn = _Output()
+    serverless_submitter_policy_arn = _Output(
+        "The policy for the people who start EMR Serverless job runs with the team's job runtime roles."
+    )
+    eks_submitter_policy_arn = _Output(
+        "The policy that lets its holders start EMR on EKS job runs with exactly the team's job execution roles."
+    )
+    studio_service_role_arn = _Output("`service_role` of an EMR Studio.")
+    studio_user_role_arn = _Output("`user_role` of an EMR Studio in IAM Identity Center mode (null in IAM mode).")
 
 
 class EmrIamTeam(_GeneratedModule):

@@ -110,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _imports_arguments(command: argparse.ArgumentParser) -> None:
-    from generator.adopt import ROLES
+    from generator.adopt import NAMED_ONLY, ROLES
 
     which = command.add_mutually_exclusive_group(required=True)
     which.add_argument("--default-roles", action="store_true", help="the roles `aws emr create-default-roles` creates")
@@ -119,9 +119,8 @@ def _imports_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--module", help="name of the module block in the workspace (default: default_roles, or emr_iam with --team)")
     command.add_argument(
         "--roles", default=",".join(ROLES),
-        help=f"comma-separated roles that exist (default: {','.join(ROLES)}; also runtime_roles, eks_roles,"
-        " serverless_roles and studio_roles: a team's runtime roles, EMR on EKS job execution roles, EMR Serverless job"
-        " runtime roles and EMR Studio service and user roles)",
+        help=f"comma-separated roles that exist (default: {','.join(ROLES)}); with --team also "
+        + ", ".join(f"{choice} (the team's {what}s)" for choice, what in NAMED_ONLY.items()),
     )
     command.add_argument("--partition", default="aws", help="partition of the account, for policy ARNs (default: aws)")
     command.add_argument("--format", choices=("hcl", "commands"), default="hcl", help="import blocks (default) or shell commands")

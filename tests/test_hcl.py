@@ -152,14 +152,50 @@ def test_catalog_matches_the_rendered_interfaces() -> None:
         assert list(_blocks(_load(folder, "outputs.tf"), "output")) == [o.name for o in module.outputs]
 
 
-def test_composite_passes_every_piece_variable() -> None:
-    """Each piece's variable reaches the piece from the composite (no input silently unused)."""
-    main = _load(MODULES / "emr-iam", "main.tf")
-    calls = _blocks(main, "module")
-    for call in calls.values():
-        child = _declared((MODULES / "emr-iam" / _name(call["source"])).resolve())
-        passed = {key for key in call if key not in ("source", "__is_block__")}
-        assert child["var"] == passed, f"{_name(call['source'])}: not passed {sorted(child['var'] - passed)}"
+def test_piece_declarations_name_what_the_modules_have() -> None:
+    """Wiring, toggles, outputs and adoption of each piece name what exists: a misspelt name fails here, not silently."""
+    toggles = {piece.toggle.name for piece in catalog.PIECES}
+    composite = [variable.name for variable in catalog.COMPOSITE.variables]
+    assert len(composite) == len(set(composite)), "two pieces claim one composite variable"
+    for piece in catalog.PIECES:
+        variables = {variable.name for variable in piece.module.variables}
+        assert set(piece.wired) <= variables - catalog.SHARED, piece.block
+        assert set(piece.requires) <= toggles, piece.block
+        assert {output.output for output in piece.outputs} <= {output.name for output in piece.module.outputs}, piece.block
+        adoption = piece.adoption
+        if adoption is None:
+            continue
+        named = {adoption.role_map} if adoption.role_map else set()
+        for role in adoption.roles:
+            named |= {role.name, *(x for x in (role.policy_arns, role.managed_policy and role.managed_policy.by) if x)}
+            named |= {role.only_when[0]} if role.only_when else set()
+        assert named <= variables, f"{piece.block}: {sorted(named - variables)}"
+
+
+def test_composite_arguments_set_only_a_piece_s_own_variables() -> None:
+    studio = catalog.PIECE["studio_roles"]
+    assert studio.composite_arguments({"create": True, "auth_mode": "IAM", "studio_ids": []}) == {
+        "create_studio": True, "studio_auth_mode": "IAM", "studio_ids": [],
+    }
+    # Wired in the composite (to source_account_id), and shared: not the piece's to set.
+    for name in ("account_id", "path", "auth_mod"):
+        with pytest.raises(KeyError, match=name):
+            studio.composite_arguments({name: None})
+
+
+@pytest.mark.parametrize("piece", [p for p in catalog.PIECES if p.adoption], ids=lambda piece: piece.block)
+def test_adoption_addresses_are_resources_of_the_module(piece: catalog.Piece) -> None:
+    """`emr-iam imports` writes addresses of resources the piece's module has (a renamed resource breaks adoption)."""
+    declared = _declared(MODULES / piece.module.name)
+    assert piece.adoption is not None
+    roles, attachments = declared["resource:aws_iam_role"], declared["resource:aws_iam_role_policy_attachment"]
+    if piece.adoption.role_map:
+        assert "this" in roles and "this" in attachments
+    for role in piece.adoption.roles:
+        assert role.resource in roles
+        assert role.policy_arns is None or role.resource in attachments
+        assert role.managed_policy is None or "managed" in attachments
+        assert not role.instance_profile or "this" in declared["resource:aws_iam_instance_profile"]
 
 
 def test_no_hard_coded_partition() -> None:
