@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import emr_containers, facts, policies
-from generator.catalog import COMPOSITE, EKS_JOB_ROLES, SERVERLESS_SUBMITTER_POLICY_NAME, ModuleDef, Output, Variable
+from generator.catalog import COMPOSITE, EKS_JOB_ROLES, PIECE, SERVERLESS_SUBMITTER_POLICY_NAME, ModuleDef, Output, Variable
 from generator.errors import SpecError
 from generator.hcl import Expr, jsonencode
 from generator.spec import EksRole, EmrfsRole, RolePolicies, RuntimeRole, ServerlessRuntimeRole, SpecFile, Team, _split_field
@@ -179,7 +179,7 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         "tags": Expr("merge(local.tags, var.tags)"),
     }
     service_linked_role = Section(
-        {"create_service_linked_role": Expr("var.create_service_linked_role")},
+        PIECE["service_linked_role"].composite_arguments({"create": Expr("var.create_service_linked_role")}),
         # One per account: a second team creating it in the same account fails in AWS.
         {"service_linked_role.create": (SERVICE_LINKED_ROLE_KIND, team.source_account_id or "")} if team.service_linked_role.create else {},
     )
@@ -224,15 +224,15 @@ def _service_role(scope: Scope, names: dict[str, str]) -> Section:
     managed = (service.managed_policy != "none") + len(_policy_arns(service))
     _role_policy_checks(check, "service_role", scope.quota, managed, inline)
     return Section(
-        {
-            "create_service_role": service.create,
-            "service_role_name": names["service_role"],
-            "service_role_use_name_prefix": service.use_name_prefix,
-            "service_role_managed_policy": service.managed_policy,
-            "service_role_allow_spot_service_linked_role": service.allow_spot_service_linked_role,
-            "service_role_policy_arns": _policy_arns(service),
-            "service_role_inline_policies": _encode(_inline(service), 4),
-        },
+        PIECE["service_role"].composite_arguments({
+            "create": service.create,
+            "name": names["service_role"],
+            "use_name_prefix": service.use_name_prefix,
+            "managed_policy": service.managed_policy,
+            "allow_spot_service_linked_role": service.allow_spot_service_linked_role,
+            "policy_arns": _policy_arns(service),
+            "inline_policies": _encode(_inline(service), 4),
+        }),
         {f"{key}.name": ("role", names[key]) for key in CLUSTER_ROLES},
     )
 
@@ -247,28 +247,28 @@ def _ec2_role(scope: Scope, names: dict[str, str], added_inline: dict[str, Any])
         check.at_most("ec2_role.s3_access", "size of the scoped EC2 policy in characters", scoped_size, facts.IAM_LIMITS["managed_policy"])
     managed = (ec2.policy == "managed") + (scoped is not None) + len(_policy_arns(ec2))
     _role_policy_checks(check, "ec2_role", scope.quota, managed, {**_inline(ec2), **added_inline})
-    return Section({
-        "create_ec2_role": ec2.create,
-        "ec2_role_name": names["ec2_role"],
-        "ec2_role_use_name_prefix": ec2.use_name_prefix,
-        "ec2_role_attach_aws_managed_policy": ec2.policy == "managed",
-        "ec2_role_scoped_policy_json": Expr(jsonencode(scoped, 2)) if scoped is not None else None,
-        "ec2_role_policy_arns": _policy_arns(ec2),
-        "ec2_role_inline_policies": _encode(_inline(ec2), 4),
-    })
+    return Section(PIECE["ec2_role"].composite_arguments({
+        "create": ec2.create,
+        "name": names["ec2_role"],
+        "use_name_prefix": ec2.use_name_prefix,
+        "attach_aws_managed_policy": ec2.policy == "managed",
+        "scoped_policy_json": Expr(jsonencode(scoped, 2)) if scoped is not None else None,
+        "policy_arns": _policy_arns(ec2),
+        "inline_policies": _encode(_inline(ec2), 4),
+    }))
 
 
 def _autoscaling_role(scope: Scope, names: dict[str, str]) -> Section:
     autoscaling = scope.team.autoscaling_role
     _role_policy_checks(scope.check, "autoscaling_role", scope.quota, 1 + len(_policy_arns(autoscaling)), _inline(autoscaling))
-    return Section({
-        "create_autoscaling_role": autoscaling.create,
-        "autoscaling_role_name": names["autoscaling_role"],
-        "autoscaling_role_use_name_prefix": autoscaling.use_name_prefix,
-        "autoscaling_role_trust_conditions": autoscaling.trust_conditions,
-        "autoscaling_role_policy_arns": _policy_arns(autoscaling),
-        "autoscaling_role_inline_policies": _encode(_inline(autoscaling), 4),
-    })
+    return Section(PIECE["autoscaling_role"].composite_arguments({
+        "create": autoscaling.create,
+        "name": names["autoscaling_role"],
+        "use_name_prefix": autoscaling.use_name_prefix,
+        "trust_conditions": autoscaling.trust_conditions,
+        "policy_arns": _policy_arns(autoscaling),
+        "inline_policies": _encode(_inline(autoscaling), 4),
+    }))
 
 
 def _emrfs(scope: Scope, names: dict[str, str]) -> Section:
@@ -293,16 +293,16 @@ def _emrfs(scope: Scope, names: dict[str, str]) -> Section:
         roles[full_name] = mapped
     security_configuration_name = emrfs.security_configuration_name or default_security_configuration_name(team.name, prefix)
     return Section(
-        {
-            "create_emrfs": emrfs.create,
-            "emrfs_roles": roles,
-            "emrfs_role_mappings": [
+        PIECE["emrfs"].composite_arguments({
+            "create": emrfs.create,
+            "roles": roles,
+            "role_mappings": [
                 {"role": emrfs_names[m.role], "identifier_type": m.identifier_type, "identifiers": list(m.identifiers)}
                 for m in emrfs.mappings
             ],
-            "emrfs_security_configuration_name": security_configuration_name,
-            "emrfs_encryption_configuration": _encryption_configuration(team),
-        },
+            "security_configuration_name": security_configuration_name,
+            "encryption_configuration": _encryption_configuration(team),
+        }),
         {
             **{f"emrfs.roles[{i}].name": ("role", name) for i, name in enumerate(emrfs_names.values())},
             "emrfs.security_configuration_name": ("security configuration", security_configuration_name),
@@ -378,17 +378,17 @@ def _runtime_roles(scope: Scope, names: dict[str, str]) -> Section:
             "runtime_roles", "size of the step submitter policy in characters", submitter_size, facts.IAM_LIMITS["managed_policy"]
         )
     return Section(
-        {
-            "create_runtime_roles": bool(team.runtime_roles),
-            "runtime_roles": roles,
-            "runtime_cluster_region": Expr("var.runtime_roles_region"),
-            "runtime_external_id": Expr("var.runtime_roles_external_id"),
-            "runtime_create_submitter_policy": submitter.create,
-            "runtime_submitter_policy_name": prefix + submitter.name,
-            "runtime_submitter_attach_to_users": list(submitter.attach_to_users),
-            "runtime_submitter_attach_to_groups": list(submitter.attach_to_groups),
-            "runtime_submitter_attach_to_roles": list(submitter.attach_to_roles),
-        },
+        PIECE["runtime_roles"].composite_arguments({
+            "create": bool(team.runtime_roles),
+            "roles": roles,
+            "cluster_region": Expr("var.runtime_roles_region"),
+            "external_id": Expr("var.runtime_roles_external_id"),
+            "create_submitter_policy": submitter.create,
+            "submitter_policy_name": prefix + submitter.name,
+            "submitter_attach_to_users": list(submitter.attach_to_users),
+            "submitter_attach_to_groups": list(submitter.attach_to_groups),
+            "submitter_attach_to_roles": list(submitter.attach_to_roles),
+        }),
         {
             **{f"runtime_roles[{i}].name": ("role", name) for i, name in enumerate(runtime_names.values())},
             **({"step_submitter_policy.name": ("step submitter policy", prefix + submitter.name)} if team.runtime_roles else {}),
@@ -406,13 +406,13 @@ def _passrole_policy(scope: Scope, names: dict[str, str]) -> Section:
     check.at_most("passrole_policy.name", "PassRole policy name length", len(prefix + passrole.name), facts.IAM_LIMITS["policy_name"])
     check.at_most("passrole_policy", "size of the PassRole policy in characters", passrole_size, facts.IAM_LIMITS["managed_policy"])
     return Section(
-        {
-            "create_passrole_policy": passrole.create,
-            "passrole_policy_name": prefix + passrole.name,
-            "passrole_policy_attach_to_users": list(passrole.attach_to_users),
-            "passrole_policy_attach_to_groups": list(passrole.attach_to_groups),
-            "passrole_policy_attach_to_roles": list(passrole.attach_to_roles),
-        },
+        PIECE["passrole_policy"].composite_arguments({
+            "create": passrole.create,
+            "name": prefix + passrole.name,
+            "attach_to_users": list(passrole.attach_to_users),
+            "attach_to_groups": list(passrole.attach_to_groups),
+            "attach_to_roles": list(passrole.attach_to_roles),
+        }),
         {"passrole_policy.name": ("PassRole policy", prefix + passrole.name)},
     )
 
@@ -457,13 +457,15 @@ def _serverless(scope: Scope) -> Section:
                       facts.IAM_LIMITS["policy_name"])
     return Section(
         {
-            "create_serverless": bool(roles),
-            "serverless_roles": roles,
-            "serverless_application_region": Expr("var.serverless_application_region"),
-            "serverless_application_ids": list(serverless.application_ids),
-            "serverless_create_submitter_policy": serverless.submitter_policy,
-            "serverless_submitter_policy_name": submitter,
-            "create_serverless_service_linked_role": Expr("var.create_serverless_service_linked_role"),
+            **PIECE["serverless_roles"].composite_arguments({
+                "create": bool(roles),
+                "roles": roles,
+                "application_region": Expr("var.serverless_application_region"),
+                "application_ids": list(serverless.application_ids),
+                "create_submitter_policy": serverless.submitter_policy,
+                "submitter_policy_name": submitter,
+            }),
+            **PIECE["serverless_service_linked_role"].composite_arguments({"create": Expr("var.create_serverless_service_linked_role")}),
         },
         {
             **{f"serverless.runtime_roles[{i}].name": ("role", name) for i, name in enumerate(names.values()) if serverless.create},
@@ -482,16 +484,18 @@ def _eks(scope: Scope) -> Section:
     """EMR on EKS job execution roles and their job submitter policy, each checked against IAM's quotas."""
     team, check, prefix = scope.team, scope.check, scope.prefix
     eks = team.eks
-    arguments = {
-        "create_eks_roles": False,
-        "eks_roles": {},
-        "eks_region": Expr("var.eks_region"),
-        "eks_virtual_cluster_ids": list(eks.virtual_cluster_ids),
-        "eks_create_submitter_policy": eks.submitter_policy,
-        "eks_submitter_policy_name": prefix + EKS_SUBMITTER_POLICY_NAME,
-    }
+    def arguments(roles: dict[str, Any]) -> dict[str, Any]:
+        return PIECE["eks_roles"].composite_arguments({
+            "create": bool(roles),
+            "roles": roles,
+            "region": Expr("var.eks_region"),
+            "virtual_cluster_ids": list(eks.virtual_cluster_ids),
+            "create_submitter_policy": eks.submitter_policy,
+            "submitter_policy_name": prefix + EKS_SUBMITTER_POLICY_NAME,
+        })
+
     if not (eks.create and eks.roles):
-        return Section(arguments)
+        return Section(arguments({}))
     names = {role.name: prefix + role.name for role in eks.roles}
     account = scope.account
     if account is None:
@@ -537,7 +541,7 @@ def _eks(scope: Scope) -> Section:
         })
         check.at_most("eks.roles", "size of the EMR on EKS job submitter policy in characters", size, facts.IAM_LIMITS["managed_policy"])
     return Section(
-        {**arguments, "create_eks_roles": True, "eks_roles": roles},
+        arguments(roles),
         {
             **{f"eks.roles[{i}].name": ("role", name) for i, name in enumerate(names.values())},
             **({"eks.submitter_policy": ("EMR on EKS job submitter policy", prefix + EKS_SUBMITTER_POLICY_NAME)}
@@ -551,7 +555,7 @@ def _studio(scope: Scope, cluster_roles: dict[str, str]) -> Section:
     team, check, prefix, quota, trust_quota = scope.team, scope.check, scope.prefix, scope.quota, scope.trust_quota
     studio = team.studio
     if not studio.create:
-        return Section({"create_studio": False})
+        return Section(PIECE["studio_roles"].composite_arguments({"create": False}))
     path, account = team.path, team.source_account_id
     sample_account = account or facts.ACCOUNT_ID_PLACEHOLDER
     service_name, user_name = prefix + studio.service_role.name, prefix + studio.user_role.name
@@ -600,18 +604,18 @@ def _studio(scope: Scope, cluster_roles: dict[str, str]) -> Section:
         _role_policy_checks(
             check, "studio.user_role", quota, len(_policy_arns(studio.user_role)) + len(studio.session_policies), _inline(studio.user_role)
         )
-    arguments = {
-        "create_studio": True,
-        "studio_region": Expr("var.studio_region"),
-        "studio_auth_mode": studio.auth_mode,
-        "studio_service_role_name": service_name,
-        "studio_user_role_name": user_name,
-        "studio_workspace_bucket": studio.workspace_bucket,
-        "studio_workspace_prefix": studio.workspace_prefix,
-        "studio_kms_key_arns": kms_keys,
-        "studio_git_secrets": studio.git_secrets,
+    arguments = PIECE["studio_roles"].composite_arguments({
+        "create": True,
+        "region": Expr("var.studio_region"),
+        "auth_mode": studio.auth_mode,
+        "service_role_name": service_name,
+        "user_role_name": user_name,
+        "workspace_bucket": studio.workspace_bucket,
+        "workspace_prefix": studio.workspace_prefix,
+        "kms_key_arns": kms_keys,
+        "git_secrets": studio.git_secrets,
         "studio_ids": list(studio.studio_ids),
-        "studio_session_policies": {
+        "session_policies": {
             prefix + session.name: {
                 "tier": session.tier,
                 **({"collaboration": True} if session.collaboration else {}),
@@ -621,11 +625,11 @@ def _studio(scope: Scope, cluster_roles: dict[str, str]) -> Section:
             }
             for session in studio.session_policies
         },
-        "studio_service_role_policy_arns": _policy_arns(studio.service_role),
-        "studio_service_role_inline_policies": _encode(service_inline, 4),
-        "studio_user_role_policy_arns": _policy_arns(studio.user_role),
-        "studio_user_role_inline_policies": _encode(_inline(studio.user_role), 4),
-    }
+        "service_role_policy_arns": _policy_arns(studio.service_role),
+        "service_role_inline_policies": _encode(service_inline, 4),
+        "user_role_policy_arns": _policy_arns(studio.user_role),
+        "user_role_inline_policies": _encode(_inline(studio.user_role), 4),
+    })
     return Section(arguments, claims)
 
 
