@@ -8,6 +8,7 @@ outputs, and what `emr-iam imports` adopts, are derived from them.
 
 from __future__ import annotations
 
+import functools
 import json
 import textwrap
 from collections.abc import Mapping
@@ -135,13 +136,20 @@ class Piece:
             return variable
         return variable if variable.startswith(f"{self.prefix}_") else f"{self.prefix}_{variable}"
 
+    @functools.cached_property
+    def _composite_names(self) -> dict[str, str]:
+        """The composite's name of each of the piece's own variables, `create` its toggle."""
+        own = [variable.name for variable in self.module.variables if variable.name not in SHARED and variable.name not in self.wired]
+        return {"create": self.toggle_name, **{name: self.input(name) for name in own}}
+
     def composite_arguments(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """Arguments of the composite that set the piece's own variables to `values`; `create` sets its toggle."""
-        own = {variable.name for variable in self.module.variables} - SHARED - set(self.wired)
-        unknown = set(values) - own - {"create"}
-        if unknown:
-            raise KeyError(f"{self.block} has no variable {', '.join(sorted(unknown))} of its own in the composite")
-        return {self.toggle_name if name == "create" else self.input(name): value for name, value in values.items()}
+        names = self._composite_names
+        try:
+            return {names[name]: value for name, value in values.items()}
+        except KeyError:
+            unknown = sorted(set(values) - set(names))
+            raise KeyError(f"{self.block} has no variable {', '.join(unknown)} of its own in the composite") from None
 
     @property
     def composite_variables(self) -> tuple[Variable, ...]:

@@ -7,6 +7,7 @@ can break is checked here, at generation time, with an error that names the spec
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -195,18 +196,26 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _cluster_trust_sizes(account: str | None, scaling_conditions: bool) -> tuple[int, int]:
+    """The sizes of the service role's and the scaling role's trust (which trusts two services, a source ARN for each)."""
+    service = policies.size_of(policies.SERVICE_ROLE_TRUST, {policies.SERVICE_ROLE_SOURCE: policies.source_account(account)})
+    scaling_account = policies.source_account(account if scaling_conditions else None)
+    return service, policies.size_of(policies.AUTOSCALING_ROLE_TRUST, {policies.AUTOSCALING_ROLE_SOURCE: scaling_account})
+
+
+_SPOT_DOCUMENT = policies.sample_document(policies.SERVICE_ROLE_SPOT, {})
+
+
 def _service_role(scope: Scope, names: dict[str, str]) -> Section:
     """The EMR service role; its trust size also stands for the scaling role's (checked here, with it)."""
     team, check = scope.team, scope.check
     service, autoscaling = team.service_role, team.autoscaling_role
     for key in CLUSTER_ROLES:
         _role_name_checks(check, f"{key}.name", names[key], getattr(team, key).use_name_prefix)
-    trust_size = policies.size_of(policies.SERVICE_ROLE_TRUST, {policies.SERVICE_ROLE_SOURCE: policies.source_account(scope.account)})
-    check.at_most("source_account_id", "size of the service role's trust policy", trust_size, scope.trust_quota)
-    # The scaling role trusts two services, with a source ARN for each.
-    scaling_account = policies.source_account(scope.account if autoscaling.trust_conditions else None)
-    trust_size = policies.size_of(policies.AUTOSCALING_ROLE_TRUST, {policies.AUTOSCALING_ROLE_SOURCE: scaling_account})
-    check.at_most("source_account_id", "size of the scaling role's trust policy", trust_size, scope.trust_quota)
+    service_trust, scaling_trust = _cluster_trust_sizes(scope.account, autoscaling.trust_conditions)
+    check.at_most("source_account_id", "size of the service role's trust policy", service_trust, scope.trust_quota)
+    check.at_most("source_account_id", "size of the scaling role's trust policy", scaling_trust, scope.trust_quota)
 
     inline = _inline(service)
     # What the module adds where the managed policy falls short: PassRole for the team's own
@@ -220,7 +229,7 @@ def _service_role(scope: Scope, names: dict[str, str]) -> Section:
             policies.SERVICE_ROLE_PASS_ROLES, {policies.SERVICE_ROLE_PASSES: policies.pass_role_items(passed)}
         )
     if not facts.MANAGED_POLICY_CREATES_SPOT_ROLE[service.managed_policy] and service.allow_spot_service_linked_role:
-        inline["create-spot-service-linked-role"] = policies.sample_document(policies.SERVICE_ROLE_SPOT, {})
+        inline["create-spot-service-linked-role"] = _SPOT_DOCUMENT
     managed = (service.managed_policy != "none") + len(_policy_arns(service))
     _role_policy_checks(check, "service_role", scope.quota, managed, inline)
     return Section(

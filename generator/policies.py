@@ -479,10 +479,18 @@ def _widest(candidates: Iterable[Any]) -> Any:
     return max(candidates, key=lambda value: len(json.dumps(value)))
 
 
-def widest_passed_to_forms(service: str) -> list[str]:
-    """The iam:PassedToService values of `service` in the partition that spells them longest."""
+def _widest_passed_to(service: str) -> list[str]:
     every = (facts.PASSED_TO_SERVICE_FORMS, facts.SERVERLESS_PASSED_TO_SERVICE_FORMS)
     return list(_widest(forms[service] for by_partition in every for forms in by_partition.values() if service in forms))
+
+
+# The iam:PassedToService values of each service in the partition that spells them longest.
+_WIDEST_PASSED_TO = {service: _widest_passed_to(service) for service in (*facts.SERVICES, *facts.SERVERLESS_SERVICES)}
+
+
+def widest_passed_to_forms(service: str) -> list[str]:
+    """The iam:PassedToService values of `service` in the partition that spells them longest."""
+    return _WIDEST_PASSED_TO[service]
 
 
 # What the modules' locals hold in the partition that spells them longest: sizes are checked for the worst case.

@@ -98,11 +98,14 @@ def statements_hcl(statements: Sequence[Statement], indent: int = 2) -> str:
 
 
 def _value(value: Any, bindings: Bindings) -> Any:
-    if isinstance(value, Expr):
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is Expr:
         return bindings[value]
-    if isinstance(value, Template):
-        return "".join(part if isinstance(part, str) else str(bindings[part]) for part in value.parts)
-    if isinstance(value, (list, tuple)):
+    if kind is Template:
+        return "".join([part if type(part) is str else str(bindings[part]) for part in value.parts])
+    if kind is list or kind is tuple:
         return [_value(item, bindings) for item in value]
     return value
 
