@@ -447,10 +447,6 @@ AUTOSCALING_ROLE = ModuleDef(
         ),
     ),
     outputs=role_outputs("EMR automatic scaling role"),
-    context={
-        "source_arns": [f"arn:${{local.partition}}:{service}:*:${{condition.value}}:{resource}"
-                        for service, resource in facts.AUTOSCALING_SOURCE_ARN_RESOURCES.items()],
-    },
     usage=hcl_example("""
         module "emr_autoscaling_role" {
           source = "../../modules/emr-autoscaling-role"
@@ -758,22 +754,11 @@ RUNTIME_ROLES = ModuleDef(
         Output("submitter_policy_json", "try(aws_iam_policy.submitter[0].policy, null)", "JSON of the step submitter policy."),
     ),
     context={
-        "trust_actions": facts.RUNTIME_ROLE_TRUST_ACTIONS,
-        "source_identity_action": facts.RUNTIME_ROLE_SOURCE_IDENTITY_ACTION,
         "lake_formation_tag": facts.LAKE_FORMATION_SESSION_TAG,
         "lake_formation_tag_value": facts.LAKE_FORMATION_SESSION_TAG_VALUE,
-        "lake_formation_actions": facts.LAKE_FORMATION_ACTIONS,
-        # GetDataAccess has no resource types (facts.WILDCARD_RESOURCE_ACTIONS).
-        "lake_formation_resources": ["*"] if all(a in facts.WILDCARD_RESOURCE_ACTIONS for a in facts.LAKE_FORMATION_ACTIONS) else [],
-        "glue_actions": facts.GLUE_CATALOG_READ_ACTIONS,
-        "glue_resources": facts.GLUE_CATALOG_RESOURCES,
-        "access_grants_actions": facts.S3_ACCESS_GRANTS_ACTIONS,
-        "access_grants_instance": facts.S3_ACCESS_GRANTS_INSTANCE,
         "access_grants_classification": facts.S3_ACCESS_GRANTS_CLASSIFICATION,
         "access_grants_enabled": facts.S3_ACCESS_GRANTS_ENABLED_PROPERTY,
         "access_grants_fallback": facts.S3_ACCESS_GRANTS_FALLBACK_PROPERTY,
-        "submitter_actions": facts.STEP_SUBMITTER_ACTIONS,
-        "execution_role_key": facts.EXECUTION_ROLE_CONDITION_KEY,
         "policy_names": facts.RUNTIME_ROLE_POLICY_NAMES,
         "passed_to_service_forms": facts.PASSED_TO_SERVICE_FORMS,
     },
@@ -875,8 +860,6 @@ SERVERLESS_ROLES = ModuleDef(
         "passed_to_service_forms": facts.SERVERLESS_PASSED_TO_SERVICE_FORMS,
         "application_resource": facts.SERVERLESS_APPLICATION_RESOURCE.replace("{application}", "${id}"),
         "job_run_resource": facts.SERVERLESS_JOB_RUN_RESOURCE.replace("{application}", "${id}"),
-        "application_actions": facts.SERVERLESS_APPLICATION_SUBMITTER_ACTIONS,
-        "job_run_actions": facts.SERVERLESS_JOB_RUN_SUBMITTER_ACTIONS,
     },
     usage=hcl_example("""
         module "serverless_roles" {
@@ -1011,21 +994,10 @@ EKS_JOB_ROLES = ModuleDef(
         Output("submitter_policy_json", "try(aws_iam_policy.submitter[0].policy, null)", "JSON of the job submitter policy."),
     ),
     context={
-        "irsa_action": facts.EKS_IRSA_ACTION,
-        "subject_key": facts.EKS_IRSA_SUBJECT_KEY,
-        "irsa_subject": emr_containers.IRSA_SUBJECT_FORMAT,
         "service_account": emr_containers.SERVICE_ACCOUNT_FORMAT,
         "framework": "spark",
         "components": list(emr_containers.START_JOB_RUN_COMPONENTS),
-        "pod_identity_actions": facts.EKS_POD_IDENTITY_ACTIONS,
         "pod_identity_principals": facts.EKS_POD_IDENTITY_PRINCIPALS,
-        "session_tags": facts.EKS_POD_IDENTITY_SESSION_TAGS,
-        "submitter_actions": facts.EKS_SUBMITTER_ACTIONS,
-        "virtual_cluster_submitter_actions": facts.EKS_VIRTUAL_CLUSTER_SUBMITTER_ACTIONS,
-        "job_run_submitter_actions": facts.EKS_JOB_RUN_SUBMITTER_ACTIONS,
-        "job_run_resource": facts.EKS_JOB_RUN_RESOURCE,
-        "execution_role_key": facts.EKS_EXECUTION_ROLE_CONDITION_KEY,
-        "execution_role_operator": facts.EKS_EXECUTION_ROLE_CONDITION_OPERATOR,
         "virtual_cluster_resource": facts.EKS_VIRTUAL_CLUSTER_RESOURCE,
     },
     usage=hcl_example(f"""
@@ -1234,7 +1206,6 @@ STUDIO_ROLES = ModuleDef(
             partition: {service: forms[service] for service in facts.STUDIO_PASSED_TO}
             for partition, forms in facts.PASSED_TO_SERVICE_FORMS.items()
         },
-        "source_arn_resource": facts.STUDIO_SOURCE_ARN_RESOURCE,
         "service_statements": policies.studio_module_statements(facts.STUDIO_SERVICE_STATEMENTS),
         "git_secrets_statements": policies.studio_module_statements([facts.STUDIO_GIT_SECRETS_STATEMENT]),
         "collaboration_statements": policies.studio_module_statements([facts.STUDIO_COLLABORATION_STATEMENT]),
@@ -1244,14 +1215,7 @@ STUDIO_ROLES = ModuleDef(
             for index, tier in enumerate(facts.STUDIO_TIERS)
         },
         "tier_statements": {tier: policies.studio_module_statements(facts.STUDIO_TIER_STATEMENTS[tier]) for tier in facts.STUDIO_TIERS},
-        "workspace_bucket_actions": facts.STUDIO_WORKSPACE_BUCKET_ACTIONS,
-        "workspace_object_actions": facts.STUDIO_WORKSPACE_OBJECT_ACTIONS,
-        "workspace_kms_actions": facts.STUDIO_WORKSPACE_KMS_ACTIONS,
         "service_policy_name": facts.STUDIO_SERVICE_POLICY_NAME,
-        "user_role_trust_actions": facts.STUDIO_USER_ROLE_TRUST_ACTIONS,
-        "user_bucket_actions": facts.STUDIO_USER_BUCKET_ACTIONS,
-        "log_objects": facts.STUDIO_LOG_OBJECTS,
-        "presigned_url_action": facts.STUDIO_PRESIGNED_URL_ACTION,
     },
     usage=hcl_example("""
         module "studio_roles" {

@@ -66,3 +66,14 @@ def test_every_policy_of_the_modules_is_rendered_by_a_template() -> None:
                if isinstance(value, tuple) and value and all(isinstance(item, Statement) for item in value)]
     assert len(defined) >= 20
     assert [name for name in defined if f"policies.{name} | statements" not in rendered] == []
+
+
+def test_every_context_value_of_a_module_is_used_by_its_template() -> None:
+    """Facts reach a module's template through its context or a policy, never left behind unused."""
+    from generator import catalog
+
+    common = "".join(path.read_text() for path in (ROOT / "templates" / "common").glob("*.j2"))
+    for module in catalog.GENERIC_MODULES:
+        text = (ROOT / "templates" / "modules" / module.name / "main.tf.j2").read_text() + common
+        unused = [key for key in module.context if f"context.{key}" not in text and f'context.get("{key}"' not in text]
+        assert unused == [], module.name
