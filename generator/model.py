@@ -378,7 +378,7 @@ def _runtime_roles(scope: Scope, names: dict[str, str]) -> Section:
     check.at_most(
         "step_submitter_policy.name", "step submitter policy name length", len(prefix + submitter.name), facts.IAM_LIMITS["policy_name"]
     )
-    if team.runtime_roles:
+    if team.runtime_roles and submitter.create:
         submitter_size = policies.size_of(policies.RUNTIME_SUBMITTER, {
             policies.MODULE_ROLE_ARNS: [scope.role_arn(name) for name in runtime_names.values()],
             policies.SUBMITTER_CLUSTERS: [f"arn:{facts.LONGEST_PARTITION}:elasticmapreduce:*:{scope.sample_account}:cluster/*"],

@@ -1,7 +1,9 @@
-"""IAM policy documents the generator builds from the spec, and how IAM measures their size.
+"""Every IAM policy the generator writes, stated once, and how IAM measures their size.
 
-Documents are plain data; ARNs are `Template`s over `local.partition`, so the same document is
-rendered into HCL (`jsonencode`) and measured here with the longest partition name.
+The modules' own policies are tuples of `Statement`s (generator/statements.py): the templates render
+them and the quota checks evaluate them with the team's values bound. Documents built from the spec
+(S3 access, the scoped EC2 policy, the spec's inline policies) are plain data, written with
+`jsonencode`. ARNs are `Template`s over `local.partition`, measured with the longest partition name.
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator import emr_containers, facts, hcl, statements
 from generator.hcl import Expr, Template, template
-from generator.spec import PolicyDocument, S3Access
 from generator.statements import Condition, Principal, Statement
+
+if TYPE_CHECKING:  # the spec's models load pydantic, which a render that the cache skips never needs
+    from generator.spec import PolicyDocument, S3Access
 
 PARTITION = Expr("local.partition")
 

@@ -146,7 +146,7 @@ def test_constructs_reject_unknown_variables_and_outputs(flavour: str, tmp_path:
         f"""
         import json
 
-        from generator.cdktf import App, CdktfError, EmrIam, EmrIamTeam, OUTPUTS, TerraformStack
+        from generator.cdktf import App, CdktfError, EmrIam, EmrIamTeam, OUTPUTS, TerraformStack, _Output
 
         app = App(outdir={str(tmp_path / "out")!r})
         stack = TerraformStack(app, "s")
@@ -164,7 +164,7 @@ def test_constructs_reject_unknown_variables_and_outputs(flavour: str, tmp_path:
             EmrIamTeam(stack, "missing", modules_dir=modules, team="nobody")
         except CdktfError as error:
             print("team:", error)
-        print("typed:", json.dumps(sorted(name for name in OUTPUTS if isinstance(getattr(type(team), name, None), property))))
+        print("typed:", json.dumps(sorted(name for name in OUTPUTS if isinstance(getattr(type(team), name, None), _Output))))
         """
     )
     result = run_cdk_python(flavour, "-c", script, cwd=tmp_path)
