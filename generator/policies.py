@@ -203,8 +203,6 @@ def eks_virtual_cluster_arn(region: str, account: str, virtual_cluster_id: str) 
 
 # --- EMR Studio: the statements of modules/emr-studio-roles, for its locals and for sizing --------
 
-STUDIO_REGION = Expr("local.region")
-STUDIO_ACCOUNT = Expr("local.account_id")
 
 
 def studio_resource(spec: str, region: str | Expr, account: str | Expr) -> str | Template:
@@ -228,7 +226,7 @@ def studio_module_statements(statements: Sequence[dict[str, Any]]) -> list[dict[
         {
             "sid": statement["sid"],
             "actions": statement["actions"],
-            "resources": [studio_resource(spec, STUDIO_REGION, STUDIO_ACCOUNT) for spec in statement["resources"]],
+            "resources": [studio_resource(spec, MODULE_REGION, MODULE_ACCOUNT) for spec in statement["resources"]],
             "conditions": [{"test": t, "variable": k, "values": v} for t, k, v in _studio_conditions(statement)],
         }
         for statement in statements
@@ -248,7 +246,6 @@ def studio_tier_statements(tier: str) -> list[dict[str, Any]]:
 
 
 CONDITION_VALUE = Expr("condition.value")
-SOURCE_ACCOUNT_ID = Expr("var.source_account_id")
 ASSUME_ROLE = ["sts:AssumeRole"]
 PASS_ROLE = ["iam:PassRole"]
 
