@@ -10,6 +10,7 @@ Which resources of `modules/emr-iam` hold those objects is declared with each of
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -150,6 +151,23 @@ def module_address(module_name: str, team: bool) -> str:
     if not module_name.isidentifier():
         raise AdoptError(f"module name {module_name!r} is not a valid HCL identifier")
     return f"module.{module_name}" + (f".{TEAM_COMPOSITE}" if team else "")
+
+
+def adoptable_choices(arguments: Mapping[str, Any], module_address: str, partition: str = "aws") -> list[str]:
+    """The `--roles` choices that take over something of this module call."""
+    found = []
+    for block in ADOPTABLE:
+        with contextlib.suppress(AdoptError):  # a named choice the module does not create
+            if import_targets(arguments, module_address, partition=partition, roles=[block]):
+                found.append(block)
+    return found
+
+
+def nothing_to_import(arguments: Mapping[str, Any], module_address: str, roles: Sequence[str], partition: str = "aws") -> AdoptError:
+    """The error for a choice of roles of which the module creates none, naming the choices that would adopt something."""
+    available = adoptable_choices(arguments, module_address, partition)
+    hint = f"it creates {', '.join(available)}: use --roles {','.join(available)}" if available else "it creates no role to adopt"
+    return AdoptError(f"nothing to import: the module creates none of the chosen roles ({', '.join(roles)}); {hint}")
 
 
 def render_imports(targets: Sequence[ImportTarget], *, source: str, command: str, subject: str) -> str:

@@ -4,8 +4,8 @@ A render's output depends only on its inputs: the spec's bytes, the templates, t
 own code, the versions of the libraries that shape the text, and where the spec and the output
 folder are. After a render (or a `check` that finds nothing stale) the CLI records a fingerprint
 of those inputs together with the size, modification time, change time and inode of every file
-the render generated. A later run with the same fingerprint, whose files all still carry the
-recorded stat, would write nothing, so it stops there. Anything else (an edited spec or
+the render generated and of every folder holding them. A later run with the same fingerprint, whose
+files and folders all still carry the recorded stat, would write nothing, so it stops there. Anything else (an edited spec or
 template, another generator version, a generated file edited, touched, replaced or deleted)
 means a full render, which compares contents as always.
 
@@ -127,7 +127,7 @@ def fresh(key: Fingerprint) -> int | None:
                 return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return len(files)
+    return sum(not relative.endswith("/") for relative in files)  # the files; folders end in /
 
 
 def save(key: Fingerprint, generated: Iterable[str]) -> None:
@@ -136,7 +136,12 @@ def save(key: Fingerprint, generated: Iterable[str]) -> None:
     temporary = record.with_name(f"{record.name}.{os.getpid()}.tmp")
     try:
         root = str(key.out)
-        files = {relative: _stat(os.path.join(root, relative)) for relative in sorted(generated)}
+        from generator.output_tree import owned_folders
+
+        generated = sorted(generated)
+        files = {relative: _stat(os.path.join(root, relative)) for relative in generated}
+        # A file added to a generated folder changes the folder's times: the record no longer holds.
+        files.update({folder + "/": _stat(os.path.join(root, folder)) for folder in sorted(owned_folders(generated))})
         record.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_text(json.dumps({"format": FORMAT, "inputs": key.digest, "out": str(key.out), "files": files}),
                              encoding="utf-8")

@@ -1,6 +1,6 @@
 """Command line: `python -m generator render|check|validate|diff|schema`.
 
-Exit codes: 0 success, 1 stale modules (`check` only), 2 bad input (spec, paths or options).
+Exit codes: 0 success, 1 modules that differ from the spec (`check` and `diff`), 2 bad input (spec, paths or options).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ DEFAULT_OUT = "modules"
 
 EXAMPLES = {
     "render": "example: python -m generator render --spec specs/platform.yaml --out modules",
-    "check": "example: python -m generator check --spec specs/platform.yaml --out modules  # exit 1 when stale",
+    "check": "example: python -m generator check --spec specs/platform.yaml --out modules  # exit 1 when stale or stray",
     "validate": "example: python -m generator validate --spec specs/platform.yaml",
-    "diff": "example: python -m generator diff --spec specs/platform.yaml --out modules | less",
+    "diff": "example: python -m generator diff --spec specs/platform.yaml --out modules | less  # exit 1 on a difference",
     "schema": (
         "examples:\n"
         "  python -m generator schema > specs/emr-iam-spec.schema.json\n"
@@ -32,7 +32,9 @@ EXAMPLES = {
     ),
 }
 EXIT_CODES = "exit codes: 0 ok, 2 bad input"
-CHECK_EXIT_CODES = "exit codes: 0 up to date, 1 stale modules, 2 bad input"
+CHECK_EXIT_CODES = "exit codes: 0 up to date, 1 stale modules or files the spec does not produce, 2 bad input"
+# As `git diff --exit-code` and `diff`: 1 when there is a difference.
+DIFF_EXIT_CODES = "exit codes: 0 no difference, 1 differences (printed), 2 bad input"
 
 
 def _version() -> str:
@@ -72,20 +74,21 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="emr-iam",
         description="Render Terraform modules for Amazon EMR's IAM roles from one YAML spec.",
-        epilog="exit codes: 0 ok, 1 stale modules (check only), 2 bad input",
+        epilog="exit codes: 0 ok, 1 differences (check, diff), 2 bad input",
     )
     parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     helps = {
         "render": "write the modules the spec describes (only changed files)",
-        "check": "exit 1 and list stale files when the modules differ from the spec",
+        "check": "exit 1 and list stale files, and files the spec does not produce, when the modules differ from the spec",
         "validate": "validate the spec and the IAM limits; write nothing",
-        "diff": "print a unified diff of what render would change; write nothing",
+        "diff": "print a unified diff of what render would change and the files the spec does not produce; exit 1 when"
+                " there is any; write nothing",
         "schema": "print the JSON Schema of the spec",
         "imports": "print import blocks (or terraform import commands) that adopt existing EMR roles",
     }
     for name, text in helps.items():
-        codes = CHECK_EXIT_CODES if name == "check" else EXIT_CODES
+        codes = {"check": CHECK_EXIT_CODES, "diff": DIFF_EXIT_CODES}.get(name, EXIT_CODES)
         command = commands.add_parser(name, help=text, description=text, epilog=f"{EXAMPLES[name]}\n\n{codes}",
                                       formatter_class=argparse.RawDescriptionHelpFormatter)
         if name not in ("schema", "imports"):
@@ -138,7 +141,10 @@ def _imports(args: argparse.Namespace) -> int:
     else:
         arguments = adopt.DEFAULT_ROLES_ARGUMENTS
         selection, subject = "--default-roles", "the default EMR roles"
-    targets = adopt.import_targets(arguments, adopt.module_address(module, bool(args.team)), partition=args.partition, roles=roles)
+    address = adopt.module_address(module, bool(args.team))
+    targets = adopt.import_targets(arguments, address, partition=args.partition, roles=roles)
+    if not targets:
+        raise adopt.nothing_to_import(arguments, address, roles, args.partition)
     command = f"emr-iam imports {selection} --module {module}"
     if roles != list(adopt.ROLES):
         command += f" --roles {','.join(roles)}"
@@ -202,9 +208,18 @@ def _run(args: argparse.Namespace) -> int:
         from generator import cache
         from generator.rendering import diff
 
-        sys.stdout.write(diff(args.spec, args.out, args.templates, cache.compiled_templates_dir()))
-        return 0
+        text = diff(args.spec, args.out, args.templates, cache.compiled_templates_dir())
+        sys.stdout.write(text)
+        return 1 if text else 0
     return _render(args)
+
+
+def _counted(paths: Sequence[str]) -> str:
+    """"1 file is", "2 files and 1 folder are": folders are the paths ending in /."""
+    folders = sum(path.endswith("/") for path in paths)
+    files = len(paths) - folders
+    parts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((files, "file"), (folders, "folder")) if n]
+    return " and ".join(parts) + (" is" if len(paths) == 1 else " are")
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -225,10 +240,20 @@ def _render(args: argparse.Namespace) -> int:
         args.spec, args.out, dry_run=check, user_templates=args.templates,
         compiled_templates=None if args.no_cache else cache.compiled_templates_dir(),
     )
-    if key and check and changes.stale:
+    # A record stands for a folder that is exactly what the spec produces; with stray files there is none to keep.
+    if key and ((check and changes.stale) or changes.stray):
         cache.forget(key)
     elif key:
         cache.save(key, changes.generated)
+    if changes.stray:
+        print(
+            f"emr-iam: {'error' if check else 'warning'}: {args.out}: {_counted(changes.stray)} not produced by {args.spec},"
+            f" in folders the generator owns: remove {'it' if len(changes.stray) == 1 else 'them'}, or keep your own files outside"
+            " those folders (render never deletes them):",
+            file=sys.stderr,
+        )
+        for relative in changes.stray:
+            print(f"  {args.out}/{relative}", file=sys.stderr)
     if check:
         if changes.stale:
             count = len(changes.stale)
@@ -239,6 +264,7 @@ def _render(args: argparse.Namespace) -> int:
             )
             for relative in changes.stale:
                 print(f"  {args.out}/{relative}", file=sys.stderr)
+        if changes.stale or changes.stray:
             return 1
         if not args.quiet:
             print(f"{args.out}: up to date with {args.spec}")

@@ -5,7 +5,10 @@ renames only once every file is staged; a failure before that discards what was 
 failure during the swap restores the files already swapped, so the tree is either the old one or
 the new one. Files whose content is unchanged are not written (their modification times stay),
 and files that an earlier render generated but this one does not are removed. Files the generator
-never wrote are never touched.
+never wrote are never touched; those inside the folders it owns (every folder holding a generated
+file, and the folders between it and the output folder) are reported as `stray`, so `check` and
+`diff` see everything that differs from the spec. Hidden names (`.terraform/`, `.terraform.lock.hcl`)
+are the engines' and are not reported.
 
 Paths are made absolute once, at the start (`Tree`), so that walking up from a file to the
 folders that must be made ends at `/` whatever the user typed (`modules`, `./modules`, `../x`).
@@ -17,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from generator.errors import OutputError
@@ -33,10 +36,23 @@ class Changes:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     generated: list[str] = field(default_factory=list)  # every file the spec produces, the manifest included
+    # Files and folders (ending in /) inside the generated folders that the spec does not produce.
+    stray: list[str] = field(default_factory=list)
 
     @property
     def stale(self) -> list[str]:
         return sorted(self.written + self.removed)
+
+
+def owned_folders(generated: Iterable[str]) -> set[str]:
+    """The folders the generator owns: each folder holding a generated file, and those between it and the output folder."""
+    folders: set[str] = set()
+    for relative in generated:
+        parent = posixpath.dirname(relative)
+        while parent and parent not in folders:
+            folders.add(parent)
+            parent = posixpath.dirname(parent)
+    return folders
 
 
 def manifest_text(paths: list[str]) -> str:
@@ -108,8 +124,31 @@ class Tree:
                 to_write[relative] = text
         removed = sorted(set(self.read_manifest()) - set(files))
         removed = [relative for relative in removed if os.path.isfile(self.path(relative))]
-        changes = Changes(written=list(to_write), removed=removed, unchanged=unchanged, generated=list(files))
+        stray = self.stray(files, set(removed))
+        changes = Changes(written=list(to_write), removed=removed, unchanged=unchanged, generated=list(files), stray=stray)
         return changes, to_write, removed
+
+    def stray(self, files: Mapping[str, str], removed: set[str]) -> list[str]:
+        """What the generated folders hold beyond `files` and the files a render removes: files, and folders ending in /."""
+        owned = owned_folders(files)
+        found = []
+        for folder in sorted(owned):
+            try:
+                entries = list(os.scandir(self.path(folder)))
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            except OSError as error:
+                raise OutputError(f"{os.path.join(self.shown, folder)}: cannot be read: {error.strerror or error}") from None
+            for entry in entries:
+                relative = f"{folder}/{entry.name}"
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    if relative not in owned:
+                        found.append(relative + "/")
+                elif relative not in files and relative not in removed:
+                    found.append(relative)
+        return sorted(found)
 
     def update(self, to_write: Mapping[str, str], removed: list[str]) -> None:
         """Stage `to_write`, then swap it in and remove `removed`; on any failure leave the tree as it was."""

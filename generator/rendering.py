@@ -52,7 +52,7 @@ def render(
 
 
 def diff(spec_path: str | Path, out_dir: str | Path, user_templates: str | None = None, compiled_templates: str | None = None) -> str:
-    """A unified diff from the folder as it is to what `render` would write."""
+    """A unified diff from the folder as it is to what `render` would write, then what the spec does not produce."""
     tree, changes, to_write, _ = _changes(spec_path, out_dir, user_templates, compiled_templates)
     chunks: list[str] = []
     for relative in changes.stale:
@@ -60,4 +60,7 @@ def diff(spec_path: str | Path, out_dir: str | Path, user_templates: str | None 
         old = target.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True) if target.is_file() else []
         new = to_write.get(relative, "").splitlines(keepends=True)
         chunks.extend(difflib.unified_diff(old, new, f"a/{relative}", f"b/{relative}"))
+    for relative in changes.stray:  # as `diff -r` reports a file on one side only
+        folder, _, name = relative.rstrip("/").rpartition("/")
+        chunks.append(f"Only in {Path(tree.shown, folder).as_posix()}: {name} (not produced by the spec)\n")
     return "".join(chunks)

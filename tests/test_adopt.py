@@ -319,6 +319,27 @@ def test_eks_roles_are_imported_only_when_asked(capsys: pytest.CaptureFixture[st
     assert "the module creates no EMR on EKS job execution roles" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("output", ["hcl", "commands"])
+def test_nothing_to_import_names_the_roles_the_team_has(tmp_path: Path, capsys: pytest.CaptureFixture[str], output: str) -> None:
+    """A team with EMR on EKS roles only: the default --roles adopt nothing, and the error says which choice would."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "version: 1\nteams:\n  - name: streaming\n    source_account_id: \"111122223333\"\n"
+        "    service_role: {create: false}\n    ec2_role: {create: false}\n    autoscaling_role: {create: false}\n"
+        "    eks:\n      roles:\n        - name: spark\n          clusters:\n            - name: prod\n"
+        "              oidc_issuer: https://oidc.eks.us-east-1.amazonaws.com/id/ABC\n              namespaces: [jobs]\n"
+    )
+    assert main(["imports", "--spec", str(spec), "--team", "streaming", "--format", output]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "emr-iam: error: nothing to import: the module creates none of the chosen roles (service_role, ec2_role, autoscaling_role);"
+        " it creates eks_roles: use --roles eks_roles\n"
+    )
+    assert main(["imports", "--spec", str(spec), "--team", "streaming", "--roles", "eks_roles", "--format", output]) == 0
+    assert "eks_roles.aws_iam_role.this[\"spark\"]" in capsys.readouterr().out
+
+
 @pytest.mark.engine
 def test_an_eks_role_made_by_hand_is_adopted(moto: MotoServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """finance-reports exists with the trust of another namespace; the import takes it over and the apply corrects its trust in place."""

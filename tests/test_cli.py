@@ -36,7 +36,7 @@ def test_main_help_lists_commands_and_exit_codes() -> None:
     text = help_text()
     for command in commands():
         assert command in text
-    assert "exit codes: 0 ok, 1 stale modules (check only), 2 bad input" in text
+    assert "exit codes: 0 ok, 1 differences (check, diff), 2 bad input" in text
 
 
 @pytest.mark.parametrize("command", ["render", "check", "validate", "diff", "schema", "imports"])
@@ -45,7 +45,9 @@ def test_every_command_help_shows_an_example_and_only_its_own_exit_codes(command
     assert re.search(rf"^  python -m generator {command}\b|^example: python -m generator {command}\b", text, re.MULTILINE), text
     codes = re.findall(r"^exit codes: .*$", text, re.MULTILINE)
     if command == "check":
-        assert codes == ["exit codes: 0 up to date, 1 stale modules, 2 bad input"]
+        assert codes == ["exit codes: 0 up to date, 1 stale modules or files the spec does not produce, 2 bad input"]
+    elif command == "diff":
+        assert codes == ["exit codes: 0 no difference, 1 differences (printed), 2 bad input"]
     else:
         assert codes == ["exit codes: 0 ok, 2 bad input"], text
 
@@ -62,9 +64,9 @@ def test_readme_documents_every_command_with_its_exit_codes() -> None:
     table = text[text.index("| Command | What it does | Exit codes |") :].split("\n\n", 1)[0]
     rows = {match[0]: match[1] for match in re.findall(r"^\| `(\w+)` \| .* \| ([0-9, ]+) \|$", table, re.MULTILINE)}
     assert list(rows) == commands()
-    assert rows["check"] == "0, 1, 2"
-    assert all("1" not in codes for command, codes in rows.items() if command != "check")
-    assert "**0** success; **1** stale modules (`check` only); **2** bad input" in text
+    assert rows["check"] == rows["diff"] == "0, 1, 2"
+    assert all("1" not in codes for command, codes in rows.items() if command not in ("check", "diff"))
+    assert "**0** success; **1** modules that differ from the spec (`check` and `diff`); **2** bad\ninput" in text
 
 
 def test_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -165,3 +167,59 @@ def test_kms_keys_are_what_each_field_accepts(tmp_path: Path, capsys: pytest.Cap
     assert (code == 0) is accepted, err
     if not accepted:
         assert code == 2 and len(err.splitlines()) == 1 and "KMS key" in err, err
+
+
+def test_check_and_diff_see_files_the_spec_does_not_produce(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = write_spec(tmp_path, MINIMAL_SPEC)
+    out = tmp_path / "modules"
+    args = ("--spec", str(spec), "--out", str(out))
+    assert run_cli(capsys, "render", *args)[0] == 0
+    assert run_cli(capsys, "check", *args)[0] == 0  # leaves a record: the next check may stop early
+    team = next((out / "teams").iterdir())
+    (team / "notes.md").write_text("mine\n")
+    (out / "teams" / "old-team").mkdir()
+    (out / "teams" / "old-team" / "main.tf").write_text("# by hand\n")
+    (team / ".terraform").mkdir()  # the engine's, never reported
+    (team / ".terraform.lock.hcl").write_text("")
+    (out / "mine.md").write_text("beside the generated folders\n")
+
+    code, stdout, stderr = run_cli(capsys, "check", *args)
+    assert code == 1 and stdout == ""
+    assert stderr.splitlines() == [
+        f"emr-iam: error: {out}: 1 file and 1 folder are not produced by {spec}, in folders the generator owns: remove them,"
+        " or keep your own files outside those folders (render never deletes them):",
+        *sorted([f"  {out}/teams/{team.name}/notes.md", f"  {out}/teams/old-team/"]),
+    ]
+    code, stdout, stderr = run_cli(capsys, "diff", *args)
+    assert (code, stderr) == (1, "")
+    assert sorted(stdout.splitlines()) == sorted([
+        f"Only in {out.as_posix()}/teams/{team.name}: notes.md (not produced by the spec)",
+        f"Only in {out.as_posix()}/teams: old-team (not produced by the spec)",
+    ])
+    # render keeps them and says so; the record it would leave must not hide them from the next check
+    code, _, stderr = run_cli(capsys, "render", *args)
+    assert code == 0 and stderr.startswith(f"emr-iam: warning: {out}: 1 file and 1 folder are not produced by {spec}")
+    assert (team / "notes.md").read_text() == "mine\n" and (out / "teams" / "old-team" / "main.tf").is_file()
+    assert run_cli(capsys, "check", *args)[0] == 1
+
+    (team / "notes.md").unlink()
+    (out / "teams" / "old-team" / "main.tf").unlink()
+    (out / "teams" / "old-team").rmdir()
+    assert run_cli(capsys, "check", *args)[0] == 0
+    assert run_cli(capsys, "check", *args)[0] == 0  # from the record
+    (team / "late.md").write_text("added after the record\n")
+    assert run_cli(capsys, "check", *args)[0] == 1
+
+
+def test_diff_exits_1_when_render_would_change_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = write_spec(tmp_path, MINIMAL_SPEC)
+    out = tmp_path / "modules"
+    args = ("--spec", str(spec), "--out", str(out))
+    code, stdout, _ = run_cli(capsys, "diff", *args)  # nothing rendered yet: every file is new
+    assert code == 1 and "+++ b/emr-iam/main.tf" in stdout
+    assert run_cli(capsys, "render", *args)[0] == 0
+    assert run_cli(capsys, "diff", *args) == (0, "", "")
+    main_tf = out / "emr-iam" / "main.tf"
+    main_tf.write_text(main_tf.read_text() + "# edited\n")
+    code, stdout, _ = run_cli(capsys, "diff", *args)
+    assert code == 1 and "-# edited" in stdout

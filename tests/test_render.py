@@ -113,7 +113,7 @@ def test_diff_shows_changes_and_writes_nothing(rendered: tuple[Path, Path], caps
     spec.write_text(TWO_TEAMS_SPEC.replace("  - name: two\n", "  - name: two\n    path: /two/\n"))
     before = snapshot(out)
     code, text, _ = run_cli(capsys, "diff", "--spec", str(spec), "--out", str(out))
-    assert code == 0
+    assert code == 1  # a difference, as `git diff --exit-code` says
     assert "--- a/teams/two/main.tf" in text and "+++ b/teams/two/main.tf" in text
     assert '-  path                                        = "/"' in text
     assert '+  path                                        = "/two/"' in text
