@@ -130,7 +130,7 @@ class Tree:
 
     def stray(self, files: Mapping[str, str], removed: set[str]) -> list[str]:
         """What the generated folders hold beyond `files` and the files a render removes: files, and folders ending in /."""
-        owned = owned_folders(files)
+        owned = owned_folders([*files, *removed])  # a removed team's folder goes with its files
         found = []
         for folder in sorted(owned):
             try:

@@ -223,3 +223,15 @@ def test_diff_exits_1_when_render_would_change_a_file(tmp_path: Path, capsys: py
     main_tf.write_text(main_tf.read_text() + "# edited\n")
     code, stdout, _ = run_cli(capsys, "diff", *args)
     assert code == 1 and "-# edited" in stdout
+
+
+def test_a_removed_teams_folder_is_stale_not_stray(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = write_spec(tmp_path, MINIMAL_SPEC.replace("teams:\n", "teams:\n  - name: gone\n    name_prefix: gone-\n", 1))
+    out = tmp_path / "modules"
+    assert run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))[0] == 0
+    assert (out / "teams" / "gone" / "main.tf").is_file()
+    write_spec(tmp_path, MINIMAL_SPEC)
+    code, _, stderr = run_cli(capsys, "check", "--spec", str(spec), "--out", str(out))
+    assert code == 1 and "not produced by" not in stderr and f"  {out}/teams/gone/main.tf" in stderr.splitlines()
+    code, _, stderr = run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))
+    assert (code, stderr) == (0, "") and not (out / "teams" / "gone").exists()
