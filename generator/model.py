@@ -74,8 +74,6 @@ def _encode(documents: dict[str, Any], indent: int) -> dict[str, Expr]:
     return {name: Expr(jsonencode(document, indent)) for name, document in documents.items()}
 
 
-
-
 def _role_name_checks(check: LimitChecker, field: str, name: str, use_prefix: bool) -> None:
     if use_prefix:
         check.at_most(field, f"role name prefix {name + '-'!r} length", len(name) + 1, facts.IAM_LIMITS["role_name_prefix"])
@@ -139,6 +137,12 @@ class Scope:
         """A role's ARN as sized: with the engine's 26-character suffix when the name is a prefix."""
         return policies.role_arn_sample(self.path, name + ("-" + "x" * 26 if use_name_prefix else ""))
 
+    @property
+    def ec2_role_arn(self) -> str:
+        """The team's EMR role for EC2, which EMRFS and runtime roles trust."""
+        ec2 = self.team.ec2_role
+        return self.role_arn(self.prefix + ec2.name, ec2.use_name_prefix)
+
 
 @dataclass(frozen=True)
 class Section:
@@ -164,8 +168,8 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
 
     names = {key: prefix + getattr(team, key).name for key in CLUSTER_ROLES}
     service = _service_role(scope, names)
-    emrfs = _emrfs(scope, names)
-    runtime = _runtime_roles(scope, names)
+    emrfs = _emrfs(scope)
+    runtime = _runtime_roles(scope)
     ec2 = _ec2_role(scope, names, {**emrfs.ec2_inline, **runtime.ec2_inline})
     autoscaling = _autoscaling_role(scope, names)
     serverless = _serverless(scope)
@@ -217,7 +221,8 @@ def _service_role(scope: Scope, names: dict[str, str]) -> Section:
     check.at_most("source_account_id", "size of the service role's trust policy", service_trust, scope.trust_quota)
     check.at_most("source_account_id", "size of the scaling role's trust policy", scaling_trust, scope.trust_quota)
 
-    inline = _inline(service)
+    own_inline = _inline(service)
+    inline = dict(own_inline)
     # What the module adds where the managed policy falls short: PassRole for the team's own
     # EC2 and scaling roles (v2 passes only the default names at /) and the Spot service-linked role.
     if not facts.MANAGED_POLICY_PASSES_ANY_ROLE[service.managed_policy]:
@@ -240,7 +245,7 @@ def _service_role(scope: Scope, names: dict[str, str]) -> Section:
             "managed_policy": service.managed_policy,
             "allow_spot_service_linked_role": service.allow_spot_service_linked_role,
             "policy_arns": _policy_arns(service),
-            "inline_policies": _encode(_inline(service), 4),
+            "inline_policies": _encode(own_inline, 4),
         }),
         {f"{key}.name": ("role", names[key]) for key in CLUSTER_ROLES},
     )
@@ -255,7 +260,8 @@ def _ec2_role(scope: Scope, names: dict[str, str], added_inline: dict[str, Any])
         scoped_size = policies.policy_size(scoped)
         check.at_most("ec2_role.s3_access", "size of the scoped EC2 policy in characters", scoped_size, facts.IAM_LIMITS["managed_policy"])
     managed = (ec2.policy == "managed") + (scoped is not None) + len(_policy_arns(ec2))
-    _role_policy_checks(check, "ec2_role", scope.quota, managed, {**_inline(ec2), **added_inline})
+    own_inline = _inline(ec2)
+    _role_policy_checks(check, "ec2_role", scope.quota, managed, {**own_inline, **added_inline})
     return Section(PIECE["ec2_role"].composite_arguments({
         "create": ec2.create,
         "name": names["ec2_role"],
@@ -263,24 +269,25 @@ def _ec2_role(scope: Scope, names: dict[str, str], added_inline: dict[str, Any])
         "attach_aws_managed_policy": ec2.policy == "managed",
         "scoped_policy_json": Expr(jsonencode(scoped, 2)) if scoped is not None else None,
         "policy_arns": _policy_arns(ec2),
-        "inline_policies": _encode(_inline(ec2), 4),
+        "inline_policies": _encode(own_inline, 4),
     }))
 
 
 def _autoscaling_role(scope: Scope, names: dict[str, str]) -> Section:
     autoscaling = scope.team.autoscaling_role
-    _role_policy_checks(scope.check, "autoscaling_role", scope.quota, 1 + len(_policy_arns(autoscaling)), _inline(autoscaling))
+    own_inline = _inline(autoscaling)
+    _role_policy_checks(scope.check, "autoscaling_role", scope.quota, 1 + len(_policy_arns(autoscaling)), own_inline)
     return Section(PIECE["autoscaling_role"].composite_arguments({
         "create": autoscaling.create,
         "name": names["autoscaling_role"],
         "use_name_prefix": autoscaling.use_name_prefix,
         "trust_conditions": autoscaling.trust_conditions,
         "policy_arns": _policy_arns(autoscaling),
-        "inline_policies": _encode(_inline(autoscaling), 4),
+        "inline_policies": _encode(own_inline, 4),
     }))
 
 
-def _emrfs(scope: Scope, names: dict[str, str]) -> Section:
+def _emrfs(scope: Scope) -> Section:
     """EMRFS roles, their mappings and the team's security configuration."""
     team, check, prefix = scope.team, scope.check, scope.prefix
     emrfs = team.emrfs
@@ -291,13 +298,13 @@ def _emrfs(scope: Scope, names: dict[str, str]) -> Section:
         ec2_inline["emrfs-assume-roles"] = policies.sample_document(
             policies.EMRFS_EC2_ASSUME, {policies.MODULE_ROLE_ARNS: [scope.role_arn(name) for name in emrfs_names.values()]}
         )
-    ec2_arn = scope.role_arn(names["ec2_role"], team.ec2_role.use_name_prefix)
+    # Every EMRFS role has the same trust: the EMR role for EC2.
+    trust_size = policies.size_of(policies.EMRFS_TRUST, {policies.EC2_ROLE_ARN: scope.ec2_role_arn})
     roles: dict[str, Any] = {}
     for position, role in enumerate(emrfs.roles):
         field_name = f"emrfs.roles[{position}]"
         full_name = emrfs_names[role.name]
         mapped = _checked_mapped_role(check, field_name, full_name, role, scope.quota)
-        trust_size = policies.size_of(policies.EMRFS_TRUST, {policies.EC2_ROLE_ARN: ec2_arn})
         check.at_most(f"{field_name}.name", "size of the EMRFS role's trust policy", trust_size, scope.trust_quota)
         roles[full_name] = mapped
     security_configuration_name = emrfs.security_configuration_name or default_security_configuration_name(team.name, prefix)
@@ -320,7 +327,7 @@ def _emrfs(scope: Scope, names: dict[str, str]) -> Section:
     )
 
 
-def _runtime_roles(scope: Scope, names: dict[str, str]) -> Section:
+def _runtime_roles(scope: Scope) -> Section:
     """Runtime roles for EMR steps, the EC2 role's permission to assume them and the step submitter policy."""
     team, check, prefix = scope.team, scope.check, scope.prefix
     runtime_names = {role.name: prefix + role.name for role in team.runtime_roles}
@@ -333,21 +340,24 @@ def _runtime_roles(scope: Scope, names: dict[str, str]) -> Section:
             policies.MODULE_ROLE_ARNS: [scope.role_arn(name) for name in runtime_names.values()],
             policies.RUNTIME_SOURCE_IDENTITY_ROLES: [{policies.SOURCE_IDENTITY_ROLE_ARNS: source_identity}] if source_identity else [],
         })
-    ec2_arn = scope.role_arn(names["ec2_role"], team.ec2_role.use_name_prefix)
+    ec2_arn = scope.ec2_role_arn
+    # What the module adds for Lake Formation and S3 Access Grants counts towards each role's quota.
+    own = facts.RUNTIME_ROLE_POLICY_NAMES
+    anywhere = {policies.MODULE_REGION: "*", policies.MODULE_ACCOUNT: scope.sample_account}
+    lake_formation = access_grants = None
+    if any(role.lake_formation for role in team.runtime_roles):
+        lake_formation = policies.sample_document(policies.RUNTIME_LAKE_FORMATION, anywhere)
+    if any(role.s3_access_grants for role in team.runtime_roles):
+        access_grants = policies.sample_document(policies.RUNTIME_S3_ACCESS_GRANTS, anywhere)
     roles: dict[str, Any] = {}
     for position, runtime in enumerate(team.runtime_roles):
         field_name = f"runtime_roles[{position}]"
         full_name = runtime_names[runtime.name]
         _role_name_checks(check, f"{field_name}.name", full_name, False)
         inline = _inline_with_s3_access(runtime)
-        # What the module adds for Lake Formation and S3 Access Grants counts towards the same quota.
-        own = facts.RUNTIME_ROLE_POLICY_NAMES
-        anywhere = {policies.MODULE_REGION: "*", policies.MODULE_ACCOUNT: scope.sample_account}
         generated = {
-            own["lake_formation"]: policies.sample_document(policies.RUNTIME_LAKE_FORMATION, anywhere) if runtime.lake_formation else None,
-            own["s3_access_grants"]: (
-                policies.sample_document(policies.RUNTIME_S3_ACCESS_GRANTS, anywhere) if runtime.s3_access_grants else None
-            ),
+            own["lake_formation"]: lake_formation if runtime.lake_formation else None,
+            own["s3_access_grants"]: access_grants if runtime.s3_access_grants else None,
         }
         for name, document in generated.items():
             if document is not None and name in inline:
@@ -800,7 +810,6 @@ def resolve(source: SpecFile) -> list[TeamModule]:
     modules = [resolve_team(source, index) for index in range(len(source.spec.teams))]
     check_unique_names([(module.team, module.unique_names) for module in modules], source)
     return modules
-
 
 
 def check_unique_names(claims: Iterable[tuple[str, Claims]], source: SpecFile) -> None:

@@ -23,12 +23,6 @@ if TYPE_CHECKING:  # the spec's models load pydantic, which a render that the ca
 PARTITION = Expr("local.partition")
 
 
-
-def _as_written(values: Sequence[Any]) -> Any:
-    """A list as aws_iam_policy_document writes it: a list of one as the one item."""
-    return values[0] if len(values) == 1 else list(values)
-
-
 def arn(service: str, resource: str, region: str = "", account: str = "") -> Template:
     return template("arn:", PARTITION, f":{service}:{region}:{account}:{resource}")
 
@@ -165,20 +159,9 @@ def role_arn_sample(path: str, name: str) -> str:
     return f"arn:{facts.LONGEST_PARTITION}:iam::{facts.ACCOUNT_ID_PLACEHOLDER}:role{path}{name}"
 
 
-
-# --- runtime roles: the documents modules/emr-runtime-roles writes, for sizing -----------------
-
-
 def _sample_arn(service: str, region: str, account: str, resource: str) -> str:
     return f"arn:{facts.LONGEST_PARTITION}:{service}:{region}:{account}:{resource}"
 
-
-
-
-
-
-
-# --- EMR Serverless: the documents modules/emr-serverless-roles writes, for sizing ---------------
 
 # The longest region name of the EMR partitions: ARNs with the team's region are sized with it.
 LONGEST_REGION = max(facts.PARTITION_SAMPLE_REGIONS.values(), key=len)
@@ -192,17 +175,11 @@ def serverless_application_arns(account: str, application_ids: Sequence[str], re
     ]
 
 
-# --- EMR on EKS: the documents modules/emr-eks-job-roles writes, for sizing ---------------------
-
-
-
-
 def eks_virtual_cluster_arn(region: str, account: str, virtual_cluster_id: str) -> str:
     return _sample_arn("emr-containers", region, account, facts.EKS_VIRTUAL_CLUSTER_RESOURCE + virtual_cluster_id)
 
 
-# --- EMR Studio: the statements of modules/emr-studio-roles, for its locals and for sizing --------
-
+# --- EMR Studio: AWS's example statements of facts, as objects of the module's locals --------------
 
 
 def studio_resource(spec: str, region: str | Expr, account: str | Expr) -> str | Template:
@@ -216,29 +193,31 @@ def studio_resource(spec: str, region: str | Expr, account: str | Expr) -> str |
     return template("arn:", PARTITION, f":{service}:", region, ":", account, f":{resource}")
 
 
-def _studio_conditions(statement: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
-    return [(test, key + facts.STUDIO_TAG_KEY if key.endswith("/") else key, values) for test, key, values in statement["conditions"]]
-
-
-def studio_module_statements(statements: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Statements of facts as objects for the module's dynamic `statement` blocks, ARNs over its locals."""
+def _statement_objects_of(statements: Sequence[dict[str, Any]], region: str | Expr, account: str | Expr) -> list[dict[str, Any]]:
+    """Statements of facts as objects (sid, actions, resources, conditions), ARNs in `region` and `account`."""
     return [
         {
             "sid": statement["sid"],
             "actions": statement["actions"],
-            "resources": [studio_resource(spec, MODULE_REGION, MODULE_ACCOUNT) for spec in statement["resources"]],
-            "conditions": [{"test": t, "variable": k, "values": v} for t, k, v in _studio_conditions(statement)],
+            "resources": [studio_resource(spec, region, account) for spec in statement["resources"]],
+            "conditions": [
+                {"test": test, "variable": key + facts.STUDIO_TAG_KEY if key.endswith("/") else key, "values": values}
+                for test, key, values in statement["conditions"]
+            ],
         }
         for statement in statements
     ]
 
+
+def studio_module_statements(statements: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Statements of facts as objects for the module's dynamic `statement` blocks, ARNs over its locals."""
+    return _statement_objects_of(statements, MODULE_REGION, MODULE_ACCOUNT)
 
 
 def studio_tier_statements(tier: str) -> list[dict[str, Any]]:
     """A tier's statements from facts: its own and those of every tier below it."""
     tiers = facts.STUDIO_TIERS[: facts.STUDIO_TIERS.index(tier) + 1]
     return [statement for name in tiers for statement in facts.STUDIO_TIER_STATEMENTS[name]]
-
 
 
 # --- The modules' policies: each statement written once (generator/statements.py) --------------
@@ -563,12 +542,11 @@ def _statement_objects(for_each: Expr) -> Statement:
 
 
 def statement_object_items(statements: Sequence[dict[str, Any]], region: str, account: str) -> list[dict[Expr, Any]]:
-    """The `for_each` items of _statement_objects for statements of facts, in a region and account."""
+    """The `for_each` items of _statement_objects: the module's objects of these statements, in a region and account."""
     return [
-        {_SV["sid"]: statement["sid"], _SV["actions"]: statement["actions"],
-         _SV["resources"]: [studio_resource(spec, region, account) for spec in statement["resources"]],
-         _SV["conditions"]: [{_CV["test"]: t, _CV["variable"]: k, _CV["values"]: v} for t, k, v in _studio_conditions(statement)]}
-        for statement in statements
+        {**{_SV[key]: item[key] for key in ("sid", "actions", "resources")},
+         _SV["conditions"]: [{_CV[key]: condition[key] for key in _CV} for condition in item["conditions"]]}
+        for item in _statement_objects_of(statements, region, account)
     ]
 
 

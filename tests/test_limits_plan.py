@@ -50,15 +50,21 @@ def same_document(planned: str, evaluated: dict) -> bool:
     return unordered(json.loads(planned)) == unordered(evaluated) and minified(planned) == policies.policy_size(evaluated)
 
 
-@pytest.fixture(scope="module")
-def gov_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    root = copy_tree(tmp_path_factory.mktemp("limits"))
-    shutil.rmtree(root / "modules")
-    render(SPEC, root / "modules")
+def planned_in_govcloud(folder: Path, module_block: str, spec: Path | None = None) -> dict[str, dict]:
+    """The planned resources of a workspace holding `module_block`, beside the project's modules (or `spec`'s)."""
+    root = copy_tree(folder)
+    if spec is not None:
+        shutil.rmtree(root / "modules")
+        render(spec, root / "modules")
     workspace = root / "workspace"
     workspace.mkdir()
-    (workspace / "main.tf").write_text(provider_block("us-gov-west-1") + 'module "etl" {\n  source = "../modules/teams/etl"\n}\n')
+    (workspace / "main.tf").write_text(provider_block("us-gov-west-1") + module_block)
     return planned_resources(plan_json(opentofu(), workspace))
+
+
+@pytest.fixture(scope="module")
+def gov_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    return planned_in_govcloud(tmp_path_factory.mktemp("limits"), 'module "etl" {\n  source = "../modules/teams/etl"\n}\n', SPEC)
 
 
 def test_scoped_policy_size_matches_the_plan(gov_plan: dict[str, dict]) -> None:
@@ -87,18 +93,14 @@ RUNTIME_EC2_ROLE = "arn:aws-us-gov:iam::111122223333:role/platform/emr/etl-EMR_E
 
 @pytest.fixture(scope="module")
 def runtime_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    root = copy_tree(tmp_path_factory.mktemp("runtime-limits"))
-    workspace = root / "workspace"
-    workspace.mkdir()
-    (workspace / "main.tf").write_text(
-        provider_block("us-gov-west-1")
-        + 'module "runtime" {\n  source        = "../modules/emr-runtime-roles"\n'
+    return planned_in_govcloud(
+        tmp_path_factory.mktemp("runtime-limits"),
+        'module "runtime" {\n  source        = "../modules/emr-runtime-roles"\n'
         + f'  ec2_role_arn  = "{RUNTIME_EC2_ROLE}"\n  ec2_role_name = "etl-EMR_EC2_DefaultRole"\n  path          = "/platform/emr/"\n'
         + '  external_id   = "etl-security-configuration"\n'
         + "  roles = {\n    etl-governed = { lake_formation = true, propagate_source_identity = true }\n"
-        + "    etl-grants   = { s3_access_grants = true, propagate_source_identity = true }\n  }\n}\n"
+        + "    etl-grants   = { s3_access_grants = true, propagate_source_identity = true }\n  }\n}\n",
     )
-    return planned_resources(plan_json(opentofu(), workspace))
 
 
 @pytest.mark.parametrize(("role", "lake_formation"), [("etl-governed", True), ("etl-grants", False)])
@@ -134,16 +136,12 @@ SERVERLESS_APPLICATIONS = ["00fabcdefghij012", "00fklmnopqrst345", "00fuvwxyzabc
 
 @pytest.fixture(scope="module")
 def serverless_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    root = copy_tree(tmp_path_factory.mktemp("serverless-limits"))
-    workspace = root / "workspace"
-    workspace.mkdir()
-    (workspace / "main.tf").write_text(
-        provider_block("us-gov-west-1")
-        + 'module "serverless" {\n  source             = "../modules/emr-serverless-roles"\n  account_id         = "111122223333"\n'
+    return planned_in_govcloud(
+        tmp_path_factory.mktemp("serverless-limits"),
+        'module "serverless" {\n  source             = "../modules/emr-serverless-roles"\n  account_id         = "111122223333"\n'
         + f'  application_region = "{policies.LONGEST_REGION}"\n  application_ids    = {json.dumps(SERVERLESS_APPLICATIONS)}\n'
-        + '  roles = {\n    etl-spark = {}\n  }\n}\n'
+        + '  roles = {\n    etl-spark = {}\n  }\n}\n',
     )
-    return planned_resources(plan_json(opentofu(), workspace))
 
 
 def test_serverless_trust_size_matches_the_plan(serverless_plan: dict[str, dict]) -> None:
@@ -169,20 +167,17 @@ def test_eks_role_trust_size_matches_the_plan(tmp_path: Path) -> None:
     from generator.emr_containers import base36
     from generator.spec import EksCluster
 
-    root = copy_tree(tmp_path)
-    workspace = root / "workspace"
-    workspace.mkdir()
     clusters = "".join(
         f'        {name} = {{ oidc_issuer = "{issuer}", namespaces = {json.dumps(EKS_NAMESPACES[name])} }}\n'
         for name, issuer in EKS_ISSUERS.items()
     )
-    (workspace / "main.tf").write_text(
-        provider_block("us-gov-west-1")
-        + 'module "eks" {\n  source     = "../modules/emr-eks-job-roles"\n  account_id = "111122223333"\n  roles = {\n'
+    resources = planned_in_govcloud(
+        tmp_path,
+        'module "eks" {\n  source     = "../modules/emr-eks-job-roles"\n  account_id = "111122223333"\n  roles = {\n'
         + f'    analytics-spark = {{\n      base36_name  = "{base36("analytics-spark")}"\n      pod_identity = true\n'
-        + f"      clusters = {{\n{clusters}      }}\n    }}\n  }}\n}}\n"
+        + f"      clusters = {{\n{clusters}      }}\n    }}\n  }}\n}}\n",
     )
-    planned = planned_resources(plan_json(opentofu(), workspace))['module.eks.aws_iam_role.this["analytics-spark"]']["assume_role_policy"]
+    planned = resources['module.eks.aws_iam_role.this["analytics-spark"]']["assume_role_policy"]
     spec_clusters = [EksCluster(name=name, oidc_issuer=issuer, namespaces=EKS_NAMESPACES[name]) for name, issuer in EKS_ISSUERS.items()]
     expected = in_govcloud(policies.EKS_TRUST, policies.eks_trust_bindings("111122223333", "analytics-spark", spec_clusters))
     assert same_document(planned, expected)
@@ -195,18 +190,14 @@ STUDIO_KEY = "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/8c1d2e3f-4a5b-4c
 
 
 def test_studio_service_role_documents_match_the_plan(tmp_path: Path) -> None:
-    root = copy_tree(tmp_path)
-    workspace = root / "workspace"
-    workspace.mkdir()
-    (workspace / "main.tf").write_text(
-        provider_block("us-gov-west-1")
-        + 'module "studio" {\n  source           = "../modules/emr-studio-roles"\n  account_id       = "111122223333"\n'
+    planned = planned_in_govcloud(
+        tmp_path,
+        'module "studio" {\n  source           = "../modules/emr-studio-roles"\n  account_id       = "111122223333"\n'
         + f'  region           = "{policies.LONGEST_REGION}"\n  workspace_bucket = "analytics-studio"\n'
         + '  workspace_prefix = "workspaces/"\n'
         + f'  kms_key_arns     = ["{STUDIO_KEY}"]\n'
-        + '  session_policies = {\n    analytics-basic = { tier = "basic", collaboration = true }\n  }\n}\n'
+        + '  session_policies = {\n    analytics-basic = { tier = "basic", collaboration = true }\n  }\n}\n',
     )
-    planned = planned_resources(plan_json(opentofu(), workspace))
     service = planned["module.studio.aws_iam_role_policy.service[0]"]["policy"]
     evaluated = policies.studio_service_policy("111122223333", "analytics-studio", "workspaces/", [STUDIO_KEY], True, True)
     assert same_document(service, evaluated)
