@@ -76,6 +76,14 @@ class AdoptableRole:
 
 
 @dataclass(frozen=True)
+class ServiceLinkedRoleName:
+    """A service-linked role: IAM names it, and keeps it at `/aws-service-role/<service by partition>/`."""
+
+    name: str
+    service: Mapping[str, str]
+
+
+@dataclass(frozen=True)
 class Adoption:
     """What `emr-iam imports --roles <the piece's block name>` takes over."""
 
@@ -84,6 +92,9 @@ class Adoption:
     # Or a piece variable whose keys name roles created with `for_each`: `aws_iam_role.this["<name>"]`, each with
     # the attachments of its `policy_arns`, `aws_iam_role_policy_attachment.this["<name>/<key>"]`.
     role_map: str | None = None
+    # Or the account's service-linked role of this name, `aws_iam_service_linked_role.this[0]`, whose
+    # service (the path `aws-service-role/<service>/`) is the piece's in each partition.
+    service_linked_role: ServiceLinkedRoleName | None = None
     # Taken over unless `--roles` says otherwise (what `aws emr create-default-roles` creates), and then
     # left out quietly when the piece is off; any other choice must name roles the module creates.
     by_default: bool = False
@@ -1297,6 +1308,9 @@ PIECES = (
             PieceOutput("service_linked_role_name", "role_name", "Name of the service-linked role, if this workspace created it."),
             PieceOutput("service_linked_role_arn", "role_arn", "ARN of the service-linked role, if this workspace created it."),
         ),
+        adoption=Adoption("service-linked role", service_linked_role=ServiceLinkedRoleName(
+            facts.SERVICE_LINKED_ROLE_NAME, facts.SERVICE_PRINCIPALS["elasticmapreduce"]
+        )),
     ),
     Piece(
         EMRFS,
@@ -1313,6 +1327,7 @@ PIECES = (
                 "Name of the security configuration (`security_configuration` of `aws_emr_cluster`).",
             ),
         ),
+        adoption=Adoption("EMRFS role", role_map="roles"),
     ),
     Piece(
         PASSROLE,
@@ -1389,6 +1404,9 @@ PIECES = (
                 "ARN of the EMR Serverless service-linked role, if this workspace created it.",
             ),
         ),
+        adoption=Adoption("EMR Serverless service-linked role", service_linked_role=ServiceLinkedRoleName(
+            facts.SERVERLESS_SERVICE_LINKED_ROLE_NAME, dict.fromkeys(facts.PARTITIONS, facts.SERVERLESS_SERVICE_LINKED_ROLE_SERVICE)
+        )),
     ),
     Piece(
         EKS_JOB_ROLES,

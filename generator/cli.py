@@ -126,6 +126,15 @@ def _imports_arguments(command: argparse.ArgumentParser) -> None:
         + ", ".join(f"{choice} (the team's {what}s)" for choice, what in NAMED_ONLY.items()),
     )
     command.add_argument("--partition", default="aws", help="partition of the account, for policy ARNs (default: aws)")
+    command.add_argument(
+        "--account-id", default=None,
+        help="the account's ID, for the ARN that imports a service-linked role (default: the team's source_account_id)",
+    )
+    command.add_argument(
+        "--check-existing", action="store_true",
+        help="read the account with the AWS SDK (read-only: iam:GetRole, iam:GetInstanceProfile, iam:ListAttachedRolePolicies)"
+        " and refuse an adoption that would replace something; what does not exist is left out for the plan to create",
+    )
     command.add_argument("--format", choices=("hcl", "commands"), default="hcl", help="import blocks (default) or shell commands")
     command.add_argument("--out", default=None, help="file to write instead of standard output")
 
@@ -138,23 +147,47 @@ def _imports(args: argparse.Namespace) -> int:
     if args.team:
         arguments = adopt.team_arguments(args.spec, args.team)
         selection, subject = f"--spec {args.spec} --team {args.team}", f"team {args.team}'s EMR roles"
+        who = f"team {args.team}"
+        fix = f"set path: {{path}} for team {args.team} in {args.spec} (a team's own value overrides defaults), or move it"
     else:
         arguments = adopt.DEFAULT_ROLES_ARGUMENTS
         selection, subject = "--default-roles", "the default EMR roles"
+        who = "the default roles"
+        fix = "create-default-roles puts its roles at /; adopt these through a team of the spec with path: {path}"
     address = adopt.module_address(module, bool(args.team))
-    targets = adopt.import_targets(arguments, address, partition=args.partition, roles=roles)
+    account = None
+    account_id = args.account_id
+    if args.check_existing:
+        from generator.existing import Account
+
+        account = Account(args.partition)
+        if account_id is None and not arguments.get("source_account_id") and any(
+            adopt.ADOPTABLE[role][1].service_linked_role for role in roles if role in adopt.ADOPTABLE
+        ):
+            account_id = account.account_id()
+    targets = adopt.import_targets(arguments, address, partition=args.partition, roles=roles, account_id=account_id)
     if not targets:
         raise adopt.nothing_to_import(arguments, address, roles, args.partition)
+    if account is not None:
+        targets, notes = adopt.compare_existing(targets, account, who=who, fix=fix)
+        for note in notes:
+            print(f"emr-iam: {note}", file=sys.stderr)
+        if not targets:
+            raise adopt.AdoptError("nothing to import: none of the chosen roles exists in the account; the plan creates them")
     command = f"emr-iam imports {selection} --module {module}"
     if roles != list(adopt.ROLES):
         command += f" --roles {','.join(roles)}"
     if args.partition != "aws":
         command += f" --partition {args.partition}"
+    if args.account_id:
+        command += f" --account-id {args.account_id}"
+    if args.check_existing:
+        command += " --check-existing"
     if args.format == "commands":
         text = "".join(f"{line}\n" for line in adopt.import_commands(targets))
     else:
         source = args.spec if args.team else "the create-default-roles names"
-        text = adopt.render_imports(targets, source=source, command=command, subject=subject)
+        text = adopt.render_imports(targets, source=source, command=command, subject=subject, who=who, fix=fix)
     if args.out is None:
         sys.stdout.write(text)
         return 0

@@ -53,3 +53,51 @@ import {
   to = module.default_roles.module.autoscaling_role.aws_iam_role_policy_attachment.managed[0]
   id = "EMR_AutoScaling_DefaultRole/arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceforAutoScalingRole"
 }
+
+# The provider replaces (destroys, then creates) a role or instance profile whose path changes. These
+# read each adopted one and stop the plan, before anything changes, when it is not where the module
+# puts it; `emr-iam imports --check-existing` makes the same check before writing this file.
+
+data "aws_iam_role" "adopted_role_emr_defaultrole" {
+  name = "EMR_DefaultRole"
+
+  lifecycle {
+    postcondition {
+      condition     = self.path == "/"
+      error_message = "the default roles: cannot adopt role EMR_DefaultRole: its path is ${self.path} and the module asks for /; the provider cannot change a path in place and would destroy the role, then create it: create-default-roles puts its roles at /; adopt these through a team of the spec with path: ${self.path}"
+    }
+  }
+}
+
+data "aws_iam_role" "adopted_role_emr_ec2_defaultrole" {
+  name = "EMR_EC2_DefaultRole"
+
+  lifecycle {
+    postcondition {
+      condition     = self.path == "/"
+      error_message = "the default roles: cannot adopt role EMR_EC2_DefaultRole: its path is ${self.path} and the module asks for /; the provider cannot change a path in place and would destroy the role, then create it: create-default-roles puts its roles at /; adopt these through a team of the spec with path: ${self.path}"
+    }
+  }
+}
+
+data "aws_iam_instance_profile" "adopted_instance_profile_emr_ec2_defaultrole" {
+  name = "EMR_EC2_DefaultRole"
+
+  lifecycle {
+    postcondition {
+      condition     = self.path == "/"
+      error_message = "the default roles: cannot adopt instance profile EMR_EC2_DefaultRole: its path is ${self.path} and the module asks for /; the provider cannot change a path in place and would destroy the instance profile, then create it: create-default-roles puts its roles at /; adopt these through a team of the spec with path: ${self.path}"
+    }
+  }
+}
+
+data "aws_iam_role" "adopted_role_emr_autoscaling_defaultrole" {
+  name = "EMR_AutoScaling_DefaultRole"
+
+  lifecycle {
+    postcondition {
+      condition     = self.path == "/"
+      error_message = "the default roles: cannot adopt role EMR_AutoScaling_DefaultRole: its path is ${self.path} and the module asks for /; the provider cannot change a path in place and would destroy the role, then create it: create-default-roles puts its roles at /; adopt these through a team of the spec with path: ${self.path}"
+    }
+  }
+}

@@ -1,0 +1,243 @@
+"""An adoption never replaces what it adopts: paths are compared before the import, by the SDK or by the engine.
+
+The provider replaces (destroys, then creates) a role or instance profile whose path changes. These tests
+plant that mismatch in a local fake AWS (moto_server) and check both guards: `imports --check-existing`
+refuses it before writing anything, and the `imports.tf` written without it stops the plan. A control plan
+without the guards shows the provider's replacement, so the fields checked are the ones it replaces on.
+Then EMRFS roles and the two service-linked roles are adopted in aws, aws-cn and aws-us-gov: imported,
+nothing destroyed, applied, planned again empty.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from generator import facts
+from generator.cli import main
+from generator.rendering import render
+from tests import workspace
+from tests.engine import opentofu, provider_block
+from tests.moto_server import MotoServer
+from tests.test_adopt import CLI_ROLES, create_default_roles
+
+TRUST = json.dumps({
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "ec2.amazonaws.com"}}],
+})
+# A platform's defaults put its roles under /platform/emr/; team legacy adopts roles named as AWS names them.
+LEGACY_SPEC = """\
+version: 1
+defaults:
+  path: /platform/emr/
+teams:
+  - name: legacy
+    service_role: {managed_policy: v1}
+    passrole_policy: {create: false}
+    emrfs: {create: false}
+"""
+REGIONS = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
+
+
+@pytest.fixture
+def aws_env(moto: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
+    """The SDK's usual chain, pointed at the fake AWS: what `--check-existing` reads with."""
+    for name, value in {
+        "AWS_ENDPOINT_URL": moto.endpoint, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    return moto
+
+
+def _legacy_spec(tmp_path: Path) -> Path:
+    spec = tmp_path / "platform.yaml"
+    spec.write_text(LEGACY_SPEC, encoding="utf-8")
+    return spec
+
+
+def _plant(moto: MotoServer, mismatch: str) -> None:
+    """Roles as create-default-roles makes them (at /), or at the spec's path with only the instance profile at /."""
+    if mismatch == "role":
+        create_default_roles(moto)
+        return
+    iam = moto.client("iam")
+    for name, (_, policy) in CLI_ROLES.items():
+        iam.create_role(RoleName=name, Path="/platform/emr/", AssumeRolePolicyDocument=TRUST)
+        iam.attach_role_policy(RoleName=name, PolicyArn=f"arn:aws:iam::aws:policy/{policy}")
+    ec2 = facts.DEFAULT_ROLE_NAMES["ec2_role"]
+    iam.create_instance_profile(InstanceProfileName=ec2)
+    iam.add_role_to_instance_profile(InstanceProfileName=ec2, RoleName=ec2)
+
+
+EXPECTED = {
+    "role": (
+        "emr-iam: error: team legacy: cannot adopt role EMR_DefaultRole: its path is / and the module asks for /platform/emr/;"
+        " the provider cannot change a path in place and would destroy the role, then create it: set path: / for team legacy"
+        " in {spec} (a team's own value overrides defaults), or move it\n"
+    ),
+    "instance profile": (
+        "emr-iam: error: team legacy: cannot adopt instance profile EMR_EC2_DefaultRole: its path is / and the module asks for"
+        " /platform/emr/; the provider cannot change a path in place and would destroy the instance profile, then create it:"
+        " set path: / for team legacy in {spec} (a team's own value overrides defaults), or move it\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("mismatch", ["role", "instance profile"])
+def test_check_existing_refuses_an_adoption_that_replaces(
+    aws_env: MotoServer, tmp_path: Path, capsys: pytest.CaptureFixture[str], mismatch: str
+) -> None:
+    _plant(aws_env, mismatch)
+    spec = _legacy_spec(tmp_path)
+    out = tmp_path / "imports.tf"
+    argv = ["imports", "--spec", str(spec), "--team", "legacy", "--check-existing", "--out", str(out)]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.err == EXPECTED[mismatch].format(spec=spec)
+    assert captured.out == "" and not out.exists()
+
+
+def test_check_existing_leaves_out_what_does_not_exist(aws_env: MotoServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Only the service role exists, at the right path and without its policy: only the role is imported."""
+    aws_env.client("iam").create_role(RoleName="EMR_DefaultRole", Path="/platform/emr/", AssumeRolePolicyDocument=TRUST)
+    spec = _legacy_spec(tmp_path)
+    assert main(["imports", "--spec", str(spec), "--team", "legacy", "--check-existing", "--format", "commands"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "terraform import 'module.emr_iam.module.emr_iam.module.service_role.aws_iam_role.this[0]' EMR_DefaultRole\n"
+    notes = captured.err.splitlines()
+    assert "emr-iam: attachment of AmazonElasticMapReduceRole to EMR_DefaultRole does not exist: the plan creates it" in notes
+    assert "emr-iam: instance profile EMR_EC2_DefaultRole does not exist: the plan creates it" in notes
+    assert len(notes) == 6  # the policy attachment; the EC2 role, its profile and policy; the scaling role and its policy
+
+
+def _team_workspace(tmp_path: Path, spec: Path, team: str, region: str, endpoint: str, arguments: str = "") -> Path:
+    folder = tmp_path / "workspace"
+    folder.mkdir()
+    render(str(spec), str(folder / "modules"))
+    (folder / "main.tf").write_text(f'module "emr_iam" {{\n  source = "./modules/teams/{team}"\n{arguments}}}\n', encoding="utf-8")
+    (folder / "provider.tf").write_text(provider_block(region, endpoint=endpoint), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("mismatch", ["role", "instance profile"])
+def test_the_plan_stops_before_it_replaces(moto: MotoServer, tmp_path: Path, capsys: pytest.CaptureFixture[str], mismatch: str) -> None:
+    """imports.tf written without --check-existing: its guards stop the plan; without them the provider plans a replacement."""
+    _plant(moto, mismatch)
+    spec = _legacy_spec(tmp_path)
+    folder = _team_workspace(tmp_path, spec, "legacy", "us-east-1", moto.endpoint)
+    assert main(["imports", "--spec", str(spec), "--team", "legacy", "--out", str(folder / "imports.tf")]) == 0
+    capsys.readouterr()
+    engine = opentofu()
+    engine.init(folder)
+    stopped = engine.run("plan", "-input=false", "-no-color", "-out=plan.bin", cwd=folder, check=False)
+    assert stopped.returncode == 1
+    message = " ".join(stopped.stderr.replace("│", " ").split())
+    assert EXPECTED[mismatch].format(spec=spec).removeprefix("emr-iam: error: ").strip() in message, stopped.stderr
+    if (folder / "plan.bin").exists():  # an errored plan may be saved, but never applies
+        assert engine.run("apply", "-input=false", "-no-color", "plan.bin", cwd=folder, check=False).returncode != 0
+    assert moto.client("iam").get_role(RoleName="EMR_DefaultRole")["Role"]["Path"] == ("/" if mismatch == "role" else "/platform/emr/")
+
+    # The control: the same imports without the guards plan the replacement the guards prevent.
+    imports = (folder / "imports.tf").read_text(encoding="utf-8")
+    (folder / "imports.tf").write_text(imports[: imports.index("\n# The provider replaces")] + "\n", encoding="utf-8")
+    replaced = {
+        address: actions for address, actions in workspace.actions(workspace.plan(engine, folder)).items() if "delete" in actions
+    }
+    kind = "aws_iam_instance_profile" if mismatch == "instance profile" else "aws_iam_role"
+    assert any(address.endswith(f"{kind}.this[0]") for address in replaced), replaced
+
+
+# --- EMRFS roles and service-linked roles ------------------------------------------------------
+
+ADOPTED_SPEC = """\
+version: 1
+defaults:
+  path: /emr/
+teams:
+  - name: legacy
+    service_linked_role: {create: true}
+    passrole_policy: {create: false}
+    emrfs:
+      roles:
+        - name: emrfs-raw
+          aws_managed_policies: [AmazonS3ReadOnlyAccess]
+      mappings:
+        - {role: emrfs-raw, identifier_type: Group, identifiers: [analysts]}
+    serverless:
+      service_linked_role: true
+"""
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("partition", list(REGIONS))
+def test_emrfs_and_service_linked_roles_are_adopted(
+    aws_env: MotoServer, tmp_path: Path, capsys: pytest.CaptureFixture[str], partition: str
+) -> None:
+    region = REGIONS[partition]
+    aws_env_region = {"AWS_DEFAULT_REGION": region}
+    iam = aws_env.client("iam", region)
+    # The EMRFS role made by hand, with its policy; the service-linked roles where IAM keeps them. moto's
+    # CreateServiceLinkedRole names roles by its own rule (not AWSServiceRoleForEMRCleanup), so they are made
+    # as the roles IAM makes: same name, same path.
+    emrfs_id = iam.create_role(RoleName="emrfs-raw", Path="/emr/", AssumeRolePolicyDocument=TRUST)["Role"]["RoleId"]
+    iam.attach_role_policy(RoleName="emrfs-raw", PolicyArn=f"arn:{partition}:iam::aws:policy/AmazonS3ReadOnlyAccess")
+    linked = {
+        facts.SERVICE_LINKED_ROLE_NAME: facts.SERVICE_PRINCIPALS["elasticmapreduce"][partition],
+        facts.SERVERLESS_SERVICE_LINKED_ROLE_NAME: facts.SERVERLESS_SERVICE_LINKED_ROLE_SERVICE,
+    }
+    linked_ids = {}
+    for name, service in linked.items():
+        trust = json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": service}}
+        ]})
+        linked_ids[name] = iam.create_role(RoleName=name, Path=f"/aws-service-role/{service}/", AssumeRolePolicyDocument=trust)["Role"]["RoleId"]
+
+    spec = tmp_path / "platform.yaml"
+    spec.write_text(ADOPTED_SPEC, encoding="utf-8")
+    folder = _team_workspace(tmp_path, spec, "legacy", region, aws_env.endpoint)
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in aws_env_region.items():
+            patch.setenv(key, value)
+        argv = [
+            "imports", "--spec", str(spec), "--team", "legacy", "--partition", partition, "--check-existing",
+            "--roles", "emrfs,service_linked_role,serverless_service_linked_role", "--out", str(folder / "imports.tf"),
+        ]
+        assert main(argv) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    imports = (folder / "imports.tf").read_text(encoding="utf-8")
+    # The import IDs in the provider's formats: role name, role/policy ARN, and the service-linked role's ARN.
+    ids = dict(re.findall(r"to = (\S+)\n  id = \"([^\"]+)\"", imports))
+    base = "module.emr_iam.module.emr_iam.module."
+    assert ids == {
+        f'{base}emrfs.aws_iam_role.this["emrfs-raw"]': "emrfs-raw",
+        f'{base}emrfs.aws_iam_role_policy_attachment.this["emrfs-raw/AmazonS3ReadOnlyAccess"]':
+            f"emrfs-raw/arn:{partition}:iam::aws:policy/AmazonS3ReadOnlyAccess",
+        f"{base}service_linked_role.aws_iam_service_linked_role.this[0]":
+            f"arn:{partition}:iam::{aws_env.account_id}:role/aws-service-role/{linked[facts.SERVICE_LINKED_ROLE_NAME]}/"
+            f"{facts.SERVICE_LINKED_ROLE_NAME}",
+        f"{base}serverless_service_linked_role.aws_iam_service_linked_role.this[0]":
+            f"arn:{partition}:iam::{aws_env.account_id}:role/aws-service-role/{facts.SERVERLESS_SERVICE_LINKED_ROLE_SERVICE}/"
+            f"{facts.SERVERLESS_SERVICE_LINKED_ROLE_NAME}",
+    }
+
+    engine = opentofu()
+    engine.init(folder)
+    plan_json = workspace.plan(engine, folder)
+    changes = workspace.managed_changes(plan_json)
+    imported = {c["address"]: c["change"]["importing"]["id"] for c in changes if c["change"].get("importing")}
+    assert imported == ids
+    destroyed = [c["address"] for c in changes if "delete" in c["change"]["actions"]]
+    assert destroyed == []
+    engine.run("apply", "-input=false", "-no-color", "plan.bin", cwd=folder)
+    again = engine.run("plan", "-input=false", "-no-color", "-detailed-exitcode", cwd=folder, check=False)
+    assert again.returncode == 0, f"a second plan still changes something:\n{again.stdout}\n{again.stderr}"
+    assert iam.get_role(RoleName="emrfs-raw")["Role"]["RoleId"] == emrfs_id
+    assert {name: iam.get_role(RoleName=name)["Role"]["RoleId"] for name in linked} == linked_ids
