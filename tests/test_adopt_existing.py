@@ -4,8 +4,8 @@ The provider replaces (destroys, then creates) a role or instance profile whose 
 plant that mismatch in a local fake AWS (moto_server) and check both guards: `imports --check-existing`
 refuses it before writing anything, and the `imports.tf` written without it stops the plan. A control plan
 without the guards shows the provider's replacement, so the fields checked are the ones it replaces on.
-Then EMRFS roles and the two service-linked roles are adopted in aws, aws-cn and aws-us-gov: imported,
-nothing destroyed, applied, planned again empty.
+Then a role of every adoptable kind is adopted in aws, aws-cn and aws-us-gov: imported, nothing
+destroyed, applied, planned again empty.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import facts
+from generator import adopt, facts
 from generator.cli import main
 from generator.rendering import render
 from tests import workspace
@@ -155,89 +155,109 @@ def test_the_plan_stops_before_it_replaces(moto: MotoServer, tmp_path: Path, cap
     assert any(address.endswith(f"{kind}.this[0]") for address in replaced), replaced
 
 
-# --- EMRFS roles and service-linked roles ------------------------------------------------------
+# --- every kind, in three partitions ---------------------------------------------------------
 
+# One team with a role of every kind the modules create; everything that exists is adopted.
 ADOPTED_SPEC = """\
 version: 1
 defaults:
   path: /emr/
 teams:
   - name: legacy
-    service_linked_role: {create: true}
-    passrole_policy: {create: false}
+    source_account_id: "{account}"
+    service_linked_role: {{create: true}}
+    passrole_policy: {{create: false}}
     emrfs:
       roles:
         - name: emrfs-raw
           aws_managed_policies: [AmazonS3ReadOnlyAccess]
-      mappings:
-        - {role: emrfs-raw, identifier_type: Group, identifiers: [analysts]}
+    runtime_roles:
+      - name: etl
+        aws_managed_policies: [AmazonS3ReadOnlyAccess]
+    step_submitter_policy: {{create: false}}
     serverless:
+      create: true
       service_linked_role: true
+      submitter_policy: false
+      runtime_roles:
+        - name: spark
+          aws_managed_policies: [AmazonS3ReadOnlyAccess]
+    eks:
+      submitter_policy: false
+      roles:
+        - name: jobs
+          clusters:
+            - name: prod
+              oidc_issuer: https://oidc.eks.{region}.amazonaws.com/id/A1B2C3
+              namespaces: [jobs]
+    studio:
+      create: true
+      auth_mode: SSO
+      workspace_bucket: legacy-studio
+      session_policies:
+        - {{name: studio-basic, tier: basic}}
 """
 
 
 @pytest.mark.engine
 @pytest.mark.parametrize("partition", list(REGIONS))
-def test_emrfs_and_service_linked_roles_are_adopted(
-    aws_env: MotoServer, tmp_path: Path, capsys: pytest.CaptureFixture[str], partition: str
+def test_every_kind_is_adopted_without_a_replacement(
+    aws_env: MotoServer, tmp_path: Path, capsys: pytest.CaptureFixture[str], partition: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Every role of every adoptable kind exists at the module's path: imported, nothing destroyed, applied, planned empty."""
     region = REGIONS[partition]
-    aws_env_region = {"AWS_DEFAULT_REGION": region}
+    monkeypatch.setenv("AWS_DEFAULT_REGION", region)
     iam = aws_env.client("iam", region)
-    # The EMRFS role made by hand, with its policy; the service-linked roles where IAM keeps them. moto's
-    # CreateServiceLinkedRole names roles by its own rule (not AWSServiceRoleForEMRCleanup), so they are made
-    # as the roles IAM makes: same name, same path.
-    emrfs_id = iam.create_role(RoleName="emrfs-raw", Path="/emr/", AssumeRolePolicyDocument=TRUST)["Role"]["RoleId"]
-    iam.attach_role_policy(RoleName="emrfs-raw", PolicyArn=f"arn:{partition}:iam::aws:policy/AmazonS3ReadOnlyAccess")
-    linked = {
-        facts.SERVICE_LINKED_ROLE_NAME: facts.SERVICE_PRINCIPALS["elasticmapreduce"][partition],
-        facts.SERVERLESS_SERVICE_LINKED_ROLE_NAME: facts.SERVERLESS_SERVICE_LINKED_ROLE_SERVICE,
-    }
-    linked_ids = {}
-    for name, service in linked.items():
-        trust = json.dumps({"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": service}}
-        ]})
-        linked_ids[name] = iam.create_role(RoleName=name, Path=f"/aws-service-role/{service}/", AssumeRolePolicyDocument=trust)["Role"]["RoleId"]
-
     spec = tmp_path / "platform.yaml"
-    spec.write_text(ADOPTED_SPEC, encoding="utf-8")
+    spec.write_text(ADOPTED_SPEC.format(account=aws_env.account_id, region=region), encoding="utf-8")
+    arguments = adopt.team_arguments(str(spec), "legacy")
+    choices = adopt.adoptable_choices(arguments, "module.emr_iam.module.emr_iam", partition)
+    assert choices == list(adopt.ADOPTABLE), "the spec must have a role of every kind"
+    # Made by hand where the module puts them. moto's CreateServiceLinkedRole names roles by its own rule
+    # (not AWSServiceRoleForEMRCleanup), so the service-linked roles are made as IAM keeps them: same name, path.
+    made = adopt.import_targets(arguments, "module.emr_iam.module.emr_iam", partition=partition, roles=choices)
     folder = _team_workspace(tmp_path, spec, "legacy", region, aws_env.endpoint)
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in aws_env_region.items():
-            patch.setenv(key, value)
-        argv = [
-            "imports", "--spec", str(spec), "--team", "legacy", "--partition", partition, "--check-existing",
-            "--roles", "emrfs,service_linked_role,serverless_service_linked_role", "--out", str(folder / "imports.tf"),
-        ]
-        assert main(argv) == 0, capsys.readouterr().err
-    capsys.readouterr()
-    imports = (folder / "imports.tf").read_text(encoding="utf-8")
-    # The import IDs in the provider's formats: role name, role/policy ARN, and the service-linked role's ARN.
-    ids = dict(re.findall(r"to = (\S+)\n  id = \"([^\"]+)\"", imports))
-    base = "module.emr_iam.module.emr_iam.module."
-    assert ids == {
-        f'{base}emrfs.aws_iam_role.this["emrfs-raw"]': "emrfs-raw",
-        f'{base}emrfs.aws_iam_role_policy_attachment.this["emrfs-raw/AmazonS3ReadOnlyAccess"]':
-            f"emrfs-raw/arn:{partition}:iam::aws:policy/AmazonS3ReadOnlyAccess",
-        f"{base}service_linked_role.aws_iam_service_linked_role.this[0]":
-            f"arn:{partition}:iam::{aws_env.account_id}:role/aws-service-role/{linked[facts.SERVICE_LINKED_ROLE_NAME]}/"
-            f"{facts.SERVICE_LINKED_ROLE_NAME}",
-        f"{base}serverless_service_linked_role.aws_iam_service_linked_role.this[0]":
-            f"arn:{partition}:iam::{aws_env.account_id}:role/aws-service-role/{facts.SERVERLESS_SERVICE_LINKED_ROLE_SERVICE}/"
-            f"{facts.SERVERLESS_SERVICE_LINKED_ROLE_NAME}",
-    }
-
     engine = opentofu()
     engine.init(folder)
-    plan_json = workspace.plan(engine, folder)
-    changes = workspace.managed_changes(plan_json)
+    # moto refuses sts:SetContext in UpdateAssumeRolePolicy (IAM accepts it: AWS's Studio user role trust has it), so
+    # the Studio user role is made with the trust the module plans and needs no update.
+    planned = {c["address"]: c["change"]["after"] for c in workspace.managed_changes(workspace.plan(engine, folder))}
+    trusts = {
+        target.name: planned[target.address]["assume_role_policy"] for target in made if target.address.endswith("studio_roles.aws_iam_role.user[0]")
+    }
+    for target in made:
+        if target.kind in ("role", "service-linked role"):
+            iam.create_role(RoleName=target.name, Path=target.path, AssumeRolePolicyDocument=trusts.get(target.name, TRUST))
+        elif target.kind == "instance profile":
+            iam.create_instance_profile(InstanceProfileName=target.name, Path=target.path)
+            iam.add_role_to_instance_profile(InstanceProfileName=target.name, RoleName=target.name)
+        else:
+            role, _, arn = target.id.partition("/")
+            iam.attach_role_policy(RoleName=role, PolicyArn=arn)
+    role_ids = {target.name: iam.get_role(RoleName=target.name)["Role"]["RoleId"] for target in made if "role" in target.kind}
+
+    argv = [
+        "imports", "--spec", str(spec), "--team", "legacy", "--partition", partition, "--check-existing",
+        "--roles", ",".join(choices), "--out", str(folder / "imports.tf"),
+    ]
+    assert main(argv) == 0, capsys.readouterr().err
+    assert capsys.readouterr().err == ""
+    ids = dict(re.findall(r"to = (\S+)\n  id = \"([^\"]+)\"", (folder / "imports.tf").read_text(encoding="utf-8")))
+    assert len(ids) == len(made)
+    # The service-linked roles' import IDs in the provider's format: the role's ARN, with its service's path.
+    base = "module.emr_iam.module.emr_iam.module."
+    for block, name, service in (
+        ("service_linked_role", facts.SERVICE_LINKED_ROLE_NAME, facts.SERVICE_PRINCIPALS["elasticmapreduce"][partition]),
+        ("serverless_service_linked_role", facts.SERVERLESS_SERVICE_LINKED_ROLE_NAME, facts.SERVERLESS_SERVICE_LINKED_ROLE_SERVICE),
+    ):
+        arn = f"arn:{partition}:iam::{aws_env.account_id}:role/aws-service-role/{service}/{name}"
+        assert ids[f"{base}{block}.aws_iam_service_linked_role.this[0]"] == arn
+
+    changes = workspace.managed_changes(workspace.plan(engine, folder))
     imported = {c["address"]: c["change"]["importing"]["id"] for c in changes if c["change"].get("importing")}
     assert imported == ids
-    destroyed = [c["address"] for c in changes if "delete" in c["change"]["actions"]]
-    assert destroyed == []
+    assert [c["address"] for c in changes if "delete" in c["change"]["actions"]] == []
     engine.run("apply", "-input=false", "-no-color", "plan.bin", cwd=folder)
     again = engine.run("plan", "-input=false", "-no-color", "-detailed-exitcode", cwd=folder, check=False)
     assert again.returncode == 0, f"a second plan still changes something:\n{again.stdout}\n{again.stderr}"
-    assert iam.get_role(RoleName="emrfs-raw")["Role"]["RoleId"] == emrfs_id
-    assert {name: iam.get_role(RoleName=name)["Role"]["RoleId"] for name in linked} == linked_ids
+    assert {name: iam.get_role(RoleName=name)["Role"]["RoleId"] for name in role_ids} == role_ids
