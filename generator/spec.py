@@ -6,6 +6,7 @@ over the defaults (mappings merge, lists and scalars replace) before validation.
 
 from __future__ import annotations
 
+import datetime
 import fnmatch
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -126,13 +127,15 @@ def _attach_to(description: str, example: list[str]) -> Any:
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: a value has the type YAML gave it. "yes" is no boolean and "10" no number; lax
+    # validation would read them as true and 10, and a typo like create: "no" would pass unseen.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class PolicyStatement(Model):
     """One statement of an identity-based policy, in IAM's own key spelling."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=False)
 
     Sid: StatementId | None = Field(default=None, description="Statement ID: letters and digits.", examples=["ReadConfig"])
     Effect: Literal["Allow", "Deny"] = Field(description="`Allow` or `Deny`.", examples=["Allow"])
@@ -945,6 +948,14 @@ class Spec(Model):
         examples=[[{"name": "analytics"}]],
     )
 
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_is_the_number(cls, value: Any) -> Any:
+        # A literal compares equal to true and 1.0 even in strict mode; the version is the integer 1.
+        if type(value) is not int:
+            raise ValueError(f"must be the number 1, not {_shown(value)}")
+        return value
+
     @field_validator("teams")
     @classmethod
     def _unique_team_names(cls, teams: list[Team]) -> list[Team]:
@@ -1061,6 +1072,8 @@ class _Lines(Mapping[Path_, int]):
 def _format_path(path: Path_) -> str:
     out = ""
     for part in path:
+        if isinstance(part, bool):  # a mapping key YAML read as a boolean (On:, yes:)
+            part = str(part).lower()
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(top level)"
 
@@ -1135,24 +1148,117 @@ def _has_path(data: Any, path: Path_) -> bool:
     return True
 
 
+# The type of each member of a union, as the validation library names it in an error's location.
+_UNION_MEMBERS = {"str": "a string", "bool": "true or false", "int": "a whole number", "list[str]": "a list of strings"}
+
+
+def _shown(value: Any) -> str:
+    """A YAML value as the user wrote it, for "not ..." in a message."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if value is None:
+        return "an empty value"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the string {value[:60] + '...' if len(value) > 60 else value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, datetime.date):
+        return f"the date {value.isoformat()}"
+    return f"a {type(value).__name__}"
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
 def _describe(error: dict[str, Any], model: type[BaseModel] | None) -> str:
+    """The validation library's error in our words: what is wrong with the value, and what would be right."""
     kind = error["type"]
+    value = error.get("input")
+    context = error.get("ctx") or {}
     if kind == "extra_forbidden":
         return "unknown field" + (f" (allowed: {', '.join(model.model_fields)})" if model else "")
     if kind == "missing":
         return "is required"
     if kind == "string_pattern_mismatch":
-        pattern = (error.get("ctx") or {}).get("pattern", "")
-        return f"{error['input']!r} must be {PATTERN_HELP.get(pattern, f'matching {pattern}')}"
-    if kind == "string_type" and isinstance(error["input"], int | float) and not isinstance(error["input"], bool):
-        # YAML reads an unquoted 111122223333 (or 012345678901, 1e3) as a number.
-        return f"must be a string, and YAML read {error['input']!r} as a number: quote it (\"...\")"
-    message: str = error["msg"]
-    return message.removeprefix("Value error, ")
+        pattern = context.get("pattern", "")
+        return f"{value!r} must be {PATTERN_HELP.get(pattern, f'matching {pattern}')}"
+    if kind == "string_type":
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            # YAML reads an unquoted 111122223333 (or 012345678901, 1e3) as a number.
+            return f"must be a string, and YAML read {value!r} as a number: quote it (\"...\")"
+        if isinstance(value, bool | datetime.date):
+            what = "a boolean (yes, no, on, off, true and false are booleans)" if isinstance(value, bool) else "a date"
+            return f"must be a string, and YAML read the value as {what}: quote it (\"...\")"
+        return f"must be a string, not {_shown(value)}"
+    if kind == "bool_type":
+        quoted = " without quotes" if isinstance(value, str) else ""
+        return f"must be true or false{quoted}, not {_shown(value)}"
+    if kind == "int_type":
+        unquote = ": write the number without quotes" if isinstance(value, str) and value.strip().lstrip("-").isdigit() else ""
+        return f"must be a whole number, not {_shown(value)}{unquote}"
+    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
+        what = "a list" if kind == "list_type" else "a mapping"
+        return f"must be {what}, not {_shown(value)}"
+    if kind == "literal_error":
+        expected = str(context.get("expected", ""))
+        return f"must be {'one of ' if ' or ' in expected else ''}{expected}, not {_shown(value)}"
+    if kind in ("too_long", "too_short"):
+        items = "entries" if context.get("field_type") == "Dictionary" else "items"
+        actual = int(context.get("actual_length", len(value) if isinstance(value, list | dict) else 0))
+        if kind == "too_short":
+            minimum = int(context["min_length"])
+            return "must not be empty" if minimum == 1 else f"has {actual} {items}; at least {minimum} are needed"
+        return f"has {actual} {items}; at most {context['max_length']} are allowed"
+    if kind in ("string_too_long", "string_too_short"):
+        length = len(value) if isinstance(value, str) else 0
+        if kind == "string_too_short":
+            return "must not be empty"
+        return f"is {_count(length, 'character')} long; at most {context['max_length']} are allowed"
+    bounds = {"greater_than_equal": ("ge", "at least"), "less_than_equal": ("le", "at most"),
+              "greater_than": ("gt", "more than"), "less_than": ("lt", "less than")}
+    if kind in bounds:
+        key, words = bounds[kind]
+        return f"is {value!r}; it must be {words} {context[key]}"
+    if kind in ("value_error", "assertion_error"):
+        # Our own validators' messages.
+        return str(context.get("error", error["msg"]))
+    return f"is not valid: {error['msg']}"  # not expected: tests/test_messages.py walks every field for these
 
 
-def _error_path(error: dict[str, Any]) -> Path_:
-    loc: Path_ = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+def _strip_tags(loc: Path_) -> Path_:
+    return tuple(part for part in loc if not (isinstance(part, str) and (part.startswith("function-") or part == "[key]")))
+
+
+def _first_error(errors: list[dict[str, Any]]) -> tuple[Path_, str | None]:
+    """The error to report, with its location; a message of its own when the value matches no member of a union.
+
+    A value that fits no member of a union (`Action: 5`) gives one error per member, each located
+    under the member's name (`Action.str`, `Action.list[str]`): the deepest one reached furthest
+    into the value; when none went deeper than the member, the message names every member.
+    """
+    first = errors[0]
+    loc = tuple(first["loc"])
+    if not (loc and loc[-1] in _UNION_MEMBERS):
+        return loc, None
+    parent = loc[:-1]
+    members = [error for error in errors if tuple(error["loc"][: len(parent)]) == parent and len(error["loc"]) > len(parent)
+               and error["loc"][len(parent)] in _UNION_MEMBERS]
+    deepest = max(members, key=lambda error: len(error["loc"]))
+    if len(deepest["loc"]) > len(loc):
+        errors[0] = deepest
+        inner = tuple(deepest["loc"])
+        return (*parent, *inner[len(parent) + 1:]), None
+    names = [_UNION_MEMBERS[error["loc"][-1]] for error in members]
+    return parent, f"must be {', '.join(names[:-1])} or {names[-1]}, not {_shown(first.get('input'))}"
+
+
+def _error_path(error: dict[str, Any], loc: Path_ | None = None) -> Path_:
+    loc = _strip_tags(tuple(error["loc"]) if loc is None else loc)
     context = error.get("ctx") or {}
     inner = context.get("error")
     if isinstance(inner, _FieldError):
@@ -1217,20 +1323,24 @@ def read_spec(path: str | Path) -> SpecFile:
     shown = str(path)
     data, lines = _parse(path, _read(path))
 
-    def fail(error: Any, root: type[BaseModel], prefix: Path_, raw: Any, fallback: Path_ = ()) -> SpecError:
-        loc = _error_path(error)
+    def fail(errors: list[dict[str, Any]], root: type[BaseModel], prefix: Path_, raw: Any) -> SpecError:
+        located, message = _first_error(errors)
+        error = errors[0]
+        loc = _error_path(error, located)
         full = (*prefix, *loc)
         # Inherited values are reported where they were written: in `defaults`.
         if prefix[:1] == ("teams",) and not _has_path(raw, loc) and _has_path(data.get("defaults"), loc):
             full = ("defaults", *loc)
         line = next((lines[full[:n]] for n in range(len(full), -1, -1) if full[:n] in lines), None)
-        return SpecError(shown, _describe(error, _model_at(root, loc)), line=line, field=_format_path(full))
+        if message is None:
+            message = ("key " if "[key]" in error["loc"] else "") + _describe(error, _model_at(root, loc))
+        return SpecError(shown, message, line=line, field=_format_path(full))
 
     top = {key: value for key, value in data.items() if key != "teams"}
     try:
         Spec.model_validate({**top, "teams": [{"name": "x"}]})
     except ValidationError as error:
-        raise fail(error.errors()[0], Spec, (), data) from None
+        raise fail([dict(item) for item in error.errors()], Spec, (), data) from None
 
     defaults = data.get("defaults") or {}
     teams = data.get("teams")
@@ -1244,9 +1354,9 @@ def read_spec(path: str | Path) -> SpecFile:
         try:
             merged.append(Team.model_validate(team_data))
         except ValidationError as error:
-            raise fail(error.errors()[0], Team, ("teams", index), team) from None
+            raise fail([dict(item) for item in error.errors()], Team, ("teams", index), team) from None
     try:
         spec = Spec.model_validate({**top, "teams": merged})
     except ValidationError as error:
-        raise fail(error.errors()[0], Spec, (), data) from None
+        raise fail([dict(item) for item in error.errors()], Spec, (), data) from None
     return SpecFile(spec, shown, lines)
