@@ -163,7 +163,11 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
     team: Team = spec.teams[index]
     prefix = team.name_prefix.replace("{team}", team.name)
     scope = Scope(team, LimitChecker(source, index), spec.quotas.managed_policies_per_role, spec.quotas.trust_policy, prefix)
-    scope.check.at_most("tags", "number of tags", len(team.tags), facts.IAM_LIMITS["tags_per_role"])
+    # Every role, instance profile and policy of the team carries these tags: defaults.tags merged with the team's own.
+    scope.check.at_most(
+        "tags", "number of tags (defaults.tags and the team's tags, merged)", len(team.tags), facts.IAM_LIMITS["tags_per_role"],
+        " per resource; tags the workspace adds through the module's tags variable count too",
+    )
     scope.check.at_most("path", "path length", len(team.path), facts.IAM_LIMITS["path"])
 
     names = {key: prefix + getattr(team, key).name for key in CLUSTER_ROLES}

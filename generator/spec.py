@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -76,12 +77,31 @@ S3Prefix = Annotated[str, _pattern(
     "an S3 key prefix without a leading / (letters, digits and _!.*'()=+,@-, separated by /)",
     max_length=1024,
 )]
+# IAM's tag characters: Unicode letters and digits, spaces and _.:/=+-@ (IAM's own pattern allows any
+# Unicode space; the spec takes the plain one). A key must not start with aws: in any case: IAM keeps
+# that prefix for AWS and refuses it at apply (TeamSettings checks it).
+RESERVED_TAG_PREFIX = "aws:"
+# The validator's patterns use Unicode classes; JSON Schema tools (Python's jsonschema, editors)
+# may not know \p{...}, so the schema carries a portable pattern: IAM's ASCII characters exactly,
+# anything beyond ASCII (the validator then refuses what is no letter or digit).
+_TAG_PORTABLE = r"(?:[A-Za-z0-9 _.:/=+@-]|[^\x00-\x7f])"
+
+
+def _portable(max_length: int, min_length: int) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "pattern": f"^{_TAG_PORTABLE}{'+' if min_length else '*'}$", "maxLength": max_length})
+
+
 TagKey = Annotated[str, _pattern(
-    r"^[A-Za-z0-9_ .:/=+@-]+$", "a tag key: letters, digits, spaces and _.:/=+@-", max_length=facts.IAM_LIMITS["tag_key"]
-)]
+    r"^[\p{L}\p{N} _.:/=+@-]+$",
+    f"a tag key: 1 to {facts.IAM_LIMITS['tag_key']} letters, digits, spaces and _.:/=+@-, not starting with"
+    f" {RESERVED_TAG_PREFIX} (reserved for AWS)",
+    max_length=facts.IAM_LIMITS["tag_key"],
+), _portable(facts.IAM_LIMITS["tag_key"], 1)]
 TagValue = Annotated[str, _pattern(
-    r"^[A-Za-z0-9_ .:/=+@-]*$", "a tag value: letters, digits, spaces and _.:/=+@-", max_length=facts.IAM_LIMITS["tag_value"]
-)]
+    r"^[\p{L}\p{N} _.:/=+@-]*$",
+    f"a tag value: up to {facts.IAM_LIMITS['tag_value']} letters, digits, spaces and _.:/=+@-",
+    max_length=facts.IAM_LIMITS["tag_value"],
+), _portable(facts.IAM_LIMITS["tag_value"], 0)]
 # KMS key IDs: a UUID, or mrk-<32 hex> for a multi-Region key.
 _KMS_KEY_ID = r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
 # Local disk encryption: AWS asks for the fully specified key ARN.
@@ -838,9 +858,21 @@ class TeamSettings(Model):
     )
     tags: dict[TagKey, TagValue] = Field(
         default_factory=dict,
-        description="Tags on every role, instance profile and policy (at most 50).",
+        description="Tags on every role, instance profile and policy: at most 50 after `defaults.tags` and the team's are merged;"
+        " keys of 1 to 128 and values of up to 256 letters, digits, spaces and `_.:/=+@-`; no key starts with `aws:`.",
         examples=[{"Team": "analytics"}],
     )
+
+    @field_validator("tags")
+    @classmethod
+    def _no_reserved_tag_keys(cls, tags: dict[str, str]) -> dict[str, str]:
+        for key in tags:
+            if key.lower().startswith(RESERVED_TAG_PREFIX):
+                raise _field_error(
+                    (key,),
+                    f"key {key!r}: the {RESERVED_TAG_PREFIX} prefix is reserved for AWS (in any case); IAM refuses such a tag at apply",
+                )
+        return tags
     source_account_id: AccountId | None = Field(
         default=None,
         description="Account whose EMR may assume the roles: adds the `aws:SourceAccount`/`aws:SourceArn` confused-deputy conditions "
@@ -971,12 +1003,13 @@ PRINCIPAL_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._@-]{0,127}$")
 class _FieldError(ValueError):
     """A validator's error about one sub-field, so the message names that field."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str | Path_, message: str):
         super().__init__(message)
         self.field = field
 
 
-def _field_error(field: str, message: str) -> _FieldError:
+def _field_error(field: str | Path_, message: str) -> _FieldError:
+    """`field` as text (`roles[0].name`), or as parts when a part is a mapping key that may hold . or [."""
     return _FieldError(field, message)
 
 
@@ -1074,6 +1107,8 @@ def _format_path(path: Path_) -> str:
     for part in path:
         if isinstance(part, bool):  # a mapping key YAML read as a boolean (On:, yes:)
             part = str(part).lower()
+        elif part == "":
+            part = '""'
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(top level)"
 
@@ -1262,7 +1297,7 @@ def _error_path(error: dict[str, Any], loc: Path_ | None = None) -> Path_:
     context = error.get("ctx") or {}
     inner = context.get("error")
     if isinstance(inner, _FieldError):
-        loc = (*loc, *_split_field(inner.field))
+        loc = (*loc, *(inner.field if isinstance(inner.field, tuple) else _split_field(inner.field)))
     return loc
 
 

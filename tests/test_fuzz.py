@@ -310,7 +310,8 @@ FIELD_NAMES = {
 PATTERNED: list[tuple[tuple[Any, ...], str, str]] = [
     ((*T0, "name"), "alpha", string.ascii_lowercase + string.digits + "-"),
     ((*T0, "source_account_id"), "111122223333", string.digits),
-    ((*T0, "tags", "Team"), "alpha", string.ascii_letters + string.digits + "_ .:/=+@-"),
+    # IAM allows Unicode letters and digits in tags.
+    ((*T0, "tags", "Team"), "alpha", string.ascii_letters + string.digits + "_ .:/=+@-" + "éßЖ日本"),
     (("defaults", "name_prefix"), "{team}-", string.ascii_letters + string.digits + "_+=,.@-"),
     (("defaults", "path"), "/emr/", "".join(chr(c) for c in range(0x21, 0x7F))),
     ((*T0, "service_role", "name"), "EMR_DefaultRole", string.ascii_letters + string.digits + "_+=,.@-"),

@@ -11,7 +11,7 @@ from generator.merge import deep_merge
 from generator.spec import load_spec
 from tests.helpers import MINIMAL_SPEC, run_cli, snapshot, write_spec
 
-ERROR_LINE = re.compile(r"^emr-iam: error: (?P<file>[^:]+)(?::(?P<line>\d+))?: (?:(?P<field>[A-Za-z_][\w\[\].-]*): )?(?P<message>.+)$")
+ERROR_LINE = re.compile(r"^emr-iam: error: (?P<file>[^:]+)(?::(?P<line>\d+))?: (?:(?P<field>[A-Za-z_][^ ]*?): )?(?P<message>.+)$")
 
 
 def expect_error(capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str) -> re.Match[str]:
