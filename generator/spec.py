@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from generator import facts
+from generator import facts, managed_policies
 from generator.errors import SpecError
 from generator.merge import deep_merge
 
@@ -275,6 +275,33 @@ class RolePolicies(Model):
         description="Inline policies: policy name to policy document; `arn:{partition}:` in a Resource follows the provider's partition.",
         examples=[{"read-config": _READ_CONFIG}],
     )
+
+    @field_validator("aws_managed_policies")
+    @classmethod
+    def _aws_defines_them(cls, names: list[str]) -> list[str]:
+        for index, name in enumerate(names):
+            problem = managed_policies.problem(name)
+            if problem is not None:
+                raise _field_error((index,), problem)
+        return names
+
+    @field_validator("policy_arns")
+    @classmethod
+    def _aws_defines_its_own(cls, arns: list[str]) -> list[str]:
+        for index, arn in enumerate(arns):
+            problem = _aws_policy_arn_problem(arn)
+            if problem is not None:
+                raise _field_error((index,), problem)
+        return arns
+
+
+_AWS_POLICY_ARN = re.compile(r"^arn:[^:]+:iam::aws:policy/(.+)$")
+
+
+def _aws_policy_arn_problem(arn: str) -> str | None:
+    """What is wrong with an ARN of an AWS managed policy (account `aws`), or None; other ARNs are not checked."""
+    match = _AWS_POLICY_ARN.match(arn)
+    return managed_policies.problem(match[1]) if match else None
 
 
 class ServiceRole(RolePolicies):
@@ -863,6 +890,14 @@ class TeamSettings(Model):
         examples=[{"Team": "analytics"}],
     )
 
+    @field_validator("permissions_boundary")
+    @classmethod
+    def _aws_defines_the_boundary(cls, arn: str | None) -> str | None:
+        problem = None if arn is None else _aws_policy_arn_problem(arn)
+        if problem is not None:
+            raise ValueError(problem)
+        return arn
+
     @field_validator("tags")
     @classmethod
     def _no_reserved_tag_keys(cls, tags: dict[str, str]) -> dict[str, str]:
@@ -1354,6 +1389,8 @@ def load_spec(path: str | Path) -> Spec:
 
 def read_spec(path: str | Path) -> SpecFile:
     """Like load_spec, keeping the line of every key for later errors."""
+    if not str(path).strip():  # Path("") is the current folder: say what is wrong instead
+        raise SpecError("--spec", "the spec path is empty: name a spec file, for example specs/platform.yaml")
     path = Path(path)
     shown = str(path)
     data, lines = _parse(path, _read(path))

@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 
 from generator.cli import main
 from tests.engine import ROOT
+from tests.helpers import aws_managed_policy_names
 
 MIN_CASES = 500
 MAX_EXAMPLES = 640
@@ -563,7 +564,7 @@ def huge_lists(draw: st.DrawFn) -> Case:
     if choice == len(LIMITS):  # more tags than IAM allows on a role
         return _case("huge-list", _set(BASE, (*T0, "tags"), {f"Key{i}": "v" for i in range(51 + draw(st.integers(0, 30)))}))
     if choice == len(LIMITS) + 1:  # more managed policies than the quota
-        return _case("huge-list", _set(BASE, (*T0, "service_role", "policy_arns"), [f"arn:aws:iam::aws:policy/P{i}" for i in range(10)]))
+        return _case("huge-list", _set(BASE, (*T0, "service_role", "policy_arns"), [f"arn:aws:iam::aws:policy/{name}" for name in aws_managed_policy_names(10)]))
     # Inline policies over the 10,240 characters IAM allows per role.
     statements = [{"Effect": "Deny", "Action": "s3:*", "Resource": f"arn:aws:s3:::{'b' * 60}{i}/*"} for i in range(100)]
     policies = {f"p{n}": {"Statement": statements} for n in range(draw(st.integers(2, 4)))}

@@ -9,7 +9,7 @@ import pytest
 
 from generator.merge import deep_merge
 from generator.spec import load_spec
-from tests.helpers import MINIMAL_SPEC, run_cli, snapshot, write_spec
+from tests.helpers import MINIMAL_SPEC, aws_managed_policy_names, run_cli, snapshot, write_spec
 
 ERROR_LINE = re.compile(r"^emr-iam: error: (?P<file>[^:]+)(?::(?P<line>\d+))?: (?:(?P<field>[A-Za-z_][^ ]*?): )?(?P<message>.+)$")
 
@@ -213,7 +213,7 @@ REJECTED = {
         "version: 1\nteams:\n  - name: a\n    tags: {" + ", ".join(f"k{i}: v" for i in range(51)) + "}\n", 4, "teams[0].tags", "over the IAM limit of 50",
     ),
     "managed policies over 10": (
-        "version: 1\nteams:\n  - name: a\n    ec2_role:\n      aws_managed_policies: [" + ", ".join(f"P{i}" for i in range(10)) + "]\n",
+        "version: 1\nteams:\n  - name: a\n    ec2_role:\n      aws_managed_policies: [" + ", ".join(aws_managed_policy_names(10)) + "]\n",
         4, "teams[0].ec2_role", "number of managed policies attached to the role is 11, over the IAM limit of 10",
     ),
     "inline policies over 10240": (
