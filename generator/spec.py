@@ -267,7 +267,8 @@ class RolePolicies(Model):
     )
     aws_managed_policies: list[ManagedPolicyName] = _items(
         20,
-        description="AWS managed policies to attach, by name (with its path); the ARN follows the partition.",
+        description="AWS managed policies to attach, by name (with its path); the ARN follows the partition. A name AWS does"
+        " not define is an error that suggests the closest one.",
         examples=[["AmazonS3ReadOnlyAccess"]],
     )
     inline_policies: dict[IamName, PolicyDocument] = Field(
