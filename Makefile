@@ -11,7 +11,7 @@ PYTEST_ARGS ?= -n auto
 export TF_CLI_CONFIG_FILE := $(abspath $(TOOLS))/tofurc
 export EMR_IAM_TOOLS := $(abspath $(TOOLS))
 
-.PHONY: help venv test-deps modules check validate schema tools test golden inventories lint clean
+.PHONY: help venv test-deps modules check validate schema managed-policies tools test golden inventories lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort
@@ -42,6 +42,9 @@ validate: venv ## validate the spec only
 schema: venv ## write the spec's JSON Schema for editors and the spec reference in README.md
 	$(PY) -m generator schema > specs/emr-iam-spec.schema.json
 	$(PY) -m generator schema --format markdown --readme README.md
+
+managed-policies: test-deps ## rewrite generator/data/aws_managed_policies.json from the AWS managed policies moto ships
+	$(PY) -m scripts.aws_managed_policies
 
 tools: test-deps ## install OpenTofu and the hashicorp/aws provider offline into $(TOOLS)/
 	$(PY) -m scripts.install_tools $(TOOLS)

@@ -235,7 +235,8 @@ def _run(args: argparse.Namespace) -> int:
         resolve(source)
         for warning in warnings(source):
             print(f"emr-iam: warning: {warning}", file=sys.stderr)
-        print(f"{args.spec}: valid ({len(source.spec.teams)} teams)")
+        count = len(source.spec.teams)
+        print(f"{args.spec}: valid ({count} team{'' if count == 1 else 's'})")
         return 0
     if args.command == "diff":
         from generator import cache

@@ -82,6 +82,8 @@ MANAGED_POLICIES: Final = {
     "ec2_role": "service-role/AmazonElasticMapReduceforEC2Role",
     "autoscaling_role": "service-role/AmazonElasticMapReduceforAutoScalingRole",
 }
+# The service role's AWS managed policy by its `managed_policy` setting (`none`: no such policy).
+SERVICE_ROLE_MANAGED_POLICY: Final = {"v2": MANAGED_POLICIES["service_role_v2"], "v1": MANAGED_POLICIES["service_role_v1"]}
 
 # What the service role's managed policy already lets EMR do, from the documents AWS publishes
 # (moto ships copies, checked by tests/test_cluster_starts.py): v1 (AmazonElasticMapReduceRole)

@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from generator import emr_containers, facts, policies
+from pydantic import BaseModel
+
+from generator import emr_containers, facts, managed_policies, policies
 from generator.catalog import COMPOSITE, EKS_JOB_ROLES, PIECE, SERVERLESS_SUBMITTER_POLICY_NAME, ModuleDef, Output, Variable
 from generator.errors import SpecError
 from generator.hcl import Expr, jsonencode
@@ -82,12 +84,19 @@ def _role_name_checks(check: LimitChecker, field: str, name: str, use_prefix: bo
 
 
 def _role_policy_checks(
-    check: LimitChecker, field: str, quota: int, managed_count: int, inline: dict[str, Any]
+    check: LimitChecker, field: str, quota: int, listed: int, inline: dict[str, Any], attached: tuple[tuple[int, str], ...] = ()
 ) -> None:
-    check.at_most(
-        field, "number of managed policies attached to the role", managed_count, quota,
-        " (raise quotas.managed_policies_per_role if your account's quota is higher)",
-    )
+    """The role's managed policies: `listed` in the spec's policy_arns and aws_managed_policies, and those
+    the modules attach to it anyway (`attached`: how many, and what they are); then its inline policies' size."""
+    count = listed + sum(number for number, _ in attached)
+    if count > quota:
+        parts = [f"{listed} listed in policy_arns and aws_managed_policies"] if listed else []
+        parts += [what for number, what in attached if number]
+        check.at_most(
+            field, "number of managed policies attached to the role", count, quota,
+            f": {', plus '.join(parts)}"
+            "; raise quotas.managed_policies_per_role if your account's quota is higher",
+        )
     size = sum(policies.policy_size(document) for document in inline.values())
     check.at_most(field, "size of the role's inline policies in characters", size, facts.IAM_LIMITS["inline_policies_per_role"])
 
@@ -163,7 +172,11 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
     team: Team = spec.teams[index]
     prefix = team.name_prefix.replace("{team}", team.name)
     scope = Scope(team, LimitChecker(source, index), spec.quotas.managed_policies_per_role, spec.quotas.trust_policy, prefix)
-    scope.check.at_most("tags", "number of tags", len(team.tags), facts.IAM_LIMITS["tags_per_role"])
+    # Every role, instance profile and policy of the team carries these tags: defaults.tags merged with the team's own.
+    scope.check.at_most(
+        "tags", "number of tags (defaults.tags and the team's tags, merged)", len(team.tags), facts.IAM_LIMITS["tags_per_role"],
+        " per resource; tags the workspace adds through the module's tags variable count too",
+    )
     scope.check.at_most("path", "path length", len(team.path), facts.IAM_LIMITS["path"])
 
     names = {key: prefix + getattr(team, key).name for key in CLUSTER_ROLES}
@@ -235,8 +248,9 @@ def _service_role(scope: Scope, names: dict[str, str]) -> Section:
         )
     if not facts.MANAGED_POLICY_CREATES_SPOT_ROLE[service.managed_policy] and service.allow_spot_service_linked_role:
         inline["create-spot-service-linked-role"] = _SPOT_DOCUMENT
-    managed = (service.managed_policy != "none") + len(_policy_arns(service))
-    _role_policy_checks(check, "service_role", scope.quota, managed, inline)
+    service_policy = facts.SERVICE_ROLE_MANAGED_POLICY.get(service.managed_policy)
+    attached = ((1, f"{service_policy}, the AWS managed policy the role gets anyway (managed_policy: {service.managed_policy})"),)
+    _role_policy_checks(check, "service_role", scope.quota, len(_policy_arns(service)), inline, attached if service_policy else ())
     return Section(
         PIECE["service_role"].composite_arguments({
             "create": service.create,
@@ -259,9 +273,12 @@ def _ec2_role(scope: Scope, names: dict[str, str], added_inline: dict[str, Any])
     if scoped is not None:
         scoped_size = policies.policy_size(scoped)
         check.at_most("ec2_role.s3_access", "size of the scoped EC2 policy in characters", scoped_size, facts.IAM_LIMITS["managed_policy"])
-    managed = (ec2.policy == "managed") + (scoped is not None) + len(_policy_arns(ec2))
+    attached = (
+        (1, f"{facts.MANAGED_POLICIES['ec2_role']}, the AWS managed policy the role gets anyway (policy: managed)")
+        if scoped is None else (1, "the scoped customer-managed policy the role gets anyway (policy: scoped)"),
+    )
     own_inline = _inline(ec2)
-    _role_policy_checks(check, "ec2_role", scope.quota, managed, {**own_inline, **added_inline})
+    _role_policy_checks(check, "ec2_role", scope.quota, len(_policy_arns(ec2)), {**own_inline, **added_inline}, attached)
     return Section(PIECE["ec2_role"].composite_arguments({
         "create": ec2.create,
         "name": names["ec2_role"],
@@ -276,7 +293,8 @@ def _ec2_role(scope: Scope, names: dict[str, str], added_inline: dict[str, Any])
 def _autoscaling_role(scope: Scope, names: dict[str, str]) -> Section:
     autoscaling = scope.team.autoscaling_role
     own_inline = _inline(autoscaling)
-    _role_policy_checks(scope.check, "autoscaling_role", scope.quota, 1 + len(_policy_arns(autoscaling)), own_inline)
+    attached = ((1, f"{facts.MANAGED_POLICIES['autoscaling_role']}, the AWS managed policy the role gets anyway"),)
+    _role_policy_checks(scope.check, "autoscaling_role", scope.quota, len(_policy_arns(autoscaling)), own_inline, attached)
     return Section(PIECE["autoscaling_role"].composite_arguments({
         "create": autoscaling.create,
         "name": names["autoscaling_role"],
@@ -620,8 +638,10 @@ def _studio(scope: Scope, cluster_roles: dict[str, str]) -> Section:
         _role_name_checks(check, "studio.user_role.name", user_name, False)
         claims["studio.user_role.name"] = ("role", user_name)
         # AWS: every session policy is attached to the user role, beside its own managed policies.
+        sessions = len(studio.session_policies)
         _role_policy_checks(
-            check, "studio.user_role", quota, len(_policy_arns(studio.user_role)) + len(studio.session_policies), _inline(studio.user_role)
+            check, "studio.user_role", quota, len(_policy_arns(studio.user_role)), _inline(studio.user_role),
+            ((sessions, f"the {sessions} of session_policies, which the user role carries with auth_mode SSO"),),
         )
     arguments = PIECE["studio_roles"].composite_arguments({
         "create": True,
@@ -793,9 +813,34 @@ def _team_definition(team: Team) -> ModuleDef:
     )
 
 
+def _written_policies(value: Any, field: str) -> Iterable[tuple[str, str]]:
+    """(field, as written) for every AWS managed policy the spec names, in aws_managed_policies or as an ARN."""
+    if isinstance(value, RolePolicies):
+        for index, name in enumerate(value.aws_managed_policies):
+            yield f"{field}.aws_managed_policies[{index}]", name
+        for index, arn in enumerate(value.policy_arns):
+            if ":iam::aws:policy/" in arn:
+                yield f"{field}.policy_arns[{index}]", arn.split(":iam::aws:policy/", 1)[1]
+    if isinstance(value, BaseModel):
+        for key in type(value).model_fields:
+            yield from _written_policies(getattr(value, key), f"{field}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _written_policies(item, f"{field}[{index}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _written_policies(item, f"{field}.{key}")
+
+
 def warnings(source: SpecFile) -> list[str]:
     """What a valid spec leaves weaker than AWS advises, one line each (`validate` prints them)."""
     found = []
+    if managed_policies.any_deprecated():
+        for index, team in enumerate(source.spec.teams):
+            for field, written in _written_policies(team, f"teams[{index}]"):
+                note = managed_policies.deprecation(written)
+                if note is not None:
+                    found.append(f"{field} ({team.name}): {note}")
     for index, team in enumerate(source.spec.teams):
         if team.source_account_id is None:
             found.append(
@@ -814,22 +859,29 @@ def resolve(source: SpecFile) -> list[TeamModule]:
 
 def check_unique_names(claims: Iterable[tuple[str, Claims]], source: SpecFile) -> None:
     """Two teams (or two roles of one team) must not claim the same IAM or EMR name; claims in team order."""
-    owner: dict[tuple[str, str], str] = {}
+    owner: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, name): (team, field)
     for index, (team, names) in enumerate(claims):
         for field, (kind, name) in names.items():
-            if (kind, name) in owner and kind in ONE_PER_ACCOUNT:
+            if (kind, name) not in owner:
+                owner[kind, name] = (team, field)
+                continue
+            first_team, first_field = owner[kind, name]
+            if kind in ONE_PER_ACCOUNT:
                 what, role_name, setting = ONE_PER_ACCOUNT[kind]
                 raise LimitChecker(source, index).fail(
                     field,
-                    f"team {team!r} and {owner[kind, name]} both create the {what} {role_name}"
+                    f"team {team!r} and team {first_team!r} ({first_field}) both create the {what} {role_name}"
                     f" in {f'account {name}' if name else 'the same account (neither sets source_account_id)'}; it exists once"
                     f" per account: set {setting}: true for one team per account",
                 )
-            if (kind, name) in owner:
-                raise LimitChecker(source, index).fail(
-                    field,
-                    f"{kind} name {name!r} is already used by {owner[kind, name]}; names must be unique "
-                    + ("(set security_configuration_name per team)" if kind == "security configuration"
-                       else "(give teams different name_prefix values)"),
-                )
-            owner[kind, name] = f"team {team!r} ({field})"
+            if first_team == team:
+                # Within one team a prefix cannot help: both names get the same one.
+                advice = f"rename one of the two: both are in team {team!r}, so its name_prefix cannot tell them apart"
+            elif kind == "security configuration":
+                advice = "set security_configuration_name per team"
+            else:
+                advice = "give teams different name_prefix values"
+            raise LimitChecker(source, index).fail(
+                field,
+                f"{kind} name {name!r} is already used by team {first_team!r} ({first_field}); names must be unique ({advice})",
+            )

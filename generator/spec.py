@@ -6,6 +6,7 @@ over the defaults (mappings merge, lists and scalars replace) before validation.
 
 from __future__ import annotations
 
+import datetime
 import fnmatch
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -20,11 +21,12 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
-from generator import facts
+from generator import facts, managed_policies
 from generator.errors import SpecError
 from generator.merge import deep_merge
 
@@ -75,12 +77,31 @@ S3Prefix = Annotated[str, _pattern(
     "an S3 key prefix without a leading / (letters, digits and _!.*'()=+,@-, separated by /)",
     max_length=1024,
 )]
+# IAM's tag characters: Unicode letters and digits, spaces and _.:/=+-@ (IAM's own pattern allows any
+# Unicode space; the spec takes the plain one). A key must not start with aws: in any case: IAM keeps
+# that prefix for AWS and refuses it at apply (TeamSettings checks it).
+RESERVED_TAG_PREFIX = "aws:"
+# The validator's patterns use Unicode classes; JSON Schema tools (Python's jsonschema, editors)
+# may not know \p{...}, so the schema carries a portable pattern: IAM's ASCII characters exactly,
+# anything beyond ASCII (the validator then refuses what is no letter or digit).
+_TAG_PORTABLE = r"(?:[A-Za-z0-9 _.:/=+@-]|[^\x00-\x7f])"
+
+
+def _portable(max_length: int, min_length: int) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "pattern": f"^{_TAG_PORTABLE}{'+' if min_length else '*'}$", "maxLength": max_length})
+
+
 TagKey = Annotated[str, _pattern(
-    r"^[A-Za-z0-9_ .:/=+@-]+$", "a tag key: letters, digits, spaces and _.:/=+@-", max_length=facts.IAM_LIMITS["tag_key"]
-)]
+    r"^[\p{L}\p{N} _.:/=+@-]+$",
+    f"a tag key: 1 to {facts.IAM_LIMITS['tag_key']} letters, digits, spaces and _.:/=+@-, not starting with"
+    f" {RESERVED_TAG_PREFIX} (reserved for AWS)",
+    max_length=facts.IAM_LIMITS["tag_key"],
+), _portable(facts.IAM_LIMITS["tag_key"], 1)]
 TagValue = Annotated[str, _pattern(
-    r"^[A-Za-z0-9_ .:/=+@-]*$", "a tag value: letters, digits, spaces and _.:/=+@-", max_length=facts.IAM_LIMITS["tag_value"]
-)]
+    r"^[\p{L}\p{N} _.:/=+@-]*$",
+    f"a tag value: up to {facts.IAM_LIMITS['tag_value']} letters, digits, spaces and _.:/=+@-",
+    max_length=facts.IAM_LIMITS["tag_value"],
+), _portable(facts.IAM_LIMITS["tag_value"], 0)]
 # KMS key IDs: a UUID, or mrk-<32 hex> for a multi-Region key.
 _KMS_KEY_ID = r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
 # Local disk encryption: AWS asks for the fully specified key ARN.
@@ -126,13 +147,15 @@ def _attach_to(description: str, example: list[str]) -> Any:
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: a value has the type YAML gave it. "yes" is no boolean and "10" no number; lax
+    # validation would read them as true and 10, and a typo like create: "no" would pass unseen.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class PolicyStatement(Model):
     """One statement of an identity-based policy, in IAM's own key spelling."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=False)
 
     Sid: StatementId | None = Field(default=None, description="Statement ID: letters and digits.", examples=["ReadConfig"])
     Effect: Literal["Allow", "Deny"] = Field(description="`Allow` or `Deny`.", examples=["Allow"])
@@ -244,7 +267,8 @@ class RolePolicies(Model):
     )
     aws_managed_policies: list[ManagedPolicyName] = _items(
         20,
-        description="AWS managed policies to attach, by name (with its path); the ARN follows the partition.",
+        description="AWS managed policies to attach, by name (with its path); the ARN follows the partition. A name AWS does"
+        " not define is an error that suggests the closest one.",
         examples=[["AmazonS3ReadOnlyAccess"]],
     )
     inline_policies: dict[IamName, PolicyDocument] = Field(
@@ -252,6 +276,33 @@ class RolePolicies(Model):
         description="Inline policies: policy name to policy document; `arn:{partition}:` in a Resource follows the provider's partition.",
         examples=[{"read-config": _READ_CONFIG}],
     )
+
+    @field_validator("aws_managed_policies")
+    @classmethod
+    def _aws_defines_them(cls, names: list[str]) -> list[str]:
+        for index, name in enumerate(names):
+            problem = managed_policies.problem(name)
+            if problem is not None:
+                raise _field_error((index,), problem)
+        return names
+
+    @field_validator("policy_arns")
+    @classmethod
+    def _aws_defines_its_own(cls, arns: list[str]) -> list[str]:
+        for index, arn in enumerate(arns):
+            problem = _aws_policy_arn_problem(arn)
+            if problem is not None:
+                raise _field_error((index,), problem)
+        return arns
+
+
+_AWS_POLICY_ARN = re.compile(r"^arn:[^:]+:iam::aws:policy/(.+)$")
+
+
+def _aws_policy_arn_problem(arn: str) -> str | None:
+    """What is wrong with an ARN of an AWS managed policy (account `aws`), or None; other ARNs are not checked."""
+    match = _AWS_POLICY_ARN.match(arn)
+    return managed_policies.problem(match[1]) if match else None
 
 
 class ServiceRole(RolePolicies):
@@ -835,9 +886,29 @@ class TeamSettings(Model):
     )
     tags: dict[TagKey, TagValue] = Field(
         default_factory=dict,
-        description="Tags on every role, instance profile and policy (at most 50).",
+        description="Tags on every role, instance profile and policy: at most 50 after `defaults.tags` and the team's are merged;"
+        " keys of 1 to 128 and values of up to 256 letters, digits, spaces and `_.:/=+@-`; no key starts with `aws:`.",
         examples=[{"Team": "analytics"}],
     )
+
+    @field_validator("permissions_boundary")
+    @classmethod
+    def _aws_defines_the_boundary(cls, arn: str | None) -> str | None:
+        problem = None if arn is None else _aws_policy_arn_problem(arn)
+        if problem is not None:
+            raise ValueError(problem)
+        return arn
+
+    @field_validator("tags")
+    @classmethod
+    def _no_reserved_tag_keys(cls, tags: dict[str, str]) -> dict[str, str]:
+        for key in tags:
+            if key.lower().startswith(RESERVED_TAG_PREFIX):
+                raise _field_error(
+                    (key,),
+                    f"key {key!r}: the {RESERVED_TAG_PREFIX} prefix is reserved for AWS (in any case); IAM refuses such a tag at apply",
+                )
+        return tags
     source_account_id: AccountId | None = Field(
         default=None,
         description="Account whose EMR may assume the roles: adds the `aws:SourceAccount`/`aws:SourceArn` confused-deputy conditions "
@@ -945,6 +1016,14 @@ class Spec(Model):
         examples=[[{"name": "analytics"}]],
     )
 
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_is_the_number(cls, value: Any) -> Any:
+        # A literal compares equal to true and 1.0 even in strict mode; the version is the integer 1.
+        if type(value) is not int:
+            raise ValueError(f"must be the number 1, not {_shown(value)}")
+        return value
+
     @field_validator("teams")
     @classmethod
     def _unique_team_names(cls, teams: list[Team]) -> list[Team]:
@@ -960,12 +1039,13 @@ PRINCIPAL_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._@-]{0,127}$")
 class _FieldError(ValueError):
     """A validator's error about one sub-field, so the message names that field."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str | Path_, message: str):
         super().__init__(message)
         self.field = field
 
 
-def _field_error(field: str, message: str) -> _FieldError:
+def _field_error(field: str | Path_, message: str) -> _FieldError:
+    """`field` as text (`roles[0].name`), or as parts when a part is a mapping key that may hold . or [."""
     return _FieldError(field, message)
 
 
@@ -1061,6 +1141,10 @@ class _Lines(Mapping[Path_, int]):
 def _format_path(path: Path_) -> str:
     out = ""
     for part in path:
+        if isinstance(part, bool):  # a mapping key YAML read as a boolean (On:, yes:)
+            part = str(part).lower()
+        elif part == "":
+            part = '""'
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(top level)"
 
@@ -1135,28 +1219,121 @@ def _has_path(data: Any, path: Path_) -> bool:
     return True
 
 
+# The type of each member of a union, as the validation library names it in an error's location.
+_UNION_MEMBERS = {"str": "a string", "bool": "true or false", "int": "a whole number", "list[str]": "a list of strings"}
+
+
+def _shown(value: Any) -> str:
+    """A YAML value as the user wrote it, for "not ..." in a message."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if value is None:
+        return "an empty value"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the string {value[:60] + '...' if len(value) > 60 else value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, datetime.date):
+        return f"the date {value.isoformat()}"
+    return f"a {type(value).__name__}"
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
 def _describe(error: dict[str, Any], model: type[BaseModel] | None) -> str:
+    """The validation library's error in our words: what is wrong with the value, and what would be right."""
     kind = error["type"]
+    value = error.get("input")
+    context = error.get("ctx") or {}
     if kind == "extra_forbidden":
         return "unknown field" + (f" (allowed: {', '.join(model.model_fields)})" if model else "")
     if kind == "missing":
         return "is required"
     if kind == "string_pattern_mismatch":
-        pattern = (error.get("ctx") or {}).get("pattern", "")
-        return f"{error['input']!r} must be {PATTERN_HELP.get(pattern, f'matching {pattern}')}"
-    if kind == "string_type" and isinstance(error["input"], int | float) and not isinstance(error["input"], bool):
-        # YAML reads an unquoted 111122223333 (or 012345678901, 1e3) as a number.
-        return f"must be a string, and YAML read {error['input']!r} as a number: quote it (\"...\")"
-    message: str = error["msg"]
-    return message.removeprefix("Value error, ")
+        pattern = context.get("pattern", "")
+        return f"{value!r} must be {PATTERN_HELP.get(pattern, f'matching {pattern}')}"
+    if kind == "string_type":
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            # YAML reads an unquoted 111122223333 (or 012345678901, 1e3) as a number.
+            return f"must be a string, and YAML read {value!r} as a number: quote it (\"...\")"
+        if isinstance(value, bool | datetime.date):
+            what = "a boolean (yes, no, on, off, true and false are booleans)" if isinstance(value, bool) else "a date"
+            return f"must be a string, and YAML read the value as {what}: quote it (\"...\")"
+        return f"must be a string, not {_shown(value)}"
+    if kind == "bool_type":
+        quoted = " without quotes" if isinstance(value, str) else ""
+        return f"must be true or false{quoted}, not {_shown(value)}"
+    if kind == "int_type":
+        unquote = ": write the number without quotes" if isinstance(value, str) and value.strip().lstrip("-").isdigit() else ""
+        return f"must be a whole number, not {_shown(value)}{unquote}"
+    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
+        what = "a list" if kind == "list_type" else "a mapping"
+        return f"must be {what}, not {_shown(value)}"
+    if kind == "literal_error":
+        expected = str(context.get("expected", ""))
+        return f"must be {'one of ' if ' or ' in expected else ''}{expected}, not {_shown(value)}"
+    if kind in ("too_long", "too_short"):
+        items = "entries" if context.get("field_type") == "Dictionary" else "items"
+        actual = int(context.get("actual_length", len(value) if isinstance(value, list | dict) else 0))
+        if kind == "too_short":
+            minimum = int(context["min_length"])
+            return "must not be empty" if minimum == 1 else f"has {actual} {items}; at least {minimum} are needed"
+        return f"has {actual} {items}; at most {context['max_length']} are allowed"
+    if kind in ("string_too_long", "string_too_short"):
+        length = len(value) if isinstance(value, str) else 0
+        if kind == "string_too_short":
+            return "must not be empty"
+        return f"is {_count(length, 'character')} long; at most {context['max_length']} are allowed"
+    bounds = {"greater_than_equal": ("ge", "at least"), "less_than_equal": ("le", "at most"),
+              "greater_than": ("gt", "more than"), "less_than": ("lt", "less than")}
+    if kind in bounds:
+        key, words = bounds[kind]
+        return f"is {value!r}; it must be {words} {context[key]}"
+    if kind in ("value_error", "assertion_error"):
+        # Our own validators' messages.
+        return str(context.get("error", error["msg"]))
+    return f"is not valid: {error['msg']}"  # not expected: tests/test_messages.py walks every field for these
 
 
-def _error_path(error: dict[str, Any]) -> Path_:
-    loc: Path_ = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+def _strip_tags(loc: Path_) -> Path_:
+    return tuple(part for part in loc if not (isinstance(part, str) and (part.startswith("function-") or part == "[key]")))
+
+
+def _first_error(errors: list[dict[str, Any]]) -> tuple[Path_, str | None]:
+    """The error to report, with its location; a message of its own when the value matches no member of a union.
+
+    A value that fits no member of a union (`Action: 5`) gives one error per member, each located
+    under the member's name (`Action.str`, `Action.list[str]`): the deepest one reached furthest
+    into the value; when none went deeper than the member, the message names every member.
+    """
+    first = errors[0]
+    loc = tuple(first["loc"])
+    if not (loc and loc[-1] in _UNION_MEMBERS):
+        return loc, None
+    parent = loc[:-1]
+    members = [error for error in errors if tuple(error["loc"][: len(parent)]) == parent and len(error["loc"]) > len(parent)
+               and error["loc"][len(parent)] in _UNION_MEMBERS]
+    deepest = max(members, key=lambda error: len(error["loc"]))
+    if len(deepest["loc"]) > len(loc):
+        errors[0] = deepest
+        inner = tuple(deepest["loc"])
+        return (*parent, *inner[len(parent) + 1:]), None
+    names = [_UNION_MEMBERS[error["loc"][-1]] for error in members]
+    return parent, f"must be {', '.join(names[:-1])} or {names[-1]}, not {_shown(first.get('input'))}"
+
+
+def _error_path(error: dict[str, Any], loc: Path_ | None = None) -> Path_:
+    loc = _strip_tags(tuple(error["loc"]) if loc is None else loc)
     context = error.get("ctx") or {}
     inner = context.get("error")
     if isinstance(inner, _FieldError):
-        loc = (*loc, *_split_field(inner.field))
+        loc = (*loc, *(inner.field if isinstance(inner.field, tuple) else _split_field(inner.field)))
     return loc
 
 
@@ -1213,24 +1390,30 @@ def load_spec(path: str | Path) -> Spec:
 
 def read_spec(path: str | Path) -> SpecFile:
     """Like load_spec, keeping the line of every key for later errors."""
+    if not str(path).strip():  # Path("") is the current folder: say what is wrong instead
+        raise SpecError("--spec", "the spec path is empty: name a spec file, for example specs/platform.yaml")
     path = Path(path)
     shown = str(path)
     data, lines = _parse(path, _read(path))
 
-    def fail(error: Any, root: type[BaseModel], prefix: Path_, raw: Any, fallback: Path_ = ()) -> SpecError:
-        loc = _error_path(error)
+    def fail(errors: list[dict[str, Any]], root: type[BaseModel], prefix: Path_, raw: Any) -> SpecError:
+        located, message = _first_error(errors)
+        error = errors[0]
+        loc = _error_path(error, located)
         full = (*prefix, *loc)
         # Inherited values are reported where they were written: in `defaults`.
         if prefix[:1] == ("teams",) and not _has_path(raw, loc) and _has_path(data.get("defaults"), loc):
             full = ("defaults", *loc)
         line = next((lines[full[:n]] for n in range(len(full), -1, -1) if full[:n] in lines), None)
-        return SpecError(shown, _describe(error, _model_at(root, loc)), line=line, field=_format_path(full))
+        if message is None:
+            message = ("key " if "[key]" in error["loc"] else "") + _describe(error, _model_at(root, loc))
+        return SpecError(shown, message, line=line, field=_format_path(full))
 
     top = {key: value for key, value in data.items() if key != "teams"}
     try:
         Spec.model_validate({**top, "teams": [{"name": "x"}]})
     except ValidationError as error:
-        raise fail(error.errors()[0], Spec, (), data) from None
+        raise fail([dict(item) for item in error.errors()], Spec, (), data) from None
 
     defaults = data.get("defaults") or {}
     teams = data.get("teams")
@@ -1244,9 +1427,9 @@ def read_spec(path: str | Path) -> SpecFile:
         try:
             merged.append(Team.model_validate(team_data))
         except ValidationError as error:
-            raise fail(error.errors()[0], Team, ("teams", index), team) from None
+            raise fail([dict(item) for item in error.errors()], Team, ("teams", index), team) from None
     try:
         spec = Spec.model_validate({**top, "teams": merged})
     except ValidationError as error:
-        raise fail(error.errors()[0], Spec, (), data) from None
+        raise fail([dict(item) for item in error.errors()], Spec, (), data) from None
     return SpecFile(spec, shown, lines)

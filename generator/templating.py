@@ -86,7 +86,7 @@ def environment(user_templates: str | None = None, compiled_templates: str | Non
     env.globals.update(
         policies=policies,
         service_principals=facts.SERVICE_PRINCIPALS_BY_PARTITION,
-        service_role_policies={"v2": facts.MANAGED_POLICIES["service_role_v2"], "v1": facts.MANAGED_POLICIES["service_role_v1"]},
+        service_role_policies=facts.SERVICE_ROLE_MANAGED_POLICY,
         ec2_role_policy=facts.MANAGED_POLICIES["ec2_role"],
         autoscaling_role_policy=facts.MANAGED_POLICIES["autoscaling_role"],
         service_linked_role_name=facts.SERVICE_LINKED_ROLE_NAME,

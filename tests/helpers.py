@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import managed_policies
 from generator.cli import main
 
 MINIMAL_SPEC = """\
@@ -25,6 +26,12 @@ teams:
   - name: one
   - name: two
 """
+
+
+def aws_managed_policy_names(count: int) -> list[str]:
+    """`count` AWS managed policies that IAM knows, as a spec names them (path and name), for quota tests."""
+    names = [managed_policies.spelled(name) for name in managed_policies.paths()]
+    return names[:count]
 
 
 def many_teams_spec(count: int, *, defaults: str = "", overrides: Mapping[int, str] | None = None) -> str:

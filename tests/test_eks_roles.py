@@ -264,7 +264,7 @@ def _team(**eks: Any) -> dict[str, Any]:
          "teams[0].eks.roles[0].clusters[0].namespaces[0]", "must be a Kubernetes namespace"),
         (_team(roles=[{"name": "spark", "clusters": [{**CLUSTER, "oidc_issuer": "oidc.eks.us-east-1.amazonaws.com/id/X"}]}]),
          "teams[0].eks.roles[0].clusters[0].oidc_issuer", "must be the cluster's OIDC issuer URL"),
-        (_team(roles=[{"name": "spark", "clusters": []}]), "teams[0].eks.roles[0].clusters", "at least 1 item"),
+        (_team(roles=[{"name": "spark", "clusters": []}]), "teams[0].eks.roles[0].clusters", "must not be empty"),
         (
             {"version": 1, "defaults": {"name_prefix": "{team}-"}, "teams": [{"name": "analytics", "eks": {"roles": [{"name": "spark", "clusters": [CLUSTER]}]}}]},
             "teams[0].eks.roles", "need source_account_id",

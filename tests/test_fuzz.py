@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 
 from generator.cli import main
 from tests.engine import ROOT
+from tests.helpers import aws_managed_policy_names
 
 MIN_CASES = 500
 MAX_EXAMPLES = 640
@@ -310,7 +311,8 @@ FIELD_NAMES = {
 PATTERNED: list[tuple[tuple[Any, ...], str, str]] = [
     ((*T0, "name"), "alpha", string.ascii_lowercase + string.digits + "-"),
     ((*T0, "source_account_id"), "111122223333", string.digits),
-    ((*T0, "tags", "Team"), "alpha", string.ascii_letters + string.digits + "_ .:/=+@-"),
+    # IAM allows Unicode letters and digits in tags.
+    ((*T0, "tags", "Team"), "alpha", string.ascii_letters + string.digits + "_ .:/=+@-" + "éßЖ日本"),
     (("defaults", "name_prefix"), "{team}-", string.ascii_letters + string.digits + "_+=,.@-"),
     (("defaults", "path"), "/emr/", "".join(chr(c) for c in range(0x21, 0x7F))),
     ((*T0, "service_role", "name"), "EMR_DefaultRole", string.ascii_letters + string.digits + "_+=,.@-"),
@@ -562,7 +564,7 @@ def huge_lists(draw: st.DrawFn) -> Case:
     if choice == len(LIMITS):  # more tags than IAM allows on a role
         return _case("huge-list", _set(BASE, (*T0, "tags"), {f"Key{i}": "v" for i in range(51 + draw(st.integers(0, 30)))}))
     if choice == len(LIMITS) + 1:  # more managed policies than the quota
-        return _case("huge-list", _set(BASE, (*T0, "service_role", "policy_arns"), [f"arn:aws:iam::aws:policy/P{i}" for i in range(10)]))
+        return _case("huge-list", _set(BASE, (*T0, "service_role", "policy_arns"), [f"arn:aws:iam::aws:policy/{name}" for name in aws_managed_policy_names(10)]))
     # Inline policies over the 10,240 characters IAM allows per role.
     statements = [{"Effect": "Deny", "Action": "s3:*", "Resource": f"arn:aws:s3:::{'b' * 60}{i}/*"} for i in range(100)]
     policies = {f"p{n}": {"Statement": statements} for n in range(draw(st.integers(2, 4)))}

@@ -21,7 +21,7 @@ import pytest
 from tests import iam_eval
 from tests.effective import Deployment, account, apply_spec
 from tests.engine import ROOT, opentofu, provider_block
-from tests.helpers import run_cli, write_spec
+from tests.helpers import aws_managed_policy_names, run_cli, write_spec
 from tests.moto_server import ACCOUNT_ID, MotoServer
 
 SPEC = ROOT / "tests" / "specs" / "serverless.yaml"
@@ -194,7 +194,7 @@ def _team(**serverless: Any) -> dict[str, Any]:
         (_team(application_ids=["Not-An-Id"]), "teams[0].serverless.application_ids[0]", "must be an EMR Serverless application ID"),
         (_team(runtime_roles=[{"name": "x" * 60}]), "teams[0].serverless.runtime_roles[0].name", "over the IAM limit of 64"),
         (
-            _team(runtime_roles=[{"name": "etl", "aws_managed_policies": [f"Policy{i}" for i in range(11)]}]),
+            _team(runtime_roles=[{"name": "etl", "aws_managed_policies": aws_managed_policy_names(11)}]),
             "teams[0].serverless.runtime_roles[0]",
             "number of managed policies attached to the role is 11, over the IAM limit of 10",
         ),
