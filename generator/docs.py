@@ -215,6 +215,19 @@ def reference() -> str:
                 f"{_cell(description)} | `{_cell(flow(example))}` |"
             )
         lines.append("")
+    lines += [
+        '<a id="spec-unused-values"></a>',
+        "",
+        "#### Values that have no effect",
+        "",
+        "A value the generator would drop because of another is refused, naming both. Written in `defaults`, it is refused"
+        " only when no team that inherits it uses it: a team that turns a section off opts out of what `defaults` give it.",
+        "",
+        "| Setting | Fields it drops |",
+        "|---------|-----------------|",
+        *(f"| {_cell(rule.because)} | {', '.join(f'`{field}`' for field in rule.fields)} |" for rule in spec.UNUSED),
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import fnmatch
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -1432,4 +1432,116 @@ def read_spec(path: str | Path) -> SpecFile:
         spec = Spec.model_validate({**top, "teams": merged})
     except ValidationError as error:
         raise fail([dict(item) for item in error.errors()], Spec, (), data) from None
+    _check_effect(shown, lines, defaults, teams, spec.teams)
     return SpecFile(spec, shown, lines)
+
+
+# --- every value has an effect -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Unused:
+    """Fields that do nothing while `when(team)` holds: written anyway, they are refused, naming `because`."""
+
+    when: Callable[[Team], bool]
+    because: str
+    fields: tuple[str, ...]
+
+    @property
+    def setting(self) -> str:
+        """The field whose value drops the others."""
+        return self.because.split()[0]
+
+
+_ROLE = ("name", "use_name_prefix", "policy_arns", "aws_managed_policies", "inline_policies")
+_ATTACH = ("name", "attach_to_users", "attach_to_groups", "attach_to_roles")
+_EMRFS = ("roles", "mappings", "security_configuration_name", "encryption")
+_STUDIO = (
+    "auth_mode", "workspace_bucket", "workspace_prefix", "kms_key_arns", "git_secrets", "studio_ids", "service_role", "user_role",
+    "session_policies",
+)
+
+
+def _under(section: str, fields: Iterable[str]) -> tuple[str, ...]:
+    return tuple(f"{section}.{field}" for field in fields)
+
+
+# Each combination in which the generator drops what a spec says, in the order they are checked.
+UNUSED: tuple[_Unused, ...] = (
+    _Unused(lambda t: not t.service_role.create, "service_role.create is false",
+            _under("service_role", (*_ROLE, "managed_policy", "allow_spot_service_linked_role"))),
+    _Unused(lambda t: t.service_role.managed_policy == "v1",
+            "service_role.managed_policy is v1 (AmazonElasticMapReduceRole lets EMR create the Spot service-linked role itself)",
+            ("service_role.allow_spot_service_linked_role",)),
+    _Unused(lambda t: not t.ec2_role.create, "ec2_role.create is false",
+            _under("ec2_role", (*_ROLE, "instance_profile_name", "policy", "s3_access"))),
+    _Unused(lambda t: not t.autoscaling_role.create, "autoscaling_role.create is false",
+            _under("autoscaling_role", (*_ROLE, "trust_conditions"))),
+    _Unused(lambda t: not t.emrfs.create, "emrfs.create is false", _under("emrfs", _EMRFS)),
+    _Unused(lambda t: not t.ec2_role.create,
+            "ec2_role.create is false (EMRFS roles and the security configuration need the team's EMR role for EC2)",
+            _under("emrfs", _EMRFS)),
+    _Unused(lambda t: not t.passrole_policy.create, "passrole_policy.create is false", _under("passrole_policy", _ATTACH)),
+    _Unused(lambda t: not t.step_submitter_policy.create, "step_submitter_policy.create is false",
+            _under("step_submitter_policy", _ATTACH)),
+    _Unused(lambda t: not t.runtime_roles, "runtime_roles is empty (the step submitter policy is for them)",
+            _under("step_submitter_policy", _ATTACH)),
+    _Unused(lambda t: not t.serverless.create, "serverless.create is false",
+            _under("serverless", ("application_ids", "runtime_roles", "submitter_policy"))),
+    _Unused(lambda t: not t.serverless.runtime_roles, "serverless.runtime_roles is empty (the trust and the submitter policy are theirs)",
+            _under("serverless", ("application_ids", "submitter_policy"))),
+    _Unused(lambda t: not t.eks.create, "eks.create is false", _under("eks", ("roles", "virtual_cluster_ids", "submitter_policy"))),
+    _Unused(lambda t: not t.eks.roles, "eks.roles is empty (the submitter policy is for them)",
+            _under("eks", ("virtual_cluster_ids", "submitter_policy"))),
+    _Unused(lambda t: not t.eks.submitter_policy, "eks.submitter_policy is false (only the submitter policy names virtual clusters)",
+            ("eks.virtual_cluster_ids",)),
+    _Unused(lambda t: not t.studio.create, "studio.create is false", _under("studio", _STUDIO)),
+    _Unused(lambda t: t.studio.auth_mode == "IAM", "studio.auth_mode is IAM (the user role is for IAM Identity Center, SSO)",
+            ("studio.user_role",)),
+)
+
+
+_UNUSED_BY_FIELD: dict[str, list[_Unused]] = {}
+for _rule in UNUSED:
+    for _field in _rule.fields:
+        _UNUSED_BY_FIELD.setdefault(_field, []).append(_rule)
+
+
+def _written(data: Any, path: Path_) -> bool:
+    """Whether `path` holds a value in `data` other than an empty list or mapping (or null)."""
+    for part in path:
+        if not isinstance(data, dict) or part not in data:
+            return False
+        data = data[part]
+    return data not in (None, [], {})
+
+
+def _check_effect(shown: str, lines: Mapping[Path_, int], defaults: Any, raw_teams: list[Any], teams: list[Team]) -> None:
+    """Refuse a value that has no effect: written in a team, or in `defaults` when no team that inherits it uses it."""
+
+    def at(field: Path_, message: str) -> SpecError:
+        line = next((lines[field[:n]] for n in range(len(field), 0, -1) if field[:n] in lines), None)
+        return SpecError(shown, message, line=line, field=_format_path(field))
+
+    defaults = defaults if isinstance(defaults, dict) else {}
+    for dotted, rules in _UNUSED_BY_FIELD.items():
+        path = _split_field(dotted)
+        in_defaults = _written(defaults, path)
+        used = False
+        unused_by: list[tuple[str, _Unused]] = []  # the teams that inherit the value, and what drops it there
+        for index, (raw, team) in enumerate(zip(raw_teams, teams, strict=True)):
+            holding = next((rule for rule in rules if rule.when(team)), None)
+            if _written(raw, path):
+                if holding is not None:
+                    raise at(("teams", index, *path), f"has no effect: {holding.because}; remove it, or change {holding.setting}")
+            elif in_defaults:
+                used = used or holding is None
+                if holding is not None:
+                    unused_by.append((team.name, holding))
+        if in_defaults and not used and unused_by:
+            shown_teams = "; ".join(f"team {name!r}: {rule.because}" for name, rule in unused_by[:3])
+            more = f"; and {len(unused_by) - 3} more" if len(unused_by) > 3 else ""
+            raise at(
+                ("defaults", *path),
+                f"has no effect in any team that inherits it ({shown_teams}{more}); remove it, or set it in the teams that use it",
+            )

@@ -188,6 +188,9 @@ def test_adoption_addresses_are_resources_of_the_module(piece: catalog.Piece) ->
     """`emr-iam imports` writes addresses of resources the piece's module has (a renamed resource breaks adoption)."""
     declared = _declared(MODULES / piece.module.name)
     assert piece.adoption is not None
+    if piece.adoption.service_linked_role is not None:
+        assert "this" in declared["resource:aws_iam_service_linked_role"]
+        return
     roles, attachments = declared["resource:aws_iam_role"], declared["resource:aws_iam_role_policy_attachment"]
     if piece.adoption.role_map:
         assert "this" in roles and "this" in attachments

@@ -292,7 +292,11 @@ def _team(**settings: Any) -> dict[str, Any]:
             "teams[0].runtime_roles",
             "size of the step submitter policy in characters is",
         ),
-        (_team(step_submitter_policy={"name": "p" * 125}), "teams[0].step_submitter_policy.name", "over the IAM limit of 128"),
+        (
+            _team(runtime_roles=[{"name": "etl"}], step_submitter_policy={"name": "p" * 125}),
+            "teams[0].step_submitter_policy.name",
+            "over the IAM limit of 128",
+        ),
     ],
     ids=["duplicate", "no-security-configuration", "no-ec2-role", "lake-formation-and-mappings", "mixed-source-identity",
          "clashes-with-emrfs-role", "reserved-inline-name", "name-length", "ec2-assume-policy-size", "submitter-policy-size",

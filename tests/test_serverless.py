@@ -272,10 +272,11 @@ def test_listing_job_runtime_roles_is_enough_and_create_false_switches_them_off(
 
     document = {
         "version": 1,
+        "defaults": {"serverless": {"runtime_roles": [{"name": "jobs"}]}},
         "teams": [
-            {"name": "a", "name_prefix": "a-", "serverless": {"runtime_roles": [{"name": "jobs"}]}},
-            {"name": "b", "name_prefix": "b-", "serverless": {"create": False, "runtime_roles": [{"name": "jobs"}]}},
-            {"name": "c", "name_prefix": "c-"},
+            {"name": "a", "name_prefix": "a-"},
+            {"name": "b", "name_prefix": "b-", "serverless": {"create": False}},
+            {"name": "c", "name_prefix": "c-", "serverless": {"runtime_roles": []}},
         ],
     }
     a, b, c = (module.arguments for module in resolve(read_spec(str(write_spec(tmp_path, json.dumps(document))))))
