@@ -261,3 +261,28 @@ def test_every_kind_is_adopted_without_a_replacement(
     again = engine.run("plan", "-input=false", "-no-color", "-detailed-exitcode", cwd=folder, check=False)
     assert again.returncode == 0, f"a second plan still changes something:\n{again.stdout}\n{again.stderr}"
     assert {name: iam.get_role(RoleName=name)["Role"]["RoleId"] for name in role_ids} == role_ids
+
+
+def test_a_service_linked_role_of_another_service_form_is_refused(
+    aws_env: MotoServer, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In aws-cn the module creates the EMR service-linked role for elasticmapreduce.amazonaws.com.cn; one made for the
+    global form sits at another path, and the provider would replace it (aws_service_name). The account comes from STS."""
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "cn-north-1")
+    iam = aws_env.client("iam", "cn-north-1")
+    iam.create_role(
+        RoleName=facts.SERVICE_LINKED_ROLE_NAME, Path="/aws-service-role/elasticmapreduce.amazonaws.com/", AssumeRolePolicyDocument=TRUST
+    )
+    spec = tmp_path / "platform.yaml"
+    spec.write_text("version: 1\nteams:\n  - name: legacy\n    service_linked_role: {create: true}\n", encoding="utf-8")
+    argv = ["imports", "--spec", str(spec), "--team", "legacy", "--partition", "aws-cn", "--check-existing", "--roles", "service_linked_role"]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        "emr-iam: error: team legacy: cannot adopt the service-linked role AWSServiceRoleForEMRCleanup: it exists at path"
+        " /aws-service-role/elasticmapreduce.amazonaws.com/, for another service name than the"
+        " /aws-service-role/elasticmapreduce.amazonaws.com.cn/ the module creates it for, and the provider would replace it;"
+        " leave it out of --roles (and set create: false for it: one workspace per account creates it)\n"
+    )
+    # Without the account ID (no source_account_id, no --check-existing) the ARN cannot be written.
+    assert main(argv[:-3] + ["--roles", "service_linked_role"]) == 2
+    assert "set source_account_id for the team, or pass --account-id" in capsys.readouterr().err
