@@ -33,6 +33,10 @@ SECTIONS: dict[str, tuple[str, str]] = {
         "Settings for every team (`defaults`) or one team (an entry of `teams`, which also has `name`). "
         "A team's keys are merged over `defaults`: mappings key by key, lists and scalars replace.",
     ),
+    "Account": (
+        "`accounts.<name>`",
+        "One AWS account: `id` plus any key of `defaults` but `source_account_id`; its teams inherit them, after `defaults`.",
+    ),
     "Team": ("`teams[]`", "One team: `name` plus any key of `defaults`."),
     "ServiceRole": ("`service_role`", "The EMR service role (`EMR_DefaultRole`), which EMR assumes to provision clusters."),
     "Ec2Role": (
@@ -203,7 +207,7 @@ def reference() -> str:
     for model in models():
         where, about = SECTIONS[model.__name__]
         names = list(model.model_fields)
-        if model is spec.Team:
+        if model in (spec.Team, spec.Account):
             names = [name for name in names if name not in spec.TeamSettings.model_fields]
         lines += [f'<a id="{_anchor(model)}"></a>', "", f"#### {where}", "", about, ""]
         lines += ["| Field | Type | Default | Description | Example |", "|-------|------|---------|-------------|---------|"]

@@ -857,15 +857,37 @@ def resolve(source: SpecFile) -> list[TeamModule]:
     return modules
 
 
+def _namespace(kind: str) -> str:
+    """IAM keeps one namespace of customer managed policy names per account, whatever the policy is for."""
+    return "policy" if kind.endswith("policy") else kind
+
+
 def check_unique_names(claims: Iterable[tuple[str, Claims]], source: SpecFile) -> None:
-    """Two teams (or two roles of one team) must not claim the same IAM or EMR name; claims in team order."""
-    owner: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, name): (team, field)
+    """Two teams (or two roles of one team) in one account must not claim the same IAM or EMR name; claims in team order.
+
+    A team's account is its `account`'s ID or its `source_account_id`. Teams without one could be anywhere, so their
+    names are checked against every team's (the conservative rule of a spec without accounts).
+    """
+    # (namespace, name): the first claim by account (None: a team without one), and the first claim of all.
+    owners: dict[tuple[str, str], dict[str | None, tuple[str, str, str]]] = {}
+    firsts: dict[tuple[str, str], tuple[str | None, str, str, str]] = {}
     for index, (team, names) in enumerate(claims):
+        account = source.spec.teams[index].source_account_id
         for field, (kind, name) in names.items():
-            if (kind, name) not in owner:
-                owner[kind, name] = (team, field)
+            key = (_namespace(kind), name)
+            by_account = owners.setdefault(key, {})
+            if key not in firsts:
+                firsts[key] = (account, team, field, kind)
+                by_account[account] = (team, field, kind)
                 continue
-            first_team, first_field = owner[kind, name]
+            if account is None:
+                first_account, first_team, first_field, first_kind = firsts[key]
+            elif account in by_account or None in by_account:
+                first_account = account if account in by_account else None
+                first_team, first_field, first_kind = by_account[first_account]
+            else:
+                by_account[account] = (team, field, kind)
+                continue
             if kind in ONE_PER_ACCOUNT:
                 what, role_name, setting = ONE_PER_ACCOUNT[kind]
                 raise LimitChecker(source, index).fail(
@@ -881,7 +903,13 @@ def check_unique_names(claims: Iterable[tuple[str, Claims]], source: SpecFile) -
                 advice = "set security_configuration_name per team"
             else:
                 advice = "give teams different name_prefix values"
+            if first_team == team:
+                where = ""
+            elif account is not None and first_account == account:
+                where = f" in account {account}"
+            else:
+                where = ", and a team without an account is checked against every team (set account or source_account_id)"
+            used = f"{kind} name {name!r} is already used" + ("" if first_kind == kind else f" for the {first_kind}")
             raise LimitChecker(source, index).fail(
-                field,
-                f"{kind} name {name!r} is already used by team {first_team!r} ({first_field}); names must be unique ({advice})",
+                field, f"{used} by team {first_team!r} ({first_field}){where}; names must be unique in an account ({advice})"
             )

@@ -68,6 +68,10 @@ ManagedPolicyName = Annotated[str, _pattern(
     max_length=512,
 )]
 AccountId = Annotated[str, _pattern(r"^[0-9]{12}$", "a 12-digit AWS account ID (quote it in YAML)")]
+AccountName = Annotated[str, _pattern(
+    r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$", "letters, digits and _.-, starting and ending with a letter or digit",
+    max_length=64,
+)]
 TeamName = Annotated[str, _pattern(
     r"^[a-z](?:[a-z0-9-]*[a-z0-9])?$", "lower-case letters, digits and -, starting with a letter (it names a folder)", max_length=32
 )]
@@ -976,10 +980,31 @@ class TeamSettings(Model):
         return roles
 
 
+class Account(TeamSettings):
+    """An AWS account of the organisation: its ID, and settings every team in it inherits."""
+
+    id: AccountId = Field(
+        description="The account's 12-digit ID (quoted): the `source_account_id` of its teams, and `{account}` in their values.",
+        examples=["210987654321"],
+    )
+
+    @model_validator(mode="after")
+    def _id_only_once(self) -> Account:
+        if self.source_account_id is not None:
+            raise _field_error("source_account_id", "is the account's id: write it once, as id")
+        return self
+
+
 class Team(TeamSettings):
     name: TeamName = Field(
         description="The team's name: lower-case letters, digits and `-`, at most 32 characters. Names its module folder.",
         examples=["data-science"],
+    )
+    account: AccountName | None = Field(
+        default=None,
+        description="The key of `accounts` the team's roles live in: the team inherits its settings (between `defaults` and"
+        " its own) and its ID as `source_account_id`.",
+        examples=["payments-prod"],
     )
 
 
@@ -1010,6 +1035,12 @@ class Spec(Model):
         description="Settings every team gets unless it sets them itself.",
         examples=[{"name_prefix": "{team}-", "path": "/emr/"}],
     )
+    accounts: dict[AccountName, Account] = Field(
+        default_factory=dict,
+        description="The organisation's AWS accounts by a name of your choice; a team names its account with `account`."
+        " Names (roles, policies, security configurations) need only be unique within an account.",
+        examples=[{"payments-prod": {"id": "210987654321", "path": "/payments/"}}],
+    )
     teams: list[Team] = Field(
         min_length=1, max_length=5000,
         description="The teams; each becomes `modules/teams/<name>/`. At least one.",
@@ -1029,6 +1060,13 @@ class Spec(Model):
     def _unique_team_names(cls, teams: list[Team]) -> list[Team]:
         _unique([team.name for team in teams], "[{}].name", what="team ")
         return teams
+
+    @model_validator(mode="after")
+    def _accounts_named(self) -> Spec:
+        for index, team in enumerate(self.teams):
+            if team.account is not None and team.account not in self.accounts:
+                raise _field_error(f"teams[{index}].account", f"{team.account!r} is not one of the accounts")
+        return self
 
 
 S3_URI_RE = re.compile(_S3_URI)
@@ -1372,13 +1410,19 @@ class SpecFile:
     spec: Spec
     path: str
     lines: Mapping[Path_, int]
+    # Each team's account (a key of `accounts`), or None.
+    accounts: tuple[str | None, ...] = ()
 
     def error(self, field: Path_, message: str) -> SpecError:
-        """A SpecError at `field`, reported where it was written: the team's own key or `defaults`."""
+        """A SpecError at `field`, reported where it was written: the team's own key, its account or `defaults`."""
         if field[:1] == ("teams",) and field not in self.lines:
-            inherited = ("defaults", *field[2:])
-            if inherited in self.lines:
-                field = inherited
+            index = field[1]
+            account = self.accounts[index] if isinstance(index, int) and index < len(self.accounts) else None
+            layers = [("accounts", account, *field[2:])] if account is not None else []
+            for inherited in (*layers, ("defaults", *field[2:])):
+                if inherited in self.lines:
+                    field = inherited
+                    break
         line = next((self.lines[field[:n]] for n in range(len(field), -1, -1) if field[:n] in self.lines), None)
         return SpecError(self.path, message, line=line, field=_format_path(field))
 
@@ -1396,18 +1440,36 @@ def read_spec(path: str | Path) -> SpecFile:
     shown = str(path)
     data, lines = _parse(path, _read(path))
 
-    def fail(errors: list[dict[str, Any]], root: type[BaseModel], prefix: Path_, raw: Any) -> SpecError:
+    defaults = data.get("defaults") or {}
+    accounts = data.get("accounts") if isinstance(data.get("accounts"), dict) else {}
+
+    def written(loc: Path_, team: Any, account: str | None) -> Path_:
+        """Where a team's value at `loc` was written: the team, its account, or `defaults`."""
+        index = team_index[id(team)]
+        if _has_path(team, loc):
+            return ("teams", index, *loc)
+        if account is not None:
+            if _has_path(accounts[account], loc):
+                return ("accounts", account, *loc)
+            if loc[:1] == ("source_account_id",):
+                return ("accounts", account, "id")
+        if _has_path(defaults, loc):
+            return ("defaults", *loc)
+        return ("teams", index, *loc)
+
+    def at(full: Path_, message: str) -> SpecError:
+        line = next((lines[full[:n]] for n in range(len(full), -1, -1) if full[:n] in lines), None)
+        return SpecError(shown, message, line=line, field=_format_path(full))
+
+    def fail(errors: list[dict[str, Any]], root: type[BaseModel], prefix: Path_, raw: Any, account: str | None = None) -> SpecError:
         located, message = _first_error(errors)
         error = errors[0]
         loc = _error_path(error, located)
-        full = (*prefix, *loc)
-        # Inherited values are reported where they were written: in `defaults`.
-        if prefix[:1] == ("teams",) and not _has_path(raw, loc) and _has_path(data.get("defaults"), loc):
-            full = ("defaults", *loc)
-        line = next((lines[full[:n]] for n in range(len(full), -1, -1) if full[:n] in lines), None)
+        # Inherited values are reported where they were written: in the account or in `defaults`.
+        full = written(loc, raw, account) if prefix[:1] == ("teams",) else (*prefix, *loc)
         if message is None:
             message = ("key " if "[key]" in error["loc"] else "") + _describe(error, _model_at(root, loc))
-        return SpecError(shown, message, line=line, field=_format_path(full))
+        return at(full, message)
 
     top = {key: value for key, value in data.items() if key != "teams"}
     try:
@@ -1415,25 +1477,82 @@ def read_spec(path: str | Path) -> SpecFile:
     except ValidationError as error:
         raise fail([dict(item) for item in error.errors()], Spec, (), data) from None
 
-    defaults = data.get("defaults") or {}
     teams = data.get("teams")
     if not isinstance(teams, list) or not teams:
         raise SpecError(shown, "must be a non-empty list of teams", line=lines.get(("teams",)), field="teams")
+    team_index = {id(team): index for index, team in enumerate(teams)}
     merged = []
+    team_accounts: list[str | None] = []
     for index, team in enumerate(teams):
         if not isinstance(team, dict):
             raise SpecError(shown, "must be a mapping", line=lines.get(("teams", index)), field=f"teams[{index}]")
-        team_data = deep_merge(defaults, team)
+        account = team.get("account")
+        layer = defaults
+        if isinstance(account, str) and account in accounts:
+            if "source_account_id" in team:
+                raise at(("teams", index, "source_account_id"), f"is the id of account {account!r}: remove it, or the team's account")
+            settings = {key: value for key, value in accounts[account].items() if key != "id"}
+            layer = {**deep_merge(defaults, settings), "source_account_id": accounts[account]["id"]}
+        elif account is not None:
+            known = ", ".join(accounts) or "none: add an accounts section"
+            raise at(("teams", index, "account"), f"{account!r} is not one of the accounts ({known})")
+        else:
+            account = None
+        team_accounts.append(account)
+        team_data, problem = _placeholders(deep_merge(layer, team), str(team.get("name", "")))
+        if problem is not None:
+            raise at(written(problem[0], team, account), problem[1])
         try:
             merged.append(Team.model_validate(team_data))
         except ValidationError as error:
-            raise fail([dict(item) for item in error.errors()], Team, ("teams", index), team) from None
+            raise fail([dict(item) for item in error.errors()], Team, ("teams", index), team, account) from None
     try:
         spec = Spec.model_validate({**top, "teams": merged})
     except ValidationError as error:
         raise fail([dict(item) for item in error.errors()], Spec, (), data) from None
-    _check_effect(shown, lines, defaults, teams, spec.teams)
-    return SpecFile(spec, shown, lines)
+    source = SpecFile(spec, shown, lines, tuple(team_accounts))
+    _check_effect(source, defaults, accounts, teams)
+    return source
+
+
+# The placeholders a value may hold, besides `arn:{partition}:` (which the module resolves at plan time)
+# and `{team}` in `name_prefix` (resolved with the name).
+ACCOUNT_PLACEHOLDER = "{account}"
+TEAM_PLACEHOLDER = "{team}"
+
+
+def _placeholders(data: dict[str, Any], team: str) -> tuple[Any, tuple[Path_, str] | None]:
+    """A team's merged values with `{account}` (its account ID) and `{team}` (its name) filled in, or where one cannot be."""
+    account = data.get("source_account_id")
+    return _fill(data, account if isinstance(account, str) else None, team)
+
+
+def _fill(data: Any, account: str | None, team: str, path: Path_ = ()) -> tuple[Any, tuple[Path_, str] | None]:
+    if isinstance(data, str):
+        if ACCOUNT_PLACEHOLDER in data and account is None:
+            return data, (path, "uses {account}, but the team has no account: set its account (or source_account_id)")
+        if "{" in data:
+            data = data.replace(ACCOUNT_PLACEHOLDER, account or "").replace(TEAM_PLACEHOLDER, team)
+        return data, None
+    if isinstance(data, dict):
+        out: dict[Any, Any] = {}
+        for key, value in data.items():
+            if path == () and key == "name_prefix":
+                out[key] = value
+                continue
+            out[key], problem = _fill(value, account, team, (*path, key))
+            if problem is not None:
+                return data, problem
+        return out, None
+    if isinstance(data, list):
+        items = []
+        for position, item in enumerate(data):
+            filled, problem = _fill(item, account, team, (*path, position))
+            if problem is not None:
+                return data, problem
+            items.append(filled)
+        return items, None
+    return data, None
 
 
 # --- every value has an effect -------------------------------------------------------------------
@@ -1516,32 +1635,42 @@ def _written(data: Any, path: Path_) -> bool:
     return data not in (None, [], {})
 
 
-def _check_effect(shown: str, lines: Mapping[Path_, int], defaults: Any, raw_teams: list[Any], teams: list[Team]) -> None:
-    """Refuse a value that has no effect: written in a team, or in `defaults` when no team that inherits it uses it."""
+def _check_effect(source: SpecFile, defaults: Any, accounts: Mapping[str, Any], raw_teams: list[Any]) -> None:
+    """Refuse a value that has no effect: written in a team, or in an account or `defaults` when no team that inherits it
+    uses it."""
 
     def at(field: Path_, message: str) -> SpecError:
+        lines = source.lines
         line = next((lines[field[:n]] for n in range(len(field), 0, -1) if field[:n] in lines), None)
-        return SpecError(shown, message, line=line, field=_format_path(field))
+        return SpecError(source.path, message, line=line, field=_format_path(field))
 
-    defaults = defaults if isinstance(defaults, dict) else {}
+    teams = source.spec.teams
     for dotted, rules in _UNUSED_BY_FIELD.items():
         path = _split_field(dotted)
-        in_defaults = _written(defaults, path)
-        used = False
-        unused_by: list[tuple[str, _Unused]] = []  # the teams that inherit the value, and what drops it there
+        # By the layer a value was inherited from: whether a team uses it, and the teams that drop it with why.
+        inherited: dict[Path_, tuple[bool, list[tuple[str, _Unused]]]] = {}
         for index, (raw, team) in enumerate(zip(raw_teams, teams, strict=True)):
             holding = next((rule for rule in rules if rule.when(team)), None)
             if _written(raw, path):
                 if holding is not None:
                     raise at(("teams", index, *path), f"has no effect: {holding.because}; remove it, or change {holding.setting}")
-            elif in_defaults:
-                used = used or holding is None
-                if holding is not None:
-                    unused_by.append((team.name, holding))
-        if in_defaults and not used and unused_by:
-            shown_teams = "; ".join(f"team {name!r}: {rule.because}" for name, rule in unused_by[:3])
-            more = f"; and {len(unused_by) - 3} more" if len(unused_by) > 3 else ""
-            raise at(
-                ("defaults", *path),
-                f"has no effect in any team that inherits it ({shown_teams}{more}); remove it, or set it in the teams that use it",
-            )
+                continue
+            account = source.accounts[index] if index < len(source.accounts) else None
+            if account is not None and _written(accounts.get(account), path):
+                layer: Path_ = ("accounts", account)
+            elif _written(defaults, path):
+                layer = ("defaults",)
+            else:
+                continue
+            used, unused_by = inherited.get(layer, (False, []))
+            if holding is not None:
+                unused_by.append((team.name, holding))
+            inherited[layer] = (used or holding is None, unused_by)
+        for layer, (used, unused_by) in inherited.items():
+            if not used:
+                shown_teams = "; ".join(f"team {name!r}: {rule.because}" for name, rule in unused_by[:3])
+                more = f"; and {len(unused_by) - 3} more" if len(unused_by) > 3 else ""
+                raise at(
+                    (*layer, *path),
+                    f"has no effect in any team that inherits it ({shown_teams}{more}); remove it, or set it in the teams that use it",
+                )

@@ -84,9 +84,10 @@ STATEMENT = "{Effect: Allow, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*
          + "]\n", 4, "teams[0].autoscaling_role", "plus service-role/AmazonElasticMapReduceforAutoScalingRole, the AWS managed policy"),
         ("version: 1\nteams:\n  - name: analytics\n    emrfs:\n      roles: [{name: EMR_DefaultRole}]\n", 5,
          "teams[0].emrfs.roles[0].name", "role name 'EMR_DefaultRole' is already used by team 'analytics' (service_role.name); names"
-         " must be unique (rename one of the two: both are in team 'analytics', so its name_prefix cannot tell them apart)"),
+         " must be unique in an account (rename one of the two: both are in team 'analytics', so its name_prefix cannot tell them apart)"),
         ("version: 1\nteams:\n  - name: one\n  - name: two\n", 4, "teams[1].service_role.name",
-         "is already used by team 'one' (service_role.name); names must be unique (give teams different name_prefix values)"),
+         "is already used by team 'one' (service_role.name), and a team without an account is checked against every team (set"
+         " account or source_account_id); names must be unique in an account (give teams different name_prefix values)"),
         ("version: 1\nteams:\n  - name: a\n    service_role: {managed_policy: v3}\n", 4, "teams[0].service_role.managed_policy",
          "must be one of 'v2', 'v1' or 'none', not the string 'v3'"),
         ("version: 1\nquotas: {managed_policies_per_role: 30}\nteams: [{name: a}]\n", 2, "quotas.managed_policies_per_role",

@@ -116,7 +116,7 @@ def test_emrfs_mappings_keep_spec_order(tmp_path: Path) -> None:
 REJECTED = {
     "unknown top-level key": (
         "version: 1\nteamz: []\nteams: [{name: a}]\n",
-        2, "teamz", "unknown field (allowed: version, quotas, defaults, teams)",
+        2, "teamz", "unknown field (allowed: version, quotas, defaults, accounts, teams)",
     ),
     "unknown key in a team": (
         "version: 1\nteams:\n  - name: a\n    ec2_role:\n      nmae: x\n",
