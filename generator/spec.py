@@ -1472,8 +1472,18 @@ def read_spec(path: str | Path) -> SpecFile:
         return at(full, message)
 
     top = {key: value for key, value in data.items() if key != "teams"}
+    # Settings for many teams are checked alone too, with a sample account and team for their placeholders.
+    alone = dict(top)
+    if isinstance(defaults, dict):
+        alone["defaults"] = _fill(defaults, SAMPLE_ACCOUNT, SAMPLE_TEAM)[0]
+    if accounts:
+        alone["accounts"] = {
+            name: _fill(account, account.get("id") if isinstance(account.get("id"), str) else SAMPLE_ACCOUNT, SAMPLE_TEAM)[0]
+            if isinstance(account, dict) else account
+            for name, account in accounts.items()
+        }
     try:
-        Spec.model_validate({**top, "teams": [{"name": "x"}]})
+        Spec.model_validate({**alone, "teams": [{"name": "x"}]})
     except ValidationError as error:
         raise fail([dict(item) for item in error.errors()], Spec, (), data) from None
 
@@ -1507,7 +1517,7 @@ def read_spec(path: str | Path) -> SpecFile:
         except ValidationError as error:
             raise fail([dict(item) for item in error.errors()], Team, ("teams", index), team, account) from None
     try:
-        spec = Spec.model_validate({**top, "teams": merged})
+        spec = Spec.model_validate({**alone, "teams": merged})
     except ValidationError as error:
         raise fail([dict(item) for item in error.errors()], Spec, (), data) from None
     source = SpecFile(spec, shown, lines, tuple(team_accounts))
@@ -1519,6 +1529,7 @@ def read_spec(path: str | Path) -> SpecFile:
 # and `{team}` in `name_prefix` (resolved with the name).
 ACCOUNT_PLACEHOLDER = "{account}"
 TEAM_PLACEHOLDER = "{team}"
+SAMPLE_ACCOUNT, SAMPLE_TEAM = "123456789012", "team"
 
 
 def _placeholders(data: dict[str, Any], team: str) -> tuple[Any, tuple[Path_, str] | None]:
