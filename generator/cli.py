@@ -1,4 +1,4 @@
-"""Command line: `python -m generator render|check|validate|diff|schema`.
+"""Command line: `python -m generator render|check|validate|diff|schema|imports|scaffold`.
 
 Exit codes: 0 success, 1 modules that differ from the spec (`check` and `diff`), 2 bad input (spec, paths or options).
 """
@@ -30,6 +30,7 @@ EXAMPLES = {
         "  python -m generator imports --default-roles --module default_roles > imports.tf\n"
         "  python -m generator imports --spec specs/platform.yaml --team analytics --module emr_iam --format commands"
     ),
+    "scaffold": "example: python -m generator scaffold --spec specs/platform.yaml --out workspaces --modules modules",
 }
 EXIT_CODES = "exit codes: 0 ok, 2 bad input"
 CHECK_EXIT_CODES = "exit codes: 0 up to date, 1 stale modules or files the spec does not produce, 2 bad input"
@@ -86,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
                 " there is any; write nothing",
         "schema": "print the JSON Schema of the spec",
         "imports": "print import blocks (or terraform import commands) that adopt existing EMR roles",
+        "scaffold": "create a root workspace per team, pinned to the team's account (only files that are missing)",
     }
     for name, text in helps.items():
         codes = {"check": CHECK_EXIT_CODES, "diff": DIFF_EXIT_CODES}.get(name, EXIT_CODES)
@@ -95,6 +97,11 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("--spec", default=DEFAULT_SPEC, help=f"spec file (default: {DEFAULT_SPEC})")
         if name == "imports":
             _imports_arguments(command)
+        if name == "scaffold":
+            command.add_argument("--out", default="workspaces", help="folder of the workspaces, one per team (default: workspaces)")
+            command.add_argument("--modules", default=DEFAULT_OUT,
+                                 help=f"folder the modules are rendered into, for the workspaces' module sources (default: {DEFAULT_OUT})")
+            command.add_argument("--team", action="append", default=None, help="only this team (repeatable)")
         if name == "schema":
             command.add_argument("--format", choices=("json", "markdown"), default=None,
                                  help="JSON Schema for editors (default) or the Markdown spec reference")
@@ -214,6 +221,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "imports":
         return _imports(args)
+    if args.command == "scaffold":
+        from generator import scaffold
+        from generator.spec import read_spec
+
+        found = scaffold.workspaces(read_spec(args.spec), args.out, args.modules, args.team)
+        for path, what in scaffold.write(found, args.out):
+            print(f"{path}: {what}")
+        return 0
     if args.command == "schema":
         from generator import docs
 

@@ -68,6 +68,7 @@ ManagedPolicyName = Annotated[str, _pattern(
     max_length=512,
 )]
 AccountId = Annotated[str, _pattern(r"^[0-9]{12}$", "a 12-digit AWS account ID (quote it in YAML)")]
+Region = Annotated[str, _pattern(r"^[a-z]{2}(?:-[a-z]+)+-[0-9]+$", "an AWS region name, such as us-east-1", max_length=32)]
 AccountName = Annotated[str, _pattern(
     r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$", "letters, digits and _.-, starting and ending with a letter or digit",
     max_length=64,
@@ -987,6 +988,12 @@ class Account(TeamSettings):
         description="The account's 12-digit ID (quoted): the `source_account_id` of its teams, and `{account}` in their values.",
         examples=["210987654321"],
     )
+    region: Region | None = Field(
+        default=None,
+        description="The region its teams' scaffolded workspaces use by default (`emr-iam scaffold`); its partition decides"
+        " the ARNs. Default: us-east-1.",
+        examples=["us-gov-west-1"],
+    )
 
     @model_validator(mode="after")
     def _id_only_once(self) -> Account:
@@ -1501,7 +1508,7 @@ def read_spec(path: str | Path) -> SpecFile:
         if isinstance(account, str) and account in accounts:
             if "source_account_id" in team:
                 raise at(("teams", index, "source_account_id"), f"is the id of account {account!r}: remove it, or the team's account")
-            settings = {key: value for key, value in accounts[account].items() if key != "id"}
+            settings = {key: value for key, value in accounts[account].items() if key not in ("id", "region")}
             layer = {**deep_merge(defaults, settings), "source_account_id": accounts[account]["id"]}
         elif account is not None:
             known = ", ".join(accounts) or "none: add an accounts section"

@@ -29,7 +29,7 @@ def help_text(*argv: str) -> str:
 
 
 def test_the_documented_commands_exist() -> None:
-    assert commands() == ["render", "check", "validate", "diff", "schema", "imports"]
+    assert commands() == ["render", "check", "validate", "diff", "schema", "imports", "scaffold"]
 
 
 def test_main_help_lists_commands_and_exit_codes() -> None:
@@ -39,7 +39,7 @@ def test_main_help_lists_commands_and_exit_codes() -> None:
     assert "exit codes: 0 ok, 1 differences (check, diff), 2 bad input" in text
 
 
-@pytest.mark.parametrize("command", ["render", "check", "validate", "diff", "schema", "imports"])
+@pytest.mark.parametrize("command", ["render", "check", "validate", "diff", "schema", "imports", "scaffold"])
 def test_every_command_help_shows_an_example_and_only_its_own_exit_codes(command: str) -> None:
     text = help_text(command)
     assert re.search(rf"^  python -m generator {command}\b|^example: python -m generator {command}\b", text, re.MULTILINE), text
