@@ -49,7 +49,7 @@ managed-policies: test-deps ## rewrite generator/data/aws_managed_policies.json 
 tools: test-deps ## install OpenTofu and the hashicorp/aws provider offline into $(TOOLS)/
 	$(PY) -m scripts.install_tools $(TOOLS)
 
-test: test-deps tools cdktn-env cdktf-env ## run every test (unit, golden, HCL, fmt/validate, plans) with the real engine
+test: test-deps tools cdktn-env cdktf-env mermaid ## run every test (unit, golden, HCL, fmt/validate, plans) with the real engine
 	$(PY) -m generator check --spec $(SPEC) --out $(OUT)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -66,6 +66,19 @@ lint: test-deps ## ruff and mypy
 clean: ## remove environments, toolchain and engine caches
 	rm -rf $(VENV) $(TOOLS) .pytest_cache
 	find . -name .terraform -type d -prune -exec rm -rf {} +
+
+# A real Mermaid parser for the diagrams of the team READMEs: mermaid's own, run by Node.js (jsdom stands in for
+# the browser it expects). npm packages, pinned, in their own folder.
+MERMAID_VERSION ?= 11.17.2
+JSDOM_VERSION ?= 25.0.1
+MERMAID_DIR := $(TOOLS)/mermaid
+$(MERMAID_DIR)/.installed-$(MERMAID_VERSION)-$(JSDOM_VERSION):
+	mkdir -p $(MERMAID_DIR)
+	cd $(MERMAID_DIR) && npm install --no-audit --no-fund --silent --no-save 'mermaid@$(MERMAID_VERSION)' 'jsdom@$(JSDOM_VERSION)'
+	touch $@
+
+mermaid: $(MERMAID_DIR)/.installed-$(MERMAID_VERSION)-$(JSDOM_VERSION) ## install the Mermaid parser the diagram tests use into $(TOOLS)/mermaid
+.PHONY: mermaid
 
 # CDKTF lives in its own environment: it needs Node.js and jsii, which the generator does not.
 CDKTF_VENV ?= .venv-cdktf

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
 from generator import emr_containers, facts, managed_policies, policies
-from generator.catalog import COMPOSITE, EKS_JOB_ROLES, PIECE, SERVERLESS_SUBMITTER_POLICY_NAME, ModuleDef, Output, Variable
+from generator.catalog import COMPOSITE, EKS_JOB_ROLES, PIECE, PIECES, SERVERLESS_SUBMITTER_POLICY_NAME, ModuleDef, Output, Piece, Variable
+from generator.diagram import team_diagram
 from generator.errors import SpecError
 from generator.hcl import Expr, jsonencode
+from generator.hcl import quote as hcl_quote
 from generator.spec import EksRole, EmrfsRole, RolePolicies, RuntimeRole, ServerlessRuntimeRole, SpecFile, Team, _split_field
 
 # The kinds of unique_names that exist once per account, with the role each names.
@@ -204,11 +206,12 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
     # The team module's arguments in the composite's order; names claimed in the order they are reported.
     in_order = (service, ec2, autoscaling, service_linked_role, emrfs, passrole, runtime, serverless, eks, studio)
     claims = (service, emrfs, runtime, eks, passrole, service_linked_role, serverless, studio)
+    arguments = {**common, **{key: value for section in in_order for key, value in section.arguments.items()}}
     return TeamModule(
         team=team.name,
-        definition=_team_definition(team),
+        definition=_team_definition(team, arguments),
         tags=dict(team.tags),
-        arguments={**common, **{key: value for section in in_order for key, value in section.arguments.items()}},
+        arguments=arguments,
         unique_names={field: claim for section in claims for field, claim in section.claims.items()},
     )
 
@@ -261,7 +264,8 @@ def _service_role(scope: Scope, names: dict[str, str]) -> Section:
             "policy_arns": _policy_arns(service),
             "inline_policies": _encode(own_inline, 4),
         }),
-        {f"{key}.name": ("role", names[key]) for key in CLUSTER_ROLES},
+        # Only the roles the team creates claim their names: a role left out takes no name in the account.
+        {f"{key}.name": ("role", names[key]) for key in CLUSTER_ROLES if getattr(team, key).create},
     )
 
 
@@ -339,7 +343,8 @@ def _emrfs(scope: Scope) -> Section:
         }),
         {
             **{f"emrfs.roles[{i}].name": ("role", name) for i, name in enumerate(emrfs_names.values())},
-            "emrfs.security_configuration_name": ("security configuration", security_configuration_name),
+            **({"emrfs.security_configuration_name": ("security configuration", security_configuration_name)}
+               if emrfs.create and team.ec2_role.create else {}),
         },
         ec2_inline,
     )
@@ -428,7 +433,8 @@ def _runtime_roles(scope: Scope) -> Section:
         }),
         {
             **{f"runtime_roles[{i}].name": ("role", name) for i, name in enumerate(runtime_names.values())},
-            **({"step_submitter_policy.name": ("step submitter policy", prefix + submitter.name)} if team.runtime_roles else {}),
+            **({"step_submitter_policy.name": ("step submitter policy", prefix + submitter.name)}
+               if team.runtime_roles and submitter.create else {}),
         },
         ec2_inline,
     )
@@ -450,7 +456,7 @@ def _passrole_policy(scope: Scope, names: dict[str, str]) -> Section:
             "attach_to_groups": list(passrole.attach_to_groups),
             "attach_to_roles": list(passrole.attach_to_roles),
         }),
-        {"passrole_policy.name": ("PassRole policy", prefix + passrole.name)},
+        {"passrole_policy.name": ("PassRole policy", prefix + passrole.name)} if passrole.create else {},
     )
 
 
@@ -738,77 +744,123 @@ def _encryption_configuration(team: Team) -> dict[str, Any]:
     return {"EncryptionConfiguration": section}
 
 
-def _team_definition(team: Team) -> ModuleDef:
+def used_pieces(arguments: Mapping[str, Any], variables: Iterable[Variable]) -> list[Piece]:
+    """The pieces of `emr-iam` a team module turns on; a toggle the workspace sets (`var.*`) counts with its default."""
+    defaults = {variable.name: variable.default for variable in variables}
+    toggles = {piece.toggle.name: piece.toggle.default for piece in PIECES}
+
+    def on(name: str) -> bool:
+        value = arguments.get(name, toggles.get(name))
+        return bool(defaults.get(value.code.removeprefix("var."), False) if isinstance(value, Expr) else value)
+
+    return [piece for piece in PIECES if on(piece.toggle.name) and all(on(name) for name in piece.requires)]
+
+
+def _team_usage(team: Team, arguments: Mapping[str, Any], used: set[str]) -> str:
+    """The team README's usage: the module call, then what each part the team has feeds."""
+    out = f'module "emr_iam" {{\n  source = "../../modules/teams/{team.name}"\n}}\n'
+    if used & {"service_role", "ec2_role"}:
+        lines = [
+            ("service_role", "service_role           = module.emr_iam.service_role_name"),
+            ("autoscaling_role", "autoscaling_role       = module.emr_iam.autoscaling_role_name"),
+            ("emrfs", "security_configuration = module.emr_iam.security_configuration_name"),
+        ]
+        out += (
+            "\n# EMR on EC2: the IAM arguments of an EMR cluster.\n"
+            'resource "aws_emr_cluster" "this" {\n  # name, release_label, instance groups ...\n'
+            + "".join(f"  {line}\n" for piece, line in lines if piece in used)
+            + ("\n  ec2_attributes {\n    instance_profile = module.emr_iam.instance_profile_name\n"
+               "    # subnet_id, security groups ...\n  }\n" if "ec2_role" in used else "")
+            + "}\n"
+        )
+    for piece, output, what in (
+        ("runtime_roles", "runtime_role_arns", "Runtime roles: the ExecutionRoleArn of a step"),
+        ("serverless_roles", "serverless_role_arns", "EMR Serverless: the executionRoleArn of a job run"),
+        ("eks_roles", "eks_role_arns", "EMR on EKS: the executionRoleArn of a job run"),
+    ):
+        names = list(arguments.get(PIECE[piece].input("roles")) or {})
+        if piece in used and names:
+            out += f"\n# {what}, for example\n#   module.emr_iam.{output}[{hcl_quote(names[0])}]\n"
+    if "studio_roles" in used:
+        out += "\n# EMR Studio: service_role of aws_emr_studio = module.emr_iam.studio_service_role_arn\n"
+    return out
+
+
+def _team_definition(team: Team, arguments: Mapping[str, Any]) -> ModuleDef:
+    variables = _team_variables(team)
+    used = [piece.block for piece in used_pieces(arguments, variables)]
+    outputs = tuple(Output(o.name, f"module.emr_iam.{o.name}", o.description) for o in COMPOSITE.outputs)
+    shown = {output.name for piece in PIECES if piece.block in used for output in piece.composite_outputs}
     return ModuleDef(
         name=f"teams/{team.name}",
         title=f"EMR IAM for team {team.name}",
         summary=f"The settings of team `{team.name}` from the platform spec, applied to the `emr-iam` module.",
-        variables=(
-            Variable("create", "bool", True, "Whether to create anything; `false` plans zero resources."),
-            Variable(
-                "create_service_linked_role",
-                "bool",
-                team.service_linked_role.create,
-                "Whether this workspace creates the account's EMR service-linked role (exactly one workspace per account does).",
-            ),
-            Variable(
-                "source_account_id",
-                "string",
-                team.source_account_id,
-                "Account ID for the confused-deputy conditions of the trust policies, or null for none.",
-            ),
-            Variable("tags", "map(string)", {}, "Tags added to the team's tags from the spec."),
-            Variable(
-                "runtime_roles_region",
-                "string",
-                None,
-                "Region of the clusters whose steps use the runtime roles (it scopes their Glue, S3 Access Grants and"
-                " step submitter ARNs); null allows any region.",
-            ),
-            Variable(
-                "create_serverless_service_linked_role",
-                "bool",
-                team.serverless.service_linked_role,
-                "Whether this workspace creates the account's EMR Serverless service-linked role (exactly one workspace per account"
-                " does).",
-            ),
-            Variable(
-                "serverless_application_region",
-                "string",
-                None,
-                "Region of the team's EMR Serverless applications (it scopes the job runtime roles' aws:SourceArn and the job"
-                " submitter policy); null allows any region.",
-            ),
-            Variable(
-                "runtime_roles_external_id",
-                "string",
-                None,
-                "External ID of the team's security configuration, when the runtime roles' trust should require it; null for none.",
-            ),
-            Variable(
-                "studio_region",
-                "string",
-                None,
-                "Region of the team's EMR Studio (it scopes the service role's aws:SourceArn and the ARNs of its policies);"
-                " null allows any region.",
-            ),
-            Variable(
-                "eks_region",
-                "string",
-                None,
-                "Region of the EMR on EKS virtual clusters the job submitter policy names; null allows any region.",
-            ),
+        variables=variables,
+        outputs=outputs,
+        usage=_team_usage(team, arguments, set(used)),
+        context={
+            "diagram": team_diagram(team, arguments),
+            # The README lists the outputs of what the team creates; outputs.tf has every output of emr-iam.
+            "readme_outputs": tuple(output for output in outputs if output.name in shown),
+        },
+    )
+
+
+def _team_variables(team: Team) -> tuple[Variable, ...]:
+    return (
+        Variable("create", "bool", True, "Whether to create anything; `false` plans zero resources."),
+        Variable(
+            "create_service_linked_role",
+            "bool",
+            team.service_linked_role.create,
+            "Whether this workspace creates the account's EMR service-linked role (exactly one workspace per account does).",
         ),
-        outputs=tuple(Output(o.name, f"module.emr_iam.{o.name}", o.description) for o in COMPOSITE.outputs),
-        usage=(
-            f'module "emr_iam" {{\n  source = "../../modules/teams/{team.name}"\n}}\n\n'
-            "# The outputs are the IAM arguments of an EMR cluster.\n"
-            'resource "aws_emr_cluster" "this" {\n  # name, release_label, instance groups ...\n'
-            "  service_role           = module.emr_iam.service_role_name\n"
-            "  autoscaling_role       = module.emr_iam.autoscaling_role_name\n"
-            "  security_configuration = module.emr_iam.security_configuration_name\n\n"
-            "  ec2_attributes {\n    instance_profile = module.emr_iam.instance_profile_name\n"
-            "    # subnet_id, security groups ...\n  }\n}\n"
+        Variable(
+            "source_account_id",
+            "string",
+            team.source_account_id,
+            "Account ID for the confused-deputy conditions of the trust policies, or null for none.",
+        ),
+        Variable("tags", "map(string)", {}, "Tags added to the team's tags from the spec."),
+        Variable(
+            "runtime_roles_region",
+            "string",
+            None,
+            "Region of the clusters whose steps use the runtime roles (it scopes their Glue, S3 Access Grants and"
+            " step submitter ARNs); null allows any region.",
+        ),
+        Variable(
+            "create_serverless_service_linked_role",
+            "bool",
+            team.serverless.service_linked_role,
+            "Whether this workspace creates the account's EMR Serverless service-linked role (exactly one workspace per account"
+            " does).",
+        ),
+        Variable(
+            "serverless_application_region",
+            "string",
+            None,
+            "Region of the team's EMR Serverless applications (it scopes the job runtime roles' aws:SourceArn and the job"
+            " submitter policy); null allows any region.",
+        ),
+        Variable(
+            "runtime_roles_external_id",
+            "string",
+            None,
+            "External ID of the team's security configuration, when the runtime roles' trust should require it; null for none.",
+        ),
+        Variable(
+            "studio_region",
+            "string",
+            None,
+            "Region of the team's EMR Studio (it scopes the service role's aws:SourceArn and the ARNs of its policies);"
+            " null allows any region.",
+        ),
+        Variable(
+            "eks_region",
+            "string",
+            None,
+            "Region of the EMR on EKS virtual clusters the job submitter policy names; null allows any region.",
         ),
     )
 

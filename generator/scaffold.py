@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import catalog, hcl
+from generator import hcl
 from generator.errors import OutputError
 from generator.hcl import Expr
-from generator.model import TeamModule, resolve
+from generator.model import TeamModule, resolve, used_pieces
 from generator.spec import SpecFile
 
 REQUIRED_VERSION = ">= 1.3"
@@ -34,18 +34,6 @@ FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf")
 class Workspace:
     team: str
     files: Mapping[str, str]
-
-
-def used_pieces(module: TeamModule) -> list[catalog.Piece]:
-    """The pieces of `emr-iam` the team's module turns on (with the team module's own defaults for `var.*` toggles)."""
-    defaults = {variable.name: variable.default for variable in module.definition.variables}
-    toggles = {variable.name: variable.default for piece in catalog.PIECES for variable in (piece.toggle,)}
-
-    def on(name: str) -> bool:
-        value = module.arguments.get(name, toggles.get(name))
-        return bool(defaults.get(value.code.removeprefix("var."), False) if isinstance(value, Expr) else value)
-
-    return [piece for piece in catalog.PIECES if on(piece.toggle.name) and all(on(name) for name in piece.requires)]
 
 
 def _block(kind: str, labels: str, attributes: Mapping[str, Any]) -> str:
@@ -87,7 +75,7 @@ def workspace(module: TeamModule, account_id: str | None, region: str | None, so
     ])
     outputs = "\n".join(
         _block("output", hcl.quote(output.name), {"description": output.description, "value": Expr(f"module.emr_iam.{output.name}")})
-        for piece in used_pieces(module)
+        for piece in used_pieces(module.arguments, module.definition.variables)
         for output in piece.composite_outputs
     )
     versions = (

@@ -90,6 +90,17 @@ def test_a_team_without_an_account_is_checked_against_every_team(tmp_path: Path)
     assert "a team without an account is checked against every team (set account or source_account_id)" in error.message
 
 
+def test_a_name_the_team_does_not_create_is_free(tmp_path: Path) -> None:
+    """Only what a team creates takes a name: a team without cluster roles leaves AWS's default names to another."""
+    text = (
+        'version: 1\naccounts:\n  prod: {id: "210987654321"}\nteams:\n  - {name: a, account: prod}\n'
+        "  - name: b\n    account: prod\n    service_role: {create: false}\n    ec2_role: {create: false}\n"
+        "    autoscaling_role: {create: false}\n    passrole_policy: {create: false}\n    emrfs: {create: false}\n"
+        "    serverless: {runtime_roles: [{name: etl}]}\n"
+    )
+    assert [module.team for module in resolve(read_spec(_spec(tmp_path, text)))] == ["a", "b"]
+
+
 def test_policy_names_share_one_namespace_per_account(tmp_path: Path) -> None:
     """IAM keeps one set of customer managed policy names per account: a PassRole and a step submitter policy included."""
     text = (
