@@ -21,10 +21,9 @@ from generator import hcl
 from generator.errors import OutputError
 from generator.hcl import Expr
 from generator.model import TeamModule, resolve, used_pieces
+from generator.templating import AWS_PROVIDER_VERSION, REQUIRED_VERSION
 from generator.spec import SpecFile
 
-REQUIRED_VERSION = ">= 1.3"
-AWS_PROVIDER_VERSION = ">= 3.39"
 DEFAULT_REGION = "us-east-1"
 # What scaffold writes, in the order it reports them.
 FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf")
