@@ -21,8 +21,8 @@ from generator import hcl
 from generator.errors import OutputError
 from generator.hcl import Expr
 from generator.model import TeamModule, resolve, used_pieces
-from generator.templating import AWS_PROVIDER_VERSION, REQUIRED_VERSION
 from generator.spec import SpecFile
+from generator.templating import AWS_PROVIDER_VERSION, REQUIRED_VERSION
 
 DEFAULT_REGION = "us-east-1"
 # What scaffold writes, in the order it reports them.
