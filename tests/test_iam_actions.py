@@ -196,7 +196,10 @@ def _rendered() -> list[Path]:
 
 
 def test_every_action_key_and_managed_policy_in_the_rendered_modules_is_known() -> None:
-    """What the templates write literally: modules/ (specs/platform.yaml) and the golden modules of tests/specs/."""
+    """What the templates write literally: modules/ (specs/platform.yaml) and the golden modules of tests/specs/.
+
+    facts.MANAGED_POLICIES, the names the modules pick from by variable, are checked in tests/test_managed_policies.py.
+    """
     problems, actions, keys, names = [], set(), set(), set()
     for path in _rendered():
         text = path.read_text(encoding="utf-8")
@@ -210,8 +213,3 @@ def test_every_action_key_and_managed_policy_in_the_rendered_modules_is_known() 
     problems += [problem for key in sorted(keys) if (problem := iam_actions.condition_key_problem(key, None))]
     problems += [problem for name in sorted(names) if (problem := managed_policies.problem(name))]
     assert not problems, "\n".join(problems)
-
-
-@pytest.mark.parametrize("key", sorted(facts.MANAGED_POLICIES))
-def test_the_generators_managed_policies_are_known(key: str) -> None:
-    assert managed_policies.problem(facts.MANAGED_POLICIES[key]) is None
