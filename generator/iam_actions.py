@@ -142,8 +142,8 @@ def _key_known(key: str, prefix: str | None) -> bool:
 
 
 def _variable_match(pattern: str, key: str) -> bool:
-    """`aws:requesttag/*` matches `aws:requesttag/team`: each * stands for at least one character."""
-    return re.fullmatch(".+".join(re.escape(part) for part in pattern.split("*")), key) is not None
+    """`aws:requesttag/*` matches `aws:requesttag/team`: each * stands for any text of at least one character."""
+    return re.fullmatch(".+".join(re.escape(part) for part in pattern.split("*")), key, re.DOTALL) is not None
 
 
 # A web identity provider's claim, as IAM names it for an OIDC provider: its host (and path) and the claim

