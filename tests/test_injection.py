@@ -113,17 +113,18 @@ def _injection_spec() -> dict[str, Any]:
     roles = []
     for index, payload in enumerate(PAYLOADS):
         key = KEY_PAYLOADS[index % len(KEY_PAYLOADS)]
+        # Actions and condition keys must be ones IAM knows: payloads go into the variable part of a key.
         statement = {
             "Sid": f"Injection{index}",
             "Effect": "Allow",
-            "Action": ["s3:GetObject", payload],
+            "Action": ["s3:GetObject"],
             "Resource": [f"arn:aws:s3:::bucket/{payload}", payload],
             "Condition": {
-                "StringEquals": {"aws:PrincipalTag/team": payload, payload or "empty": [payload]},
-                payload or "empty-operator": {key: payload},
+                "StringEquals": {"aws:PrincipalTag/team": payload, f"aws:PrincipalTag/{payload or 'empty'}": [payload]},
+                payload or "empty-operator": {f"aws:ResourceTag/{key}": payload},
             },
         }
-        deny = {"Effect": "Deny", "NotAction": payload, "NotResource": [payload], "Condition": {key: {key: True}}}
+        deny = {"Effect": "Deny", "NotAction": "s3:*", "NotResource": [payload], "Condition": {key: {f"aws:RequestTag/{key}": True}}}
         roles.append({"name": f"inj-{index}", "inline_policies": {"literal": {"Statement": [statement, deny]}}})
     # Names HCL would read as keywords, where the spec's patterns allow them.
     roles.append({"name": "for", "inline_policies": {"null": {"Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "true"}]}}})
@@ -180,10 +181,11 @@ def test_injection_spec_plans_literally(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def _placements(value: Any) -> int:
-    """How many keys and strings of a document are payloads."""
+    """How many keys and strings of a document are payloads, or condition keys whose variable part is one."""
     special = set(PAYLOADS) | set(KEY_PAYLOADS)
+    tag_keys = {f"{prefix}{payload}" for prefix in ("aws:PrincipalTag/", "aws:ResourceTag/", "aws:RequestTag/") for payload in special}
     if isinstance(value, dict):
-        return sum((key in special) + _placements(item) for key, item in value.items())
+        return sum((key in special or key in tag_keys) + _placements(item) for key, item in value.items())
     if isinstance(value, list):
         return sum(_placements(item) for item in value)
     return int(isinstance(value, str) and value in special)
@@ -199,6 +201,8 @@ REFUSED = {
     "role name": ("teams[0].service_role.name", {"name": "t", "service_role": {"name": "x${y}"}}),
     "emrfs role name": ("teams[0].emrfs.roles[0].name", {"name": "t", "emrfs": {"roles": [{"name": "a b"}]}}),
     "inline policy name": ("teams[0].emrfs.roles[0].inline_policies", {"name": "t", "emrfs": {"roles": [{"name": "r", "inline_policies": {"${x}": {"Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "a"}]}}}]}}),
+    "action": ("Action[1]", {"name": "t", "emrfs": {"roles": [{"name": "r", "inline_policies": {"p": {"Statement": [{"Effect": "Deny", "Action": ["s3:*", "${x}"], "Resource": "a"}]}}}]}}),
+    "condition key": ("Condition.StringEquals", {"name": "t", "emrfs": {"roles": [{"name": "r", "inline_policies": {"p": {"Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "a", "Condition": {"StringEquals": {"${x}": "v"}}}]}}}]}}),
     "statement id": ("Sid", {"name": "t", "emrfs": {"roles": [{"name": "r", "inline_policies": {"p": {"Statement": [{"Sid": "a${b}", "Effect": "Deny", "Action": "s3:*", "Resource": "a"}]}}}]}}),
     "bucket": ("s3_access[0].bucket", {"name": "t", "ec2_role": {"policy": "scoped", "s3_access": [{"bucket": "b${x}"}]}}),
     "s3 prefix": ("s3_access[0].prefix", {"name": "t", "ec2_role": {"policy": "scoped", "s3_access": [{"bucket": "bkt", "prefix": "a\"b/"}]}}),

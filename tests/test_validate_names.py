@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import io
 import random
+import re
 import string
 import subprocess
 import sys
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import managed_policies
+from generator import iam_actions, managed_policies
 from generator.cli import main
 from tests.engine import ROOT
 from tests.test_spec import ERROR_LINE
@@ -140,7 +141,83 @@ def build_cases() -> list[Case]:
     return cases
 
 
+# Places that take a statement's action and condition key: (YAML with {action} and {key} quoted, line of
+# the action, line of the key, field of the action, field of the statement's condition operator).
+STATEMENT_PLACES: list[tuple[str, int, int, str, str]] = [
+    ("version: 1\nteams:\n  - name: a\n    ec2_role:\n      inline_policies:\n        extra:\n          Statement:\n"
+     "            - Effect: Deny\n              Action: [{action}]\n              Resource: arn:aws:s3:::bucket/*\n"
+     "              Condition:\n                StringEquals:\n                  {key}: x\n",
+     9, 13, "teams[0].ec2_role.inline_policies.extra.Statement[0].Action[0]",
+     "teams[0].ec2_role.inline_policies.extra.Statement[0].Condition.StringEquals"),
+    ("version: 1\ndefaults:\n  service_role:\n    inline_policies:\n      extra:\n        Statement:\n"
+     "          - {{Effect: Allow, Resource: 'arn:aws:s3:::b/*', Action: {action},\n"
+     "             Condition: {{StringLike: {{{key}: [x]}}}}}}\nteams:\n  - name: a\n",
+     7, 8, "defaults.service_role.inline_policies.extra.Statement[0].Action",
+     "defaults.service_role.inline_policies.extra.Statement[0].Condition.StringLike"),
+    ("version: 1\nteams:\n  - name: a\n    runtime_roles:\n      - name: r\n        inline_policies:\n          p:\n"
+     "            Statement:\n              - Effect: Deny\n                NotResource: arn:aws:s3:::b\n"
+     "                Condition: {{ForAnyValue:StringEquals: {{{key}: [x]}}}}\n                Action:\n"
+     "                  - {action}\n",
+     13, 11, "teams[0].runtime_roles[0].inline_policies.p.Statement[0].Action[0]",
+     "teams[0].runtime_roles[0].inline_policies.p.Statement[0].Condition.ForAnyValue:StringEquals"),
+]
+CASE_CHANGES = ("lower", "upper", "swapcase-first")
+
+
+def _known_actions() -> set[str]:
+    return {f"{prefix}:{name}".lower() for prefix, entry in iam_actions.services().items() for name in entry["actions"]}
+
+
+def _key_known(key: str, written: list[str]) -> bool:
+    """Whether IAM knows the key among these (a * in one stands for any text): the fuzz's own oracle."""
+    return any(re.fullmatch(".+".join(re.escape(part) for part in known.split("*")), key, re.IGNORECASE | re.DOTALL) for known in written)
+
+
+def _statement_case(kind: str, action: str, key: str, rng: random.Random) -> Case:
+    """A spec with the action and key; the line and field of the action (kinds action-, prefix-) or the key (key-)."""
+    text, action_line, key_line, action_field, operator_field = STATEMENT_PLACES[rng.randrange(len(STATEMENT_PLACES))]
+    yaml_text = text.format(action=_quoted(action), key=_quoted(key))
+    if kind.startswith("key-"):
+        return Case(kind, yaml_text, key_line, f"{operator_field}.{key}")
+    return Case(kind, yaml_text, action_line, action_field)
+
+
+def statement_cases(rng: random.Random) -> tuple[list[Case], list[Case]]:
+    """One-letter edits of real actions, service prefixes and condition keys (refused), and case changes (accepted)."""
+    services = iam_actions.services()
+    known_actions = _known_actions()
+    every = sorted(f"{prefix}:{name}" for prefix, entry in services.items() for name in entry["actions"])
+    actions = sorted(rng.sample([a for a in every if a.lower() != "iam:passrole"], 60) + ["s3:GetObject", "elasticmapreduce:DescribeCluster"])
+    refused: list[Case] = []
+    accepted: list[Case] = []
+    for action in actions:
+        prefix, _, name = action.partition(":")
+        for kind, typo in _edits(action, rng).items():
+            if kind in CASE_CHANGES:
+                accepted.append(_statement_case(f"case-action-{kind}", typo, "aws:SourceAccount", rng))
+            elif typo.lower() not in known_actions:
+                refused.append(_statement_case(f"action-{kind}", typo, "aws:SourceAccount", rng))
+        for kind, typo in _edits(prefix, rng).items():
+            if kind not in CASE_CHANGES and typo and f"{typo}:{name}".lower() not in known_actions:
+                refused.append(_statement_case(f"prefix-{kind}", f"{typo}:{name}", "aws:SourceAccount", rng))
+    global_keys = iam_actions.global_condition_keys()
+    chosen = [("s3:GetObject", key) for key in rng.sample([k for k in global_keys if "*" not in k], 25)]
+    with_keys = sorted(prefix for prefix, entry in services.items() if any("*" not in key for key in entry["condition_keys"]))
+    for prefix in rng.sample(with_keys, 45):
+        entry = services[prefix]
+        chosen.append((f"{prefix}:{entry['actions'][0]}", rng.choice([key for key in entry["condition_keys"] if "*" not in key])))
+    for action, key in chosen:
+        scope = [*global_keys, *services[action.partition(":")[0]]["condition_keys"]]
+        for kind, typo in _edits(key, rng).items():
+            if kind in CASE_CHANGES:
+                accepted.append(_statement_case(f"case-key-{kind}", action, typo, rng))
+            elif typo and not _key_known(typo, scope):
+                refused.append(_statement_case(f"key-{kind}", action, typo, rng))
+    return refused, accepted
+
+
 CASES = build_cases()
+STATEMENT_CASES, ACCEPTED_CASES = statement_cases(random.Random(SEED))
 
 
 def _check(case: Case, code: int, stdout: str, stderr: str, spec: Path) -> str | None:
@@ -208,3 +285,48 @@ def test_suggestions_name_the_real_policy(tmp_path: Path) -> None:
     assert suggested >= 90, suggested
 
 
+
+
+def _outcome(case: Case, spec: Path) -> tuple[int, str, str]:
+    spec.write_text(case.text, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["validate", "--spec", str(spec)])  # an exception here is a traceback: the test fails
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_enough_statement_cases_of_every_kind() -> None:
+    kinds = Counter(case.kind.split("-")[0] for case in STATEMENT_CASES)
+    assert kinds["action"] >= 200 and kinds["prefix"] >= 150 and kinds["key"] >= 200, kinds
+    assert len({case.kind for case in STATEMENT_CASES}) == 12
+    assert len(ACCEPTED_CASES) >= 300 and {case.kind for case in ACCEPTED_CASES} == {
+        f"case-{what}-{kind}" for what in ("action", "key") for kind in CASE_CHANGES}
+
+
+def test_every_statement_typo_refused_in_process(tmp_path: Path) -> None:
+    failures = []
+    for number, case in enumerate(STATEMENT_CASES):
+        spec = tmp_path / f"case-{number}.yaml"
+        problem = _check(case, *_outcome(case, spec), spec)
+        if problem:
+            failures.append(f"{case.kind} {case.text!r}: {problem}")
+    assert not failures, f"{len(failures)} of {len(STATEMENT_CASES)}:\n" + "\n".join(failures[:20])
+
+
+def test_case_changes_of_actions_and_keys_accepted(tmp_path: Path) -> None:
+    """IAM compares actions and condition keys without regard to case."""
+    failures = []
+    for number, case in enumerate(ACCEPTED_CASES):
+        spec = tmp_path / f"case-{number}.yaml"
+        code, out, err = _outcome(case, spec)
+        if code != 0 or "valid (1 team)" not in out or "error" in err:
+            failures.append(f"{case.kind} {case.text!r}: exit {code} {err!r}")
+    assert not failures, f"{len(failures)} of {len(ACCEPTED_CASES)}:\n" + "\n".join(failures[:20])
+
+
+STATEMENT_SAMPLE: list[Case] = random.Random(SEED).sample(STATEMENT_CASES, 4)
+
+
+@pytest.mark.parametrize("case", STATEMENT_SAMPLE, ids=[f"{case.kind}-{n}" for n, case in enumerate(STATEMENT_SAMPLE)])
+def test_statement_sample_refused_by_the_real_cli(case: Case, tmp_path: Path) -> None:
+    test_sample_refused_by_the_real_cli(case, tmp_path)
