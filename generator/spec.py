@@ -1098,12 +1098,78 @@ def _refuse_aliases(text: str, shown: str) -> None:
             raise SpecError(shown, "not valid YAML: anchors and aliases are not supported in a spec", line=line)
 
 
+class _Declined(Exception):
+    """The text holds something that only the loader builds, or reports, exactly."""
+
+
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+def _plain(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
+    """What the spec loader constructs from `node`, for plain mappings, sequences and scalars."""
+    kind = node.__class__
+    if kind is yaml.ScalarNode:
+        if node.tag == _STR:
+            return node.value
+        # The loader's own constructor for the tag (int, bool, null, timestamp...); none for merge (<<) and value (=) keys.
+        construct = loader.yaml_constructors.get(node.tag)
+        if construct is None:
+            raise _Declined
+        return construct(loader, node)
+    if kind is yaml.SequenceNode and node.tag == _SEQ:
+        return [item.value if item.__class__ is yaml.ScalarNode and item.tag == _STR else _plain(item, loader) for item in node.value]
+    if kind is yaml.MappingNode and node.tag == _MAP:
+        pairs = node.value
+        mapping = {}
+        for key, value in pairs:
+            if key.__class__ is not yaml.ScalarNode:
+                raise _Declined
+            mapping[key.value if key.tag == _STR else _plain(key, loader)] = (
+                value.value if value.__class__ is yaml.ScalarNode and value.tag == _STR else _plain(value, loader)
+            )
+        if len(mapping) != len(pairs):  # a key given twice (or two keys of one value, such as 1 and 0x1)
+            raise _Declined
+        return mapping
+    raise _Declined
+
+
+def _load_plain(text: str) -> Any:
+    """What `yaml.load(text, Loader=_SpecLoader)` returns, or None to have the loader itself read the text.
+
+    The library composes the node tree (with libyaml's parser when PyYAML has it) and one walk builds
+    the data from it instead of the constructor's per-node machinery: half the time for a large spec.
+    A text with anything but plain mappings, sequences and scalars (an anchor, a tag, a merge key, a
+    key given twice, a string escape to check), or with an error, gives None: the loader then reports
+    every problem as before.
+    """
+    if "&" in text or "\\u" in text or "\\U" in text:
+        return None
+    loader = _SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        return None if root is None else _plain(root, loader)
+    except Exception:  # noqa: BLE001 (any problem, _Declined included: the loader reports it as before)
+        return None
+    finally:
+        loader.dispose()
+
+
 def _parse(path: Path, text: str) -> tuple[Any, Mapping[Path_, int]]:
     shown = str(path)
+    data = _load_plain(text)
+    if data is None:
+        data = _load(text, shown)
+    if not isinstance(data, dict):
+        raise SpecError(shown, "must be a mapping with `version`, `defaults` and `teams`", line=1)
+    return data, _Lines(text)
+
+
+def _load(text: str, shown: str) -> Any:
+    """The data of the text, by the spec loader; a SpecError for anything YAML or the spec refuses."""
     try:
         _refuse_aliases(text, shown)
         loader = _EscapesLoader if "\\u" in text or "\\U" in text else _SpecLoader
-        data = yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
+        return yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
     except _Refused as refused:
         raise SpecError(shown, str(refused), line=refused.line) from None
     except yaml.MarkedYAMLError as error:
@@ -1119,9 +1185,6 @@ def _parse(path: Path, text: str) -> tuple[Any, Mapping[Path_, int]]:
         raise SpecError(shown, f"not valid YAML: {' '.join(str(error).split())}") from None
     except RecursionError:
         raise SpecError(shown, "is nested too deeply") from None
-    if not isinstance(data, dict):
-        raise SpecError(shown, "must be a mapping with `version`, `defaults` and `teams`", line=1)
-    return data, _Lines(text)
 
 
 def _has_path(data: Any, path: Path_) -> bool:
