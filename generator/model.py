@@ -718,68 +718,17 @@ def _encryption_configuration(team: Team) -> dict[str, Any]:
     return {"EncryptionConfiguration": section}
 
 
+# Every team module has the composite's outputs: one tuple for all teams (the templates render it once).
+TEAM_OUTPUTS = tuple(Output(o.name, f"module.emr_iam.{o.name}", o.description) for o in COMPOSITE.outputs)
+
+
 def _team_definition(team: Team) -> ModuleDef:
     return ModuleDef(
         name=f"teams/{team.name}",
         title=f"EMR IAM for team {team.name}",
         summary=f"The settings of team `{team.name}` from the platform spec, applied to the `emr-iam` module.",
-        variables=(
-            Variable("create", "bool", True, "Whether to create anything; `false` plans zero resources."),
-            Variable(
-                "create_service_linked_role",
-                "bool",
-                team.service_linked_role.create,
-                "Whether this workspace creates the account's EMR service-linked role (exactly one workspace per account does).",
-            ),
-            Variable(
-                "source_account_id",
-                "string",
-                team.source_account_id,
-                "Account ID for the confused-deputy conditions of the trust policies, or null for none.",
-            ),
-            Variable("tags", "map(string)", {}, "Tags added to the team's tags from the spec."),
-            Variable(
-                "runtime_roles_region",
-                "string",
-                None,
-                "Region of the clusters whose steps use the runtime roles (it scopes their Glue, S3 Access Grants and"
-                " step submitter ARNs); null allows any region.",
-            ),
-            Variable(
-                "create_serverless_service_linked_role",
-                "bool",
-                team.serverless.service_linked_role,
-                "Whether this workspace creates the account's EMR Serverless service-linked role (exactly one workspace per account"
-                " does).",
-            ),
-            Variable(
-                "serverless_application_region",
-                "string",
-                None,
-                "Region of the team's EMR Serverless applications (it scopes the job runtime roles' aws:SourceArn and the job"
-                " submitter policy); null allows any region.",
-            ),
-            Variable(
-                "runtime_roles_external_id",
-                "string",
-                None,
-                "External ID of the team's security configuration, when the runtime roles' trust should require it; null for none.",
-            ),
-            Variable(
-                "studio_region",
-                "string",
-                None,
-                "Region of the team's EMR Studio (it scopes the service role's aws:SourceArn and the ARNs of its policies);"
-                " null allows any region.",
-            ),
-            Variable(
-                "eks_region",
-                "string",
-                None,
-                "Region of the EMR on EKS virtual clusters the job submitter policy names; null allows any region.",
-            ),
-        ),
-        outputs=tuple(Output(o.name, f"module.emr_iam.{o.name}", o.description) for o in COMPOSITE.outputs),
+        variables=_team_variables(team.service_linked_role.create, team.source_account_id, team.serverless.service_linked_role),
+        outputs=TEAM_OUTPUTS,
         usage=(
             f'module "emr_iam" {{\n  source = "../../modules/teams/{team.name}"\n}}\n\n'
             "# The outputs are the IAM arguments of an EMR cluster.\n"
@@ -789,6 +738,69 @@ def _team_definition(team: Team) -> ModuleDef:
             "  security_configuration = module.emr_iam.security_configuration_name\n\n"
             "  ec2_attributes {\n    instance_profile = module.emr_iam.instance_profile_name\n"
             "    # subnet_id, security groups ...\n  }\n}\n"
+        ),
+    )
+
+
+@functools.lru_cache(maxsize=256, typed=True)
+def _team_variables(
+    create_service_linked_role: bool, source_account_id: str | None, create_serverless_service_linked_role: bool
+) -> tuple[Variable, ...]:
+    """A team module's variables: the same objects for the teams whose defaults are the same."""
+    return (
+        Variable("create", "bool", True, "Whether to create anything; `false` plans zero resources."),
+        Variable(
+            "create_service_linked_role",
+            "bool",
+            create_service_linked_role,
+            "Whether this workspace creates the account's EMR service-linked role (exactly one workspace per account does).",
+        ),
+        Variable(
+            "source_account_id",
+            "string",
+            source_account_id,
+            "Account ID for the confused-deputy conditions of the trust policies, or null for none.",
+        ),
+        Variable("tags", "map(string)", {}, "Tags added to the team's tags from the spec."),
+        Variable(
+            "runtime_roles_region",
+            "string",
+            None,
+            "Region of the clusters whose steps use the runtime roles (it scopes their Glue, S3 Access Grants and"
+            " step submitter ARNs); null allows any region.",
+        ),
+        Variable(
+            "create_serverless_service_linked_role",
+            "bool",
+            create_serverless_service_linked_role,
+            "Whether this workspace creates the account's EMR Serverless service-linked role (exactly one workspace per account"
+            " does).",
+        ),
+        Variable(
+            "serverless_application_region",
+            "string",
+            None,
+            "Region of the team's EMR Serverless applications (it scopes the job runtime roles' aws:SourceArn and the job"
+            " submitter policy); null allows any region.",
+        ),
+        Variable(
+            "runtime_roles_external_id",
+            "string",
+            None,
+            "External ID of the team's security configuration, when the runtime roles' trust should require it; null for none.",
+        ),
+        Variable(
+            "studio_region",
+            "string",
+            None,
+            "Region of the team's EMR Studio (it scopes the service role's aws:SourceArn and the ARNs of its policies);"
+            " null allows any region.",
+        ),
+        Variable(
+            "eks_region",
+            "string",
+            None,
+            "Region of the EMR on EKS virtual clusters the job submitter policy names; null allows any region.",
         ),
     )
 
