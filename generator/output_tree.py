@@ -67,14 +67,53 @@ def _is_inside(relative: str) -> bool:
 
 
 def _write_file(path: str, text: str) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    with open(path, "wb") as handle:
+        handle.write(text.encode("utf-8"))
 
 
 def _unlink(path: str) -> None:
     """Remove a file the render made; best effort, since the error being reported matters more."""
     with contextlib.suppress(OSError):
         os.unlink(path)
+
+
+class _Listings:
+    """The entries of the output tree's folders, each folder listed at most once.
+
+    A folder that does not exist lists as None; one that cannot be listed keeps its error, and may
+    hold anything: its files are opened, and fail, as they would without a listing.
+    """
+
+    def __init__(self, tree: Tree):
+        self.tree = tree
+        self.found: dict[str, dict[str, os.DirEntry[str]] | OSError | None] = {}
+
+    def listing(self, folder: str) -> dict[str, os.DirEntry[str]] | OSError | None:
+        if folder not in self.found:
+            parent, _, name = folder.rpartition("/")
+            listing: dict[str, os.DirEntry[str]] | OSError | None = None
+            if not folder or self.may_hold(parent, name):  # inside a missing folder, nothing is listed
+                try:
+                    with os.scandir(self.tree.path(folder)) as entries:
+                        listing = {entry.name: entry for entry in entries}
+                except (FileNotFoundError, NotADirectoryError):
+                    listing = None
+                except OSError as error:
+                    listing = error
+            self.found[folder] = listing
+        return self.found[folder]
+
+    def entries(self, folder: str) -> dict[str, os.DirEntry[str]] | None:
+        """The folder's entries by name, or None when it does not exist (or is not a folder)."""
+        listing = self.listing(folder)
+        if isinstance(listing, OSError):
+            raise OutputError(f"{os.path.join(self.tree.shown, folder)}: cannot be read: {listing.strerror or listing}") from None
+        return listing
+
+    def may_hold(self, folder: str, name: str) -> bool:
+        """Whether `folder` may have an entry `name`."""
+        listing = self.listing(folder)
+        return isinstance(listing, OSError) or (listing is not None and name in listing)
 
 
 class Tree:
@@ -104,11 +143,19 @@ class Tree:
         return [line for line in lines if line and not line.startswith("#") and _is_inside(line)]
 
     def compare(self, files: Mapping[str, str]) -> tuple[Changes, dict[str, str], list[str]]:
-        """What writing `files` (the manifest added) changes: the changes, the files to write, the files to remove."""
+        """What writing `files` (the manifest added) changes: the changes, the files to write, the files to remove.
+
+        Each generated folder is listed once; only the files it holds are opened (a new folder: none).
+        """
         files = {**files, MANIFEST: manifest_text(list(files))}
+        listings = _Listings(self)
         to_write: dict[str, str] = {}
         unchanged = 0
         for relative, text in files.items():
+            folder, _, name = relative.rpartition("/")
+            if not listings.may_hold(folder, name):
+                to_write[relative] = text
+                continue
             try:
                 with open(self.path(relative), "rb") as handle:
                     current: bytes | None = handle.read()
@@ -124,22 +171,19 @@ class Tree:
                 to_write[relative] = text
         removed = sorted(set(self.read_manifest()) - set(files))
         removed = [relative for relative in removed if os.path.isfile(self.path(relative))]
-        stray = self.stray(files, set(removed))
+        stray = self.stray(files, set(removed), listings)
         changes = Changes(written=list(to_write), removed=removed, unchanged=unchanged, generated=list(files), stray=stray)
         return changes, to_write, removed
 
-    def stray(self, files: Mapping[str, str], removed: set[str]) -> list[str]:
+    def stray(self, files: Mapping[str, str], removed: set[str], listings: _Listings) -> list[str]:
         """What the generated folders hold beyond `files` and the files a render removes: files, and folders ending in /."""
         owned = owned_folders([*files, *removed])  # a removed team's folder goes with its files
         found = []
         for folder in sorted(owned):
-            try:
-                entries = list(os.scandir(self.path(folder)))
-            except (FileNotFoundError, NotADirectoryError):
+            entries = listings.entries(folder)
+            if entries is None:
                 continue
-            except OSError as error:
-                raise OutputError(f"{os.path.join(self.shown, folder)}: cannot be read: {error.strerror or error}") from None
-            for entry in entries:
+            for entry in entries.values():
                 relative = f"{folder}/{entry.name}"
                 if entry.name.startswith("."):
                     continue
