@@ -3,7 +3,8 @@
 Changed files are staged next to their targets (`<file>.emr-iam-<pid>.new`) and swapped in with
 renames only once every file is staged; a failure before that discards what was staged, and a
 failure during the swap restores the files already swapped, so the tree is either the old one or
-the new one. Files whose content is unchanged are not written (their modification times stay),
+the new one. A new output folder is staged whole beside where it goes (`<folder>.emr-iam-<pid>.new`)
+and renamed into place once complete. Files whose content is unchanged are not written (their modification times stay),
 and files that an earlier render generated but this one does not are removed. Files the generator
 never wrote are never touched; those inside the folders it owns (every folder holding a generated
 file, and the folders between it and the output folder) are reported as `stray`, so `check` and
@@ -198,31 +199,40 @@ class Tree:
         """Stage `to_write`, then swap it in and remove `removed`; on any failure leave the tree as it was."""
         if not to_write and not removed:
             return
-        staging = Staging(self, f".emr-iam-{os.getpid()}")
+        token = f".emr-iam-{os.getpid()}"
+        if not removed and not os.path.lexists(self.root):
+            # A new output folder is written whole beside where it goes, then renamed into place:
+            # it appears complete, with one rename instead of one per file.
+            staging = Staging(self, token, folder=f"{self.root}{token}.new")
+            staging.stage(to_write)
+            staging.move_in()
+            return
+        staging = Staging(self, token)
         staging.stage(to_write)
         staging.swap(removed)
 
 
 @dataclass
 class Staging:
-    """Changed files written next to their targets (not yet swapped in), and the folders made for them."""
+    """Changed files written next to their targets, or into a new tree's folder (not yet swapped in), and the folders made for them."""
 
     tree: Tree
     token: str
+    folder: str | None = None  # for a new output folder: the folder that holds the whole new tree, under its own names
     staged: list[tuple[str, str]] = field(default_factory=list)  # temporary file, target
     created: list[str] = field(default_factory=list)
 
     def stage(self, to_write: Mapping[str, str]) -> None:
-        """Write each file as `<target><token>.new`; on failure discard everything staged so far."""
+        """Write each file as `<target><token>.new` (or into `folder`); on failure discard everything staged so far."""
         ready: set[str] = set()  # folders known to exist
         try:
             for relative, text in to_write.items():
                 target = self.tree.path(relative)
-                folder = os.path.dirname(target)
+                temporary = f"{target}{self.token}.new" if self.folder is None else os.path.join(self.folder, relative)
+                folder = os.path.dirname(temporary)
                 if folder not in ready:
                     self._make_folder(folder)
                     ready.add(folder)
-                temporary = f"{target}{self.token}.new"
                 self.staged.append((temporary, target))  # before writing: a half-written file is cleaned up too
                 _write_file(temporary, text)
         except BaseException as error:
@@ -258,6 +268,17 @@ class Staging:
             with contextlib.suppress(OSError):
                 os.rmdir(folder)
         self.created = []
+
+    def move_in(self) -> None:
+        """Rename the staged folder to the output folder; on failure discard it."""
+        assert self.folder is not None
+        try:
+            os.rename(self.folder, self.tree.root)
+        except BaseException as error:
+            self.discard()
+            if isinstance(error, OSError):
+                raise self.tree.write_error(error) from None
+            raise
 
     def swap(self, removed: list[str]) -> None:
         """Swap the staged files in and move removed files away; on any failure restore what was there."""

@@ -153,6 +153,15 @@ def test_render_api_dry_run(tmp_path: Path) -> None:
     assert "teams/solo/main.tf" in changes.written and not (tmp_path / "out").exists()
 
 
+def test_a_new_output_folder_appears_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = write_spec(tmp_path, TWO_TEAMS_SPEC)
+    out = tmp_path / "new" / "modules"
+    code, _, err = run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))
+    assert code == 0, err
+    assert sorted(path.name for path in (tmp_path / "new").iterdir()) == ["modules"]  # staged beside it, then renamed
+    assert (out / "teams" / "two" / "main.tf").is_file() and not staging_leftovers(out)
+
+
 def test_team_files_rendered_once_only_when_their_template_reads_nothing_of_the_team(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
