@@ -33,7 +33,7 @@ class Template:
 
     def sample(self, values: Mapping[str, str]) -> str:
         """The string as it would read once each reference has the value given for it."""
-        return "".join(part if isinstance(part, str) else values[part.code] for part in self.parts)
+        return "".join([part if isinstance(part, str) else values[part.code] for part in self.parts])
 
 
 def template(*parts: str | Expr) -> Template:

@@ -106,8 +106,9 @@ def _checked_mapped_role(check: LimitChecker, field: str, full_name: str, role: 
     """One entry of a module's `roles` map (EMRFS, EMR Serverless, EMR on EKS), after the name and policy quota checks."""
     _role_name_checks(check, f"{field}.name", full_name, False)
     inline = _inline_with_s3_access(role)
-    _role_policy_checks(check, field, quota, len(_policy_arns(role)), inline)
-    return {"policy_arns": _policy_arns(role), "inline_policies": _encode(inline, 8)}
+    arns = _policy_arns(role)
+    _role_policy_checks(check, field, quota, len(arns), inline)
+    return {"policy_arns": arns, "inline_policies": _encode(inline, 8)}
 
 
 @dataclass(frozen=True)
