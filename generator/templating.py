@@ -104,15 +104,15 @@ def _reads(env: jinja2.Environment, name: str, seen: tuple[str, ...] = ()) -> tu
     """The attributes of `module` and `team` that template `name` and the templates it includes read.
 
     None when a template uses them in any other way (whole, by index, through a filter, assigned),
-    imports or extends another template, or includes one by a computed name: its text may then
-    depend on anything about the module.
+    imports or extends another template, includes one by a computed name, or cannot be read: its
+    text may then depend on anything about the module (and rendering reports any error).
     """
-    if name in seen:
+    if name in seen or env.loader is None:
         return None
-    source = env.loader.get_source(env, name)[0] if env.loader is not None else None
-    if source is None:
+    try:
+        tree = env.parse(env.loader.get_source(env, name)[0])
+    except jinja2.TemplateError:
         return None
-    tree = env.parse(source)
     if any(True for _ in tree.find_all((jinja2.nodes.Import, jinja2.nodes.FromImport, jinja2.nodes.Extends))):
         return None
     attributes = [
@@ -134,36 +134,40 @@ def _reads(env: jinja2.Environment, name: str, seen: tuple[str, ...] = ()) -> tu
 
 
 class _Files:
-    """Renders the files of one render's modules from one context.
+    """Renders the files of one render's modules from one context (the same for every module).
 
     A file whose template reads only attributes of the module (or team) that are the very objects
-    the previous module's file read is that file's text again, and is not rendered twice: the team
-    modules share their outputs and most often their variables (generator/model.py), so every
-    team's `outputs.tf` and `versions.tf` are rendered once per spec. The generator never changes a
-    module once built, so the same objects hold the same values.
+    the previous file from that template read is that file's text again, and is not rendered
+    twice: the team modules share their outputs and most often their variables
+    (generator/model.py), so every team's `outputs.tf` and `versions.tf` are rendered once per
+    spec. The generator never changes a module once built, so the same objects hold the same
+    values. A template is looked into only when it renders a second time.
     """
 
     def __init__(self, env: jinja2.Environment, context: Mapping[str, Any]):
         self.env = env
         self.context = context
         self.reads: dict[str, tuple[tuple[str, str], ...] | None] = {}
-        self.last: dict[str, tuple[tuple[Any, ...], str]] = {}  # by template: the values it read last, and its text
+        self.last: dict[str, tuple[Mapping[str, Any], str]] = {}  # by template: the values of its last file, and its text
 
     def render(self, name: str, values: Mapping[str, Any], **extra: Any) -> str:
-        if name not in self.reads:
-            self.reads[name] = _reads(self.env, name)
-        reads = self.reads[name]
-        try:
-            read = None if reads is None else tuple([getattr(values[variable], attribute) for variable, attribute in reads])
-        except (KeyError, AttributeError):  # rendering reports it (StrictUndefined)
-            read = None
         last = self.last.get(name)
-        if read is not None and last is not None and all(a is b for a, b in zip(read, last[0], strict=True)):
-            return last[1]
+        if last is not None:
+            if name not in self.reads:
+                self.reads[name] = _reads(self.env, name)
+            reads = self.reads[name]
+            if reads is not None and _same(reads, last[0], values):
+                return last[1]
         text = self.env.get_template(name).render(self.context, **values, **extra)
-        if read is not None:
-            self.last[name] = (read, text)
+        self.last[name] = (values, text)
         return text
+
+
+def _same(reads: tuple[tuple[str, str], ...], before: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
+    try:
+        return all(getattr(before[variable], attribute) is getattr(now[variable], attribute) for variable, attribute in reads)
+    except (KeyError, AttributeError):  # rendering reports it (StrictUndefined)
+        return False
 
 
 def _module_files(files: _Files, module: ModuleDef, main: str, values: Mapping[str, Any]) -> dict[str, str]:
