@@ -33,7 +33,7 @@ class Template:
 
     def sample(self, values: Mapping[str, str]) -> str:
         """The string as it would read once each reference has the value given for it."""
-        return "".join(part if isinstance(part, str) else values[part.code] for part in self.parts)
+        return "".join([part if isinstance(part, str) else values[part.code] for part in self.parts])
 
 
 def template(*parts: str | Expr) -> Template:
@@ -76,18 +76,21 @@ def _key(key: str) -> str:
 _SCALARS = frozenset({str, int, float, bool, type(None), Expr, Template})
 
 
-def _is_inline(value: list[Any] | tuple[Any, ...]) -> bool:
-    for item in value:  # noqa: SIM110 (a loop: all() over a generator costs more on this hot path)
-        if type(item) not in _SCALARS and isinstance(item, (Mapping, list, tuple)):
-            return False
-    return True
-
-
 def _sequence(value: list[Any] | tuple[Any, ...], indent: int) -> str:
-    if _is_inline(value):
-        return "[" + ", ".join([quote(item) if type(item) is str else expression(item) for item in value]) + "]"
-    pad = " " * (indent + 2)
-    return "[\n" + "".join([pad + expression(item, indent + 2) + ",\n" for item in value]) + " " * indent + "]"
+    """A list on one line, or one item per line when an item is a collection."""
+    items = []
+    for item in value:
+        kind = type(item)
+        if kind is str:
+            items.append(quote(item))
+        elif kind is Template:
+            items.append(_template(item))
+        elif kind in _SCALARS or not isinstance(item, (Mapping, list, tuple)):
+            items.append(expression(item))
+        else:
+            pad = " " * (indent + 2)
+            return "[\n" + "".join([pad + expression(item, indent + 2) + ",\n" for item in value]) + " " * indent + "]"
+    return "[" + ", ".join(items) + "]"
 
 
 def _template(value: Template) -> str:
@@ -138,36 +141,40 @@ def body(attributes: Mapping[str, Any], indent: int) -> str:
     """
     pad = " " * indent
     out: list[str] = []
-    keys: list[str] = []  # the current run of one-line attributes
-    texts: list[str] = []
+    run: list[tuple[str, str]] = []  # the current run of one-line attributes: key as written, value
     for key, value in attributes.items():
         kind = type(value)
         if kind is str:
             text = quote(value)
+        elif kind is Expr:
+            text = value.code
         elif kind is Template:
             text = _template(value)
+        elif kind is list:
+            text = _sequence(value, indent)
+        elif kind is dict:
+            text = "{\n" + body(value, indent + 2) + pad + "}" if value else "{}"
         else:
             text = expression(value, indent)
-        written = _key(key)
+        written = _KEYS.get(key) or _key(key)
         if "\n" in text:
-            if keys:
-                _aligned(out, keys, texts, pad)
-                keys, texts = [], []
+            if run:
+                _aligned(out, run, pad)
+                run = []
             out.append(f"{pad}{written} = {text}\n")
         else:
-            keys.append(written)
-            texts.append(text)
-    if keys:
-        _aligned(out, keys, texts, pad)
+            run.append((written, text))
+    if run:
+        _aligned(out, run, pad)
     return "".join(out)
 
 
-def _aligned(out: list[str], keys: list[str], texts: list[str], pad: str) -> None:
-    if len(keys) == 1:
-        out.append(f"{pad}{keys[0]} = {texts[0]}\n")
+def _aligned(out: list[str], run: list[tuple[str, str]], pad: str) -> None:
+    if len(run) == 1:
+        out.append(f"{pad}{run[0][0]} = {run[0][1]}\n")
         return
-    width = max(map(len, keys))
-    out += [f"{pad}{key.ljust(width)} = {text}\n" for key, text in zip(keys, texts, strict=True)]
+    width = max([len(key) for key, _ in run])
+    out += [f"{pad}{key.ljust(width)} = {text}\n" for key, text in run]
 
 
 def jsonencode(document: Any, indent: int) -> str:

@@ -117,8 +117,9 @@ def _checked_mapped_role(check: LimitChecker, field: str, full_name: str, role: 
     """One entry of a module's `roles` map (EMRFS, EMR Serverless, EMR on EKS), after the name and policy quota checks."""
     _role_name_checks(check, f"{field}.name", full_name, False)
     inline = _inline_with_s3_access(role)
-    _role_policy_checks(check, field, quota, len(_policy_arns(role)), inline)
-    return {"policy_arns": _policy_arns(role), "inline_policies": _encode(inline, 8)}
+    arns = _policy_arns(role)
+    _role_policy_checks(check, field, quota, len(arns), inline)
+    return {"policy_arns": arns, "inline_policies": _encode(inline, 8)}
 
 
 @dataclass(frozen=True)
@@ -744,6 +745,10 @@ def _encryption_configuration(team: Team) -> dict[str, Any]:
     return {"EncryptionConfiguration": section}
 
 
+# Every team module has the composite's outputs: one tuple for all teams (the templates render it once).
+TEAM_OUTPUTS = tuple(Output(o.name, f"module.emr_iam.{o.name}", o.description) for o in COMPOSITE.outputs)
+
+
 def used_pieces(arguments: Mapping[str, Any], variables: Iterable[Variable]) -> list[Piece]:
     """The pieces of `emr-iam` a team module turns on; a toggle the workspace sets (`var.*`) counts with its default."""
     defaults = {variable.name: variable.default for variable in variables}
@@ -787,9 +792,9 @@ def _team_usage(team: Team, arguments: Mapping[str, Any], used: set[str]) -> str
 
 
 def _team_definition(team: Team, arguments: Mapping[str, Any]) -> ModuleDef:
-    variables = _team_variables(team)
+    variables = _team_variables(team.service_linked_role.create, team.source_account_id, team.serverless.service_linked_role)
     used = [piece.block for piece in used_pieces(arguments, variables)]
-    outputs = tuple(Output(o.name, f"module.emr_iam.{o.name}", o.description) for o in COMPOSITE.outputs)
+    outputs = TEAM_OUTPUTS
     shown = {output.name for piece in PIECES if piece.block in used for output in piece.composite_outputs}
     return ModuleDef(
         name=f"teams/{team.name}",
@@ -806,19 +811,42 @@ def _team_definition(team: Team, arguments: Mapping[str, Any]) -> ModuleDef:
     )
 
 
-def _team_variables(team: Team) -> tuple[Variable, ...]:
+def _written_policies(value: Any, field: str) -> Iterable[tuple[str, str]]:
+    """(field, as written) for every AWS managed policy the spec names, in aws_managed_policies or as an ARN."""
+    if isinstance(value, RolePolicies):
+        for index, name in enumerate(value.aws_managed_policies):
+            yield f"{field}.aws_managed_policies[{index}]", name
+        for index, arn in enumerate(value.policy_arns):
+            if ":iam::aws:policy/" in arn:
+                yield f"{field}.policy_arns[{index}]", arn.split(":iam::aws:policy/", 1)[1]
+    if isinstance(value, BaseModel):
+        for key in type(value).model_fields:
+            yield from _written_policies(getattr(value, key), f"{field}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _written_policies(item, f"{field}[{index}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _written_policies(item, f"{field}.{key}")
+
+
+@functools.lru_cache(maxsize=256, typed=True)
+def _team_variables(
+    create_service_linked_role: bool, source_account_id: str | None, create_serverless_service_linked_role: bool
+) -> tuple[Variable, ...]:
+    """A team module's variables: the same objects for the teams whose defaults are the same."""
     return (
         Variable("create", "bool", True, "Whether to create anything; `false` plans zero resources."),
         Variable(
             "create_service_linked_role",
             "bool",
-            team.service_linked_role.create,
+            create_service_linked_role,
             "Whether this workspace creates the account's EMR service-linked role (exactly one workspace per account does).",
         ),
         Variable(
             "source_account_id",
             "string",
-            team.source_account_id,
+            source_account_id,
             "Account ID for the confused-deputy conditions of the trust policies, or null for none.",
         ),
         Variable("tags", "map(string)", {}, "Tags added to the team's tags from the spec."),
@@ -832,7 +860,7 @@ def _team_variables(team: Team) -> tuple[Variable, ...]:
         Variable(
             "create_serverless_service_linked_role",
             "bool",
-            team.serverless.service_linked_role,
+            create_serverless_service_linked_role,
             "Whether this workspace creates the account's EMR Serverless service-linked role (exactly one workspace per account"
             " does).",
         ),
@@ -863,25 +891,6 @@ def _team_variables(team: Team) -> tuple[Variable, ...]:
             "Region of the EMR on EKS virtual clusters the job submitter policy names; null allows any region.",
         ),
     )
-
-
-def _written_policies(value: Any, field: str) -> Iterable[tuple[str, str]]:
-    """(field, as written) for every AWS managed policy the spec names, in aws_managed_policies or as an ARN."""
-    if isinstance(value, RolePolicies):
-        for index, name in enumerate(value.aws_managed_policies):
-            yield f"{field}.aws_managed_policies[{index}]", name
-        for index, arn in enumerate(value.policy_arns):
-            if ":iam::aws:policy/" in arn:
-                yield f"{field}.policy_arns[{index}]", arn.split(":iam::aws:policy/", 1)[1]
-    if isinstance(value, BaseModel):
-        for key in type(value).model_fields:
-            yield from _written_policies(getattr(value, key), f"{field}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _written_policies(item, f"{field}[{index}]")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _written_policies(item, f"{field}.{key}")
 
 
 def warnings(source: SpecFile) -> list[str]:

@@ -3,7 +3,8 @@
 Changed files are staged next to their targets (`<file>.emr-iam-<pid>.new`) and swapped in with
 renames only once every file is staged; a failure before that discards what was staged, and a
 failure during the swap restores the files already swapped, so the tree is either the old one or
-the new one. Files whose content is unchanged are not written (their modification times stay),
+the new one. A new output folder is staged whole beside where it goes (`<folder>.emr-iam-<pid>.new`)
+and renamed into place once complete. Files whose content is unchanged are not written (their modification times stay),
 and files that an earlier render generated but this one does not are removed. Files the generator
 never wrote are never touched; those inside the folders it owns (every folder holding a generated
 file, and the folders between it and the output folder) are reported as `stray`, so `check` and
@@ -67,14 +68,53 @@ def _is_inside(relative: str) -> bool:
 
 
 def _write_file(path: str, text: str) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    with open(path, "wb") as handle:
+        handle.write(text.encode("utf-8"))
 
 
 def _unlink(path: str) -> None:
     """Remove a file the render made; best effort, since the error being reported matters more."""
     with contextlib.suppress(OSError):
         os.unlink(path)
+
+
+class _Listings:
+    """The entries of the output tree's folders, each folder listed at most once.
+
+    A folder that does not exist lists as None; one that cannot be listed keeps its error, and may
+    hold anything: its files are opened, and fail, as they would without a listing.
+    """
+
+    def __init__(self, tree: Tree):
+        self.tree = tree
+        self.found: dict[str, dict[str, os.DirEntry[str]] | OSError | None] = {}
+
+    def listing(self, folder: str) -> dict[str, os.DirEntry[str]] | OSError | None:
+        if folder not in self.found:
+            parent, _, name = folder.rpartition("/")
+            listing: dict[str, os.DirEntry[str]] | OSError | None = None
+            if not folder or self.may_hold(parent, name):  # inside a missing folder, nothing is listed
+                try:
+                    with os.scandir(self.tree.path(folder)) as entries:
+                        listing = {entry.name: entry for entry in entries}
+                except (FileNotFoundError, NotADirectoryError):
+                    listing = None
+                except OSError as error:
+                    listing = error
+            self.found[folder] = listing
+        return self.found[folder]
+
+    def entries(self, folder: str) -> dict[str, os.DirEntry[str]] | None:
+        """The folder's entries by name, or None when it does not exist (or is not a folder)."""
+        listing = self.listing(folder)
+        if isinstance(listing, OSError):
+            raise OutputError(f"{os.path.join(self.tree.shown, folder)}: cannot be read: {listing.strerror or listing}") from None
+        return listing
+
+    def may_hold(self, folder: str, name: str) -> bool:
+        """Whether `folder` may have an entry `name`."""
+        listing = self.listing(folder)
+        return isinstance(listing, OSError) or (listing is not None and name in listing)
 
 
 class Tree:
@@ -104,11 +144,19 @@ class Tree:
         return [line for line in lines if line and not line.startswith("#") and _is_inside(line)]
 
     def compare(self, files: Mapping[str, str]) -> tuple[Changes, dict[str, str], list[str]]:
-        """What writing `files` (the manifest added) changes: the changes, the files to write, the files to remove."""
+        """What writing `files` (the manifest added) changes: the changes, the files to write, the files to remove.
+
+        Each generated folder is listed once; only the files it holds are opened (a new folder: none).
+        """
         files = {**files, MANIFEST: manifest_text(list(files))}
+        listings = _Listings(self)
         to_write: dict[str, str] = {}
         unchanged = 0
         for relative, text in files.items():
+            folder, _, name = relative.rpartition("/")
+            if not listings.may_hold(folder, name):
+                to_write[relative] = text
+                continue
             try:
                 with open(self.path(relative), "rb") as handle:
                     current: bytes | None = handle.read()
@@ -124,22 +172,19 @@ class Tree:
                 to_write[relative] = text
         removed = sorted(set(self.read_manifest()) - set(files))
         removed = [relative for relative in removed if os.path.isfile(self.path(relative))]
-        stray = self.stray(files, set(removed))
+        stray = self.stray(files, set(removed), listings)
         changes = Changes(written=list(to_write), removed=removed, unchanged=unchanged, generated=list(files), stray=stray)
         return changes, to_write, removed
 
-    def stray(self, files: Mapping[str, str], removed: set[str]) -> list[str]:
+    def stray(self, files: Mapping[str, str], removed: set[str], listings: _Listings) -> list[str]:
         """What the generated folders hold beyond `files` and the files a render removes: files, and folders ending in /."""
         owned = owned_folders([*files, *removed])  # a removed team's folder goes with its files
         found = []
         for folder in sorted(owned):
-            try:
-                entries = list(os.scandir(self.path(folder)))
-            except (FileNotFoundError, NotADirectoryError):
+            entries = listings.entries(folder)
+            if entries is None:
                 continue
-            except OSError as error:
-                raise OutputError(f"{os.path.join(self.shown, folder)}: cannot be read: {error.strerror or error}") from None
-            for entry in entries:
+            for entry in entries.values():
                 relative = f"{folder}/{entry.name}"
                 if entry.name.startswith("."):
                     continue
@@ -154,31 +199,40 @@ class Tree:
         """Stage `to_write`, then swap it in and remove `removed`; on any failure leave the tree as it was."""
         if not to_write and not removed:
             return
-        staging = Staging(self, f".emr-iam-{os.getpid()}")
+        token = f".emr-iam-{os.getpid()}"
+        if not removed and not os.path.lexists(self.root):
+            # A new output folder is written whole beside where it goes, then renamed into place:
+            # it appears complete, with one rename instead of one per file.
+            staging = Staging(self, token, folder=f"{self.root}{token}.new")
+            staging.stage(to_write)
+            staging.move_in()
+            return
+        staging = Staging(self, token)
         staging.stage(to_write)
         staging.swap(removed)
 
 
 @dataclass
 class Staging:
-    """Changed files written next to their targets (not yet swapped in), and the folders made for them."""
+    """Changed files written next to their targets, or into a new tree's folder (not yet swapped in), and the folders made for them."""
 
     tree: Tree
     token: str
+    folder: str | None = None  # for a new output folder: the folder that holds the whole new tree, under its own names
     staged: list[tuple[str, str]] = field(default_factory=list)  # temporary file, target
     created: list[str] = field(default_factory=list)
 
     def stage(self, to_write: Mapping[str, str]) -> None:
-        """Write each file as `<target><token>.new`; on failure discard everything staged so far."""
+        """Write each file as `<target><token>.new` (or into `folder`); on failure discard everything staged so far."""
         ready: set[str] = set()  # folders known to exist
         try:
             for relative, text in to_write.items():
                 target = self.tree.path(relative)
-                folder = os.path.dirname(target)
+                temporary = f"{target}{self.token}.new" if self.folder is None else os.path.join(self.folder, relative)
+                folder = os.path.dirname(temporary)
                 if folder not in ready:
                     self._make_folder(folder)
                     ready.add(folder)
-                temporary = f"{target}{self.token}.new"
                 self.staged.append((temporary, target))  # before writing: a half-written file is cleaned up too
                 _write_file(temporary, text)
         except BaseException as error:
@@ -214,6 +268,17 @@ class Staging:
             with contextlib.suppress(OSError):
                 os.rmdir(folder)
         self.created = []
+
+    def move_in(self) -> None:
+        """Rename the staged folder to the output folder; on failure discard it."""
+        assert self.folder is not None
+        try:
+            os.rename(self.folder, self.tree.root)
+        except BaseException as error:
+            self.discard()
+            if isinstance(error, OSError):
+                raise self.tree.write_error(error) from None
+            raise
 
     def swap(self, removed: list[str]) -> None:
         """Swap the staged files in and move removed files away; on any failure restore what was there."""

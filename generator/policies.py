@@ -147,7 +147,7 @@ def _sample(value: Any) -> str:
 
 
 # The same JSON as json.dumps(concrete(document), ...), with Templates sampled as the C encoder meets them.
-_SIZE_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=_sample)
+_SIZE_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False, default=_sample)
 
 
 def policy_size(document: Any) -> int:

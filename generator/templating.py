@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -96,35 +96,107 @@ def environment(user_templates: str | None = None, compiled_templates: str | Non
     return env
 
 
-def _module_files(
-    template: Callable[[str], jinja2.Template], module: ModuleDef, main: str, context: Mapping[str, Any]
-) -> dict[str, str]:
-    base = {"module": module, **context}
-    files = {
-        "main.tf": template(main).render(base, comment="#"),
-        "variables.tf": template("common/variables.tf.j2").render(base, comment="#"),
-        "outputs.tf": template("common/outputs.tf.j2").render(base, comment="#"),
-        "versions.tf": template("common/versions.tf.j2").render(base, comment="#"),
-        "README.md": template("common/README.md.j2").render(base),
+# What differs from one module's files to the next; everything else in a render's context is the same for all.
+_PER_MODULE = ("module", "team")
+
+
+def _reads(env: jinja2.Environment, name: str, seen: tuple[str, ...] = ()) -> tuple[tuple[str, str], ...] | None:
+    """The attributes of `module` and `team` that template `name` and the templates it includes read.
+
+    None when a template uses them in any other way (whole, by index, through a filter, assigned),
+    imports or extends another template, includes one by a computed name, or cannot be read: its
+    text may then depend on anything about the module (and rendering reports any error).
+    """
+    if name in seen or env.loader is None:
+        return None
+    try:
+        tree = env.parse(env.loader.get_source(env, name)[0])
+    except jinja2.TemplateError:
+        return None
+    if any(True for _ in tree.find_all((jinja2.nodes.Import, jinja2.nodes.FromImport, jinja2.nodes.Extends))):
+        return None
+    attributes = [
+        (node.node.name, node.attr)
+        for node in tree.find_all(jinja2.nodes.Getattr)
+        if isinstance(node.node, jinja2.nodes.Name) and node.node.name in _PER_MODULE and node.ctx == "load"
+    ]
+    if len(attributes) != sum(1 for node in tree.find_all(jinja2.nodes.Name) if node.name in _PER_MODULE):
+        return None
+    reads = set(attributes)
+    for include in tree.find_all(jinja2.nodes.Include):
+        if not (isinstance(include.template, jinja2.nodes.Const) and isinstance(include.template.value, str)):
+            return None
+        included = _reads(env, include.template.value, (*seen, name))
+        if included is None:
+            return None
+        reads.update(included)
+    return tuple(sorted(reads))
+
+
+class _Files:
+    """Renders the files of one render's modules from one context (the same for every module).
+
+    A file whose template reads only attributes of the module (or team) that are the very objects
+    the previous file from that template read is that file's text again, and is not rendered
+    twice: the team modules share their outputs and most often their variables
+    (generator/model.py), so every team's `outputs.tf` and `versions.tf` are rendered once per
+    spec. The generator never changes a module once built, so the same objects hold the same
+    values. A template is looked into only when it renders a second time.
+    """
+
+    def __init__(self, env: jinja2.Environment, context: Mapping[str, Any]):
+        self.env = env
+        self.context = context
+        self.reads: dict[str, tuple[tuple[str, str], ...] | None] = {}
+        self.last: dict[str, tuple[Mapping[str, Any], str]] = {}  # by template: the values of its last file, and its text
+
+    def render(self, name: str, values: Mapping[str, Any], **extra: Any) -> str:
+        last = self.last.get(name)
+        if last is not None:
+            if name not in self.reads:
+                self.reads[name] = _reads(self.env, name)
+            reads = self.reads[name]
+            if reads is not None and _same(reads, last[0], values):
+                return last[1]
+        text = self.env.get_template(name).render(self.context, **values, **extra)
+        self.last[name] = (values, text)
+        return text
+
+
+def _same(reads: tuple[tuple[str, str], ...], before: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
+    try:
+        return all(getattr(before[variable], attribute) is getattr(now[variable], attribute) for variable, attribute in reads)
+    except (KeyError, AttributeError):  # rendering reports it (StrictUndefined)
+        return False
+
+
+def _module_files(files: _Files, module: ModuleDef, main: str, values: Mapping[str, Any]) -> dict[str, str]:
+    values = {"module": module, **values}
+    texts = {
+        "main.tf": files.render(main, values, comment="#"),
+        "variables.tf": files.render("common/variables.tf.j2", values, comment="#"),
+        "outputs.tf": files.render("common/outputs.tf.j2", values, comment="#"),
+        "versions.tf": files.render("common/versions.tf.j2", values, comment="#"),
+        "README.md": files.render("common/README.md.j2", values),
     }
-    return {f"{module.name}/{name}": text for name, text in files.items()}
+    return {f"{module.name}/{name}": text for name, text in texts.items()}
 
 
 def module_texts(
     source: SpecFile, out_dir: str | Path, *, user_templates: str | None = None, compiled_templates: str | None = None
 ) -> dict[str, str]:
     """Every generated file, by path inside `out_dir`: the generic modules, then one module per team."""
-    template = environment(user_templates, compiled_templates).get_template
     spec_path = spec_label(source.path, out_dir)
     context = {"spec_path": spec_path, "regenerate": f"emr-iam render --spec {spec_path} --out {Path(out_dir).resolve().name}"}
-    files: dict[str, str] = {}
+    files = _Files(environment(user_templates, compiled_templates), context)
+    texts: dict[str, str] = {}
     for module in catalog.GENERIC_MODULES:
-        files.update(_module_files(template, module, f"modules/{module.name}/main.tf.j2", context))
+        texts.update(_module_files(files, module, f"modules/{module.name}/main.tf.j2", {}))
     teams = [resolve_team(source, index) for index in range(len(source.spec.teams))]
     check_unique_names([(team.team, team.unique_names) for team in teams], source)
     for team in teams:
-        files.update(_module_files(template, team.definition, TEAM_TEMPLATE, {**context, "team": team}))
-    return files
+        texts.update(_module_files(files, team.definition, TEAM_TEMPLATE, {"team": team}))
+    return texts
 
 
 def spec_label(spec_path: str | Path, out_dir: str | Path) -> str:

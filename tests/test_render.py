@@ -153,6 +153,39 @@ def test_render_api_dry_run(tmp_path: Path) -> None:
     assert "teams/solo/main.tf" in changes.written and not (tmp_path / "out").exists()
 
 
+def test_a_new_output_folder_appears_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = write_spec(tmp_path, TWO_TEAMS_SPEC)
+    out = tmp_path / "new" / "modules"
+    code, _, err = run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))
+    assert code == 0, err
+    assert sorted(path.name for path in (tmp_path / "new").iterdir()) == ["modules"]  # staged beside it, then renamed
+    assert (out / "teams" / "two" / "main.tf").is_file() and not staging_leftovers(out)
+
+
+def test_team_files_rendered_once_only_when_their_template_reads_nothing_of_the_team(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = write_spec(tmp_path, TWO_TEAMS_SPEC)
+    overrides = tmp_path / "templates" / "common"
+    overrides.mkdir(parents=True)
+    (overrides / "outputs.tf.j2").write_text("# {{ module.outputs | length }} outputs of {{ module.name }}\n")
+    (overrides / "versions.tf.j2").write_text("{% set whole = module %}# {{ whole.name }}\n")
+    (overrides / "variables.tf.j2").write_text("{% include 'common/named.j2' %}\n")
+    (overrides / "named.j2").write_text("# {{ module.title }}")
+    out = tmp_path / "out"
+    code, _, err = run_cli(capsys, "render", "--spec", str(spec), "--out", str(out), "--templates", str(tmp_path / "templates"))
+    assert code == 0, err
+    for team in ("one", "two"):
+        folder = out / "teams" / team
+        assert (folder / "outputs.tf").read_text().endswith(f" outputs of teams/{team}\n")
+        assert (folder / "versions.tf").read_text() == f"# teams/{team}\n"
+        assert (folder / "variables.tf").read_text() == f"# EMR IAM for team {team}\n"
+    # The shipped outputs.tf reads only the outputs, which every team shares: one text for all.
+    default = tmp_path / "default"
+    assert run_cli(capsys, "render", "--spec", str(spec), "--out", str(default))[0] == 0
+    assert (default / "teams/one/outputs.tf").read_text() == (default / "teams/two/outputs.tf").read_text()
+
+
 def test_user_template_folder_overrides_one_template(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spec = write_spec(tmp_path, MINIMAL_SPEC)
     overrides = tmp_path / "templates" / "common"

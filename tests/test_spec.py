@@ -6,7 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
+from generator import spec as spec_module
 from generator.merge import deep_merge
 from generator.spec import load_spec
 from tests.helpers import MINIMAL_SPEC, aws_managed_policy_names, run_cli, snapshot, write_spec
@@ -193,6 +195,11 @@ REJECTED = {
     "spec is a list": ("- version: 1\n", 1, None, "must be a mapping"),
     "anchors and aliases": ("version: 1\nteams:\n  - &t {name: a}\n  - *t\n", 4, None, "anchors and aliases are not supported"),
     "invalid yaml": ("version: 1\nteams: [\n", 3, None, "not valid YAML"),
+    "key given twice": ("version: 1\nteams:\n  - name: a\n    tags: {x: '1'}\n    name: b\n", 5, None, "key 'name' is given twice"),
+    # The loader checks a mapping's keys before it builds the mappings inside it.
+    "key given twice, outer first": (
+        "version: 1\nteams:\n  - {name: a, tags: {x: '1', x: '2'}}\n  - {name: b, name: c}\n", 4, None, "key 'name' is given twice",
+    ),
     # Generation-time IAM limits.
     "role name over 64": (
         "version: 1\nteams:\n  - name: a\n    service_role: {name: " + "r" * 65 + "}\n",
@@ -263,6 +270,52 @@ REJECTED = {
         4, "defaults.emrfs.security_configuration_name", "security configuration name 'shared' is already used by team 'a'",
     ),
 }
+
+
+# The spec loader's data, and the fast load's: equal (types included), or the fast load leaves the text to the loader.
+YAML_TEXTS = [
+    "version: 1\nteams: [{name: a}]\n",
+    "a: 1\nb: 0x1f\nc: 1.5\nd: .inf\ne: yes\nf: ~\ng: 2024-01-02\nh: 2024-01-02 03:04:05\ni: '1'\nj: \"x\"\nk: 1_000\nl: 0o17\n",
+    "1: a\n0x1: b\n",  # two keys of one value: the loader keeps the last, no error
+    "? [a]\n: b\n",  # a key that is a sequence: the loader reports it
+    "a: !!str 1\nb: !!int '2'\nc: !!binary aGVsbG8=\nd: !!float 3\n",
+    "a: !!set {x, y}\n",
+    "a: !!omap [{x: 1}]\n",
+    "a: !custom 1\n",
+    "base: &b {x: 1}\nother: {<<: *b, y: 2}\n",
+    "a: {<<: {x: 1}}\n",
+    "=: a\n",
+    "a: [1, [2, [3, {b: null}]]]\n",
+    "a: 1\na: 2\n",
+    "a: \"\\u00e9\"\n",
+    "a: \"\\ud800\"\n",
+    "",
+    "# nothing\n",
+    "- a\n- b\n",
+    "just text\n",
+    "a: 1\n---\nb: 2\n",
+    "a: [\n",
+    "a: 2024-13-45\n",
+    "a:\tb\n",
+    "R&D: x\n",
+]
+
+
+@pytest.mark.parametrize("text", YAML_TEXTS)
+def test_fast_load_matches_the_loader(text: str) -> None:
+    try:
+        expected = ("data", yaml.load(text, Loader=spec_module._SpecLoader))  # noqa: S506 (a safe loader)
+    except Exception as error:  # noqa: BLE001 (the loader's own problem, reported by the render as before)
+        expected = ("error", type(error))
+    fast = spec_module._load_plain(text)
+    if fast is not None:
+        assert expected == ("data", fast)
+        assert repr(expected[1]) == repr(fast)  # the same types: 1 and True, 1 and 1.0 compare equal
+
+
+def test_fast_load_reads_plain_specs() -> None:
+    assert spec_module._load_plain(MINIMAL_SPEC) == yaml.safe_load(MINIMAL_SPEC)
+    assert spec_module._load_plain(Path("specs/platform.yaml").read_text(encoding="utf-8")) is not None
 
 
 @pytest.mark.parametrize("case", list(REJECTED), ids=list(REJECTED))
