@@ -220,6 +220,26 @@ PATH = Variable(
 PERMISSIONS_BOUNDARY = Variable(
     "permissions_boundary_arn", "string", None, "ARN of the policy used as permissions boundary for the roles, or null."
 )
+TEAM_TAG_KEY = Variable(
+    "team_tag_key",
+    "string",
+    facts.TEAM_TAG_KEY,
+    "Key of the team tag: the people's policies act only on clusters, Workspaces, applications, virtual clusters and"
+    " job runs that carry it with `team_tag_value`, and require it where they create them.",
+    (
+        (
+            'length(var.team_tag_key) <= 128 && can(regex("^[\\\\p{L}\\\\p{N} _.:/=+@-]+$", var.team_tag_key))'
+            ' && !startswith(lower(var.team_tag_key), "aws:")',
+            "The team tag key must be 1 to 128 letters, digits, spaces and _.:/=+@- and must not start with aws:.",
+        ),
+    ),
+)
+TEAM_TAG_VALUE = Variable(
+    "team_tag_value",
+    "string",
+    None,
+    "Value of the team tag (the team's name in a team module); required where the module creates a policy for people.",
+)
 POLICY_ARNS = Variable(
     "policy_arns",
     "map(string)",
@@ -736,9 +756,11 @@ RUNTIME_ROLES = ModuleDef(
             "submitter_cluster_arns",
             "list(string)",
             [],
-            "Clusters the submitters may add steps to; empty means every cluster of the account (and `region`).",
+            "Clusters the submitters may add steps to; empty means those of the account (and `region`) that carry the team tag.",
         ),
         *attach_to_variables("submitter_", "step submitter policy"),
+        TEAM_TAG_KEY,
+        TEAM_TAG_VALUE,
         TAGS,
     ),
     outputs=(
@@ -834,7 +856,8 @@ SERVERLESS_ROLES = ModuleDef(
             "list(string)",
             [],
             "IDs of the EMR Serverless applications that may use the roles (`aws:SourceArn`) and that the submitters may start"
-            " job runs on; empty means every application of the account.",
+            " job runs on; empty: every application of the account for the roles' trust, those that carry the team tag for"
+            " the submitters.",
             (
                 (
                     'alltrue([for id in var.application_ids : can(regex("^[0-9a-z]{1,64}$", id))])',
@@ -853,6 +876,8 @@ SERVERLESS_ROLES = ModuleDef(
             policy_name_validations("submitter_policy_name"),
         ),
         *attach_to_variables("submitter_", "job submitter policy"),
+        TEAM_TAG_KEY,
+        TEAM_TAG_VALUE,
         TAGS,
     ),
     outputs=(
@@ -971,8 +996,8 @@ EKS_JOB_ROLES = ModuleDef(
             "virtual_cluster_ids",
             "list(string)",
             [],
-            "EMR on EKS virtual clusters the submitters may start job runs on; empty means every virtual cluster of the account"
-            " (and `region`).",
+            "EMR on EKS virtual clusters the submitters may start job runs on; empty means those of the account (and `region`)"
+            " that carry the team tag.",
         ),
         Variable(
             "create_submitter_policy", "bool", True, "Whether to create the policy for the people who start job runs with these roles."
@@ -985,6 +1010,8 @@ EKS_JOB_ROLES = ModuleDef(
             policy_name_validations("submitter_policy_name"),
         ),
         *attach_to_variables("submitter_", "job submitter policy"),
+        TEAM_TAG_KEY,
+        TEAM_TAG_VALUE,
         TAGS,
     ),
     outputs=(
@@ -1195,6 +1222,8 @@ STUDIO_ROLES = ModuleDef(
         Variable("user_role_inline_policies", "map(string)", {}, "Further inline policies for the user role: name to JSON."),
         PATH,
         PERMISSIONS_BOUNDARY,
+        TEAM_TAG_KEY,
+        TEAM_TAG_VALUE,
         TAGS,
     ),
     outputs=(
@@ -1250,7 +1279,7 @@ def _default_role(managed_policy: ManagedPolicy, instance_profile: bool = False)
 
 _MANAGED = facts.MANAGED_POLICIES
 # The composite's own variables, which every piece that has them gets as they are.
-COMMON = (CREATE, PATH, PERMISSIONS_BOUNDARY, SOURCE_ACCOUNT, TAGS)
+COMMON = (CREATE, PATH, PERMISSIONS_BOUNDARY, SOURCE_ACCOUNT, TEAM_TAG_KEY, TEAM_TAG_VALUE, TAGS)
 SHARED = frozenset(variable.name for variable in COMMON)
 # Module blocks list a role's further policies and tags last, after the role module's own settings.
 ROLE_TAIL = frozenset({POLICY_ARNS.name, INLINE_POLICIES.name, TAGS.name})
@@ -1486,7 +1515,15 @@ COMPOSITE = ModuleDef(
         " Studio's service role, user role and user policies."
     ),
     variables=(*COMMON, *(variable for piece in PIECES for variable in piece.composite_variables)),
-    outputs=tuple(output for piece in PIECES for output in piece.composite_outputs),
+    outputs=(
+        *(output for piece in PIECES for output in piece.composite_outputs),
+        Output(
+            "team_tag",
+            "var.team_tag_value == null ? {} : { (var.team_tag_key) = var.team_tag_value }",
+            "The team tag as a map, for the `tags` of the team's clusters, EMR Serverless applications, virtual clusters,"
+            " EMR on EKS managed endpoints and job runs: the people's policies act only on resources that carry it.",
+        ),
+    ),
     pieces=tuple(sorted(PIECES, key=lambda piece: piece.block_last)),
     usage=hcl_example("""
         module "emr_iam" {
@@ -1494,6 +1531,7 @@ COMPOSITE = ModuleDef(
 
           path              = "/emr/"
           source_account_id = "111122223333"
+          team_tag_value    = "analytics"
           tags              = { Team = "analytics" }
 
           service_role_name     = "analytics-EMR_DefaultRole"

@@ -38,6 +38,11 @@ SECTIONS: dict[str, tuple[str, str]] = {
         "One AWS account: `id` plus any key of `defaults` but `source_account_id`; its teams inherit them, after `defaults`.",
     ),
     "Team": ("`teams[]`", "One team: `name` plus any key of `defaults`."),
+    "TeamTag": (
+        "`team_tag`",
+        "The tag that marks the team's clusters, Workspaces, EMR Serverless applications, EMR on EKS virtual clusters and job"
+        " runs; the policies for the team's people require it and act only on what carries it.",
+    ),
     "ServiceRole": ("`service_role`", "The EMR service role (`EMR_DefaultRole`), which EMR assumes to provision clusters."),
     "Ec2Role": (
         "`ec2_role`",

@@ -185,6 +185,74 @@ CLUSTER_METADATA_ACTIONS: Final = [
 # What an EMR node needs that IAM only grants on "*" (reasons in WILDCARD_RESOURCE_ACTIONS).
 INSTANCE_WILDCARD_ACTIONS: Final = ["cloudwatch:PutMetricData", "ec2:DescribeInstances", "ec2:DescribeTags"]
 
+# --- team isolation ---------------------------------------------------------------------------
+# Teams may share an account. A team's clusters, Workspaces, EMR Serverless applications and job runs,
+# and EMR on EKS virtual clusters, managed endpoints and job runs carry the team tag
+# (TeamSettings.team_tag: this key by default, the team's name as value). The people's policies require
+# it where they create such a resource (aws:RequestTag/<key>) and act only on resources that carry it
+# (aws:ResourceTag/<key>): the Service Authorization Reference lists these global keys for each action
+# and resource type the policies use, and for Amazon EMR also its own elasticmapreduce:ResourceTag/ and
+# elasticmapreduce:RequestTag/, which mean the same (the global ones are shorter, and a session policy
+# counts every character):
+# - Amazon EMR (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticmapreduce.html):
+#   the cluster and editor (Workspace) resource types take aws:ResourceTag/${TagKey}; RunJobFlow and
+#   CreateEditor take aws:RequestTag/${TagKey}.
+# - EMR Serverless (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonemrserverless.html):
+#   the application and jobRun resource types take aws:ResourceTag/${TagKey}; StartJobRun takes
+#   aws:RequestTag/${TagKey} (the tags of the job run it creates).
+# - EMR on EKS (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonemroneksemrcontainers.html):
+#   the virtualCluster, jobRun and managedEndpoint resource types take aws:ResourceTag/${TagKey};
+#   StartJobRun takes aws:RequestTag/${TagKey}.
+# List actions (ListClusters, ListEditors, ListVirtualClusters, ...) and EMR's Git repository actions
+# have no resource type and no tag key, so they stay account-wide: they show names and IDs, and every
+# action on what they list is scoped.
+TEAM_TAG_KEY: Final = "emr-iam:team"
+# In the statements of facts below, this stands for the team tag: in a condition key after
+# `...Tag/` for its key, as a condition value for its value.
+TEAM_TAG: Final = "{team_tag}"
+# The condition keys: the tag of an existing resource, the tags of the request that creates one.
+TEAM_RESOURCE_TAG: Final = "aws:ResourceTag/"
+TEAM_REQUEST_TAG: Final = "aws:RequestTag/"
+# What the people's policies still reach across the teams of one account, by statement ID, and why:
+# the statements whose actions have no resource type and no tag key, and resources of the account that
+# belong to no team. tests/test_team_isolation.py fails on any other statement that reaches another
+# team's resources, and on an entry here that no statement needs.
+ACCOUNT_WIDE_STATEMENTS: Final = {
+    "AllowBasicActions": "list actions (ListClusters, ListEditors, ListVirtualClusters, ListSecrets, ListAllMyBuckets) and EMR's"
+    " Git repository actions have no resource type and no tag key",
+    "AllowSecretCreationWithEMRTagsAndEMRStudioPrefix": "the Git credentials secrets Studio creates are named emr-studio-* and"
+    " tagged for EMR only; Studio adds no team tag",
+    "AllowAddingTagsOnSecretsWithEMRStudioPrefix": "the same secrets: Studio tags them after creating them",
+    "StudioBuckets": "EMR writes every cluster's logs to the account's aws-logs-<account>-<region> bucket",
+    "AllowS3ReadOnlyAccessToLogs": "EMR writes every cluster's logs to the account's aws-logs-<account>-<region> bucket",
+    "AllowClusterTemplateSearchActions": "these Service Catalog actions have no resource type",
+    "AllowClusterTemplateProductActions": "Service Catalog products are the account's; their portfolios decide who may launch them",
+    "AllowClusterTemplateStackResources": "the CloudFormation stacks of provisioned products are the account's",
+}
+# AWS managed policies that reach across the teams of one account, with what each reaches (their
+# documents as AWS publishes them; moto ships copies, generator/data/aws_managed_policies.json names them).
+# `validate` warns when a team that shares its account with other teams attaches one.
+ACCOUNT_WIDE_MANAGED_POLICIES: Final = {
+    "AmazonS3ReadOnlyAccess": "s3:Get* and s3:List* on every bucket of the account",
+    "AmazonS3FullAccess": "s3:* on every bucket of the account",
+    "AmazonElasticMapReduceforEC2Role": "s3:*, dynamodb:*, sqs:*, sns:* and elasticmapreduce reads on every resource of the account",
+    "AmazonElasticMapReduceRole": "iam:PassRole on every role and ec2:RunInstances on every resource, another team's EMR role for"
+    " EC2 included",
+    "AmazonEMRFullAccessPolicy_v2": "the EMR actions on every cluster, Workspace and Studio of the account",
+    "AmazonElasticMapReduceFullAccess": "elasticmapreduce:*, s3:* and iam:PassRole on every resource of the account",
+}
+# The tag EMR Studio sets on every Workspace: the creator's aws:userId ("Configure Workspace
+# collaboration in EMR Studio", emr-studio-workspace-collaboration.html). A user acts on the Workspaces
+# of their team and on those they created.
+WORKSPACE_CREATOR_TAG: Final = "creatorUserId"
+WORKSPACE_CREATOR_VALUE: Final = "${aws:userId}"
+
+
+def team_condition(request: bool = False, operator: str = "StringEquals") -> tuple[str, str, list[str]]:
+    """A condition of facts' statements: the resource (or, `request`, the request) carries the team tag."""
+    return (operator, (TEAM_REQUEST_TAG if request else TEAM_RESOURCE_TAG) + TEAM_TAG, [TEAM_TAG])
+
+
 # --- runtime roles for EMR steps ----------------------------------------------------------------
 # "Runtime roles for Amazon EMR steps" (EMR Management Guide,
 # https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html): a runtime role
@@ -248,12 +316,13 @@ SERVERLESS_SERVICE_LINKED_ROLE_SERVICE: Final = "ops.emr-serverless.amazonaws.co
 # as aws:SourceArn ("Job runtime roles for Amazon EMR Serverless", confused-deputy prevention).
 SERVERLESS_APPLICATION_RESOURCE: Final = "/applications/{application}"
 SERVERLESS_JOB_RUN_RESOURCE: Final = "/applications/{application}/jobruns/*"
-# The job submitter: StartJobRun on the application (iam:PassRole is its dependent action), ListJobRuns
-# and GetApplication on the application; reading, following and cancelling job runs on jobruns.
+# The job submitter: StartJobRun on the application (iam:PassRole is its dependent action; the job run
+# carries the team tag, aws:RequestTag), ListJobRuns and GetApplication on the application; reading,
+# following and cancelling job runs on jobruns.
+SERVERLESS_START_JOB_RUN_ACTIONS: Final = ["emr-serverless:StartJobRun"]
 SERVERLESS_APPLICATION_SUBMITTER_ACTIONS: Final = [
     "emr-serverless:GetApplication",
     "emr-serverless:ListJobRuns",
-    "emr-serverless:StartJobRun",
 ]
 SERVERLESS_JOB_RUN_SUBMITTER_ACTIONS: Final = [
     "emr-serverless:CancelJobRun",
@@ -328,14 +397,15 @@ STUDIO_SERVICE_POLICY_NAME: Final = "emr-studio-service"
 # The service role's statements, as AWS's example policy has them, with each "*" the Service
 # Authorization Reference lets be narrowed to the resource type the action takes
 # (arn:<partition>:<service>:<region>:<account>:<resource>); "*" stays only where the action has no
-# resource type (EC2 Describe*). Each condition is (operator, key, values); a key ending in "/" is the
-# Studio tag (aws:ResourceTag/ or aws:RequestTag/ + STUDIO_TAG_KEY = STUDIO_TAG_VALUE).
+# resource type (EC2 Describe*); the clusters are the team's (TEAM_TAG). Each condition is (operator, key,
+# values); a key ending in "/" is the Studio tag (aws:ResourceTag/ or aws:RequestTag/ + STUDIO_TAG_KEY =
+# STUDIO_TAG_VALUE), TEAM_TAG the team tag's key or value.
 _RESOURCE_TAG = ("StringEquals", "aws:ResourceTag/", [STUDIO_TAG_VALUE])
 _REQUEST_TAG = ("StringEquals", "aws:RequestTag/", [STUDIO_TAG_VALUE])
 STUDIO_SERVICE_STATEMENTS: Final[list[dict[str, Any]]] = [
     {"sid": "AllowEMRReadOnlyActions",
      "actions": ["elasticmapreduce:DescribeCluster", "elasticmapreduce:ListInstances", "elasticmapreduce:ListSteps"],
-     "resources": ["elasticmapreduce:cluster/*"], "conditions": []},
+     "resources": ["elasticmapreduce:cluster/*"], "conditions": [team_condition()]},
     {"sid": "AllowEC2ENIActionsWithEMRTags",
      "actions": ["ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission"],
      "resources": ["ec2:network-interface/*"], "conditions": [_RESOURCE_TAG]},
@@ -385,39 +455,54 @@ STUDIO_WORKSPACE_KMS_ACTIONS: Final = ["kms:Decrypt", "kms:DescribeKey", "kms:Ge
 STUDIO_TIERS: Final = ("basic", "intermediate", "advanced")
 STUDIO_TIER_STATEMENTS: Final[dict[str, list[dict[str, Any]]]] = {
     "basic": [
-        {"sid": "AllowEMRBasicActions",
-         "actions": ["elasticmapreduce:CreateEditor", "elasticmapreduce:CreateRepository", "elasticmapreduce:DeleteRepository",
+        # The actions without a resource type, in one statement (AWS's AllowEMRBasicActions without CreateEditor,
+        # AllowEMRContainersListActions, AllowSecretManagerListSecrets and AllowS3ListAllMyBuckets): list actions
+        # and Git repositories have no tag key either (TEAM_TAG above), so they stay account-wide.
+        {"sid": "AllowBasicActions",
+         "actions": ["elasticmapreduce:CreateRepository", "elasticmapreduce:DeleteRepository",
                      "elasticmapreduce:DescribeRepository", "elasticmapreduce:LinkRepository", "elasticmapreduce:ListClusters",
-                     "elasticmapreduce:ListEditors", "elasticmapreduce:ListRepositories", "elasticmapreduce:UnlinkRepository"],
+                     "elasticmapreduce:ListEditors", "elasticmapreduce:ListRepositories", "elasticmapreduce:UnlinkRepository",
+                     "emr-containers:ListVirtualClusters", "s3:ListAllMyBuckets", "secretsmanager:ListSecrets"],
          "resources": ["*"], "conditions": []},
+        # CreateEditor's cluster resource is optional; IfExists refuses another team's cluster (and a Workspace
+        # tagged for another team) while a Workspace without a cluster, or without tags, is still created:
+        # Studio tags it with its creator (WORKSPACE_CREATOR_TAG), the second way to the Workspaces below.
+        {"sid": "AllowEMRCreateEditor", "actions": ["elasticmapreduce:CreateEditor"], "resources": ["*"],
+         "conditions": [team_condition(operator="StringEqualsIfExists"),
+                        team_condition(request=True, operator="StringEqualsIfExists")]},
+        # Workspaces of the team, and those the caller created. StartEditor and OpenEditorInConsole act on the
+        # Workspace and on the cluster it is attached to: each of the two must be allowed.
         {"sid": "AllowEMRWorkspaceActions",
          "actions": ["elasticmapreduce:AttachEditor", "elasticmapreduce:DeleteEditor", "elasticmapreduce:DescribeEditor",
-                     "elasticmapreduce:DetachEditor", "elasticmapreduce:StopEditor"],
-         "resources": ["elasticmapreduce:editor/*"], "conditions": []},
-        # StartEditor and OpenEditorInConsole act on the Workspace and on the cluster it is attached to.
-        {"sid": "AllowEMRWorkspaceOnClusterActions",
-         "actions": ["elasticmapreduce:OpenEditorInConsole", "elasticmapreduce:StartEditor"],
-         "resources": ["elasticmapreduce:editor/*", "elasticmapreduce:cluster/*"], "conditions": []},
+                     "elasticmapreduce:DetachEditor", "elasticmapreduce:OpenEditorInConsole", "elasticmapreduce:StartEditor",
+                     "elasticmapreduce:StopEditor"],
+         "resources": ["elasticmapreduce:editor/*"], "conditions": [team_condition()]},
+        {"sid": "AllowEMROwnWorkspaceActions",
+         "actions": ["elasticmapreduce:AttachEditor", "elasticmapreduce:DeleteEditor", "elasticmapreduce:DescribeEditor",
+                     "elasticmapreduce:DetachEditor", "elasticmapreduce:OpenEditorInConsole", "elasticmapreduce:StartEditor",
+                     "elasticmapreduce:StopEditor"],
+         "resources": ["elasticmapreduce:editor/*"],
+         "conditions": [("StringEquals", f"elasticmapreduce:ResourceTag/{WORKSPACE_CREATOR_TAG}", [WORKSPACE_CREATOR_VALUE])]},
         {"sid": "AllowEMRClusterActions",
          "actions": ["elasticmapreduce:CreatePersistentAppUI", "elasticmapreduce:DescribeCluster",
                      "elasticmapreduce:DescribePersistentAppUI", "elasticmapreduce:GetOnClusterAppUIPresignedURL",
                      "elasticmapreduce:GetPersistentAppUIPresignedURL", "elasticmapreduce:ListBootstrapActions",
-                     "elasticmapreduce:ListInstanceGroups", "elasticmapreduce:ListSteps"],
-         "resources": ["elasticmapreduce:cluster/*"], "conditions": []},
-        {"sid": "AllowEMRContainersListActions", "actions": ["emr-containers:ListVirtualClusters"], "resources": ["*"], "conditions": []},
+                     "elasticmapreduce:ListInstanceGroups", "elasticmapreduce:ListSteps", "elasticmapreduce:OpenEditorInConsole",
+                     "elasticmapreduce:StartEditor"],
+         "resources": ["elasticmapreduce:cluster/*"], "conditions": [team_condition()]},
         {"sid": "AllowEMRContainersBasicActions",
          "actions": ["emr-containers:DescribeVirtualCluster", "emr-containers:ListJobRuns", "emr-containers:ListManagedEndpoints"],
-         "resources": ["emr-containers:/virtualclusters/*"], "conditions": []},
+         "resources": ["emr-containers:/virtualclusters/*"], "conditions": [team_condition()]},
         {"sid": "AllowEMRContainersEndpointActions", "actions": ["emr-containers:DescribeManagedEndpoint"],
-         "resources": ["emr-containers:/virtualclusters/*/endpoints/*"], "conditions": []},
+         "resources": ["emr-containers:/virtualclusters/*/endpoints/*"],
+         "conditions": [team_condition()]},
         {"sid": "AllowEMRContainersJobRunActions", "actions": ["emr-containers:DescribeJobRun"],
-         "resources": ["emr-containers:/virtualclusters/*/jobruns/*"], "conditions": []},
-        {"sid": "AllowSecretManagerListSecrets", "actions": ["secretsmanager:ListSecrets"], "resources": ["*"], "conditions": []},
+         "resources": ["emr-containers:/virtualclusters/*/jobruns/*"],
+         "conditions": [team_condition()]},
         {"sid": "AllowSecretCreationWithEMRTagsAndEMRStudioPrefix", "actions": ["secretsmanager:CreateSecret"],
          "resources": ["secretsmanager:secret:emr-studio-*"], "conditions": [_REQUEST_TAG]},
         {"sid": "AllowAddingTagsOnSecretsWithEMRStudioPrefix", "actions": ["secretsmanager:TagResource"],
          "resources": ["secretsmanager:secret:emr-studio-*"], "conditions": []},
-        {"sid": "AllowS3ListAllMyBuckets", "actions": ["s3:ListAllMyBuckets"], "resources": ["*"], "conditions": []},
     ],
     "intermediate": [
         {"sid": "AllowClusterTemplateSearchActions",
@@ -432,7 +517,9 @@ STUDIO_TIER_STATEMENTS: Final[dict[str, list[dict[str, Any]]]] = {
          "resources": ["cloudformation:stack/*"], "conditions": []},
     ],
     "advanced": [
-        {"sid": "AllowEMRCreateClusterAdvancedActions", "actions": ["elasticmapreduce:RunJobFlow"], "resources": ["*"], "conditions": []},
+        # Clusters are created for the team only: RunJobFlow requires the team tag in the request.
+        {"sid": "AllowEMRCreateClusterAdvancedActions", "actions": ["elasticmapreduce:RunJobFlow"], "resources": ["*"],
+         "conditions": [team_condition(request=True)]},
     ],
 }
 # Workspace collaboration, a choice per policy ("Configure Workspace collaboration in EMR Studio",
@@ -445,7 +532,7 @@ STUDIO_COLLABORATION_STATEMENT: Final[dict[str, Any]] = {
     "actions": ["elasticmapreduce:DeleteWorkspaceAccess", "elasticmapreduce:ListWorkspaceAccessIdentities",
                 "elasticmapreduce:PutWorkspaceAccess", "elasticmapreduce:UpdateEditor"],
     "resources": ["elasticmapreduce:editor/*"],
-    "conditions": [("StringEquals", "elasticmapreduce:ResourceTag/creatorUserId", ["${aws:userId}"])],
+    "conditions": [("StringEquals", f"elasticmapreduce:ResourceTag/{WORKSPACE_CREATOR_TAG}", [WORKSPACE_CREATOR_VALUE])],
 }
 # The same page: the Studio service role needs "AllowWorkspaceCollaboration" to look up the
 # collaborators, IAM users and roles or IAM Identity Center users. AWS says "*"; GetUser and GetRole

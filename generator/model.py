@@ -22,6 +22,7 @@ from generator.hcl import Expr, jsonencode
 from generator.hcl import quote as hcl_quote
 from generator.spec import EksRole, EmrfsRole, RolePolicies, RuntimeRole, ServerlessRuntimeRole, SpecFile, Team, _split_field
 
+TEAM_TAG_KIND = "team tag"
 # The kinds of unique_names that exist once per account, with the role each names.
 SERVICE_LINKED_ROLE_KIND = "service-linked role"
 SERVERLESS_SERVICE_LINKED_ROLE_KIND = "EMR Serverless service-linked role"
@@ -150,6 +151,19 @@ class Scope:
         return policies.role_arn_sample(self.path, name + ("-" + "x" * 26 if use_name_prefix else ""))
 
     @property
+    def team_tag(self) -> tuple[str, str]:
+        """The team tag: (key, value), the value the team's name unless the spec sets it."""
+        return self.team.team_tag.key, self.team.team_tag.value if self.team.team_tag.value is not None else self.team.name
+
+    def team_tag_bindings(self, by_tag: Expr | None = None, listed: bool = True) -> dict[Expr, Any]:
+        """The team tag bound in a policy; `by_tag` yields the value once when nothing is `listed`."""
+        key, value = self.team_tag
+        bindings: dict[Expr, Any] = {policies.TEAM_TAG_KEY: key, policies.TEAM_TAG_VALUE: value}
+        if by_tag is not None:
+            bindings[by_tag] = [] if listed else [{policies.CONDITION_VALUE: value}]
+        return bindings
+
+    @property
     def ec2_role_arn(self) -> str:
         """The team's EMR role for EC2, which EMRFS and runtime roles trust."""
         ec2 = self.team.ec2_role
@@ -197,6 +211,8 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         "path": team.path,
         "permissions_boundary_arn": policies.spec_arn(team.permissions_boundary) if team.permissions_boundary else None,
         "source_account_id": Expr("var.source_account_id"),
+        "team_tag_key": scope.team_tag[0],
+        "team_tag_value": scope.team_tag[1],
         "tags": Expr("merge(local.tags, var.tags)"),
     }
     service_linked_role = Section(
@@ -206,7 +222,9 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
     )
     # The team module's arguments in the composite's order; names claimed in the order they are reported.
     in_order = (service, ec2, autoscaling, service_linked_role, emrfs, passrole, runtime, serverless, eks, studio)
-    claims = (service, emrfs, runtime, eks, passrole, service_linked_role, serverless, studio)
+    # Teams of one account need different team tags: a tag two teams share isolates neither from the other.
+    team_tag = Section({}, {"team_tag": (TEAM_TAG_KIND, f"{'='.join(scope.team_tag)} in {team.source_account_id or 'the same account'}")})
+    claims = (service, emrfs, runtime, eks, passrole, service_linked_role, serverless, studio, team_tag)
     arguments = {**common, **{key: value for section in in_order for key, value in section.arguments.items()}}
     return TeamModule(
         team=team.name,
@@ -414,6 +432,7 @@ def _runtime_roles(scope: Scope) -> Section:
     )
     if team.runtime_roles and submitter.create:
         submitter_size = policies.size_of(policies.RUNTIME_SUBMITTER, {
+            **scope.team_tag_bindings(policies.SUBMITTER_CLUSTERS_BY_TAG, listed=False),
             policies.MODULE_ROLE_ARNS: [scope.role_arn(name) for name in runtime_names.values()],
             policies.SUBMITTER_CLUSTERS: [f"arn:{facts.LONGEST_PARTITION}:elasticmapreduce:*:{scope.sample_account}:cluster/*"],
         })
@@ -484,6 +503,7 @@ def _serverless(scope: Scope) -> Section:
         )
         if serverless.submitter_policy and roles:
             submitter_size = policies.size_of(policies.SERVERLESS_SUBMITTER, {
+                **scope.team_tag_bindings(policies.APPLICATIONS_BY_TAG, listed=bool(serverless.application_ids)),
                 policies.APPLICATION_ARNS: application_arns,
                 policies.JOB_RUN_ARNS: policies.serverless_application_arns(
                     scope.sample_account, serverless.application_ids, facts.SERVERLESS_JOB_RUN_RESOURCE
@@ -579,6 +599,7 @@ def _eks(scope: Scope) -> Section:
             policies.eks_virtual_cluster_arn("*", account, "*")
         ]
         size = policies.size_of(policies.EKS_SUBMITTER, {
+            **scope.team_tag_bindings(policies.VIRTUAL_CLUSTERS_BY_TAG, listed=bool(eks.virtual_cluster_ids)),
             policies.VIRTUAL_CLUSTERS: virtual_clusters,
             policies.VIRTUAL_CLUSTER_JOB_RUNS: [cluster + facts.EKS_JOB_RUN_RESOURCE for cluster in virtual_clusters],
             policies.MODULE_ROLE_ARNS: [scope.role_arn(name) for name in names.values()],
@@ -617,7 +638,8 @@ def _studio(scope: Scope, cluster_roles: dict[str, str]) -> Section:
         )
     kms_keys = [policies.spec_arn(key) for key in studio.kms_key_arns]
     service_policy = policies.studio_service_policy(
-        sample_account, bucket, studio.workspace_prefix, studio.kms_key_arns, studio.git_secrets, studio.any_collaboration
+        sample_account, bucket, studio.workspace_prefix, studio.kms_key_arns, studio.git_secrets, scope.team_tag,
+        studio.any_collaboration,
     )
     sized = {**service_inline, own: service_policy}
     _role_policy_checks(check, "studio.service_role", quota, len(_policy_arns(studio.service_role)), sized)
@@ -636,7 +658,7 @@ def _studio(scope: Scope, cluster_roles: dict[str, str]) -> Section:
         check.at_most(f"{field}.name", f"policy name {name!r} length", len(name), facts.IAM_LIMITS["policy_name"])
         document = policies.studio_session_policy(
             session.tier, sample_account, bucket, service_arn, sampled_cluster_roles, None if sso else list(studio.studio_ids),
-            session.collaboration,
+            scope.team_tag, session.collaboration,
         )
         check.at_most(field, f"size of the EMR Studio {session.tier} user policy in characters", policies.policy_size(document),
                       facts.IAM_LIMITS["managed_policy"])
@@ -893,6 +915,33 @@ def _team_variables(
     )
 
 
+def _shared_account_warnings(source: SpecFile) -> list[str]:
+    """A team that shares its account with other teams and uses an AWS managed policy that reaches all of it."""
+    teams = source.spec.teams
+    accounts = [team.source_account_id for team in teams]
+    found = []
+    for index, team in enumerate(teams):
+        if team.source_account_id is None or accounts.count(team.source_account_id) < 2:
+            continue
+        others = ", ".join(other.name for other in teams if other is not team and other.source_account_id == team.source_account_id)
+        where = f"shares account {team.source_account_id} with {others}"
+        if team.service_role.create and team.service_role.managed_policy == "v1":
+            found.append(
+                f"teams[{index}].service_role.managed_policy ({team.name}): v1 (AmazonElasticMapReduceRole) allows"
+                f" {facts.ACCOUNT_WIDE_MANAGED_POLICIES['AmazonElasticMapReduceRole']}; the team {where}: use v2"
+            )
+        if team.ec2_role.create and team.ec2_role.policy == "managed":
+            name = facts.MANAGED_POLICIES["ec2_role"].rsplit("/", 1)[-1]
+            found.append(f"teams[{index}].ec2_role.policy ({team.name}): managed ({name}) allows"
+                         f" {facts.ACCOUNT_WIDE_MANAGED_POLICIES[name]}; the team {where}: use policy: scoped")
+        for field, written in _written_policies(team, f"teams[{index}]"):
+            name = written.rsplit("/", 1)[-1]
+            if name in facts.ACCOUNT_WIDE_MANAGED_POLICIES:
+                found.append(f"{field} ({team.name}): {name} allows {facts.ACCOUNT_WIDE_MANAGED_POLICIES[name]}; the team {where}:"
+                             " grant the team's own resources with s3_access or inline_policies")
+    return found
+
+
 def warnings(source: SpecFile) -> list[str]:
     """What a valid spec leaves weaker than AWS advises, one line each (`validate` prints them)."""
     found = []
@@ -902,6 +951,7 @@ def warnings(source: SpecFile) -> list[str]:
                 note = managed_policies.deprecation(written)
                 if note is not None:
                     found.append(f"{field} ({team.name}): {note}")
+    found += _shared_account_warnings(source)
     for index, team in enumerate(source.spec.teams):
         if team.source_account_id is None:
             found.append(
@@ -962,6 +1012,8 @@ def check_unique_names(claims: Iterable[tuple[str, Claims]], source: SpecFile) -
                 advice = f"rename one of the two: both are in team {team!r}, so its name_prefix cannot tell them apart"
             elif kind == "security configuration":
                 advice = "set security_configuration_name per team"
+            elif kind == TEAM_TAG_KIND:
+                advice = "teams sharing an account need different team_tag values; the default is the team's name"
             else:
                 advice = "give teams different name_prefix values"
             if first_team == team:

@@ -182,6 +182,13 @@ def eks_virtual_cluster_arn(region: str, account: str, virtual_cluster_id: str) 
 # --- EMR Studio: AWS's example statements of facts, as objects of the module's locals --------------
 
 
+# The team tag as the modules hold it (their variables team_tag_key and team_tag_value).
+TEAM_TAG_KEY = Expr("var.team_tag_key")
+TEAM_TAG_VALUE = Expr("var.team_tag_value")
+TeamTag = tuple[str | Expr, str | Expr]
+MODULE_TEAM_TAG: TeamTag = (TEAM_TAG_KEY, TEAM_TAG_VALUE)
+
+
 def studio_resource(spec: str, region: str | Expr, account: str | Expr) -> str | Template:
     """A resource of facts.STUDIO_*_STATEMENTS ("<service>:<resource>" or "*") as an ARN in the partition."""
     if spec == "*":
@@ -193,7 +200,19 @@ def studio_resource(spec: str, region: str | Expr, account: str | Expr) -> str |
     return template("arn:", PARTITION, f":{service}:", region, ":", account, f":{resource}")
 
 
-def _statement_objects_of(statements: Sequence[dict[str, Any]], region: str | Expr, account: str | Expr) -> list[dict[str, Any]]:
+def _condition_key(key: str, team_tag: TeamTag) -> str | Template:
+    """A condition key of facts: the Studio tag after a bare "/", the team tag's key for facts.TEAM_TAG."""
+    if key.endswith("/"):
+        return key + facts.STUDIO_TAG_KEY
+    if key.endswith(facts.TEAM_TAG):
+        prefix, tag_key = key.removesuffix(facts.TEAM_TAG), team_tag[0]
+        return prefix + tag_key if isinstance(tag_key, str) else template(prefix, tag_key)
+    return key
+
+
+def _statement_objects_of(
+    statements: Sequence[dict[str, Any]], region: str | Expr, account: str | Expr, team_tag: TeamTag = MODULE_TEAM_TAG
+) -> list[dict[str, Any]]:
     """Statements of facts as objects (sid, actions, resources, conditions), ARNs in `region` and `account`."""
     return [
         {
@@ -201,7 +220,8 @@ def _statement_objects_of(statements: Sequence[dict[str, Any]], region: str | Ex
             "actions": statement["actions"],
             "resources": [studio_resource(spec, region, account) for spec in statement["resources"]],
             "conditions": [
-                {"test": test, "variable": key + facts.STUDIO_TAG_KEY if key.endswith("/") else key, "values": values}
+                {"test": test, "variable": _condition_key(key, team_tag),
+                 "values": [team_tag[1] if value == facts.TEAM_TAG else value for value in values]}
                 for test, key, values in statement["conditions"]
             ],
         }
@@ -378,9 +398,22 @@ def passed_to(service: str) -> Expr:
     return Expr(f'local.passed_to_service_forms["{service}"]')
 
 
+def team_tag_condition(for_each: Expr | None = None, request: bool = False) -> Condition:
+    """The resource (or, `request`, the request) carries the team tag (facts.TEAM_RESOURCE_TAG, TEAM_REQUEST_TAG).
+
+    With `for_each` the condition is there once per item (the team tag's value, when the policy falls back to it).
+    """
+    key = template(facts.TEAM_REQUEST_TAG if request else facts.TEAM_RESOURCE_TAG, TEAM_TAG_KEY)
+    return Condition("StringEquals", key, [CONDITION_VALUE] if for_each is not None else [TEAM_TAG_VALUE], for_each)
+
+
+# The resources a submitter acts on: those the module lists by ID (or ARN), else every one of the account
+# that carries the team tag; these yield the tag's value once when nothing is listed.
+SUBMITTER_CLUSTERS_BY_TAG = Expr("length(var.submitter_cluster_arns) > 0 ? [] : [var.team_tag_value]")
 RUNTIME_SUBMITTER = (
     Statement("SubmitWithRuntimeRoles", facts.STEP_SUBMITTER_ACTIONS, SUBMITTER_CLUSTERS,
-              conditions=(Condition("StringEquals", facts.EXECUTION_ROLE_CONDITION_KEY, MODULE_ROLE_ARNS),)),
+              conditions=(Condition("StringEquals", facts.EXECUTION_ROLE_CONDITION_KEY, MODULE_ROLE_ARNS),
+                          team_tag_condition(SUBMITTER_CLUSTERS_BY_TAG))),
     Statement("PassRuntimeRoles", PASS_ROLE, MODULE_ROLE_ARNS,
               conditions=(Condition("StringEquals", PASSED_TO_SERVICE, passed_to("elasticmapreduce")),)),
 )
@@ -399,9 +432,16 @@ SERVERLESS_TRUST = (
         ),
     ),
 )
+APPLICATIONS_BY_TAG = Expr("length(var.application_ids) > 0 ? [] : [var.team_tag_value]")
+# Every job run is started with the team tag (its aws:RequestTag), so the team's people, and only they, follow it.
 SERVERLESS_SUBMITTER = (
-    Statement("StartJobRuns", facts.SERVERLESS_APPLICATION_SUBMITTER_ACTIONS, APPLICATION_ARNS),
-    Statement("FollowJobRuns", facts.SERVERLESS_JOB_RUN_SUBMITTER_ACTIONS, JOB_RUN_ARNS),
+    Statement("StartJobRuns", facts.SERVERLESS_START_JOB_RUN_ACTIONS, APPLICATION_ARNS,
+              conditions=(team_tag_condition(request=True),
+                          team_tag_condition(APPLICATIONS_BY_TAG))),
+    Statement("ReadApplications", facts.SERVERLESS_APPLICATION_SUBMITTER_ACTIONS, APPLICATION_ARNS,
+              conditions=(team_tag_condition(APPLICATIONS_BY_TAG),)),
+    Statement("FollowJobRuns", facts.SERVERLESS_JOB_RUN_SUBMITTER_ACTIONS, JOB_RUN_ARNS,
+              conditions=(team_tag_condition(APPLICATIONS_BY_TAG),)),
     Statement("PassJobRuntimeRoles", PASS_ROLE, MODULE_ROLE_ARNS,
               conditions=(Condition("StringEquals", PASSED_TO_SERVICE, passed_to("emr-serverless")),)),
 )
@@ -443,12 +483,17 @@ EKS_TRUST = (
 )
 VIRTUAL_CLUSTERS = Expr("local.virtual_clusters")
 VIRTUAL_CLUSTER_JOB_RUNS = Expr(f'[for arn in local.virtual_clusters : "${{arn}}{facts.EKS_JOB_RUN_RESOURCE}"]')
+VIRTUAL_CLUSTERS_BY_TAG = Expr("length(var.virtual_cluster_ids) > 0 ? [] : [var.team_tag_value]")
 EKS_SUBMITTER = (
     Statement("StartJobRunsWithTheseRoles", facts.EKS_SUBMITTER_ACTIONS, VIRTUAL_CLUSTERS,
               conditions=(Condition(facts.EKS_EXECUTION_ROLE_CONDITION_OPERATOR, facts.EKS_EXECUTION_ROLE_CONDITION_KEY,
-                                    MODULE_ROLE_ARNS),)),
-    Statement("ReadTheseVirtualClusters", facts.EKS_VIRTUAL_CLUSTER_SUBMITTER_ACTIONS, VIRTUAL_CLUSTERS),
-    Statement("FollowAndCancelJobRuns", facts.EKS_JOB_RUN_SUBMITTER_ACTIONS, VIRTUAL_CLUSTER_JOB_RUNS),
+                                    MODULE_ROLE_ARNS),
+                          team_tag_condition(request=True),
+                          team_tag_condition(VIRTUAL_CLUSTERS_BY_TAG))),
+    Statement("ReadTheseVirtualClusters", facts.EKS_VIRTUAL_CLUSTER_SUBMITTER_ACTIONS, VIRTUAL_CLUSTERS,
+              conditions=(team_tag_condition(VIRTUAL_CLUSTERS_BY_TAG),)),
+    Statement("FollowAndCancelJobRuns", facts.EKS_JOB_RUN_SUBMITTER_ACTIONS, VIRTUAL_CLUSTER_JOB_RUNS,
+              conditions=(team_tag_condition(VIRTUAL_CLUSTERS_BY_TAG),)),
 )
 
 
@@ -541,12 +586,14 @@ def _statement_objects(for_each: Expr) -> Statement:
     )
 
 
-def statement_object_items(statements: Sequence[dict[str, Any]], region: str, account: str) -> list[dict[Expr, Any]]:
+def statement_object_items(
+    statements: Sequence[dict[str, Any]], region: str, account: str, team_tag: tuple[str, str]
+) -> list[dict[Expr, Any]]:
     """The `for_each` items of _statement_objects: the module's objects of these statements, in a region and account."""
     return [
         {**{_SV[key]: item[key] for key in ("sid", "actions", "resources")},
          _SV["conditions"]: [{_CV[key]: condition[key] for key in _CV} for condition in item["conditions"]]}
-        for item in _statement_objects_of(statements, region, account)
+        for item in _statement_objects_of(statements, region, account, team_tag)
     ]
 
 
@@ -573,6 +620,8 @@ SERVICE_ROLE = Expr("aws_iam_role.service[0].arn")
 CLUSTER_ROLES = Expr('each.value.tier == "advanced" ? local.cluster_roles : {}')
 CLUSTER_ROLE_FORMS = Expr("local.passed_to_service_forms[statement.value.service]")
 STUDIO_PRESIGNED = Expr('var.auth_mode == "IAM" ? [local.studio_arns] : []')
+# The Studios listed, or else those that carry the team tag (the studio resource type takes aws:ResourceTag).
+STUDIOS_BY_TAG = Expr("length(var.studio_ids) > 0 ? [] : [var.team_tag_value]")
 STUDIO_SESSION = (
     _statement_objects(STUDIO_SESSION_STATEMENT_OBJECTS),
     Statement("StudioBuckets", facts.STUDIO_USER_BUCKET_ACTIONS,
@@ -583,12 +632,14 @@ STUDIO_SESSION = (
               conditions=(Condition("StringEquals", PASSED_TO_SERVICE, STUDIO_PASSED_TO_EMR),)),
     Statement(Expr("statement.key"), PASS_ROLE, [PASS_ROLE_ARN],
               conditions=(Condition("StringEquals", PASSED_TO_SERVICE, CLUSTER_ROLE_FORMS),), for_each=CLUSTER_ROLES),
-    Statement("AllowCreateStudioPresignedUrl", [facts.STUDIO_PRESIGNED_URL_ACTION], STATEMENT_VALUE, for_each=STUDIO_PRESIGNED),
+    Statement("AllowCreateStudioPresignedUrl", [facts.STUDIO_PRESIGNED_URL_ACTION], STATEMENT_VALUE,
+              conditions=(team_tag_condition(STUDIOS_BY_TAG),), for_each=STUDIO_PRESIGNED),
 )
 
 
 def studio_service_policy(
-    account: str, bucket: str, prefix: str, kms_key_arns: Sequence[str], git_secrets: bool, collaboration: bool = False
+    account: str, bucket: str, prefix: str, kms_key_arns: Sequence[str], git_secrets: bool, team_tag: tuple[str, str],
+    collaboration: bool = False,
 ) -> dict[str, Any]:
     """The Studio service role's inline policy as the module writes it, in the longest region."""
     statements = [
@@ -597,7 +648,7 @@ def studio_service_policy(
         *(facts.STUDIO_SERVICE_COLLABORATION_STATEMENTS if collaboration else []),
     ]
     return sample_document(STUDIO_SERVICE, {
-        STUDIO_SERVICE_STATEMENT_OBJECTS: statement_object_items(statements, LONGEST_REGION, account),
+        STUDIO_SERVICE_STATEMENT_OBJECTS: statement_object_items(statements, LONGEST_REGION, account, team_tag),
         WORKSPACE_BUCKET: bucket,
         WORKSPACE_PREFIX: prefix,
         WORKSPACE_KEYS: [{STATEMENT_VALUE: [spec_arn(key) for key in kms_key_arns]}] if kms_key_arns else [],
@@ -622,19 +673,22 @@ def studio_session_policy(
     service_role_arn: str,
     cluster_role_arns: Sequence[str],
     studio_ids: Sequence[str] | None,
+    team_tag: tuple[str, str],
     collaboration: bool = False,
 ) -> dict[str, Any]:
     """One session (or IAM mode user) policy as the module writes it; `studio_ids` None for IAM Identity Center mode."""
     forms = _widest(widest_passed_to_forms(service) for service in facts.STUDIO_PASSED_TO)
     statements = [*studio_tier_statements(tier), *([facts.STUDIO_COLLABORATION_STATEMENT] if collaboration else [])]
     return sample_document(STUDIO_SESSION, {
-        STUDIO_SESSION_STATEMENT_OBJECTS: statement_object_items(statements, LONGEST_REGION, account),
+        STUDIO_SESSION_STATEMENT_OBJECTS: statement_object_items(statements, LONGEST_REGION, account, team_tag),
         WORKSPACE_BUCKET: bucket,
         LOG_BUCKET: facts.STUDIO_LOG_BUCKET.format(account=account, region=LONGEST_REGION),
         SERVICE_ROLE: service_role_arn,
         CLUSTER_ROLES: [
             {Expr("statement.key"): _CLUSTER_ROLE_SID, PASS_ROLE_ARN: role, CLUSTER_ROLE_FORMS: forms} for role in cluster_role_arns
         ] if tier == "advanced" else [],
+        TEAM_TAG_KEY: team_tag[0],
+        STUDIOS_BY_TAG: [] if studio_ids else [{CONDITION_VALUE: team_tag[1]}],
         STUDIO_PRESIGNED: [] if studio_ids is None else [{STATEMENT_VALUE: [
             _sample_arn("elasticmapreduce", LONGEST_REGION, account, f"studio/{sid}") for sid in (studio_ids or ["*"])
         ]}],

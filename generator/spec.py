@@ -626,7 +626,8 @@ class Serverless(Model):
     application_ids: list[ServerlessApplicationId] = _items(
         100,
         description="The team's EMR Serverless applications: the roles trust EMR Serverless only for these (`aws:SourceArn`) and the"
-        " submitters may start job runs only on them; empty means every application of the account.",
+        " submitters may start job runs only on them; empty: the roles trust every application of the account and the"
+        " submitters reach the applications that carry the team tag.",
         examples=[["00fabcdefghij012"]],
     )
     runtime_roles: list[ServerlessRuntimeRole] = _items(100, description="The job runtime roles.", examples=[[{"name": "spark-etl"}]])
@@ -753,7 +754,7 @@ class Eks(Model):
     )
     virtual_cluster_ids: list[VirtualClusterId] = _items(
         100,
-        description="EMR on EKS virtual clusters the job submitter policy allows; empty allows every virtual cluster of the account.",
+        description="EMR on EKS virtual clusters the job submitter policy allows; empty allows those that carry the team tag.",
         examples=[["c0a1b2c3d4e5f6a7b8c9d0e1f"]],
     )
     submitter_policy: bool = Field(
@@ -902,6 +903,28 @@ class Studio(Model):
         return self
 
 
+class TeamTag(Model):
+    """The tag that marks a team's clusters, Workspaces, applications, virtual clusters and job runs."""
+
+    key: TagKey = Field(
+        default=facts.TEAM_TAG_KEY,
+        description="The tag's key; set it in `defaults` to use one key for every team.",
+        examples=["team"],
+    )
+    value: TagValue | None = Field(
+        default=None,
+        description="The tag's value; the team's name when unset. Teams of one account need different values.",
+        examples=["analytics"],
+    )
+
+    @field_validator("key")
+    @classmethod
+    def _not_reserved(cls, key: str) -> str:
+        if key.lower().startswith(RESERVED_TAG_PREFIX):
+            raise ValueError(f"the {RESERVED_TAG_PREFIX} prefix is reserved for AWS (in any case); no resource can carry such a tag")
+        return key
+
+
 class TeamSettings(Model):
     """Everything a team may set; `defaults` sets the same keys for every team."""
 
@@ -947,6 +970,13 @@ class TeamSettings(Model):
                     f"key {key!r}: the {RESERVED_TAG_PREFIX} prefix is reserved for AWS (in any case); IAM refuses such a tag at apply",
                 )
         return tags
+    team_tag: TeamTag = Field(
+        default=TeamTag(),
+        description="The team tag: the policies for the team's people (Studio users, step and job submitters) act only on"
+        " clusters, Workspaces, EMR Serverless applications, EMR on EKS virtual clusters and job runs that carry it, and"
+        " require it where they create them; the team module's `team_tag` output is the tag to put on them.",
+        examples=[{"key": "team"}],
+    )
     source_account_id: AccountId | None = Field(
         default=None,
         description="Account whose EMR may assume the roles: adds the `aws:SourceAccount`/`aws:SourceArn` confused-deputy conditions "

@@ -168,6 +168,12 @@ def test_each_role_trusts_exactly_its_own_clusters_namespaces_and_service_accoun
     assert checked == len(roles) ** 2 * len(places) * 3
 
 
+def tagged(team: str) -> dict[str, str]:
+    """The request context of a resource, and of a request, that carry the team tag (the spec's default key,
+    the team's name): IAM gives an EMR resource's tags under the global and EMR's own keys."""
+    return {f"{prefix}:{kind}/emr-iam:team": team for prefix in ("aws", "elasticmapreduce") for kind in ("ResourceTag", "RequestTag")}
+
+
 @pytest.mark.engine
 def test_job_submitters_start_and_follow_job_runs_with_exactly_their_teams_roles(applied: tuple[MotoServer, Path, dict[str, dict[str, Any]]]) -> None:
     moto, _, teams = applied
@@ -180,35 +186,44 @@ def test_job_submitters_start_and_follow_job_runs_with_exactly_their_teams_roles
         document = [found.customer_managed[teams[team]["eks_submitter_policy_arn"]]]
         own, foreign = teams[team]["eks_role_arns"].values(), teams[other]["eks_role_arns"].values()
         cluster = virtual_clusters[team]
+        own_tag = tagged(team)
         for role in own:
-            assert iam_eval.allows(document, "emr-containers:StartJobRun", cluster, {"emr-containers:ExecutionRoleArn": role}), team
+            assert iam_eval.allows(document, "emr-containers:StartJobRun", cluster, {**own_tag, "emr-containers:ExecutionRoleArn": role}), team
             assert not iam_eval.allows(document, "emr-containers:StartJobRun", cluster.replace(ACCOUNT_ID, "210987654321"),
-                                       {"emr-containers:ExecutionRoleArn": role})
+                                       {**own_tag, "emr-containers:ExecutionRoleArn": role})
+            # Every job run is started with the team tag.
+            assert not iam_eval.allows(document, "emr-containers:StartJobRun", cluster, {"emr-containers:ExecutionRoleArn": role}), team
         for role in [*foreign, teams[team]["ec2_role_arn"], teams[team]["service_role_arn"]]:
-            assert not iam_eval.allows(document, "emr-containers:StartJobRun", cluster, {"emr-containers:ExecutionRoleArn": role}), (team, role)
+            assert not iam_eval.allows(document, "emr-containers:StartJobRun", cluster, {**own_tag, "emr-containers:ExecutionRoleArn": role})
         # Following and stopping the runs: the virtual cluster and its job runs, in this account only.
         for action in ("emr-containers:DescribeVirtualCluster", "emr-containers:ListJobRuns"):
-            assert iam_eval.allows(document, action, cluster), (team, action)
-            assert not iam_eval.allows(document, action, cluster.replace(ACCOUNT_ID, "210987654321")), (team, action)
+            assert iam_eval.allows(document, action, cluster, own_tag), (team, action)
+            assert not iam_eval.allows(document, action, cluster.replace(ACCOUNT_ID, "210987654321"), own_tag), (team, action)
         for action in ("emr-containers:DescribeJobRun", "emr-containers:CancelJobRun"):
-            assert iam_eval.allows(document, action, f"{cluster}/jobruns/0000000abcdef12345"), (team, action)
-            assert not iam_eval.allows(document, action, cluster), (team, action)
-            assert not iam_eval.allows(document, action, f"{cluster.replace(ACCOUNT_ID, '210987654321')}/jobruns/0000000abcdef12345")
+            assert iam_eval.allows(document, action, f"{cluster}/jobruns/0000000abcdef12345", own_tag), (team, action)
+            assert not iam_eval.allows(document, action, cluster, own_tag), (team, action)
+            assert not iam_eval.allows(document, action, f"{cluster.replace(ACCOUNT_ID, '210987654321')}/jobruns/0000000abcdef12345", own_tag)
         # No execution role in the request (a job template's), no other action, no PassRole (StartJobRun has no dependent action).
         assert not iam_eval.allows(document, "emr-containers:StartJobRun", cluster)
         assert not iam_eval.allows(document, "emr-containers:CreateVirtualCluster", "*")
         assert not iam_eval.allows(document, "emr-containers:DeleteVirtualCluster", cluster)
         assert not iam_eval.allows(document, "emr-containers:CreateManagedEndpoint", cluster)
         assert not any(iam_eval.allows(document, "iam:PassRole", role) for role in own)
-    # finance named its virtual cluster: the other one is refused; analytics named none and may use any of the account's.
+    # finance named its virtual cluster: the other one is refused; analytics named none: the team tag decides,
+    # so finance's virtual clusters (tagged finance) are refused, and any of the account's tagged analytics allowed.
     finance = [found.customer_managed[teams["finance"]["eks_submitter_policy_arn"]]]
     reports = teams["finance"]["eks_role_arns"]["finance-reports"]
-    assert not iam_eval.allows(finance, "emr-containers:StartJobRun", virtual_clusters["analytics"], {"emr-containers:ExecutionRoleArn": reports})
-    assert not iam_eval.allows(finance, "emr-containers:CancelJobRun", f"{virtual_clusters['analytics']}/jobruns/0000000abcdef12345")
-    assert not iam_eval.allows(finance, "emr-containers:ListJobRuns", virtual_clusters["analytics"])
+    assert not iam_eval.allows(finance, "emr-containers:StartJobRun", virtual_clusters["analytics"],
+                               {**tagged("finance"), "emr-containers:ExecutionRoleArn": reports})
+    assert not iam_eval.allows(finance, "emr-containers:CancelJobRun", f"{virtual_clusters['analytics']}/jobruns/0000000abcdef12345",
+                               tagged("finance"))
+    assert not iam_eval.allows(finance, "emr-containers:ListJobRuns", virtual_clusters["analytics"], tagged("finance"))
     analytics = [found.customer_managed[teams["analytics"]["eks_submitter_policy_arn"]]]
-    spark = teams["analytics"]["eks_role_arns"]["analytics-spark"]
-    assert iam_eval.allows(analytics, "emr-containers:StartJobRun", virtual_clusters["finance"], {"emr-containers:ExecutionRoleArn": spark})
+    spark = {"emr-containers:ExecutionRoleArn": teams["analytics"]["eks_role_arns"]["analytics-spark"]}
+    assert not iam_eval.allows(analytics, "emr-containers:StartJobRun", virtual_clusters["finance"], {**tagged("finance"), **spark})
+    assert not iam_eval.allows(analytics, "emr-containers:CancelJobRun", f"{virtual_clusters['finance']}/jobruns/0000000abcdef12345",
+                               tagged("finance"))
+    assert iam_eval.allows(analytics, "emr-containers:StartJobRun", virtual_clusters["finance"].replace("f0e1", "a9e1"), {**tagged("analytics"), **spark})
 
 
 @pytest.mark.engine

@@ -220,6 +220,8 @@ def test_every_checkov_skip_is_in_a_template_with_a_reason_and_documented() -> N
     assert {check for check in in_templates if f"`{check}`" not in security} == set()
 
 
+# The team tag the sampled policies carry.
+TEAM_TAG = (facts.TEAM_TAG_KEY, "analytics")
 SAMPLE_LOCATIONS = [
     [],
     [S3Access(bucket="logs-bucket", prefix="logs/", access="read_write")],
@@ -237,10 +239,10 @@ def test_python_policies_use_star_only_for_the_exceptions(locations: list[S3Acce
     )
     assert wildcard_problems(lake_formation, "lake_formation_policy") == []
     account = account_id or facts.ACCOUNT_ID_PLACEHOLDER
-    studio_service = policies.concrete(policies.studio_service_policy(account, "studio-bucket", "workspaces/", [], True, True))
+    studio_service = policies.concrete(policies.studio_service_policy(account, "studio-bucket", "workspaces/", [], True, TEAM_TAG, True))
     studio_user = policies.concrete(policies.studio_session_policy(
         "advanced", account, "studio-bucket", policies.role_arn_sample("/", "studio"), [policies.role_arn_sample("/", "emr")], ["es-ABC"],
-        True,
+        TEAM_TAG, True,
     ))
     assert wildcard_problems(studio_service, "studio_service_policy") == wildcard_problems(studio_user, "studio_session_policy") == []
     # Every exception is needed: the scoped EC2 policy, a Lake Formation runtime role's policy

@@ -97,7 +97,7 @@ def runtime_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
         tmp_path_factory.mktemp("runtime-limits"),
         'module "runtime" {\n  source        = "../modules/emr-runtime-roles"\n'
         + f'  ec2_role_arn  = "{RUNTIME_EC2_ROLE}"\n  ec2_role_name = "etl-EMR_EC2_DefaultRole"\n  path          = "/platform/emr/"\n'
-        + '  external_id   = "etl-security-configuration"\n'
+        + '  external_id   = "etl-security-configuration"\n  team_tag_value = "analytics"\n'
         + "  roles = {\n    etl-governed = { lake_formation = true, propagate_source_identity = true }\n"
         + "    etl-grants   = { s3_access_grants = true, propagate_source_identity = true }\n  }\n}\n",
     )
@@ -140,7 +140,7 @@ def serverless_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]
         tmp_path_factory.mktemp("serverless-limits"),
         'module "serverless" {\n  source             = "../modules/emr-serverless-roles"\n  account_id         = "111122223333"\n'
         + f'  application_region = "{policies.LONGEST_REGION}"\n  application_ids    = {json.dumps(SERVERLESS_APPLICATIONS)}\n'
-        + '  roles = {\n    etl-spark = {}\n  }\n}\n',
+        + '  team_tag_value = "analytics"\n  roles = {\n    etl-spark = {}\n  }\n}\n',
     )
 
 
@@ -173,7 +173,8 @@ def test_eks_role_trust_size_matches_the_plan(tmp_path: Path) -> None:
     )
     resources = planned_in_govcloud(
         tmp_path,
-        'module "eks" {\n  source     = "../modules/emr-eks-job-roles"\n  account_id = "111122223333"\n  roles = {\n'
+        'module "eks" {\n  source     = "../modules/emr-eks-job-roles"\n  account_id = "111122223333"\n'
+        + '  team_tag_value = "analytics"\n  roles = {\n'
         + f'    analytics-spark = {{\n      base36_name  = "{base36("analytics-spark")}"\n      pod_identity = true\n'
         + f"      clusters = {{\n{clusters}      }}\n    }}\n  }}\n}}\n",
     )
@@ -194,12 +195,14 @@ def test_studio_service_role_documents_match_the_plan(tmp_path: Path) -> None:
         tmp_path,
         'module "studio" {\n  source           = "../modules/emr-studio-roles"\n  account_id       = "111122223333"\n'
         + f'  region           = "{policies.LONGEST_REGION}"\n  workspace_bucket = "analytics-studio"\n'
-        + '  workspace_prefix = "workspaces/"\n'
+        + '  workspace_prefix = "workspaces/"\n  team_tag_value = "analytics"\n'
         + f'  kms_key_arns     = ["{STUDIO_KEY}"]\n'
         + '  session_policies = {\n    analytics-basic = { tier = "basic", collaboration = true }\n  }\n}\n',
     )
     service = planned["module.studio.aws_iam_role_policy.service[0]"]["policy"]
-    evaluated = policies.studio_service_policy("111122223333", "analytics-studio", "workspaces/", [STUDIO_KEY], True, True)
+    evaluated = policies.studio_service_policy(
+        "111122223333", "analytics-studio", "workspaces/", [STUDIO_KEY], True, (facts.TEAM_TAG_KEY, "analytics"), True
+    )
     assert same_document(service, evaluated)
     trust = planned["module.studio.aws_iam_role.service[0]"]["assume_role_policy"]
     bindings = {

@@ -162,6 +162,12 @@ def test_each_runtime_role_is_assumable_by_its_own_teams_ec2_role_only(applied: 
         assert principals == {teams[owner]["ec2_role_arn"]}, role
 
 
+def tagged(team: str) -> dict[str, str]:
+    """The request context of a resource, and of a request, that carry the team tag (the spec's default key,
+    the team's name): IAM gives an EMR resource's tags under the global and EMR's own keys."""
+    return {f"{prefix}:{kind}/emr-iam:team": team for prefix in ("aws", "elasticmapreduce") for kind in ("ResourceTag", "RequestTag")}
+
+
 @pytest.mark.engine
 def test_step_submitters_use_exactly_their_teams_runtime_roles(applied: tuple[MotoServer, Path, dict[str, dict[str, Any]]]) -> None:
     moto, _, teams = applied
@@ -178,12 +184,16 @@ def test_step_submitters_use_exactly_their_teams_runtime_roles(applied: tuple[Mo
         own, foreign = teams[team]["runtime_role_arns"].values(), teams[other]["runtime_role_arns"].values()
         for action in ("elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:GetClusterSessionCredentials"):
             for role in own:
-                assert iam_eval.allows(document, action, CLUSTER, {"elasticmapreduce:ExecutionRoleArn": role}), (team, action)
+                assert iam_eval.allows(document, action, CLUSTER, {**tagged(team), "elasticmapreduce:ExecutionRoleArn": role}), (team, action)
+                # The team's clusters only: not another team's, not an untagged one (no cluster ARNs listed).
+                assert not iam_eval.allows(document, action, CLUSTER, {**tagged(other), "elasticmapreduce:ExecutionRoleArn": role})
+                assert not iam_eval.allows(document, action, CLUSTER, {"elasticmapreduce:ExecutionRoleArn": role}), (team, action)
             for role in [*foreign, *teams[team]["emrfs_role_arns"].values(), teams[team]["ec2_role_arn"]]:
-                assert not iam_eval.allows(document, action, CLUSTER, {"elasticmapreduce:ExecutionRoleArn": role}), (team, action, role)
+                assert not iam_eval.allows(document, action, CLUSTER, {**tagged(team), "elasticmapreduce:ExecutionRoleArn": role}), (team, role)
             # A step without a runtime role, and another account's cluster, are not allowed either.
-            assert not iam_eval.allows(document, action, CLUSTER)
-            assert not iam_eval.allows(document, action, CLUSTER.replace(ACCOUNT_ID, "210987654321"), {"elasticmapreduce:ExecutionRoleArn": next(iter(own))})
+            assert not iam_eval.allows(document, action, CLUSTER, tagged(team))
+            assert not iam_eval.allows(document, action, CLUSTER.replace(ACCOUNT_ID, "210987654321"),
+                                       {**tagged(team), "elasticmapreduce:ExecutionRoleArn": next(iter(own))})
         for role in own:
             assert iam_eval.allows(document, "iam:PassRole", role, {"iam:PassedToService": "elasticmapreduce.amazonaws.com"})
             assert not iam_eval.allows(document, "iam:PassRole", role, {"iam:PassedToService": "ec2.amazonaws.com"})

@@ -116,6 +116,12 @@ def test_each_role_trusts_emr_serverless_for_its_own_teams_applications_only(
     assert len(analytics) == 2 and len(finance) == 1
 
 
+def tagged(team: str) -> dict[str, str]:
+    """The request context of a resource, and of a request, that carry the team tag (the spec's default key,
+    the team's name): IAM gives an EMR resource's tags under the global and EMR's own keys."""
+    return {f"{prefix}:{kind}/emr-iam:team": team for prefix in ("aws", "elasticmapreduce") for kind in ("ResourceTag", "RequestTag")}
+
+
 @pytest.mark.engine
 def test_job_submitters_pass_and_use_exactly_their_teams_roles_and_applications(
     applied: tuple[MotoServer, Path, dict[str, dict[str, Any]]],
@@ -135,14 +141,22 @@ def test_job_submitters_pass_and_use_exactly_their_teams_roles_and_applications(
         applications = ANALYTICS_APPLICATIONS if team == "analytics" else (*ANALYTICS_APPLICATIONS, OTHER_APPLICATION)
         for application_id in applications:
             for action in ("emr-serverless:StartJobRun", "emr-serverless:ListJobRuns", "emr-serverless:GetApplication"):
-                assert iam_eval.allows(document, action, application(application_id)), (team, action)
-                assert not iam_eval.allows(document, action, application(application_id, OTHER_ACCOUNT)), (team, action)
+                assert iam_eval.allows(document, action, application(application_id), tagged(team)), (team, action)
+                assert not iam_eval.allows(document, action, application(application_id, OTHER_ACCOUNT), tagged(team)), (team, action)
             for action in ("emr-serverless:GetJobRun", "emr-serverless:CancelJobRun", "emr-serverless:GetDashboardForJobRun"):
-                assert iam_eval.allows(document, action, job_run(application_id)), (team, action)
-                assert not iam_eval.allows(document, action, job_run(application_id, OTHER_ACCOUNT)), (team, action)
+                assert iam_eval.allows(document, action, job_run(application_id), tagged(team)), (team, action)
+                assert not iam_eval.allows(document, action, job_run(application_id, OTHER_ACCOUNT), tagged(team)), (team, action)
+            # Every job run is started with the team tag, whether or not the applications are listed.
+            assert not iam_eval.allows(document, "emr-serverless:StartJobRun", application(application_id), {}), team
         if team == "analytics":
-            assert not iam_eval.allows(document, "emr-serverless:StartJobRun", application(OTHER_APPLICATION))
-            assert not iam_eval.allows(document, "emr-serverless:CancelJobRun", job_run(OTHER_APPLICATION))
+            # Applications listed: the ARNs decide.
+            assert not iam_eval.allows(document, "emr-serverless:StartJobRun", application(OTHER_APPLICATION), tagged(team))
+            assert not iam_eval.allows(document, "emr-serverless:CancelJobRun", job_run(OTHER_APPLICATION), tagged(team))
+        else:
+            # None listed: the team tag decides, on the application and on the job run.
+            for action in ("emr-serverless:StartJobRun", "emr-serverless:GetApplication"):
+                assert not iam_eval.allows(document, action, application(OTHER_APPLICATION), tagged(other)), (team, action)
+            assert not iam_eval.allows(document, "emr-serverless:CancelJobRun", job_run(OTHER_APPLICATION), tagged(other))
         # Nothing that manages applications, and no other team's roles.
         assert not iam_eval.allows(document, "emr-serverless:DeleteApplication", application(ANALYTICS_APPLICATIONS[0])), team
         assert not iam_eval.allows(document, "emr-serverless:UpdateApplication", application(ANALYTICS_APPLICATIONS[0])), team

@@ -43,6 +43,17 @@ TAGGED = {f"aws:ResourceTag/{TAG}": "true"}
 REQUESTED = {f"aws:RequestTag/{TAG}": "true"}
 KEY = f"arn:aws:kms:us-east-1:{ACCOUNT_ID}:key/8c1d2e3f-4a5b-4c6d-9e7f-0a1b2c3d4e5f"
 FINANCE_STUDIO = "es-FINANCE0123456789ABCDEFGH"
+# The team tag (the spec's default key, the team's name): on the team's clusters, Workspaces and virtual
+# clusters, and in the request that creates one.
+TEAM_TAG_KEY = "emr-iam:team"
+
+
+def team_tags(team: str) -> dict[str, str]:
+    """IAM gives an EMR resource's tags under the global and EMR's own key (Service Authorization Reference)."""
+    return {f"{prefix}:{kind}/{TEAM_TAG_KEY}": team for prefix in ("aws", "elasticmapreduce") for kind in ("ResourceTag", "RequestTag")}
+
+
+OTHER_TEAM = {"analytics": "finance", "finance": "analytics"}
 
 
 def ec2(resource: str, account_id: str = ACCOUNT_ID) -> str:
@@ -181,9 +192,13 @@ def test_service_role_allows_what_aws_documents_on_tagged_resources_and_its_work
     finance = _service_documents(found, teams["finance"]["studio_service_role_arn"])
     for documents, team in ((analytics, "analytics"), (finance, "finance")):
         for action, resource, context in SERVICE_ALLOWS:
-            assert iam_eval.allows(documents, action, resource, context), (team, action, resource, context)
+            assert iam_eval.allows(documents, action, resource, {**team_tags(team), **context}), (team, action, resource, context)
         for action, resource, context in SERVICE_REFUSES:
-            assert not iam_eval.allows(documents, action, resource, context), (team, action, resource, context)
+            assert not iam_eval.allows(documents, action, resource, {**team_tags(team), **context}), (team, action, resource, context)
+        # The team's clusters only: another team's, or an untagged one, are refused.
+        for action in ("elasticmapreduce:DescribeCluster", "elasticmapreduce:ListInstances", "elasticmapreduce:ListSteps"):
+            assert not iam_eval.allows(documents, action, emr("cluster/j-ABC"), team_tags(OTHER_TEAM[team])), (team, action)
+            assert not iam_eval.allows(documents, action, emr("cluster/j-ABC"), {}), (team, action)
     # Workspace collaboration (analytics only): the service role looks up the account's IAM users and
     # roles and IAM Identity Center's users, as AWS's AllowWorkspaceCollaboration statement has it.
     lookups = [("iam:GetUser", f"arn:aws:iam::{ACCOUNT_ID}:user/alice"), ("iam:GetRole", f"arn:aws:iam::{ACCOUNT_ID}:role/analyst"),
@@ -240,6 +255,12 @@ INTERMEDIATE = [
     ("cloudformation:DescribeStackResources", f"arn:aws:cloudformation:{REGION}:{ACCOUNT_ID}:stack/SC-1/abc", {}),
 ]
 ADVANCED = [("elasticmapreduce:RunJobFlow", "*", {})]
+# The requests above that need the team tag (on the resource, or in the request that creates one).
+TEAM_SCOPED = {
+    "elasticmapreduce:CreateEditor", "elasticmapreduce:StartEditor", "elasticmapreduce:AttachEditor", "elasticmapreduce:DeleteEditor",
+    "elasticmapreduce:DescribeCluster", "elasticmapreduce:GetPersistentAppUIPresignedURL", "emr-containers:DescribeVirtualCluster",
+    "emr-containers:DescribeJobRun", "elasticmapreduce:RunJobFlow",
+}
 # Workspace collaboration (emr-studio-workspace-collaboration.html): on a Workspace whose
 # creatorUserId tag is the caller's aws:userId, and on no other.
 CALLER = "AROAEXAMPLECALLERID:alice"
@@ -252,6 +273,10 @@ TIERS = {"basic": BASIC, "intermediate": BASIC + INTERMEDIATE, "advanced": BASIC
 ABOVE = {"basic": INTERMEDIATE + ADVANCED, "intermediate": ADVANCED, "advanced": []}
 
 
+def _team_tag(team: Any) -> tuple[str, str]:
+    return team.team_tag.key, team.team_tag.value or team.name
+
+
 def _role(team: str, name: str) -> str:
     return f"arn:aws:iam::{ACCOUNT_ID}:role/emr/{team}-{name}"
 
@@ -262,10 +287,24 @@ def _role(team: str, name: str) -> str:
 def test_each_tier_allows_what_aws_documents_for_it_and_passes_only_its_own_teams_roles(applied: Any, team: str, tier: str) -> None:
     _, _, teams, found = applied
     documents = [found.customer_managed[teams[team]["studio_session_policy_arns"][f"{team}-studio-{tier}"]]]
+    own, other = team_tags(team), team_tags(OTHER_TEAM[team])
     for action, resource, context in TIERS[tier]:
-        assert iam_eval.allows(documents, action, resource, context), (action, resource)
+        assert iam_eval.allows(documents, action, resource, {**own, **context}), (action, resource)
     for action, resource, context in ABOVE[tier]:
-        assert not iam_eval.allows(documents, action, resource, context), (action, resource)
+        assert not iam_eval.allows(documents, action, resource, {**own, **context}), (action, resource)
+    # The team's clusters, Workspaces and virtual clusters only, and new clusters for the team only
+    # (tests/test_team_isolation.py checks every action of every statement this way).
+    for action, resource, context in TIERS[tier]:
+        if action in TEAM_SCOPED:
+            assert not iam_eval.allows(documents, action, resource, {**other, **context}), (action, resource)
+            assert not iam_eval.allows(documents, action, resource, context) or action == "elasticmapreduce:CreateEditor", action
+    # A Workspace the caller created is theirs without the team tag; a Workspace without a cluster
+    # and without tags can be created (Studio tags it with its creator).
+    mine = {"aws:userId": CALLER, "aws:ResourceTag/creatorUserId": CALLER, "elasticmapreduce:ResourceTag/creatorUserId": CALLER}
+    for action in ("elasticmapreduce:StartEditor", "elasticmapreduce:DeleteEditor", "elasticmapreduce:DescribeEditor"):
+        assert iam_eval.allows(documents, action, emr("editor/e-1"), mine), action
+        assert not iam_eval.allows(documents, action, emr("editor/e-1"), {**mine, **OTHERS_WORKSPACE, "aws:ResourceTag/creatorUserId": "bob"})
+    assert iam_eval.allows(documents, "elasticmapreduce:CreateEditor", "*", {})
     for action in COLLABORATION_ACTIONS:
         assert iam_eval.allows(documents, action, emr("editor/e-1"), OWN_WORKSPACE) is ((team, tier) in COLLABORATIVE), action
         assert not iam_eval.allows(documents, action, emr("editor/e-1"), OTHERS_WORKSPACE), action
@@ -303,14 +342,15 @@ def test_generation_time_sizes_bound_the_documents_aws_stores(applied: Any) -> N
         outputs = teams[team.name]
         service = found.roles[outputs["studio_service_role_arn"]].policies["inline emr-studio-service"]
         estimate = policies.studio_service_policy(ACCOUNT_ID, studio.workspace_bucket or "", studio.workspace_prefix,
-                                                  studio.kms_key_arns, studio.git_secrets, studio.any_collaboration)
+                                                  studio.kms_key_arns, studio.git_secrets, _team_tag(team), studio.any_collaboration)
         assert policies.policy_size(estimate) >= len(json.dumps(service, separators=(",", ":"))), team.name
         cluster_roles = [outputs["service_role_arn"], outputs["ec2_role_arn"]]
         for session in studio.session_policies:
             real = found.customer_managed[outputs["studio_session_policy_arns"][f"{team.name}-{session.name}"]]
             ids = None if studio.auth_mode == "SSO" else list(studio.studio_ids)
             estimate = policies.studio_session_policy(session.tier, ACCOUNT_ID, studio.workspace_bucket or "",
-                                                      outputs["studio_service_role_arn"], cluster_roles, ids, session.collaboration)
+                                                      outputs["studio_service_role_arn"], cluster_roles, ids, _team_tag(team),
+                                                      session.collaboration)
             assert policies.policy_size(estimate) >= len(json.dumps(real, separators=(",", ":"))), (team.name, session.name)
 
 
@@ -410,7 +450,7 @@ def test_the_module_stops_a_plan_that_attaches_session_policies_in_sso_mode(tmp_
 
     shutil.copytree(ROOT / "modules" / "emr-studio-roles", tmp_path / "module")
     (tmp_path / "main.tf").write_text(
-        'module "studio" {\n  source           = "./module"\n  workspace_bucket = "analytics-studio"\n'
+        'module "studio" {\n  source           = "./module"\n  workspace_bucket = "analytics-studio"\n  team_tag_value   = "analytics"\n'
         '  session_policies = {\n    basic = { tier = "basic", attach_to_groups = ["analysts"] }\n  }\n}\n',
         encoding="utf-8",
     )

@@ -18,7 +18,10 @@ module "emr_iam" {
 
   path              = "/emr/"
   source_account_id = var.account_id
-  tags              = { Team = "analytics", Example = local.name }
+  # The people's policies act only on clusters, Workspaces, applications, virtual clusters and job
+  # runs tagged emr-iam:team = analytics (the team_tag output), and create only such resources.
+  team_tag_value = "analytics"
+  tags           = { Team = "analytics", Example = local.name }
 
   # EMR Serverless only: no cluster roles, no security configuration, no PassRole policy for clusters.
   create_service_role     = false

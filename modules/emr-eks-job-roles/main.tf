@@ -232,10 +232,10 @@ resource "aws_iam_role_policy" "this" {
   policy = each.value.policy
 }
 
-# The people who start job runs: StartJobRun on the team's virtual clusters, only with one of these
-# roles as emr-containers:ExecutionRoleArn. The Service Authorization Reference lists no dependent
-# action for StartJobRun (no iam:PassRole). They may also read those virtual clusters and follow and
-# cancel their job runs.
+# The people who start job runs: StartJobRun on the team's virtual clusters (those listed, or else those
+# that carry the team tag), only with one of these roles as emr-containers:ExecutionRoleArn and the team
+# tag on the job run. The Service Authorization Reference lists no dependent action for StartJobRun (no
+# iam:PassRole). They may also read those virtual clusters and follow and cancel their job runs.
 data "aws_iam_policy_document" "submitter" {
   count = local.create_roles && var.create_submitter_policy ? 1 : 0
 
@@ -250,6 +250,22 @@ data "aws_iam_policy_document" "submitter" {
       variable = "emr-containers:ExecutionRoleArn"
       values   = [for role in aws_iam_role.this : role.arn]
     }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/${var.team_tag_key}"
+      values   = [var.team_tag_value]
+    }
+
+    dynamic "condition" {
+      for_each = length(var.virtual_cluster_ids) > 0 ? [] : [var.team_tag_value]
+
+      content {
+        test     = "StringEquals"
+        variable = "aws:ResourceTag/${var.team_tag_key}"
+        values   = [condition.value]
+      }
+    }
   }
 
   statement {
@@ -257,6 +273,16 @@ data "aws_iam_policy_document" "submitter" {
     effect    = "Allow"
     actions   = ["emr-containers:DescribeVirtualCluster", "emr-containers:ListJobRuns"]
     resources = local.virtual_clusters
+
+    dynamic "condition" {
+      for_each = length(var.virtual_cluster_ids) > 0 ? [] : [var.team_tag_value]
+
+      content {
+        test     = "StringEquals"
+        variable = "aws:ResourceTag/${var.team_tag_key}"
+        values   = [condition.value]
+      }
+    }
   }
 
   statement {
@@ -264,6 +290,23 @@ data "aws_iam_policy_document" "submitter" {
     effect    = "Allow"
     actions   = ["emr-containers:CancelJobRun", "emr-containers:DescribeJobRun"]
     resources = [for arn in local.virtual_clusters : "${arn}/jobruns/*"]
+
+    dynamic "condition" {
+      for_each = length(var.virtual_cluster_ids) > 0 ? [] : [var.team_tag_value]
+
+      content {
+        test     = "StringEquals"
+        variable = "aws:ResourceTag/${var.team_tag_key}"
+        values   = [condition.value]
+      }
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.team_tag_value != null
+      error_message = "team_tag_value is required: the policies for people act only on resources that carry the team tag, and create only such resources."
+    }
   }
 }
 

@@ -97,6 +97,8 @@ module "runtime_roles" {
   submitter_attach_to_users        = var.runtime_submitter_attach_to_users
   submitter_attach_to_groups       = var.runtime_submitter_attach_to_groups
   submitter_attach_to_roles        = var.runtime_submitter_attach_to_roles
+  team_tag_key                     = var.team_tag_key
+  team_tag_value                   = var.team_tag_value
   tags                             = var.tags
 }
 
@@ -116,6 +118,8 @@ module "serverless_roles" {
   submitter_attach_to_users  = var.serverless_submitter_attach_to_users
   submitter_attach_to_groups = var.serverless_submitter_attach_to_groups
   submitter_attach_to_roles  = var.serverless_submitter_attach_to_roles
+  team_tag_key               = var.team_tag_key
+  team_tag_value             = var.team_tag_value
   tags                       = var.tags
 }
 
@@ -142,6 +146,8 @@ module "eks_roles" {
   submitter_attach_to_users  = var.eks_submitter_attach_to_users
   submitter_attach_to_groups = var.eks_submitter_attach_to_groups
   submitter_attach_to_roles  = var.eks_submitter_attach_to_roles
+  team_tag_key               = var.team_tag_key
+  team_tag_value             = var.team_tag_value
   tags                       = var.tags
 }
 
@@ -170,6 +176,8 @@ module "studio_roles" {
   user_role_inline_policies    = var.studio_user_role_inline_policies
   path                         = var.path
   permissions_boundary_arn     = var.permissions_boundary_arn
+  team_tag_key                 = var.team_tag_key
+  team_tag_value               = var.team_tag_value
   tags                         = var.tags
 }
 

@@ -174,3 +174,8 @@ output "studio_session_policy_arns" {
   description = "ARNs of the EMR Studio users' policies, by name (`session_policy_arn` of `aws_emr_studio_session_mapping`)."
   value       = module.studio_roles.session_policy_arns
 }
+
+output "team_tag" {
+  description = "The team tag as a map, for the `tags` of the team's clusters, EMR Serverless applications, virtual clusters, EMR on EKS managed endpoints and job runs: the people's policies act only on resources that carry it."
+  value       = var.team_tag_value == null ? {} : { (var.team_tag_key) = var.team_tag_value }
+}

@@ -34,6 +34,23 @@ variable "source_account_id" {
   }
 }
 
+variable "team_tag_key" {
+  description = "Key of the team tag: the people's policies act only on clusters, Workspaces, applications, virtual clusters and job runs that carry it with `team_tag_value`, and require it where they create them."
+  type        = string
+  default     = "emr-iam:team"
+
+  validation {
+    condition     = length(var.team_tag_key) <= 128 && can(regex("^[\\p{L}\\p{N} _.:/=+@-]+$", var.team_tag_key)) && !startswith(lower(var.team_tag_key), "aws:")
+    error_message = "The team tag key must be 1 to 128 letters, digits, spaces and _.:/=+@- and must not start with aws:."
+  }
+}
+
+variable "team_tag_value" {
+  description = "Value of the team tag (the team's name in a team module); required where the module creates a policy for people."
+  type        = string
+  default     = null
+}
+
 variable "tags" {
   description = "Tags added to every taggable resource this module creates."
   type        = map(string)
@@ -385,7 +402,7 @@ variable "runtime_submitter_policy_name" {
 }
 
 variable "runtime_submitter_cluster_arns" {
-  description = "Clusters the submitters may add steps to; empty means every cluster of the account (and `region`)."
+  description = "Clusters the submitters may add steps to; empty means those of the account (and `region`) that carry the team tag."
   type        = list(string)
   default     = []
 }
@@ -435,7 +452,7 @@ variable "serverless_application_region" {
 }
 
 variable "serverless_application_ids" {
-  description = "IDs of the EMR Serverless applications that may use the roles (`aws:SourceArn`) and that the submitters may start job runs on; empty means every application of the account."
+  description = "IDs of the EMR Serverless applications that may use the roles (`aws:SourceArn`) and that the submitters may start job runs on; empty: every application of the account for the roles' trust, those that carry the team tag for the submitters."
   type        = list(string)
   default     = []
 
@@ -541,7 +558,7 @@ variable "eks_region" {
 }
 
 variable "eks_virtual_cluster_ids" {
-  description = "EMR on EKS virtual clusters the submitters may start job runs on; empty means every virtual cluster of the account (and `region`)."
+  description = "EMR on EKS virtual clusters the submitters may start job runs on; empty means those of the account (and `region`) that carry the team tag."
   type        = list(string)
   default     = []
 }

@@ -332,7 +332,8 @@ resource "aws_iam_role_policy" "ec2_assume" {
 }
 
 # The people who submit steps: AddJobFlowSteps and GetClusterSessionCredentials only with one of
-# these roles as elasticmapreduce:ExecutionRoleArn, and PassRole on exactly these roles to EMR.
+# these roles as elasticmapreduce:ExecutionRoleArn, on the clusters listed or else on those that carry
+# the team tag, and PassRole on exactly these roles to EMR.
 data "aws_iam_policy_document" "submitter" {
   count = local.create_roles && var.create_submitter_policy ? 1 : 0
 
@@ -347,6 +348,16 @@ data "aws_iam_policy_document" "submitter" {
       variable = "elasticmapreduce:ExecutionRoleArn"
       values   = [for role in aws_iam_role.this : role.arn]
     }
+
+    dynamic "condition" {
+      for_each = length(var.submitter_cluster_arns) > 0 ? [] : [var.team_tag_value]
+
+      content {
+        test     = "StringEquals"
+        variable = "aws:ResourceTag/${var.team_tag_key}"
+        values   = [condition.value]
+      }
+    }
   }
 
   statement {
@@ -359,6 +370,13 @@ data "aws_iam_policy_document" "submitter" {
       test     = "StringEquals"
       variable = "iam:PassedToService"
       values   = local.passed_to_service_forms["elasticmapreduce"]
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.team_tag_value != null
+      error_message = "team_tag_value is required: the policies for people act only on resources that carry the team tag, and create only such resources."
     }
   }
 }

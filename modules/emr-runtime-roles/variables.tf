@@ -115,7 +115,7 @@ variable "submitter_policy_name" {
 }
 
 variable "submitter_cluster_arns" {
-  description = "Clusters the submitters may add steps to; empty means every cluster of the account (and `region`)."
+  description = "Clusters the submitters may add steps to; empty means those of the account (and `region`) that carry the team tag."
   type        = list(string)
   default     = []
 }
@@ -136,6 +136,23 @@ variable "submitter_attach_to_roles" {
   description = "IAM role names to attach the step submitter policy to."
   type        = list(string)
   default     = []
+}
+
+variable "team_tag_key" {
+  description = "Key of the team tag: the people's policies act only on clusters, Workspaces, applications, virtual clusters and job runs that carry it with `team_tag_value`, and require it where they create them."
+  type        = string
+  default     = "emr-iam:team"
+
+  validation {
+    condition     = length(var.team_tag_key) <= 128 && can(regex("^[\\p{L}\\p{N} _.:/=+@-]+$", var.team_tag_key)) && !startswith(lower(var.team_tag_key), "aws:")
+    error_message = "The team tag key must be 1 to 128 letters, digits, spaces and _.:/=+@- and must not start with aws:."
+  }
+}
+
+variable "team_tag_value" {
+  description = "Value of the team tag (the team's name in a team module); required where the module creates a policy for people."
+  type        = string
+  default     = null
 }
 
 variable "tags" {

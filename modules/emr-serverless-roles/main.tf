@@ -159,16 +159,50 @@ resource "aws_iam_role_policy" "this" {
   policy = each.value.policy
 }
 
-# The people who start job runs: on the team's applications only, and PassRole on exactly these
-# roles to EMR Serverless (StartJobRun's dependent action), nothing broader.
+# The people who start job runs: on the team's applications only (those listed, or else those that carry
+# the team tag), each job run tagged for the team, and PassRole on exactly these roles to EMR Serverless
+# (StartJobRun's dependent action), nothing broader.
 data "aws_iam_policy_document" "submitter" {
   count = local.create_roles && var.create_submitter_policy ? 1 : 0
 
   statement {
     sid       = "StartJobRuns"
     effect    = "Allow"
-    actions   = ["emr-serverless:GetApplication", "emr-serverless:ListJobRuns", "emr-serverless:StartJobRun"]
+    actions   = ["emr-serverless:StartJobRun"]
     resources = local.application_arns
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/${var.team_tag_key}"
+      values   = [var.team_tag_value]
+    }
+
+    dynamic "condition" {
+      for_each = length(var.application_ids) > 0 ? [] : [var.team_tag_value]
+
+      content {
+        test     = "StringEquals"
+        variable = "aws:ResourceTag/${var.team_tag_key}"
+        values   = [condition.value]
+      }
+    }
+  }
+
+  statement {
+    sid       = "ReadApplications"
+    effect    = "Allow"
+    actions   = ["emr-serverless:GetApplication", "emr-serverless:ListJobRuns"]
+    resources = local.application_arns
+
+    dynamic "condition" {
+      for_each = length(var.application_ids) > 0 ? [] : [var.team_tag_value]
+
+      content {
+        test     = "StringEquals"
+        variable = "aws:ResourceTag/${var.team_tag_key}"
+        values   = [condition.value]
+      }
+    }
   }
 
   statement {
@@ -176,6 +210,16 @@ data "aws_iam_policy_document" "submitter" {
     effect    = "Allow"
     actions   = ["emr-serverless:CancelJobRun", "emr-serverless:GetDashboardForJobRun", "emr-serverless:GetJobRun"]
     resources = local.job_run_arns
+
+    dynamic "condition" {
+      for_each = length(var.application_ids) > 0 ? [] : [var.team_tag_value]
+
+      content {
+        test     = "StringEquals"
+        variable = "aws:ResourceTag/${var.team_tag_key}"
+        values   = [condition.value]
+      }
+    }
   }
 
   statement {
@@ -188,6 +232,13 @@ data "aws_iam_policy_document" "submitter" {
       test     = "StringEquals"
       variable = "iam:PassedToService"
       values   = local.passed_to_service_forms["emr-serverless"]
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.team_tag_value != null
+      error_message = "team_tag_value is required: the policies for people act only on resources that carry the team tag, and create only such resources."
     }
   }
 }

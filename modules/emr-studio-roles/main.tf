@@ -69,10 +69,16 @@ locals {
   # AWS's example statements (generator/facts.py), each ARN in this partition, region and account.
   service_statements = [
     {
-      sid        = "AllowEMRReadOnlyActions"
-      actions    = ["elasticmapreduce:DescribeCluster", "elasticmapreduce:ListInstances", "elasticmapreduce:ListSteps"]
-      resources  = ["arn:${local.partition}:elasticmapreduce:${local.region}:${local.account_id}:cluster/*"]
-      conditions = []
+      sid       = "AllowEMRReadOnlyActions"
+      actions   = ["elasticmapreduce:DescribeCluster", "elasticmapreduce:ListInstances", "elasticmapreduce:ListSteps"]
+      resources = ["arn:${local.partition}:elasticmapreduce:${local.region}:${local.account_id}:cluster/*"]
+      conditions = [
+        {
+          test     = "StringEquals"
+          variable = "aws:ResourceTag/${var.team_tag_key}"
+          values   = [var.team_tag_value]
+        },
+      ]
     },
     {
       sid       = "AllowEC2ENIActionsWithEMRTags"
@@ -242,58 +248,99 @@ locals {
   own_tier_statements = {
     basic = [
       {
-        sid        = "AllowEMRBasicActions"
-        actions    = ["elasticmapreduce:CreateEditor", "elasticmapreduce:CreateRepository", "elasticmapreduce:DeleteRepository", "elasticmapreduce:DescribeRepository", "elasticmapreduce:LinkRepository", "elasticmapreduce:ListClusters", "elasticmapreduce:ListEditors", "elasticmapreduce:ListRepositories", "elasticmapreduce:UnlinkRepository"]
+        sid        = "AllowBasicActions"
+        actions    = ["elasticmapreduce:CreateRepository", "elasticmapreduce:DeleteRepository", "elasticmapreduce:DescribeRepository", "elasticmapreduce:LinkRepository", "elasticmapreduce:ListClusters", "elasticmapreduce:ListEditors", "elasticmapreduce:ListRepositories", "elasticmapreduce:UnlinkRepository", "emr-containers:ListVirtualClusters", "s3:ListAllMyBuckets", "secretsmanager:ListSecrets"]
         resources  = ["*"]
         conditions = []
       },
       {
-        sid        = "AllowEMRWorkspaceActions"
-        actions    = ["elasticmapreduce:AttachEditor", "elasticmapreduce:DeleteEditor", "elasticmapreduce:DescribeEditor", "elasticmapreduce:DetachEditor", "elasticmapreduce:StopEditor"]
-        resources  = ["arn:${local.partition}:elasticmapreduce:${local.region}:${local.account_id}:editor/*"]
-        conditions = []
+        sid       = "AllowEMRCreateEditor"
+        actions   = ["elasticmapreduce:CreateEditor"]
+        resources = ["*"]
+        conditions = [
+          {
+            test     = "StringEqualsIfExists"
+            variable = "aws:ResourceTag/${var.team_tag_key}"
+            values   = [var.team_tag_value]
+          },
+          {
+            test     = "StringEqualsIfExists"
+            variable = "aws:RequestTag/${var.team_tag_key}"
+            values   = [var.team_tag_value]
+          },
+        ]
       },
       {
-        sid        = "AllowEMRWorkspaceOnClusterActions"
-        actions    = ["elasticmapreduce:OpenEditorInConsole", "elasticmapreduce:StartEditor"]
-        resources  = ["arn:${local.partition}:elasticmapreduce:${local.region}:${local.account_id}:editor/*", "arn:${local.partition}:elasticmapreduce:${local.region}:${local.account_id}:cluster/*"]
-        conditions = []
+        sid       = "AllowEMRWorkspaceActions"
+        actions   = ["elasticmapreduce:AttachEditor", "elasticmapreduce:DeleteEditor", "elasticmapreduce:DescribeEditor", "elasticmapreduce:DetachEditor", "elasticmapreduce:OpenEditorInConsole", "elasticmapreduce:StartEditor", "elasticmapreduce:StopEditor"]
+        resources = ["arn:${local.partition}:elasticmapreduce:${local.region}:${local.account_id}:editor/*"]
+        conditions = [
+          {
+            test     = "StringEquals"
+            variable = "aws:ResourceTag/${var.team_tag_key}"
+            values   = [var.team_tag_value]
+          },
+        ]
       },
       {
-        sid        = "AllowEMRClusterActions"
-        actions    = ["elasticmapreduce:CreatePersistentAppUI", "elasticmapreduce:DescribeCluster", "elasticmapreduce:DescribePersistentAppUI", "elasticmapreduce:GetOnClusterAppUIPresignedURL", "elasticmapreduce:GetPersistentAppUIPresignedURL", "elasticmapreduce:ListBootstrapActions", "elasticmapreduce:ListInstanceGroups", "elasticmapreduce:ListSteps"]
-        resources  = ["arn:${local.partition}:elasticmapreduce:${local.region}:${local.account_id}:cluster/*"]
-        conditions = []
+        sid       = "AllowEMROwnWorkspaceActions"
+        actions   = ["elasticmapreduce:AttachEditor", "elasticmapreduce:DeleteEditor", "elasticmapreduce:DescribeEditor", "elasticmapreduce:DetachEditor", "elasticmapreduce:OpenEditorInConsole", "elasticmapreduce:StartEditor", "elasticmapreduce:StopEditor"]
+        resources = ["arn:${local.partition}:elasticmapreduce:${local.region}:${local.account_id}:editor/*"]
+        conditions = [
+          {
+            test     = "StringEquals"
+            variable = "elasticmapreduce:ResourceTag/creatorUserId"
+            values   = ["$${aws:userId}"]
+          },
+        ]
       },
       {
-        sid        = "AllowEMRContainersListActions"
-        actions    = ["emr-containers:ListVirtualClusters"]
-        resources  = ["*"]
-        conditions = []
+        sid       = "AllowEMRClusterActions"
+        actions   = ["elasticmapreduce:CreatePersistentAppUI", "elasticmapreduce:DescribeCluster", "elasticmapreduce:DescribePersistentAppUI", "elasticmapreduce:GetOnClusterAppUIPresignedURL", "elasticmapreduce:GetPersistentAppUIPresignedURL", "elasticmapreduce:ListBootstrapActions", "elasticmapreduce:ListInstanceGroups", "elasticmapreduce:ListSteps", "elasticmapreduce:OpenEditorInConsole", "elasticmapreduce:StartEditor"]
+        resources = ["arn:${local.partition}:elasticmapreduce:${local.region}:${local.account_id}:cluster/*"]
+        conditions = [
+          {
+            test     = "StringEquals"
+            variable = "aws:ResourceTag/${var.team_tag_key}"
+            values   = [var.team_tag_value]
+          },
+        ]
       },
       {
-        sid        = "AllowEMRContainersBasicActions"
-        actions    = ["emr-containers:DescribeVirtualCluster", "emr-containers:ListJobRuns", "emr-containers:ListManagedEndpoints"]
-        resources  = ["arn:${local.partition}:emr-containers:${local.region}:${local.account_id}:/virtualclusters/*"]
-        conditions = []
+        sid       = "AllowEMRContainersBasicActions"
+        actions   = ["emr-containers:DescribeVirtualCluster", "emr-containers:ListJobRuns", "emr-containers:ListManagedEndpoints"]
+        resources = ["arn:${local.partition}:emr-containers:${local.region}:${local.account_id}:/virtualclusters/*"]
+        conditions = [
+          {
+            test     = "StringEquals"
+            variable = "aws:ResourceTag/${var.team_tag_key}"
+            values   = [var.team_tag_value]
+          },
+        ]
       },
       {
-        sid        = "AllowEMRContainersEndpointActions"
-        actions    = ["emr-containers:DescribeManagedEndpoint"]
-        resources  = ["arn:${local.partition}:emr-containers:${local.region}:${local.account_id}:/virtualclusters/*/endpoints/*"]
-        conditions = []
+        sid       = "AllowEMRContainersEndpointActions"
+        actions   = ["emr-containers:DescribeManagedEndpoint"]
+        resources = ["arn:${local.partition}:emr-containers:${local.region}:${local.account_id}:/virtualclusters/*/endpoints/*"]
+        conditions = [
+          {
+            test     = "StringEquals"
+            variable = "aws:ResourceTag/${var.team_tag_key}"
+            values   = [var.team_tag_value]
+          },
+        ]
       },
       {
-        sid        = "AllowEMRContainersJobRunActions"
-        actions    = ["emr-containers:DescribeJobRun"]
-        resources  = ["arn:${local.partition}:emr-containers:${local.region}:${local.account_id}:/virtualclusters/*/jobruns/*"]
-        conditions = []
-      },
-      {
-        sid        = "AllowSecretManagerListSecrets"
-        actions    = ["secretsmanager:ListSecrets"]
-        resources  = ["*"]
-        conditions = []
+        sid       = "AllowEMRContainersJobRunActions"
+        actions   = ["emr-containers:DescribeJobRun"]
+        resources = ["arn:${local.partition}:emr-containers:${local.region}:${local.account_id}:/virtualclusters/*/jobruns/*"]
+        conditions = [
+          {
+            test     = "StringEquals"
+            variable = "aws:ResourceTag/${var.team_tag_key}"
+            values   = [var.team_tag_value]
+          },
+        ]
       },
       {
         sid       = "AllowSecretCreationWithEMRTagsAndEMRStudioPrefix"
@@ -311,12 +358,6 @@ locals {
         sid        = "AllowAddingTagsOnSecretsWithEMRStudioPrefix"
         actions    = ["secretsmanager:TagResource"]
         resources  = ["arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:emr-studio-*"]
-        conditions = []
-      },
-      {
-        sid        = "AllowS3ListAllMyBuckets"
-        actions    = ["s3:ListAllMyBuckets"]
-        resources  = ["*"]
         conditions = []
       },
     ]
@@ -342,10 +383,16 @@ locals {
     ]
     advanced = [
       {
-        sid        = "AllowEMRCreateClusterAdvancedActions"
-        actions    = ["elasticmapreduce:RunJobFlow"]
-        resources  = ["*"]
-        conditions = []
+        sid       = "AllowEMRCreateClusterAdvancedActions"
+        actions   = ["elasticmapreduce:RunJobFlow"]
+        resources = ["*"]
+        conditions = [
+          {
+            test     = "StringEquals"
+            variable = "aws:RequestTag/${var.team_tag_key}"
+            values   = [var.team_tag_value]
+          },
+        ]
       },
     ]
   }
@@ -517,6 +564,13 @@ data "aws_iam_policy_document" "service" {
       resources = statement.value
     }
   }
+
+  lifecycle {
+    precondition {
+      condition     = var.team_tag_value != null
+      error_message = "team_tag_value is required: the policies for people act only on resources that carry the team tag, and create only such resources."
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "service" {
@@ -587,7 +641,8 @@ resource "aws_iam_role_policy" "user_inline" {
 }
 
 # One policy per tier entry: AWS's basic, intermediate or advanced user policy (and, asked for,
-# Workspace collaboration), with PassRole on exactly this Studio's service role (and, advanced, the
+# Workspace collaboration), on the team's tagged clusters, Workspaces and virtual clusters (and the
+# Workspaces the user created), with PassRole on exactly this Studio's service role (and, advanced, the
 # team's cluster roles) to their services.
 data "aws_iam_policy_document" "session" {
   for_each = var.create ? var.session_policies : {}
@@ -665,6 +720,23 @@ data "aws_iam_policy_document" "session" {
       effect    = "Allow"
       actions   = ["elasticmapreduce:CreateStudioPresignedUrl"]
       resources = statement.value
+
+      dynamic "condition" {
+        for_each = length(var.studio_ids) > 0 ? [] : [var.team_tag_value]
+
+        content {
+          test     = "StringEquals"
+          variable = "aws:ResourceTag/${var.team_tag_key}"
+          values   = [condition.value]
+        }
+      }
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.team_tag_value != null
+      error_message = "team_tag_value is required: the policies for people act only on resources that carry the team tag, and create only such resources."
     }
   }
 }

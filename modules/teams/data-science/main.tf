@@ -17,6 +17,8 @@ module "emr_iam" {
   path                                        = "/emr/"
   permissions_boundary_arn                    = "arn:${local.partition}:iam::111122223333:policy/ds-emr-boundary"
   source_account_id                           = var.source_account_id
+  team_tag_key                                = "emr-iam:team"
+  team_tag_value                              = "data-science"
   tags                                        = merge(local.tags, var.tags)
   create_service_role                         = true
   service_role_name                           = "ds-EMR_DefaultRole"

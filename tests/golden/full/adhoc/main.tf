@@ -16,6 +16,8 @@ module "emr_iam" {
   path                                        = "/platform/emr/"
   permissions_boundary_arn                    = "arn:aws-us-gov:iam::111122223333:policy/emr-boundary"
   source_account_id                           = var.source_account_id
+  team_tag_key                                = "emr-iam:team"
+  team_tag_value                              = "adhoc"
   tags                                        = merge(local.tags, var.tags)
   create_service_role                         = false
   service_role_name                           = "adhoc-EMR_DefaultRole"

@@ -17,6 +17,8 @@ module "emr_iam" {
   path                                        = "/platform/emr/"
   permissions_boundary_arn                    = "arn:aws-us-gov:iam::111122223333:policy/emr-boundary"
   source_account_id                           = var.source_account_id
+  team_tag_key                                = "emr-iam:team"
+  team_tag_value                              = "etl"
   tags                                        = merge(local.tags, var.tags)
   create_service_role                         = true
   service_role_name                           = "etl-EMR_DefaultRole"

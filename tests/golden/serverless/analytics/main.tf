@@ -14,6 +14,8 @@ module "emr_iam" {
   path                                        = "/emr/"
   permissions_boundary_arn                    = null
   source_account_id                           = var.source_account_id
+  team_tag_key                                = "emr-iam:team"
+  team_tag_value                              = "analytics"
   tags                                        = merge(local.tags, var.tags)
   create_service_role                         = true
   service_role_name                           = "analytics-EMR_DefaultRole"

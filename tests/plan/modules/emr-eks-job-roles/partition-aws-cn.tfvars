@@ -13,3 +13,6 @@ roles = {
   }
 }
 submitter_attach_to_groups = ["analytics-job-submitters"]
+
+# The team tag the policies for people require (the team modules set it from the spec).
+team_tag_value = "analytics"

@@ -26,3 +26,6 @@ emrfs_role_mappings = [
 emrfs_security_configuration_name = "analytics-emrfs"
 passrole_policy_name              = "analytics-EMR_PassRole"
 passrole_policy_attach_to_groups  = ["analytics-emr-operators"]
+
+# The team tag the policies for people require (the team modules set it from the spec).
+team_tag_value = "analytics"

@@ -16,3 +16,6 @@ eks_roles = {
 eks_region                     = "us-east-1"
 eks_virtual_cluster_ids        = ["c0a1b2c3d4e5f6a7b8c9d0e1f"]
 eks_submitter_attach_to_groups = ["analytics-job-submitters"]
+
+# The team tag the policies for people require (the team modules set it from the spec).
+team_tag_value = "analytics"

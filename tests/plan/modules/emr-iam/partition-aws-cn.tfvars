@@ -8,3 +8,6 @@ create_serverless_service_linked_role = true
 serverless_roles = {
   analytics-spark = {}
 }
+
+# The team tag the policies for people require (the team modules set it from the spec).
+team_tag_value = "analytics"

@@ -9,3 +9,6 @@ runtime_roles = {
 }
 runtime_cluster_region             = "us-east-1"
 runtime_submitter_attach_to_groups = ["analytics-step-submitters"]
+
+# The team tag the policies for people require (the team modules set it from the spec).
+team_tag_value = "analytics"

@@ -15,3 +15,6 @@ serverless_roles = {
   }
   analytics-spark-adhoc = {}
 }
+
+# The team tag the policies for people require (the team modules set it from the spec).
+team_tag_value = "analytics"

@@ -13,3 +13,6 @@ studio_session_policies = {
   analytics-studio-basic    = { tier = "basic" }
   analytics-studio-advanced = { tier = "advanced" }
 }
+
+# The team tag the policies for people require (the team modules set it from the spec).
+team_tag_value = "analytics"

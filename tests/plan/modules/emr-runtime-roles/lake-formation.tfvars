@@ -9,3 +9,6 @@ roles = {
   analytics-governed = { lake_formation = true }
   analytics-steps    = {}
 }
+
+# The team tag the policies for people require (the team modules set it from the spec).
+team_tag_value = "analytics"

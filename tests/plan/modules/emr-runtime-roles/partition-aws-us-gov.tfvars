@@ -11,3 +11,6 @@ roles = {
   analytics-grants   = { s3_access_grants = true, propagate_source_identity = true }
 }
 submitter_attach_to_groups = ["analytics-step-submitters"]
+
+# The team tag the policies for people require (the team modules set it from the spec).
+team_tag_value = "analytics"

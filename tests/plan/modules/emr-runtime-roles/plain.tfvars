@@ -6,3 +6,6 @@ path          = "/emr/"
 roles = {
   analytics-steps = {}
 }
+
+# The team tag the policies for people require (the team modules set it from the spec).
+team_tag_value = "analytics"

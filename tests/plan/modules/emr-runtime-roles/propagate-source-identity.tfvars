@@ -8,3 +8,6 @@ roles = {
   analytics-alice = { propagate_source_identity = true }
   analytics-bob   = { propagate_source_identity = true }
 }
+
+# The team tag the policies for people require (the team modules set it from the spec).
+team_tag_value = "analytics"

@@ -8,3 +8,6 @@ s3_access_grants_fallback_to_iam = true
 roles = {
   analytics-grants = { s3_access_grants = true }
 }
+
+# The team tag the policies for people require (the team modules set it from the spec).
+team_tag_value = "analytics"

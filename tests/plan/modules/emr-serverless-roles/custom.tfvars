@@ -25,3 +25,6 @@ roles = {
     }
   }
 }
+
+# The team tag the policies for people require (the team modules set it from the spec).
+team_tag_value = "analytics"

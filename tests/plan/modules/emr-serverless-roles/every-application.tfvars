@@ -5,3 +5,6 @@ create_submitter_policy = false
 roles = {
   analytics-spark = {}
 }
+
+# The team tag the policies for people require (the team modules set it from the spec).
+team_tag_value = "analytics"

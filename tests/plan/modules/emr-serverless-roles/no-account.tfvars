@@ -3,3 +3,6 @@
 roles = {
   analytics-spark = {}
 }
+
+# The team tag the policies for people require (the team modules set it from the spec).
+team_tag_value = "analytics"

@@ -10,3 +10,6 @@ roles = {
   analytics-spark = {}
 }
 submitter_attach_to_groups = ["analytics-job-submitters"]
+
+# The team tag the policies for people require (the team modules set it from the spec).
+team_tag_value = "analytics"

@@ -28,3 +28,6 @@ user_role_inline_policies = {
 tags = {
   Team = "analytics"
 }
+
+# The team tag the policies for people require (the team modules set it from the spec).
+team_tag_value = "analytics"

@@ -16,3 +16,6 @@ session_policies = {
     attach_to_roles = ["analytics-studio-admins"]
   }
 }
+
+# The team tag the policies for people require (the team modules set it from the spec).
+team_tag_value = "analytics"

@@ -10,3 +10,6 @@ session_policies = {
 }
 cluster_service_role_arn = "arn:aws-cn:iam::123456789012:role/emr/EMR_DefaultRole"
 cluster_ec2_role_arn     = "arn:aws-cn:iam::123456789012:role/emr/EMR_EC2_DefaultRole"
+
+# The team tag the policies for people require (the team modules set it from the spec).
+team_tag_value = "analytics"
