@@ -68,6 +68,7 @@ class ImportTarget:
     kind: str = "attachment"  # "role", "instance profile", "service-linked role" or "attachment"
     name: str = ""  # the role's or instance profile's name
     path: str | None = None  # the path the module plans for it (replaced on change)
+    boundary: str | None = None  # a role's permissions boundary as the module sets it (changed in place)
 
 
 def import_targets(
@@ -118,6 +119,8 @@ def _piece_targets(
         raise AdoptError(f"cannot adopt {piece.block}: the module creates no {adoption.what}s")
     prefixed = any(variable.name == "use_name_prefix" for variable in piece.module.variables)
     path = module_path(arguments)
+    boundary = arguments.get("permissions_boundary_arn")
+    boundary = concrete(boundary, {"local.partition": partition}) if boundary is not None else None
     targets = []
 
     def attachment(resource: str, role: str, policy_arn: str) -> None:
@@ -128,7 +131,7 @@ def _piece_targets(
         ))
 
     def role(resource: str, name: str, what: str) -> None:
-        targets.append(ImportTarget(f"{address}.aws_iam_role.{resource}", name, f"{what} {name}", "role", name, path))
+        targets.append(ImportTarget(f"{address}.aws_iam_role.{resource}", name, f"{what} {name}", "role", name, path, boundary))
 
     if adoption.service_linked_role is not None:
         linked = adoption.service_linked_role
@@ -209,8 +212,26 @@ def compare_existing(targets: Sequence[ImportTarget], account: Holdings, *, who:
             continue
         if existing.path != target.path:
             raise replaced(target, existing.path, who=who, fix=fix)
+        notes += _changed_in_place(target, existing)
         kept.append(dataclasses.replace(target, id=existing.arn) if target.kind == "service-linked role" else target)
     return kept, notes
+
+
+def _changed_in_place(target: ImportTarget, existing: Any) -> list[str]:
+    """What the first apply changes in place on an adopted object that people may want to know before it does."""
+    notes = []
+    if target.kind == "role" and existing.boundary != target.boundary:
+        if target.boundary is None:
+            notes.append(f"warning: {target.what} has the permissions boundary {existing.boundary}; the apply removes it")
+        else:
+            now = f"has the permissions boundary {existing.boundary}" if existing.boundary else "has no permissions boundary"
+            notes.append(f"warning: {target.what} {now}; the apply sets {target.boundary}")
+    if target.kind == "instance profile" and existing.roles not in ((), (target.name,)):
+        notes.append(
+            f"warning: {target.what} holds the role {', '.join(existing.roles)}; the apply puts {target.name} in its place,"
+            " and clusters launched with the profile get that role"
+        )
+    return notes
 
 
 def replaced(target: ImportTarget, existing_path: str, *, who: str, fix: str) -> AdoptError:

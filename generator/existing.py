@@ -21,6 +21,7 @@ class Existing:
     path: str
     arn: str
     roles: tuple[str, ...] = ()  # an instance profile's roles
+    boundary: str | None = None  # a role's permissions boundary
 
 
 class Account:
@@ -57,7 +58,10 @@ class Account:
 
     def role(self, name: str) -> Existing | None:
         found = self._call(f"role {name}", self._iam.get_role, RoleName=name)
-        return None if found is None else Existing(found["Role"]["Path"], found["Role"]["Arn"])
+        if found is None:
+            return None
+        role = found["Role"]
+        return Existing(role["Path"], role["Arn"], boundary=(role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn"))
 
     def instance_profile(self, name: str) -> Existing | None:
         found = self._call(f"instance profile {name}", self._iam.get_instance_profile, InstanceProfileName=name)

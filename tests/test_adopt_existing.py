@@ -286,3 +286,26 @@ def test_a_service_linked_role_of_another_service_form_is_refused(
     # Without the account ID (no source_account_id, no --check-existing) the ARN cannot be written.
     assert main(argv[:-3] + ["--roles", "service_linked_role"]) == 2
     assert "set source_account_id for the team, or pass --account-id" in capsys.readouterr().err
+
+
+def test_check_existing_warns_of_what_the_apply_changes_in_place(
+    aws_env: MotoServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A permissions boundary the spec does not set, and an instance profile that holds another role: adopted, with a warning."""
+    iam = aws_env.client("iam")
+    boundary = iam.create_policy(PolicyName="legacy-boundary", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    ))["Policy"]["Arn"]
+    iam.create_role(RoleName="EMR_DefaultRole", Path="/platform/emr/", AssumeRolePolicyDocument=TRUST, PermissionsBoundary=boundary)
+    iam.create_role(RoleName="EMR_EC2_DefaultRole", Path="/platform/emr/", AssumeRolePolicyDocument=TRUST)
+    iam.create_role(RoleName="old-nodes", Path="/", AssumeRolePolicyDocument=TRUST)
+    iam.create_instance_profile(InstanceProfileName="EMR_EC2_DefaultRole", Path="/platform/emr/")
+    iam.add_role_to_instance_profile(InstanceProfileName="EMR_EC2_DefaultRole", RoleName="old-nodes")
+    spec = _legacy_spec(tmp_path)
+    assert main(["imports", "--spec", str(spec), "--team", "legacy", "--check-existing", "--format", "commands"]) == 0
+    notes = capsys.readouterr().err.splitlines()
+    assert f"emr-iam: warning: role EMR_DefaultRole has the permissions boundary {boundary}; the apply removes it" in notes
+    assert (
+        "emr-iam: warning: instance profile EMR_EC2_DefaultRole holds the role old-nodes; the apply puts EMR_EC2_DefaultRole in"
+        " its place, and clusters launched with the profile get that role"
+    ) in notes
