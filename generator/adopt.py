@@ -259,18 +259,14 @@ TEAM_COMPOSITE = "module.emr_iam"
 
 def team_arguments(spec_path: str, team: str) -> Mapping[str, Any]:
     """The modules/emr-iam arguments of one team of the spec."""
-    from generator.model import resolve
+    from generator.model import resolve, with_defaults
     from generator.spec import read_spec
 
     teams = {module.team: module for module in resolve(read_spec(spec_path))}
     if team not in teams:
         raise AdoptError(f"{spec_path}: has no team {team!r} (teams: {', '.join(teams)})")
     # Arguments the team module leaves to its workspace (`var.*`) take their defaults, which come from the spec.
-    defaults = {variable.name: variable.default for variable in teams[team].definition.variables}
-    return {
-        name: defaults.get(value.code.removeprefix("var."), value) if isinstance(value, Expr) else value
-        for name, value in teams[team].arguments.items()
-    }
+    return with_defaults(teams[team].arguments, teams[team].definition.variables)
 
 
 def module_address(module_name: str, team: bool) -> str:

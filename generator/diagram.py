@@ -9,7 +9,7 @@ each role (the trust policies of generator/policies.py), and people and roles th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from generator import facts, policies
@@ -76,8 +76,9 @@ class _Graph:
         return "\n".join([*lines, *self.edges]) + "\n"
 
 
-def team_diagram(team: Team, arguments: Mapping[str, Any]) -> str:
-    """The team's roles with the services and people that may assume or pass them."""
+def team_diagram(team: Team, arguments: Mapping[str, Any], used: Collection[str]) -> str:
+    """The team's roles with the services and people that may assume or pass them; `used` names the pieces the team's
+    module turns on (model.used_pieces)."""
     graph = _Graph()
 
     def service(key: str) -> str:
@@ -86,12 +87,9 @@ def team_diagram(team: Team, arguments: Mapping[str, Any]) -> str:
     def role(name: str) -> str:
         return graph.node("roles", name, name, ("([", "])"))
 
-    def on(toggle: str) -> bool:
-        return bool(arguments.get(toggle)) and arguments.get(toggle) is not None
-
     cluster: dict[str, str] = {}
     for key in ("service_role", "ec2_role", "autoscaling_role"):
-        if on(f"create_{key}"):
+        if key in used:
             cluster[key] = role(arguments[f"{key}_name"])
     trusted_by = {
         "service_role": _services(policies.SERVICE_ROLE_TRUST),
@@ -105,7 +103,7 @@ def team_diagram(team: Team, arguments: Mapping[str, Any]) -> str:
         for key in ("ec2_role", "autoscaling_role"):
             if key in cluster:
                 graph.edge(cluster["service_role"], f"passes to {SERVICES[facts.PASSED_TO[key]]}", cluster[key])
-    if on("create_passrole_policy") and cluster:
+    if "passrole_policy" in used and cluster:
         passrole = team.passrole_policy
         people = graph.node("people", "passrole", _people(
             "PassRole policy", arguments["passrole_policy_name"],
@@ -114,23 +112,23 @@ def team_diagram(team: Team, arguments: Mapping[str, Any]) -> str:
         for key, node in cluster.items():
             graph.edge(people, f"passes to {SERVICES[facts.PASSED_TO[key]]}", node)
     ec2 = cluster.get("ec2_role")
-    if ec2 is not None and on("create_emrfs"):
+    if ec2 is not None and "emrfs" in used:  # EMRFS requires the EC2 role (its piece says so)
         for name in arguments.get("emrfs_roles") or {}:
             graph.edge(ec2, "assumes (EMRFS)", role(name))
-    runtime = list(arguments.get("runtime_roles") or {}) if ec2 is not None and on("create_runtime_roles") else []
+    runtime = list(arguments.get("runtime_roles") or {}) if "runtime_roles" in used else []
     _submitted(graph, runtime, ec2, "assumes (step)", team.step_submitter_policy.create and runtime, lambda: _people(
         "step submitter policy", arguments["runtime_submitter_policy_name"], team.step_submitter_policy.attach_to_users,
         team.step_submitter_policy.attach_to_groups, team.step_submitter_policy.attach_to_roles,
     ), "passes as ExecutionRoleArn", role)
-    serverless = list(arguments.get("serverless_roles") or {}) if on("create_serverless") else []
+    serverless = list(arguments.get("serverless_roles") or {}) if "serverless_roles" in used else []
     _submitted(graph, serverless, service("emr-serverless") if serverless else None, "assumes", team.serverless.submitter_policy,
                lambda: _people("job submitter policy", arguments["serverless_submitter_policy_name"], (), (), ()),
                "passes as executionRoleArn", role)
-    eks = list(arguments.get("eks_roles") or {}) if on("create_eks_roles") else []
+    eks = list(arguments.get("eks_roles") or {}) if "eks_roles" in used else []
     _submitted(graph, eks, service("eks") if eks else None, "assumes", team.eks.submitter_policy,
                lambda: _people("job submitter policy", arguments["eks_submitter_policy_name"], (), (), ()),
                "passes as executionRoleArn", role)
-    if on("create_studio"):
+    if "studio_roles" in used:
         studio = team.studio
         graph.edge(service("elasticmapreduce"), "assumes (Studio)", role(arguments["studio_service_role_name"]))
         users = graph.node("people", "studio", "EMR Studio users<br/>" + ", ".join(policy.name for policy in studio.session_policies))

@@ -771,14 +771,23 @@ def _encryption_configuration(team: Team) -> dict[str, Any]:
 TEAM_OUTPUTS = tuple(Output(o.name, f"module.emr_iam.{o.name}", o.description) for o in COMPOSITE.outputs)
 
 
+def with_defaults(arguments: Mapping[str, Any], variables: Iterable[Variable]) -> dict[str, Any]:
+    """A team module's arguments with those it leaves to its workspace (`var.*`) at their defaults, from the spec."""
+    defaults = {variable.name: variable.default for variable in variables}
+    return {
+        name: defaults.get(value.code.removeprefix("var."), value) if isinstance(value, Expr) else value
+        for name, value in arguments.items()
+    }
+
+
 def used_pieces(arguments: Mapping[str, Any], variables: Iterable[Variable]) -> list[Piece]:
     """The pieces of `emr-iam` a team module turns on; a toggle the workspace sets (`var.*`) counts with its default."""
-    defaults = {variable.name: variable.default for variable in variables}
+    values = with_defaults(arguments, variables)
     toggles = {piece.toggle.name: piece.toggle.default for piece in PIECES}
 
     def on(name: str) -> bool:
-        value = arguments.get(name, toggles.get(name))
-        return bool(defaults.get(value.code.removeprefix("var."), False) if isinstance(value, Expr) else value)
+        value = values.get(name, toggles.get(name))
+        return bool(value) and not isinstance(value, Expr)
 
     return [piece for piece in PIECES if on(piece.toggle.name) and all(on(name) for name in piece.requires)]
 
@@ -826,7 +835,7 @@ def _team_definition(team: Team, arguments: Mapping[str, Any]) -> ModuleDef:
         outputs=outputs,
         usage=_team_usage(team, arguments, set(used)),
         context={
-            "diagram": team_diagram(team, arguments),
+            "diagram": team_diagram(team, arguments, used),
             # The README lists the outputs of what the team creates; outputs.tf has every output of emr-iam.
             "readme_outputs": tuple(output for output in outputs if output.name in shown),
         },

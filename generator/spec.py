@@ -1828,11 +1828,7 @@ def _check_effect(source: SpecFile, defaults: Any, accounts: Mapping[str, Any], 
     """Refuse a value that has no effect: written in a team, or in an account or `defaults` when no team that inherits it
     uses it."""
 
-    def at(field: Path_, message: str) -> SpecError:
-        lines = source.lines
-        line = next((lines[field[:n]] for n in range(len(field), 0, -1) if field[:n] in lines), None)
-        return SpecError(source.path, message, line=line, field=_format_path(field))
-
+    at = source.error  # every field below is where the value was written
     teams = source.spec.teams
     for dotted, rules in _UNUSED_BY_FIELD.items():
         path = _split_field(dotted)
