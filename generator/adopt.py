@@ -95,7 +95,7 @@ def import_targets(
     targets: list[ImportTarget] = []
     for block, (piece, adoption) in ADOPTABLE.items():
         if block in roles:
-            address = f"{module_address}.module.{block}"
+            address = f"{module_address}.module.{block}[0]"
             targets += _piece_targets(piece, adoption, arguments, address, partition, account_id)
     return targets
 

@@ -34,6 +34,8 @@ class Output:
     name: str
     value: str
     description: str
+    # Its value (HCL) when the module creates nothing: what the composite gives when the piece is off.
+    off: str = "null"
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,24 @@ class PieceOutput:
 
 
 @dataclass(frozen=True)
+class Ref:
+    """An output of a piece, read in the composite.
+
+    Each piece's module block has `count`, so a team pays nothing at plan time for the pieces it does not use: the
+    output is `module.<block>[0].<output>`, or the output's `off` value when the piece is off, the value the piece
+    module itself gives with `create = false`.
+    """
+
+    block: str
+    output: str
+
+    @property
+    def code(self) -> str:
+        off = next(output.off for output in PIECE[self.block].module.outputs if output.name == self.output)
+        return f"try(module.{self.block}[0].{self.output}, {off})"
+
+
+@dataclass(frozen=True)
 class Piece:
     """One module of the composite `emr-iam`, declared once.
 
@@ -125,7 +145,7 @@ class Piece:
     toggle_name: str = ""  # the composite's variable that turns it on; default: `create_<block>`
     created_by_default: bool = True
     # Piece variables the composite sets to other values than a variable of their own: HCL expression by variable.
-    wired: Mapping[str, str] = field(default_factory=dict)
+    wired: Mapping[str, str | Ref] = field(default_factory=dict)
     requires: tuple[str, ...] = ()  # further toggles its `create` needs: the pieces it is wired to
     outputs: tuple[PieceOutput, ...] = ()
     adoption: Adoption | None = None
@@ -176,25 +196,27 @@ class Piece:
 
     @property
     def composite_outputs(self) -> tuple[Output, ...]:
-        return tuple(Output(o.name, f"module.{self.block}.{o.output}", o.description) for o in self.outputs)
+        return tuple(Output(o.name, Ref(self.block, o.output).code, o.description) for o in self.outputs)
+
+    @property
+    def count(self) -> str:
+        """The `count` of its module block: one instance when the composite and its toggles create it, else none."""
+        toggles = ["var.create", f"var.{self.toggle.name}", *(f"var.{toggle}" for toggle in self.requires)]
+        return f"{' && '.join(toggles)} ? 1 : 0"
 
     @property
     def arguments(self) -> dict[str, Expr]:
-        """The arguments of its module block: every variable of the piece."""
+        """The arguments of its module block: every variable of the piece but `create`, which `count` replaces."""
         values = {}
         for variable in self.module.variables:
-            if variable.name in self.wired:
-                value = self.wired[variable.name]
-            elif variable.name == "create":
-                value = " && ".join(["var.create", f"var.{self.toggle.name}", *(f"var.{toggle}" for toggle in self.requires)])
-            else:
-                value = f"var.{self.input(variable.name)}"
-            values[variable.name] = Expr(value)
+            if variable.name == "create":
+                continue
+            value = self.wired.get(variable.name) or RESOLVED.get(variable.name) or f"var.{self.input(variable.name)}"
+            values[variable.name] = Expr(value.code if isinstance(value, Ref) else value)
 
         def place(name: str) -> int:
-            # `create` first, a multi-line value next (it would break the run of aligned `=`), a role's further
-            # policies and tags last.
-            return 0 if name == "create" else 1 if "\n" in values[name].code else 3 if name in ROLE_TAIL else 2
+            # A multi-line value first (it would break the run of aligned `=`), a role's further policies and tags last.
+            return 0 if "\n" in values[name].code else 2 if name in ROLE_TAIL else 1
 
         return {name: values[name] for name in sorted(values, key=place)}
 
@@ -214,6 +236,20 @@ PATH = Variable(
         (
             'length(var.path) <= 512 && can(regex("^/([\\\\x{21}-\\\\x{2E}\\\\x{30}-\\\\x{7E}]+/)*$", var.path))',
             "The path must begin and end with /, use printable ASCII and be at most 512 characters.",
+        ),
+    ),
+)
+PARTITION = Variable(
+    "partition",
+    "string",
+    None,
+    "The AWS partition (`aws`, `aws-cn`, `aws-us-gov`, ...) when the caller has read it already (`emr-iam` passes its own,"
+    " so a plan reads it once); null reads `data.aws_partition` here.",
+    (
+        (
+            f"var.partition == null ? true : contains({json.dumps(list(facts.PARTITIONS))}, var.partition)",
+            "Partition must be null or one where these modules know EMR's service principals"
+            f" ({', '.join(facts.PARTITIONS)}).",
         ),
     ),
 )
@@ -396,6 +432,7 @@ SERVICE_ROLE = ModuleDef(
                 ),
             ),
         ),
+        PARTITION,
     ),
     outputs=role_outputs("EMR service role"),
     context={
@@ -433,6 +470,7 @@ EC2_ROLE = ModuleDef(
             None,
             "JSON of a customer-managed policy to create and attach instead of broad access, or null.",
         ),
+        PARTITION,
     ),
     outputs=(
         *role_outputs("EMR role for EC2"),
@@ -476,6 +514,7 @@ AUTOSCALING_ROLE = ModuleDef(
                           for service, resource in facts.AUTOSCALING_SOURCE_ARN_RESOURCES.items())
             + ".",
         ),
+        PARTITION,
     ),
     outputs=role_outputs("EMR automatic scaling role"),
     usage=hcl_example("""
@@ -496,6 +535,7 @@ SERVICE_LINKED_ROLE = ModuleDef(
     variables=(
         Variable("create", "bool", True, "Whether to create the service-linked role; only one workspace per account should."),
         Variable("description", "string", None, "Description of the service-linked role."),
+        PARTITION,
     ),
     outputs=(
         Output("role_name", "try(aws_iam_service_linked_role.this[0].name, null)", "Name of the service-linked role."),
@@ -570,8 +610,8 @@ EMRFS = ModuleDef(
         TAGS,
     ),
     outputs=(
-        Output("role_names", "{ for name, role in aws_iam_role.this : name => role.name }", "Names of the EMRFS roles."),
-        Output("role_arns", "{ for name, role in aws_iam_role.this : name => role.arn }", "ARNs of the EMRFS roles, by name."),
+        Output("role_names", "{ for name, role in aws_iam_role.this : name => role.name }", "Names of the EMRFS roles.", off="{}"),
+        Output("role_arns", "{ for name, role in aws_iam_role.this : name => role.arn }", "ARNs of the EMRFS roles, by name.", off="{}"),
         Output(
             "security_configuration_name",
             "try(aws_emr_security_configuration.this[0].name, null)",
@@ -642,6 +682,7 @@ PASSROLE = ModuleDef(
         ),
         *attach_to_variables("", "policy"),
         TAGS,
+        PARTITION,
     ),
     context={"passed_to_service_forms": facts.PASSED_TO_SERVICE_FORMS},
     outputs=(
@@ -762,19 +803,22 @@ RUNTIME_ROLES = ModuleDef(
         TEAM_TAG_KEY,
         TEAM_TAG_VALUE,
         TAGS,
+        PARTITION,
     ),
     outputs=(
-        Output("role_names", "{ for name, role in aws_iam_role.this : name => role.name }", "Names of the runtime roles."),
+        Output("role_names", "{ for name, role in aws_iam_role.this : name => role.name }", "Names of the runtime roles.", off="{}"),
         Output(
             "role_arns",
             "{ for name, role in aws_iam_role.this : name => role.arn }",
             "ARNs of the runtime roles, by name (`ExecutionRoleArn` of a step).",
+            off="{}",
         ),
         Output(
             "authorization_configuration",
             "local.authorization_configuration",
             "The security configuration's `AuthorizationConfiguration` entries the runtime roles need: give it to"
             " `authorization_configuration` of `emrfs-role-mappings`; `{}` when no role is created.",
+            off="{}",
         ),
         Output(
             "configurations_json",
@@ -879,13 +923,15 @@ SERVERLESS_ROLES = ModuleDef(
         TEAM_TAG_KEY,
         TEAM_TAG_VALUE,
         TAGS,
+        PARTITION,
     ),
     outputs=(
-        Output("role_names", "{ for name, role in aws_iam_role.this : name => role.name }", "Names of the job runtime roles."),
+        Output("role_names", "{ for name, role in aws_iam_role.this : name => role.name }", "Names of the job runtime roles.", off="{}"),
         Output(
             "role_arns",
             "{ for name, role in aws_iam_role.this : name => role.arn }",
             "ARNs of the job runtime roles, by name (`executionRoleArn` of a job run).",
+            off="{}",
         ),
         Output("submitter_policy_name", "try(aws_iam_policy.submitter[0].name, null)", "Name of the job submitter policy."),
         Output("submitter_policy_arn", "try(aws_iam_policy.submitter[0].arn, null)", "ARN of the job submitter policy."),
@@ -1013,19 +1059,22 @@ EKS_JOB_ROLES = ModuleDef(
         TEAM_TAG_KEY,
         TEAM_TAG_VALUE,
         TAGS,
+        PARTITION,
     ),
     outputs=(
-        Output("role_names", "{ for name, role in aws_iam_role.this : name => role.name }", "Names of the job execution roles."),
+        Output("role_names", "{ for name, role in aws_iam_role.this : name => role.name }", "Names of the job execution roles.", off="{}"),
         Output(
             "role_arns",
             "{ for name, role in aws_iam_role.this : name => role.arn }",
             "ARNs of the job execution roles, by name (`executionRoleArn` of a job run).",
+            off="{}",
         ),
         Output(
             "pod_identity_associations",
             "local.pod_identity_associations",
             "The EKS Pod Identity associations the roles with `pod_identity` need, by `<role>/<cluster>/<namespace>/<component>`:"
             " `cluster_name`, `namespace`, `service_account` and `role_arn`; give them to `modules/emr-eks-pod-identity`.",
+            off="{}",
         ),
         Output("submitter_policy_name", "try(aws_iam_policy.submitter[0].name, null)", "Name of the job submitter policy."),
         Output("submitter_policy_arn", "try(aws_iam_policy.submitter[0].arn, null)", "ARN of the job submitter policy."),
@@ -1225,6 +1274,7 @@ STUDIO_ROLES = ModuleDef(
         TEAM_TAG_KEY,
         TEAM_TAG_VALUE,
         TAGS,
+        PARTITION,
     ),
     outputs=(
         Output("service_role_name", "try(aws_iam_role.service[0].name, null)", "Name of the Studio service role."),
@@ -1239,6 +1289,7 @@ STUDIO_ROLES = ModuleDef(
             "session_policy_arns",
             "{ for name, policy in aws_iam_policy.session : name => policy.arn }",
             "ARNs of the users' policies, by name (`session_policy_arn` of `aws_emr_studio_session_mapping`).",
+            off="{}",
         ),
     ),
     context={
@@ -1279,11 +1330,13 @@ def _default_role(managed_policy: ManagedPolicy, instance_profile: bool = False)
 
 _MANAGED = facts.MANAGED_POLICIES
 # The composite's own variables, which every piece that has them gets as they are.
-COMMON = (CREATE, PATH, PERMISSIONS_BOUNDARY, SOURCE_ACCOUNT, TEAM_TAG_KEY, TEAM_TAG_VALUE, TAGS)
+COMMON = (CREATE, PATH, PERMISSIONS_BOUNDARY, SOURCE_ACCOUNT, TEAM_TAG_KEY, TEAM_TAG_VALUE, TAGS, PARTITION)
 SHARED = frozenset(variable.name for variable in COMMON)
+# Shared variables the composite passes on as it resolved them: the partition it read (or was given).
+RESOLVED = {PARTITION.name: "local.partition"}
 # Module blocks list a role's further policies and tags last, after the role module's own settings.
 ROLE_TAIL = frozenset({POLICY_ARNS.name, INLINE_POLICIES.name, TAGS.name})
-_EC2_ROLE = {"ec2_role_arn": "module.ec2_role.role_arn", "ec2_role_name": "module.ec2_role.role_name"}
+_EC2_ROLE = {"ec2_role_arn": Ref("ec2_role", "role_arn"), "ec2_role_name": Ref("ec2_role", "role_name")}
 
 # The composite's pieces, in the order of its variables and outputs.
 PIECES = (
@@ -1345,7 +1398,7 @@ PIECES = (
         EMRFS,
         "emrfs",
         "EMRFS roles and the security configuration with their mappings",
-        wired={**_EC2_ROLE, "authorization_configuration": "module.runtime_roles.authorization_configuration"},
+        wired={**_EC2_ROLE, "authorization_configuration": Ref("runtime_roles", "authorization_configuration")},
         requires=("create_ec2_role",),
         outputs=(
             PieceOutput("emrfs_role_names", "role_names", "Names of the EMRFS roles."),
@@ -1468,8 +1521,8 @@ PIECES = (
         created_by_default=False,
         wired={
             "account_id": "var.source_account_id",
-            "cluster_service_role_arn": "module.service_role.role_arn",
-            "cluster_ec2_role_arn": "module.ec2_role.role_arn",
+            "cluster_service_role_arn": Ref("service_role", "role_arn"),
+            "cluster_ec2_role_arn": Ref("ec2_role", "role_arn"),
         },
         outputs=(
             PieceOutput("studio_service_role_name", "service_role_name", "Name of the EMR Studio service role."),
@@ -1504,6 +1557,7 @@ COMPOSITE = ModuleDef(
         "passes_any_role": dict(facts.MANAGED_POLICY_PASSES_ANY_ROLE),
         "v2_passable_role_names": dict(facts.V2_PASSABLE_ROLE_NAMES),
         "passed_to": dict(facts.PASSED_TO),
+        "role_arns": {role: Ref(role, "role_arn").code for role in facts.PASSED_TO},
     },
     name="emr-iam",
     title="EMR IAM for one team",

@@ -137,9 +137,9 @@ def test_without_imports_the_apply_fails_on_existing_roles(moto: MotoServer, tmp
 def test_team_imports_follow_the_spec(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["imports", "--team", "data-science", "--module", "ds", "--format", "commands"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "terraform import 'module.ds.module.emr_iam.module.service_role.aws_iam_role.this[0]' ds-EMR_DefaultRole"
+    assert lines[0] == "terraform import 'module.ds.module.emr_iam.module.service_role[0].aws_iam_role.this[0]' ds-EMR_DefaultRole"
     assert (
-        "terraform import 'module.ds.module.emr_iam.module.ec2_role.aws_iam_instance_profile.this[0]' ds-EMR_EC2_DefaultRole"
+        "terraform import 'module.ds.module.emr_iam.module.ec2_role[0].aws_iam_instance_profile.this[0]' ds-EMR_EC2_DefaultRole"
         in lines
     )
     # data-science uses the v1 service policy and the managed EC2 policy; analytics neither of them.
@@ -194,9 +194,9 @@ def test_runtime_roles_are_imported_only_when_asked(capsys: pytest.CaptureFixtur
     assert main(["imports", "--spec", str(RUNTIME_SPEC), "--team", "analytics", "--roles", "runtime_roles", "--format", "commands",
                  "--partition", "aws-cn"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "terraform import 'module.emr_iam.module.emr_iam.module.runtime_roles.aws_iam_role.this[\"analytics-etl\"]' analytics-etl",
-        "terraform import 'module.emr_iam.module.emr_iam.module.runtime_roles.aws_iam_role.this[\"analytics-adhoc\"]' analytics-adhoc",
-        "terraform import 'module.emr_iam.module.emr_iam.module.runtime_roles.aws_iam_role_policy_attachment"
+        "terraform import 'module.emr_iam.module.emr_iam.module.runtime_roles[0].aws_iam_role.this[\"analytics-etl\"]' analytics-etl",
+        "terraform import 'module.emr_iam.module.emr_iam.module.runtime_roles[0].aws_iam_role.this[\"analytics-adhoc\"]' analytics-adhoc",
+        "terraform import 'module.emr_iam.module.emr_iam.module.runtime_roles[0].aws_iam_role_policy_attachment"
         ".this[\"analytics-adhoc/AmazonS3ReadOnlyAccess\"]' analytics-adhoc/arn:aws-cn:iam::aws:policy/AmazonS3ReadOnlyAccess",
     ]
     assert main(["imports", "--default-roles", "--roles", "runtime_roles"]) == 2
@@ -231,7 +231,7 @@ def test_a_runtime_role_made_by_hand_is_adopted(moto: MotoServer, tmp_path: Path
     plan_json = workspace.plan(engine, folder)
     changes = workspace.managed_changes(plan_json)
     imported = {c["address"]: c["change"]["importing"]["id"] for c in changes if c["change"].get("importing")}
-    assert imported == {'module.emr_iam.module.emr_iam.module.runtime_roles.aws_iam_role.this["finance-reports"]': "finance-reports"}
+    assert imported == {'module.emr_iam.module.emr_iam.module.runtime_roles[0].aws_iam_role.this["finance-reports"]': "finance-reports"}
     engine.run("apply", "-input=false", "-no-color", "plan.bin", cwd=folder)
     again = engine.run("plan", "-input=false", "-no-color", "-detailed-exitcode", cwd=folder, check=False)
     assert again.returncode == 0, f"a second plan still changes something:\n{again.stdout}\n{again.stderr}"
@@ -252,11 +252,11 @@ def test_serverless_roles_are_imported_only_when_asked(capsys: pytest.CaptureFix
     assert main(["imports", "--spec", str(SERVERLESS_SPEC), "--team", "analytics", "--roles", "serverless_roles", "--format", "commands",
                  "--partition", "aws-us-gov"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "terraform import 'module.emr_iam.module.emr_iam.module.serverless_roles.aws_iam_role.this[\"analytics-spark-etl\"]'"
+        "terraform import 'module.emr_iam.module.emr_iam.module.serverless_roles[0].aws_iam_role.this[\"analytics-spark-etl\"]'"
         " analytics-spark-etl",
-        "terraform import 'module.emr_iam.module.emr_iam.module.serverless_roles.aws_iam_role.this[\"analytics-spark-adhoc\"]'"
+        "terraform import 'module.emr_iam.module.emr_iam.module.serverless_roles[0].aws_iam_role.this[\"analytics-spark-adhoc\"]'"
         " analytics-spark-adhoc",
-        "terraform import 'module.emr_iam.module.emr_iam.module.serverless_roles.aws_iam_role_policy_attachment"
+        "terraform import 'module.emr_iam.module.emr_iam.module.serverless_roles[0].aws_iam_role_policy_attachment"
         ".this[\"analytics-spark-adhoc/AmazonS3ReadOnlyAccess\"]' analytics-spark-adhoc/arn:aws-us-gov:iam::aws:policy/AmazonS3ReadOnlyAccess",
     ]
     assert main(["imports", "--default-roles", "--roles", "serverless_roles"]) == 2
@@ -286,7 +286,7 @@ def test_a_serverless_role_made_by_hand_is_adopted(moto: MotoServer, tmp_path: P
     plan_json = workspace.plan(engine, folder)
     changes = workspace.managed_changes(plan_json)
     imported = {c["address"]: c["change"]["importing"]["id"] for c in changes if c["change"].get("importing")}
-    address = 'module.emr_iam.module.emr_iam.module.serverless_roles.aws_iam_role.this["finance-spark-reports"]'
+    address = 'module.emr_iam.module.emr_iam.module.serverless_roles[0].aws_iam_role.this["finance-spark-reports"]'
     assert imported == {address: "finance-spark-reports"}
     (role_change,) = [c for c in changes if c["address"] == address]
     assert role_change["change"]["actions"] == ["update"], role_change["change"]["actions"]
@@ -310,9 +310,9 @@ def test_eks_roles_are_imported_only_when_asked(capsys: pytest.CaptureFixture[st
     assert main(["imports", "--spec", str(EKS_SPEC), "--team", "analytics", "--roles", "eks_roles", "--format", "commands",
                  "--partition", "aws-us-gov"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "terraform import 'module.emr_iam.module.emr_iam.module.eks_roles.aws_iam_role.this[\"analytics-spark\"]' analytics-spark",
-        "terraform import 'module.emr_iam.module.emr_iam.module.eks_roles.aws_iam_role.this[\"analytics-nightly\"]' analytics-nightly",
-        "terraform import 'module.emr_iam.module.emr_iam.module.eks_roles.aws_iam_role_policy_attachment"
+        "terraform import 'module.emr_iam.module.emr_iam.module.eks_roles[0].aws_iam_role.this[\"analytics-spark\"]' analytics-spark",
+        "terraform import 'module.emr_iam.module.emr_iam.module.eks_roles[0].aws_iam_role.this[\"analytics-nightly\"]' analytics-nightly",
+        "terraform import 'module.emr_iam.module.emr_iam.module.eks_roles[0].aws_iam_role_policy_attachment"
         ".this[\"analytics-nightly/AmazonS3ReadOnlyAccess\"]' analytics-nightly/arn:aws-us-gov:iam::aws:policy/AmazonS3ReadOnlyAccess",
     ]
     assert main(["imports", "--spec", str(RUNTIME_SPEC), "--team", "analytics", "--roles", "eks_roles"]) == 2
@@ -337,7 +337,7 @@ def test_nothing_to_import_names_the_roles_the_team_has(tmp_path: Path, capsys: 
         " it creates eks_roles: use --roles eks_roles\n"
     )
     assert main(["imports", "--spec", str(spec), "--team", "streaming", "--roles", "eks_roles", "--format", output]) == 0
-    assert "eks_roles.aws_iam_role.this[\"spark\"]" in capsys.readouterr().out
+    assert "eks_roles[0].aws_iam_role.this[\"spark\"]" in capsys.readouterr().out
 
 
 @pytest.mark.engine
@@ -369,7 +369,7 @@ def test_an_eks_role_made_by_hand_is_adopted(moto: MotoServer, tmp_path: Path, c
     plan_json = workspace.plan(engine, folder)
     changes = workspace.managed_changes(plan_json)
     imported = {c["address"]: c["change"]["importing"]["id"] for c in changes if c["change"].get("importing")}
-    assert imported == {'module.emr_iam.module.emr_iam.module.eks_roles.aws_iam_role.this["finance-reports"]': "finance-reports"}
+    assert imported == {'module.emr_iam.module.emr_iam.module.eks_roles[0].aws_iam_role.this["finance-reports"]': "finance-reports"}
     engine.run("apply", "-input=false", "-no-color", "plan.bin", cwd=folder)
     again = engine.run("plan", "-input=false", "-no-color", "-detailed-exitcode", cwd=folder, check=False)
     assert again.returncode == 0, f"a second plan still changes something:\n{again.stdout}\n{again.stderr}"
@@ -390,15 +390,15 @@ def test_studio_roles_are_imported_only_when_asked(capsys: pytest.CaptureFixture
     # IAM Identity Center mode: the service role and the user role.
     assert main(["imports", "--spec", str(STUDIO_SPEC), "--team", "analytics", "--roles", "studio_roles", "--format", "commands"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "terraform import 'module.emr_iam.module.emr_iam.module.studio_roles.aws_iam_role.service[0]' analytics-EMRStudio_Service_Role",
-        "terraform import 'module.emr_iam.module.emr_iam.module.studio_roles.aws_iam_role.user[0]' analytics-EMRStudio_User_Role",
+        "terraform import 'module.emr_iam.module.emr_iam.module.studio_roles[0].aws_iam_role.service[0]' analytics-EMRStudio_Service_Role",
+        "terraform import 'module.emr_iam.module.emr_iam.module.studio_roles[0].aws_iam_role.user[0]' analytics-EMRStudio_User_Role",
     ]
     # IAM mode: no user role; the service role's managed policy attachment comes with it.
     assert main(["imports", "--spec", str(STUDIO_SPEC), "--team", "finance", "--roles", "studio_roles", "--format", "commands",
                  "--partition", "aws-cn"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "terraform import 'module.emr_iam.module.emr_iam.module.studio_roles.aws_iam_role.service[0]' finance-EMRStudio_Service_Role",
-        "terraform import 'module.emr_iam.module.emr_iam.module.studio_roles.aws_iam_role_policy_attachment.service[\"AmazonS3ReadOnlyAccess\"]'"
+        "terraform import 'module.emr_iam.module.emr_iam.module.studio_roles[0].aws_iam_role.service[0]' finance-EMRStudio_Service_Role",
+        "terraform import 'module.emr_iam.module.emr_iam.module.studio_roles[0].aws_iam_role_policy_attachment.service[\"AmazonS3ReadOnlyAccess\"]'"
         " finance-EMRStudio_Service_Role/arn:aws-cn:iam::aws:policy/AmazonS3ReadOnlyAccess",
     ]
     assert main(["imports", "--spec", str(SERVERLESS_SPEC), "--team", "analytics", "--roles", "studio_roles"]) == 2
@@ -432,10 +432,10 @@ def test_a_studio_service_role_made_by_the_console_is_adopted(moto: MotoServer, 
     plan_json = workspace.plan(engine, folder)
     changes = workspace.managed_changes(plan_json)
     imported = {c["address"]: c["change"]["importing"]["id"] for c in changes if c["change"].get("importing")}
-    address = "module.emr_iam.module.emr_iam.module.studio_roles.aws_iam_role.service[0]"
+    address = "module.emr_iam.module.emr_iam.module.studio_roles[0].aws_iam_role.service[0]"
     assert imported == {
         address: "finance-EMRStudio_Service_Role",
-        'module.emr_iam.module.emr_iam.module.studio_roles.aws_iam_role_policy_attachment.service["AmazonS3ReadOnlyAccess"]':
+        'module.emr_iam.module.emr_iam.module.studio_roles[0].aws_iam_role_policy_attachment.service["AmazonS3ReadOnlyAccess"]':
             "finance-EMRStudio_Service_Role/arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
     }
     (role_change,) = [c for c in changes if c["address"] == address]

@@ -110,7 +110,7 @@ def test_check_existing_leaves_out_what_does_not_exist(aws_env: MotoServer, tmp_
     spec = _legacy_spec(tmp_path)
     assert main(["imports", "--spec", str(spec), "--team", "legacy", "--check-existing", "--format", "commands"]) == 0
     captured = capsys.readouterr()
-    assert captured.out == "terraform import 'module.emr_iam.module.emr_iam.module.service_role.aws_iam_role.this[0]' EMR_DefaultRole\n"
+    assert captured.out == "terraform import 'module.emr_iam.module.emr_iam.module.service_role[0].aws_iam_role.this[0]' EMR_DefaultRole\n"
     notes = captured.err.splitlines()
     assert "emr-iam: attachment of AmazonElasticMapReduceRole to EMR_DefaultRole does not exist: the plan creates it" in notes
     assert "emr-iam: instance profile EMR_EC2_DefaultRole does not exist: the plan creates it" in notes
@@ -223,7 +223,7 @@ def test_every_kind_is_adopted_without_a_replacement(
     # the Studio user role is made with the trust the module plans and needs no update.
     planned = {c["address"]: c["change"]["after"] for c in workspace.managed_changes(workspace.plan(engine, folder))}
     trusts = {
-        target.name: planned[target.address]["assume_role_policy"] for target in made if target.address.endswith("studio_roles.aws_iam_role.user[0]")
+        target.name: planned[target.address]["assume_role_policy"] for target in made if target.address.endswith("studio_roles[0].aws_iam_role.user[0]")
     }
     for target in made:
         if target.kind in ("role", "service-linked role"):
@@ -251,7 +251,7 @@ def test_every_kind_is_adopted_without_a_replacement(
         ("serverless_service_linked_role", facts.SERVERLESS_SERVICE_LINKED_ROLE_NAME, facts.SERVERLESS_SERVICE_LINKED_ROLE_SERVICE),
     ):
         arn = f"arn:{partition}:iam::{aws_env.account_id}:role/aws-service-role/{service}/{name}"
-        assert ids[f"{base}{block}.aws_iam_service_linked_role.this[0]"] == arn
+        assert ids[f"{base}{block}[0].aws_iam_service_linked_role.this[0]"] == arn
 
     changes = workspace.managed_changes(workspace.plan(engine, folder))
     imported = {c["address"]: c["change"]["importing"]["id"] for c in changes if c["change"].get("importing")}

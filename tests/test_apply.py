@@ -508,10 +508,10 @@ SPEC_AFTER = (
     SPEC_BEFORE.replace("emrfs-raw", "emrfs-landing").replace("Stage: one", "Stage: two")
     + '        - role: emrfs-curated\n          identifier_type: Prefix\n          identifiers: ["s3://etl-lake/curated/"]\n'
 )
-EMRFS = "module.team.module.emr_iam.module.emrfs"
-SERVICE_LINKED_ROLE = "module.team.module.emr_iam.module.service_linked_role.aws_iam_service_linked_role.this[0]"
+EMRFS = "module.team.module.emr_iam.module.emrfs[0]"
+SERVICE_LINKED_ROLE = "module.team.module.emr_iam.module.service_linked_role[0].aws_iam_service_linked_role.this[0]"
 TAGGED = {  # resources that carry the team's tags: the tag change updates them in place
-    f"module.team.module.emr_iam.module.{piece}.{resource}"
+    f"module.team.module.emr_iam.module.{piece}[0].{resource}"
     for piece, resource in [
         ("service_role", "aws_iam_role.this[0]"),
         ("ec2_role", "aws_iam_role.this[0]"),

@@ -133,7 +133,7 @@ def test_synthesised_stack_plans(engine_name: str, synthesised: Path) -> None:
         "analytics-serverless-etl",
     ]
     # The team module's resources sit under the construct's id, like a hand-written module block.
-    assert "module.analytics.module.emr_iam.module.ec2_role.aws_iam_instance_profile.this[0]" in planned
+    assert "module.analytics.module.emr_iam.module.ec2_role[0].aws_iam_instance_profile.this[0]" in planned
     assert not [address for address in planned if address.startswith("module.default_roles.module.emrfs.")]
     outputs = plan_json["planned_values"]["outputs"]
     assert outputs["analytics_instance_profile"]["value"] == "analytics-EMR_EC2_DefaultRole"

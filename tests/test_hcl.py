@@ -16,7 +16,7 @@ from generator.hcl import Expr, body, expression, quote, template
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = ROOT / "modules"
 MODULE_DIRS = sorted(path.parent for path in MODULES.rglob("main.tf"))
-REFERENCE = re.compile(r"(?<![\w.\"])(var|local|module|data|aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_-]+))?")
+REFERENCE = re.compile(r"(?<![\w.\"])(var|local|module|data|aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\[\d+\])?(?:\.([A-Za-z0-9_-]+))?")
 
 
 # --- the writer -------------------------------------------------------------------------------
@@ -128,7 +128,7 @@ def test_every_reference_resolves(folder: Path) -> None:
             )
         else:
             assert name in declared.get(f"resource:{kind}", set()), f"{folder}: {kind}.{name} is not declared"
-        if kind == "module":
+        if kind == "module" and attribute is not None:  # a whole module call is named in `moved` blocks
             source = _name(_blocks(main, "module")[name]["source"])
             child = _declared((folder / source).resolve())
             assert attribute in child["output"], f"{folder}: module.{name}.{attribute} is not an output of {source}"

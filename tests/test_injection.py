@@ -168,12 +168,12 @@ def test_injection_spec_plans_literally(tmp_path: Path, capsys: pytest.CaptureFi
     checked = 0
     for role_name, documents in role_policies.items():
         for policy_name, expected in documents.items():
-            planned = changes[f'module.inject.module.emr_iam.module.emrfs.aws_iam_role_policy.this["{role_name}/{policy_name}"]']
+            planned = changes[f'module.inject.module.emr_iam.module.emrfs[0].aws_iam_role_policy.this["{role_name}/{policy_name}"]']
             assert planned["name"] == policy_name and planned["role"] == role_name
             assert json.loads(planned["policy"]) == expected, role_name
             checked += 1
     assert checked == len(PAYLOADS) + 1
-    assert changes['module.inject.module.emr_iam.module.emrfs.aws_iam_role.this["for"]']["tags"] == document["teams"][0]["tags"]
+    assert changes['module.inject.module.emr_iam.module.emrfs[0].aws_iam_role.this["for"]']["tags"] == document["teams"][0]["tags"]
     cases = _placements(document)
     assert cases >= 10 * len(PAYLOADS)
     record_property("injection_spec_cases", cases)

@@ -69,13 +69,13 @@ def gov_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
 
 def test_scoped_policy_size_matches_the_plan(gov_plan: dict[str, dict]) -> None:
     team = load_spec(SPEC).teams[0]
-    planned = gov_plan["module.etl.module.emr_iam.module.ec2_role.aws_iam_policy.scoped[0]"]["policy"]
+    planned = gov_plan["module.etl.module.emr_iam.module.ec2_role[0].aws_iam_policy.scoped[0]"]["policy"]
     assert facts.LONGEST_PARTITION == "aws-us-gov"
     assert minified(planned) == policies.policy_size(policies.ec2_scoped_policy(team.ec2_role.s3_access, team.source_account_id))
 
 
 def test_service_role_trust_size_matches_the_plan(gov_plan: dict[str, dict]) -> None:
-    planned = gov_plan["module.etl.module.emr_iam.module.service_role.aws_iam_role.this[0]"]["assume_role_policy"]
+    planned = gov_plan["module.etl.module.emr_iam.module.service_role[0].aws_iam_role.this[0]"]["assume_role_policy"]
     bindings = {policies.SERVICE_ROLE_SOURCE: policies.source_account("111122223333")}
     assert same_document(planned, in_govcloud(policies.SERVICE_ROLE_TRUST, bindings))
 
@@ -83,7 +83,7 @@ def test_service_role_trust_size_matches_the_plan(gov_plan: dict[str, dict]) -> 
 def test_emrfs_inline_policy_size_matches_the_plan(gov_plan: dict[str, dict]) -> None:
     team = load_spec(SPEC).teams[0]
     raw = team.emrfs.roles[0]
-    planned = gov_plan['module.etl.module.emr_iam.module.emrfs.aws_iam_role_policy.this["etl-raw/s3-access"]']["policy"]
+    planned = gov_plan['module.etl.module.emr_iam.module.emrfs[0].aws_iam_role_policy.this["etl-raw/s3-access"]']["policy"]
     assert minified(planned) == policies.policy_size(policies.s3_access_policy(raw.s3_access))
 
 

@@ -53,6 +53,34 @@ resource "aws_iam_role_policy_attachment" "service" {
   policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2"
 }
 
+# AmazonEMRServicePolicy_v2 passes only the default role names at path /: this team's path is /emr/.
+resource "aws_iam_role_policy" "service_pass_roles" {
+  name = "pass-cluster-roles"
+  role = aws_iam_role.service.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Sid = "PassRoleEc2Role", Effect = "Allow", Action = "iam:PassRole", Resource = aws_iam_role.ec2.arn, Condition = { StringEquals = { "iam:PassedToService" = "ec2.amazonaws.com" } } },
+      { Sid = "PassRoleAutoscalingRole", Effect = "Allow", Action = "iam:PassRole", Resource = aws_iam_role.autoscaling.arn, Condition = { StringEquals = { "iam:PassedToService" = "application-autoscaling.amazonaws.com" } } },
+    ]
+  })
+}
+
+resource "aws_iam_role_policy" "service_spot" {
+  name = "create-spot-service-linked-role"
+  role = aws_iam_role.service.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "CreateSpotServiceLinkedRole"
+      Effect    = "Allow"
+      Action    = "iam:CreateServiceLinkedRole"
+      Resource  = "arn:${local.partition}:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot*"
+      Condition = { StringEquals = { "iam:AWSServiceName" = "spot.amazonaws.com" } }
+    }]
+  })
+}
+
 # --- EMR role for EC2, its instance profile and scoped policy ----------------------------------
 
 resource "aws_iam_role" "ec2" {

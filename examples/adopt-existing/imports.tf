@@ -3,54 +3,54 @@
 # `aws emr create-default-roles`) instead of failing with EntityAlreadyExists.
 # Import blocks need Terraform >= 1.5 or OpenTofu >= 1.6. With an older engine, delete this
 # file and run these commands once instead:
-#   terraform import 'module.default_roles.module.service_role.aws_iam_role.this[0]' EMR_DefaultRole
-#   terraform import 'module.default_roles.module.service_role.aws_iam_role_policy_attachment.managed[0]' EMR_DefaultRole/arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceRole
-#   terraform import 'module.default_roles.module.ec2_role.aws_iam_role.this[0]' EMR_EC2_DefaultRole
-#   terraform import 'module.default_roles.module.ec2_role.aws_iam_instance_profile.this[0]' EMR_EC2_DefaultRole
-#   terraform import 'module.default_roles.module.ec2_role.aws_iam_role_policy_attachment.managed[0]' EMR_EC2_DefaultRole/arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceforEC2Role
-#   terraform import 'module.default_roles.module.autoscaling_role.aws_iam_role.this[0]' EMR_AutoScaling_DefaultRole
-#   terraform import 'module.default_roles.module.autoscaling_role.aws_iam_role_policy_attachment.managed[0]' EMR_AutoScaling_DefaultRole/arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceforAutoScalingRole
+#   terraform import 'module.default_roles.module.service_role[0].aws_iam_role.this[0]' EMR_DefaultRole
+#   terraform import 'module.default_roles.module.service_role[0].aws_iam_role_policy_attachment.managed[0]' EMR_DefaultRole/arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceRole
+#   terraform import 'module.default_roles.module.ec2_role[0].aws_iam_role.this[0]' EMR_EC2_DefaultRole
+#   terraform import 'module.default_roles.module.ec2_role[0].aws_iam_instance_profile.this[0]' EMR_EC2_DefaultRole
+#   terraform import 'module.default_roles.module.ec2_role[0].aws_iam_role_policy_attachment.managed[0]' EMR_EC2_DefaultRole/arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceforEC2Role
+#   terraform import 'module.default_roles.module.autoscaling_role[0].aws_iam_role.this[0]' EMR_AutoScaling_DefaultRole
+#   terraform import 'module.default_roles.module.autoscaling_role[0].aws_iam_role_policy_attachment.managed[0]' EMR_AutoScaling_DefaultRole/arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceforAutoScalingRole
 # Once an apply has imported them, these blocks do nothing and the file may be deleted.
 
 # role EMR_DefaultRole
 import {
-  to = module.default_roles.module.service_role.aws_iam_role.this[0]
+  to = module.default_roles.module.service_role[0].aws_iam_role.this[0]
   id = "EMR_DefaultRole"
 }
 
 # attachment of AmazonElasticMapReduceRole to EMR_DefaultRole
 import {
-  to = module.default_roles.module.service_role.aws_iam_role_policy_attachment.managed[0]
+  to = module.default_roles.module.service_role[0].aws_iam_role_policy_attachment.managed[0]
   id = "EMR_DefaultRole/arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceRole"
 }
 
 # role EMR_EC2_DefaultRole
 import {
-  to = module.default_roles.module.ec2_role.aws_iam_role.this[0]
+  to = module.default_roles.module.ec2_role[0].aws_iam_role.this[0]
   id = "EMR_EC2_DefaultRole"
 }
 
 # instance profile EMR_EC2_DefaultRole
 import {
-  to = module.default_roles.module.ec2_role.aws_iam_instance_profile.this[0]
+  to = module.default_roles.module.ec2_role[0].aws_iam_instance_profile.this[0]
   id = "EMR_EC2_DefaultRole"
 }
 
 # attachment of AmazonElasticMapReduceforEC2Role to EMR_EC2_DefaultRole
 import {
-  to = module.default_roles.module.ec2_role.aws_iam_role_policy_attachment.managed[0]
+  to = module.default_roles.module.ec2_role[0].aws_iam_role_policy_attachment.managed[0]
   id = "EMR_EC2_DefaultRole/arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceforEC2Role"
 }
 
 # role EMR_AutoScaling_DefaultRole
 import {
-  to = module.default_roles.module.autoscaling_role.aws_iam_role.this[0]
+  to = module.default_roles.module.autoscaling_role[0].aws_iam_role.this[0]
   id = "EMR_AutoScaling_DefaultRole"
 }
 
 # attachment of AmazonElasticMapReduceforAutoScalingRole to EMR_AutoScaling_DefaultRole
 import {
-  to = module.default_roles.module.autoscaling_role.aws_iam_role_policy_attachment.managed[0]
+  to = module.default_roles.module.autoscaling_role[0].aws_iam_role_policy_attachment.managed[0]
   id = "EMR_AutoScaling_DefaultRole/arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceforAutoScalingRole"
 }
 

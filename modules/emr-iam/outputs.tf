@@ -2,177 +2,177 @@
 
 output "service_role_name" {
   description = "Name of the EMR service role (`service_role` of `aws_emr_cluster`)."
-  value       = module.service_role.role_name
+  value       = try(module.service_role[0].role_name, null)
 }
 
 output "service_role_arn" {
   description = "ARN of the EMR service role."
-  value       = module.service_role.role_arn
+  value       = try(module.service_role[0].role_arn, null)
 }
 
 output "ec2_role_name" {
   description = "Name of the EMR role for EC2."
-  value       = module.ec2_role.role_name
+  value       = try(module.ec2_role[0].role_name, null)
 }
 
 output "ec2_role_arn" {
   description = "ARN of the EMR role for EC2."
-  value       = module.ec2_role.role_arn
+  value       = try(module.ec2_role[0].role_arn, null)
 }
 
 output "instance_profile_name" {
   description = "Name of the instance profile (`instance_profile` of `aws_emr_cluster`)."
-  value       = module.ec2_role.instance_profile_name
+  value       = try(module.ec2_role[0].instance_profile_name, null)
 }
 
 output "instance_profile_arn" {
   description = "ARN of the instance profile."
-  value       = module.ec2_role.instance_profile_arn
+  value       = try(module.ec2_role[0].instance_profile_arn, null)
 }
 
 output "autoscaling_role_name" {
   description = "Name of the automatic scaling role (`autoscaling_role` of `aws_emr_cluster`)."
-  value       = module.autoscaling_role.role_name
+  value       = try(module.autoscaling_role[0].role_name, null)
 }
 
 output "autoscaling_role_arn" {
   description = "ARN of the automatic scaling role."
-  value       = module.autoscaling_role.role_arn
+  value       = try(module.autoscaling_role[0].role_arn, null)
 }
 
 output "service_linked_role_name" {
   description = "Name of the service-linked role, if this workspace created it."
-  value       = module.service_linked_role.role_name
+  value       = try(module.service_linked_role[0].role_name, null)
 }
 
 output "service_linked_role_arn" {
   description = "ARN of the service-linked role, if this workspace created it."
-  value       = module.service_linked_role.role_arn
+  value       = try(module.service_linked_role[0].role_arn, null)
 }
 
 output "emrfs_role_names" {
   description = "Names of the EMRFS roles."
-  value       = module.emrfs.role_names
+  value       = try(module.emrfs[0].role_names, {})
 }
 
 output "emrfs_role_arns" {
   description = "ARNs of the EMRFS roles, by name."
-  value       = module.emrfs.role_arns
+  value       = try(module.emrfs[0].role_arns, {})
 }
 
 output "security_configuration_name" {
   description = "Name of the security configuration (`security_configuration` of `aws_emr_cluster`)."
-  value       = module.emrfs.security_configuration_name
+  value       = try(module.emrfs[0].security_configuration_name, null)
 }
 
 output "passrole_policy_name" {
   description = "Name of the PassRole policy."
-  value       = module.passrole_policy.policy_name
+  value       = try(module.passrole_policy[0].policy_name, null)
 }
 
 output "passrole_policy_arn" {
   description = "ARN of the PassRole policy."
-  value       = module.passrole_policy.policy_arn
+  value       = try(module.passrole_policy[0].policy_arn, null)
 }
 
 output "runtime_role_names" {
   description = "Names of the runtime roles."
-  value       = module.runtime_roles.role_names
+  value       = try(module.runtime_roles[0].role_names, {})
 }
 
 output "runtime_role_arns" {
   description = "ARNs of the runtime roles, by name (`ExecutionRoleArn` of a step)."
-  value       = module.runtime_roles.role_arns
+  value       = try(module.runtime_roles[0].role_arns, {})
 }
 
 output "configurations_json" {
   description = "The `emrfs-site` classification S3 Access Grants needs (`configurations_json` of `aws_emr_cluster`), or null."
-  value       = module.runtime_roles.configurations_json
+  value       = try(module.runtime_roles[0].configurations_json, null)
 }
 
 output "step_submitter_policy_name" {
   description = "Name of the step submitter policy."
-  value       = module.runtime_roles.submitter_policy_name
+  value       = try(module.runtime_roles[0].submitter_policy_name, null)
 }
 
 output "step_submitter_policy_arn" {
   description = "ARN of the step submitter policy."
-  value       = module.runtime_roles.submitter_policy_arn
+  value       = try(module.runtime_roles[0].submitter_policy_arn, null)
 }
 
 output "serverless_role_names" {
   description = "Names of the EMR Serverless job runtime roles."
-  value       = module.serverless_roles.role_names
+  value       = try(module.serverless_roles[0].role_names, {})
 }
 
 output "serverless_role_arns" {
   description = "ARNs of the EMR Serverless job runtime roles, by name (`executionRoleArn` of a job run)."
-  value       = module.serverless_roles.role_arns
+  value       = try(module.serverless_roles[0].role_arns, {})
 }
 
 output "serverless_submitter_policy_name" {
   description = "Name of the EMR Serverless job submitter policy."
-  value       = module.serverless_roles.submitter_policy_name
+  value       = try(module.serverless_roles[0].submitter_policy_name, null)
 }
 
 output "serverless_submitter_policy_arn" {
   description = "ARN of the EMR Serverless job submitter policy."
-  value       = module.serverless_roles.submitter_policy_arn
+  value       = try(module.serverless_roles[0].submitter_policy_arn, null)
 }
 
 output "serverless_service_linked_role_arn" {
   description = "ARN of the EMR Serverless service-linked role, if this workspace created it."
-  value       = module.serverless_service_linked_role.role_arn
+  value       = try(module.serverless_service_linked_role[0].role_arn, null)
 }
 
 output "eks_role_names" {
   description = "Names of the EMR on EKS job execution roles."
-  value       = module.eks_roles.role_names
+  value       = try(module.eks_roles[0].role_names, {})
 }
 
 output "eks_role_arns" {
   description = "ARNs of the EMR on EKS job execution roles, by name (`executionRoleArn` of a job run)."
-  value       = module.eks_roles.role_arns
+  value       = try(module.eks_roles[0].role_arns, {})
 }
 
 output "eks_pod_identity_associations" {
   description = "Inputs of the EKS Pod Identity associations the job execution roles need (`associations` of `emr-eks-pod-identity`)."
-  value       = module.eks_roles.pod_identity_associations
+  value       = try(module.eks_roles[0].pod_identity_associations, {})
 }
 
 output "eks_submitter_policy_name" {
   description = "Name of the EMR on EKS job submitter policy."
-  value       = module.eks_roles.submitter_policy_name
+  value       = try(module.eks_roles[0].submitter_policy_name, null)
 }
 
 output "eks_submitter_policy_arn" {
   description = "ARN of the EMR on EKS job submitter policy."
-  value       = module.eks_roles.submitter_policy_arn
+  value       = try(module.eks_roles[0].submitter_policy_arn, null)
 }
 
 output "studio_service_role_name" {
   description = "Name of the EMR Studio service role."
-  value       = module.studio_roles.service_role_name
+  value       = try(module.studio_roles[0].service_role_name, null)
 }
 
 output "studio_service_role_arn" {
   description = "ARN of the EMR Studio service role."
-  value       = module.studio_roles.service_role_arn
+  value       = try(module.studio_roles[0].service_role_arn, null)
 }
 
 output "studio_user_role_name" {
   description = "Name of the EMR Studio user role (IAM Identity Center)."
-  value       = module.studio_roles.user_role_name
+  value       = try(module.studio_roles[0].user_role_name, null)
 }
 
 output "studio_user_role_arn" {
   description = "ARN of the EMR Studio user role."
-  value       = module.studio_roles.user_role_arn
+  value       = try(module.studio_roles[0].user_role_arn, null)
 }
 
 output "studio_session_policy_arns" {
   description = "ARNs of the EMR Studio users' policies, by name (`session_policy_arn` of `aws_emr_studio_session_mapping`)."
-  value       = module.studio_roles.session_policy_arns
+  value       = try(module.studio_roles[0].session_policy_arns, {})
 }
 
 output "team_tag" {

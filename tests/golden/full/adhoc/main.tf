@@ -19,6 +19,7 @@ module "emr_iam" {
   team_tag_key                                = "emr-iam:team"
   team_tag_value                              = "adhoc"
   tags                                        = merge(local.tags, var.tags)
+  partition                                   = local.partition
   create_service_role                         = false
   service_role_name                           = "adhoc-EMR_DefaultRole"
   service_role_use_name_prefix                = false
