@@ -206,6 +206,24 @@ class PolicyStatement(Model):
         return self
 
     @model_validator(mode="after")
+    def _resources_can_match_the_actions(self) -> PolicyStatement:
+        errors, _ = self.resource_problems()
+        if errors:
+            raise _field_error(*errors[0])
+        return self
+
+    def resource_problems(self) -> tuple[list[tuple[Path_, str]], list[tuple[Path_, str]]]:
+        """(errors, warnings) of Resource or NotResource against the actions, each at its field."""
+        field = "Action" if self.Action is not None else "NotAction"
+        actions = self.Action if self.Action is not None else self.NotAction
+        resource_field = "Resource" if self.Resource is not None else "NotResource"
+        resources = self.Resource if self.Resource is not None else self.NotResource
+        return _statement_resource_problems(
+            field, actions if isinstance(actions, str) else tuple(actions or ()),
+            resource_field, resources if isinstance(resources, str) else tuple(resources or ()),
+        )
+
+    @model_validator(mode="after")
     def _wildcard_resource_only_where_needed(self) -> PolicyStatement:
         # Least privilege: "Resource": "*" grants only actions IAM evaluates on "*" alone.
         resources = [self.Resource] if isinstance(self.Resource, str) else self.Resource or []
@@ -264,6 +282,24 @@ def _statement_names_problem(
         if problem is not None:
             return ("Condition", operator, key), problem
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _statement_resource_problems(
+    field: str, actions: str | tuple[str, ...], resource_field: str, resources: str | tuple[str, ...],
+) -> tuple[list[tuple[Path_, str]], list[tuple[Path_, str]]]:
+    """(errors, warnings) of a statement's resources, each as (field, message); cached like the action check."""
+    errors, warnings = iam_actions.resource_problems(
+        field, [actions] if isinstance(actions, str) else list(actions),
+        resource_field, [resources] if isinstance(resources, str) else list(resources),
+        many_actions=not isinstance(actions, str), many_resources=not isinstance(resources, str),
+    )
+
+    def located(problems: list[iam_actions.ResourceProblem]) -> list[tuple[Path_, str]]:
+        return [((problem.field,) if problem.index is None else (problem.field, problem.index), problem.message)
+                for problem in problems]
+
+    return located(errors), located(warnings)
 
 
 # An example policy for the reference: one statement that reads the cluster's configuration.
