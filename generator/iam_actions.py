@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator import facts
+
 SNAPSHOT = Path(__file__).resolve().parent / "data" / "iam_actions.json.gz"
 
 
@@ -303,6 +305,9 @@ def _arn(written: str) -> _Arn | str:
         return f"{written!r}: IAM takes no wildcard in an ARN's service ({segments[2]!r}; {RESOURCE_PAGE}): name the service"
     if segments[1] == PARTITION_PLACEHOLDER:
         segments[1] = "*"
+    elif "*" not in segments[1] and "?" not in segments[1] and segments[1] not in facts.PARTITIONS:
+        return (f"{written!r}: {segments[1]!r} is not a partition EMR runs in ({', '.join(facts.PARTITIONS)}); write"
+                f" arn:{PARTITION_PLACEHOLDER}: for the partition the module runs in")
     return _Arn(tuple(segments))
 
 

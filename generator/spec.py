@@ -22,6 +22,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -353,30 +354,62 @@ class RolePolicies(Model):
 
     @field_validator("aws_managed_policies")
     @classmethod
-    def _aws_defines_them(cls, names: list[str]) -> list[str]:
+    def _aws_defines_them(cls, names: list[str], info: ValidationInfo) -> list[str]:
+        if not _snapshot_covers(_validated_partition(info)):
+            return names
         for index, name in enumerate(names):
             problem = managed_policies.problem(name)
             if problem is not None:
-                raise _field_error((index,), problem)
+                raise _field_error((index,), problem + _OTHER_PARTITION_HINT)
         return names
 
     @field_validator("policy_arns")
     @classmethod
-    def _aws_defines_its_own(cls, arns: list[str]) -> list[str]:
+    def _aws_defines_its_own(cls, arns: list[str], info: ValidationInfo) -> list[str]:
         for index, arn in enumerate(arns):
-            problem = _aws_policy_arn_problem(arn)
+            problem = _aws_policy_arn_problem(arn, _validated_partition(info))
             if problem is not None:
                 raise _field_error((index,), problem)
         return arns
 
 
-_AWS_POLICY_ARN = re.compile(r"^arn:[^:]+:iam::aws:policy/(.+)$")
+_AWS_POLICY_ARN = re.compile(r"^arn:([^:]+):iam::aws:policy/(.+)$")
+# The validation context's key for the partition of the team being validated: a partition name, None when the spec does
+# not tell (taken as aws), or EVERY_TEAM for settings checked alone (defaults, accounts), whose AWS managed policy names
+# are checked in each team that inherits them.
+PARTITION_CONTEXT = "partition"
+_OTHER_PARTITION_HINT = (f" (the snapshot is of the {managed_policies.PARTITION} partition: for a team in another, give its account"
+                         " the region, and such a name is a warning)")
+EVERY_TEAM = "every team"
 
 
-def _aws_policy_arn_problem(arn: str) -> str | None:
-    """What is wrong with an ARN of an AWS managed policy (account `aws`), or None; other ARNs are not checked."""
+def _validated_partition(info: ValidationInfo) -> str | None:
+    context = info.context if isinstance(info.context, dict) else {}
+    partition: str | None = context.get(PARTITION_CONTEXT)
+    return partition
+
+
+def _snapshot_covers(partition: str | None) -> bool:
+    """Whether a name AWS does not define in this partition is known to be wrong: the snapshot lists the aws partition's."""
+    return partition in (None, managed_policies.PARTITION)
+
+
+def aws_policy_arn_partition(arn: str, team_partition: str | None) -> str | None:
+    """The partition of an AWS managed policy's ARN: its own, or the team's for `arn:{partition}:`."""
     match = _AWS_POLICY_ARN.match(arn)
-    return managed_policies.problem(match[1]) if match else None
+    if match is None:
+        return None
+    return team_partition if match[1] == "{partition}" else match[1]
+
+
+def _aws_policy_arn_problem(arn: str, team_partition: str | None = None) -> str | None:
+    """What is wrong with an ARN of an AWS managed policy (account `aws`), or None; other ARNs are not checked, nor those of
+    a partition the snapshot does not cover (model.warnings says so)."""
+    match = _AWS_POLICY_ARN.match(arn)
+    if match is None or not _snapshot_covers(aws_policy_arn_partition(arn, team_partition)):
+        return None
+    problem = managed_policies.problem(match[2])
+    return None if problem is None else problem + (_OTHER_PARTITION_HINT if match[1] == "{partition}" else "")
 
 
 class ServiceRole(RolePolicies):
@@ -990,8 +1023,8 @@ class TeamSettings(Model):
 
     @field_validator("permissions_boundary")
     @classmethod
-    def _aws_defines_the_boundary(cls, arn: str | None) -> str | None:
-        problem = None if arn is None else _aws_policy_arn_problem(arn)
+    def _aws_defines_the_boundary(cls, arn: str | None, info: ValidationInfo) -> str | None:
+        problem = None if arn is None else _aws_policy_arn_problem(arn, _validated_partition(info))
         if problem is not None:
             raise ValueError(problem)
         return arn
@@ -1627,6 +1660,18 @@ class SpecFile:
     # Each team's account (a key of `accounts`), or None.
     accounts: tuple[str | None, ...] = ()
 
+    def partition(self, index: int) -> str | None:
+        """The partition of the team's account, from the account's region; None when the spec does not tell."""
+        account = self.accounts[index] if index < len(self.accounts) else None
+        region = self.spec.accounts[account].region if account is not None else None
+        return facts.partition_of_region(region) if region is not None else None
+
+    def where(self, field: Path_) -> str:
+        """`file:line: field` of a value, for a warning: where it was written, as errors say it."""
+        error = self.error(field, "")
+        where = error.path if error.line is None else f"{error.path}:{error.line}"
+        return f"{where}: {error.field}"
+
     def error(self, field: Path_, message: str) -> SpecError:
         """A SpecError at `field`, reported where it was written: the team's own key, its account or `defaults`."""
         if field[:1] == ("teams",) and field not in self.lines:
@@ -1697,7 +1742,7 @@ def read_spec(path: str | Path) -> SpecFile:
             for name, account in accounts.items()
         }
     try:
-        Spec.model_validate({**alone, "teams": [{"name": "x"}]})
+        Spec.model_validate({**alone, "teams": [{"name": "x"}]}, context={PARTITION_CONTEXT: EVERY_TEAM})
     except ValidationError as error:
         raise fail([dict(item) for item in error.errors()], Spec, (), data) from None
 
@@ -1705,6 +1750,11 @@ def read_spec(path: str | Path) -> SpecFile:
     if not isinstance(teams, list) or not teams:
         raise SpecError(shown, "must be a non-empty list of teams", line=lines.get(("teams",)), field="teams")
     team_index = {id(team): index for index, team in enumerate(teams)}
+    # Each account's partition, from its region (checked above); None when it has none.
+    account_partitions = {
+        name: facts.partition_of_region(account["region"]) if isinstance(account.get("region"), str) else None
+        for name, account in accounts.items() if isinstance(account, dict)
+    }
     merged = []
     team_accounts: list[str | None] = []
     for index, team in enumerate(teams):
@@ -1727,16 +1777,48 @@ def read_spec(path: str | Path) -> SpecFile:
         if problem is not None:
             raise at(written(problem[0], team, account), problem[1])
         try:
-            merged.append(Team.model_validate(team_data))
+            partition = account_partitions.get(account) if account is not None else None
+            merged.append(Team.model_validate(team_data, context={PARTITION_CONTEXT: partition}))
         except ValidationError as error:
             raise fail([dict(item) for item in error.errors()], Team, ("teams", index), team, account) from None
     try:
-        spec = Spec.model_validate({**alone, "teams": merged})
+        spec = Spec.model_validate({**alone, "teams": merged}, context={PARTITION_CONTEXT: EVERY_TEAM})
     except ValidationError as error:
         raise fail([dict(item) for item in error.errors()], Spec, (), data) from None
     source = SpecFile(spec, shown, lines, tuple(team_accounts))
     _check_effect(source, defaults, accounts, teams)
+    _check_partitions(source)
     return source
+
+
+def _arns(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
+    """Every string of a team's settings that is an ARN with a partition written out (not `{partition}`), with its path."""
+    if isinstance(value, str):
+        if value.startswith("arn:") and not value.startswith("arn:{partition}:"):
+            yield path, value
+    elif isinstance(value, BaseModel):
+        for key in type(value).model_fields:
+            yield from _arns(getattr(value, key), (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _arns(item, (*path, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _arns(item, (*path, key))
+
+
+def _check_partitions(source: SpecFile) -> None:
+    """An ARN of another partition than the team's account's (from its region) names nothing IAM can reach there."""
+    for index, team in enumerate(source.spec.teams):
+        partition = source.partition(index)
+        if partition is None:
+            continue
+        for path, arn in _arns(team, ("teams", index)):
+            written = arn.split(":", 2)[1]
+            if "*" not in written and "?" not in written and written != partition:
+                region = source.spec.accounts[str(team.account)].region
+                raise source.error(path, f"{arn!r} is an ARN of the {written} partition, and the team's account {team.account!r} is"
+                                         f" in {partition} (region {region}): nothing there has that ARN; write arn:{{partition}}:")
 
 
 # The placeholders a value may hold, besides `arn:{partition}:` (which the module resolves at plan time)
