@@ -359,6 +359,32 @@ def test_an_arn_of_another_partition_than_the_accounts(capsys: pytest.CaptureFix
         assert code == 0, err
 
 
+def test_lint_policies_reads_the_same_arn_formats(tmp_path: Path) -> None:
+    """scripts/lint_policies.py (make scan) checks resources with generator.iam_actions, in the linters' environment."""
+    assert IAMLINT_PYTHON.exists(), "no .venv-iamlint: run `make iamlint-env` (make test does)"
+    good = [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::bucket/*"]},
+            {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": ["arn:aws:s3:::bucket"]},
+            {"Effect": "Allow", "Action": ["elasticmapreduce:CreateEditor"], "Resource": "*"}]
+    bad = [{"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": ["arn:aws:s3:::bucket/*"]},
+           {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["arn:aws:sqs:us-east-1:123456789012:queue"]},
+           {"Effect": "Allow", "Action": ["s3:GetObjcet"], "Resource": ["arn:aws:s3:::bucket/*"]}]
+    trust = [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "elasticmapreduce.amazonaws.com"}}]
+    documents = [{"where": where, "kind": kind, "document": {"Version": "2012-10-17", "Statement": statements}}
+                 for where, kind, statements in (("good", "identity", good), ("bad", "identity", bad), ("trust", "trust", trust))]
+    (tmp_path / "policies.json").write_text(json.dumps(documents), encoding="utf-8")
+    result = subprocess.run([str(IAMLINT_PYTHON), "scripts/lint_policies.py", str(tmp_path / "policies.json")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    ours = [line for line in result.stdout.splitlines() if line.startswith("bad: ") and "parliament" not in line]
+    assert result.returncode == 1 and not [line for line in result.stdout.splitlines() if line.startswith(("good", "trust"))], result.stdout
+    assert ours == [
+        f"bad: Action: {iam_actions.resource_problems('Action', ['s3:ListBucket'], 'Resource', ['arn:aws:s3:::bucket/*'])[1][0].message}",
+        "bad: Resource: 'arn:aws:sqs:us-east-1:123456789012:queue' is an ARN of sqs, and s3:GetObject acts on resources of s3 only: the"
+        " statement never applies to it; it acts on accesspointobject (arn:{partition}:s3:<Region>:<Account>:accesspoint/<AccessPointName>"
+        "/object/<ObjectName>), object (arn:{partition}:s3:::<BucketName>/<ObjectName>)",
+        f"bad: {iam_actions.action_problem('s3:GetObjcet')}",
+    ], result.stdout
+
+
 # --- what the generator itself writes -----------------------------------------------------------
 
 
