@@ -160,7 +160,11 @@ def _variable_match(pattern: str, key: str) -> bool:
 
 
 # A web identity provider's claim, as IAM names it for an OIDC provider: its host (and path) and the claim
-# (`oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:sub`); sts:AssumeRoleWithWebIdentity evaluates these.
+# (`oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:sub`); sts:AssumeRoleWithWebIdentity evaluates these. The claim's
+# name is not checked: "Available keys for AWS web identity federation"
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif)
+# gives keys as examples per provider (aud, sub, amr, oaud, app_id, id, user_id), not as a closed list for an
+# account's own OIDC provider, so refusing any other would refuse keys AWS may take.
 _PROVIDER_CLAIM = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[^:]*)?:[A-Za-z_]+$")
 
 
