@@ -236,9 +236,9 @@ def _members(action: str) -> tuple[tuple[str, str], ...] | None:
 @functools.cache
 def action_formats(action: str) -> tuple[tuple[str, str], ...] | None:
     """(resource type, ARN format) of every resource type the action (or an action its wildcard names) acts on;
-    () when it takes only `*`; None when it may be any service's action."""
+    () when it takes only `*`; None when it may be any service's action, or names none IAM knows (action_problem says so)."""
     members = _members(action)
-    if members is None:
+    if not members:
         return None
     found: dict[tuple[str, str], None] = {}
     for service, name in members:
@@ -384,7 +384,8 @@ def resource_problems(
         return errors, warnings  # NotAction: every other action, of any service
     formats = [action_formats(action) for action in actions]
     if any(found is None for found in formats):
-        return errors, warnings  # an action of any service (`*`, `*:Get*`): any ARN may be one of its resources
+        # An action of any service (`*`, `*:Get*`): any ARN may be one of its resources; an unknown one: nothing to compare.
+        return errors, warnings
     known = [found or () for found in formats]
     fits = [[_fit(resource, found) for found in known] for resource in resources]
     excluding = resource_field == "NotResource"
@@ -403,10 +404,10 @@ def resource_problems(
                        f" {', '.join(services)} only: the statement {what}; {_them(actions)} {_act(actions)} on"
                        f" {_formats_text(every)}")
         errors.append(_located(resource_field, index, many_resources, message))
-    if errors or excluding:
-        # NotResource: the statement applies to every other resource, so an action fits it whatever it names.
-        if excluding:
-            warnings += _shape_warnings(resources, fits, known, actions, resource_field, many_resources)
+    if excluding:
+        # NotResource: the statement applies to every other resource, so each action fits it whatever the entries name.
+        return errors, warnings + _shape_warnings(resources, fits, known, actions, resource_field, many_resources)
+    if errors:
         return errors, warnings
     for index, action in enumerate(actions):
         best = max((row[index] for row in fits), default=NONE)
