@@ -355,12 +355,13 @@ class RolePolicies(Model):
     @field_validator("aws_managed_policies")
     @classmethod
     def _aws_defines_them(cls, names: list[str], info: ValidationInfo) -> list[str]:
-        if not _snapshot_covers(_validated_partition(info)):
+        partition = _validated_partition(info)
+        if not _snapshot_covers(partition):
             return names
         for index, name in enumerate(names):
             problem = managed_policies.problem(name)
             if problem is not None:
-                raise _field_error((index,), problem + _OTHER_PARTITION_HINT)
+                raise _field_error((index,), _with_partition_hint(problem, partition))
         return names
 
     @field_validator("policy_arns")
@@ -378,9 +379,15 @@ _AWS_POLICY_ARN = re.compile(r"^arn:([^:]+):iam::aws:policy/(.+)$")
 # not tell (taken as aws), or EVERY_TEAM for settings checked alone (defaults, accounts), whose AWS managed policy names
 # are checked in each team that inherits them.
 PARTITION_CONTEXT = "partition"
-_OTHER_PARTITION_HINT = (f" (the snapshot is of the {managed_policies.PARTITION} partition: for a team in another, give its account"
-                         " the region, and such a name is a warning)")
 EVERY_TEAM = "every team"
+
+
+def _with_partition_hint(problem: str, partition: str | None) -> str:
+    """A name with nothing close to it in the snapshot may be another partition's: say how to make it a warning."""
+    if partition is not None or "did you mean" in problem:
+        return problem
+    return (f"{problem}; the snapshot is of the {managed_policies.PARTITION} partition: for a team in another, give its account"
+            " the region, and such a name is a warning")
 
 
 def _validated_partition(info: ValidationInfo) -> str | None:
@@ -409,7 +416,7 @@ def _aws_policy_arn_problem(arn: str, team_partition: str | None = None) -> str 
     if match is None or not _snapshot_covers(aws_policy_arn_partition(arn, team_partition)):
         return None
     problem = managed_policies.problem(match[2])
-    return None if problem is None else problem + (_OTHER_PARTITION_HINT if match[1] == "{partition}" else "")
+    return None if problem is None else _with_partition_hint(problem, team_partition if match[1] == "{partition}" else match[1])
 
 
 class ServiceRole(RolePolicies):
