@@ -21,6 +21,25 @@ PARTITION_SAMPLE_REGIONS: Final = {
     "aws-eusc": "eusc-de-east-1",
 }
 PARTITIONS: Final = tuple(PARTITION_SAMPLE_REGIONS)
+# Each partition's region names, as botocore's endpoints data matches them (its `regionRegex`; tests/test_partitions.py
+# compares them): how the spec tells an account's partition from its `region`.
+PARTITION_REGION_PATTERNS: Final = {
+    "aws": r"^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$",
+    "aws-cn": r"^cn\-\w+\-\d+$",
+    "aws-us-gov": r"^us\-gov\-\w+\-\d+$",
+    "aws-iso": r"^us\-iso\-\w+\-\d+$",
+    "aws-iso-b": r"^us\-isob\-\w+\-\d+$",
+    "aws-iso-e": r"^eu\-isoe\-\w+\-\d+$",
+    "aws-iso-f": r"^us\-isof\-\w+\-\d+$",
+    "aws-eusc": r"^eusc\-(de)\-\w+\-\d+$",
+}
+
+
+def partition_of_region(region: str) -> str | None:
+    """The partition of a region name, or None when no partition's pattern matches it."""
+    import re
+
+    return next((partition for partition, pattern in PARTITION_REGION_PATTERNS.items() if re.fullmatch(pattern, region)), None)
 # The longest partition name: IAM size checks measure ARNs as they come out in it.
 LONGEST_PARTITION: Final = max(PARTITIONS, key=len)
 

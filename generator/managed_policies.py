@@ -3,6 +3,11 @@
 A spec names an AWS managed policy as `<path><name>` without the leading slash
 (`service-role/AmazonElasticMapReduceRole`, `AmazonS3ReadOnlyAccess`), or by its ARN in
 `policy_arns`; a name AWS does not define is an error with the closest name AWS does define.
+
+The snapshot is of the aws partition (moto's copy comes from an account there). aws-cn and
+aws-us-gov have policies of their own and lack some of aws's, and no maintained offline source
+lists them per partition; for an account whose region is in another partition, a name the
+snapshot lacks is a warning (`model.warnings`), not an error.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 SNAPSHOT = Path(__file__).resolve().parent / "data" / "aws_managed_policies.json"
+# The partition the snapshot's policies are of.
+PARTITION = "aws"
 
 
 @functools.cache
@@ -72,3 +79,9 @@ def deprecation(written: str) -> str | None:
     name = written.rpartition("/")[2]
     note = _data()["deprecated"].get(name)
     return f"the AWS managed policy {name} is deprecated by AWS: {note}" if note is not None else None
+
+
+def other_partition(written: str, partition: str) -> str:
+    """Why a name the snapshot lacks is only a warning in another partition than the snapshot's."""
+    return (f"{written!r} is not in the snapshot of AWS managed policies ({source()}), which lists the {PARTITION} partition's"
+            f" only; the policy is looked up in {partition}, where AWS has policies of its own: check that it exists there")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,20 @@ from generator.diagram import team_diagram
 from generator.errors import SpecError
 from generator.hcl import Expr, jsonencode
 from generator.hcl import quote as hcl_quote
-from generator.spec import EksRole, EmrfsRole, RolePolicies, RuntimeRole, ServerlessRuntimeRole, SpecFile, Team, _split_field
+from generator.spec import (
+    EksRole,
+    EmrfsRole,
+    Path_,
+    PolicyStatement,
+    RolePolicies,
+    RuntimeRole,
+    ServerlessRuntimeRole,
+    SpecFile,
+    Team,
+    _split_field,
+    aws_policy_arn_partition,
+)
+from generator.spec import _format_path as format_path
 
 TEAM_TAG_KIND = "team tag"
 # The kinds of unique_names that exist once per account, with the role each names.
@@ -844,23 +858,52 @@ def _team_definition(team: Team, arguments: Mapping[str, Any]) -> ModuleDef:
     )
 
 
-def _written_policies(value: Any, field: str) -> Iterable[tuple[str, str]]:
-    """(field, as written) for every AWS managed policy the spec names, in aws_managed_policies or as an ARN."""
-    if isinstance(value, RolePolicies):
-        for index, name in enumerate(value.aws_managed_policies):
-            yield f"{field}.aws_managed_policies[{index}]", name
-        for index, arn in enumerate(value.policy_arns):
+def _models_in(annotation: Any) -> Iterable[type[BaseModel]]:
+    """The model classes a field's type names (inside lists, mappings and unions)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for argument in typing.get_args(annotation):
+        yield from _models_in(argument)
+
+
+@functools.cache
+def _holder_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a model that can hold a role's policies or a statement: only these are walked."""
+    return tuple(
+        key for key, field in model.model_fields.items()
+        if any(issubclass(inner, RolePolicies | PolicyStatement) or _holder_fields(inner) for inner in _models_in(field.annotation))
+    )
+
+
+def _policy_holders(team: Team, index: int) -> list[tuple[Path_, RolePolicies | PolicyStatement]]:
+    """Every role's policies and every statement the team has, each with its path (in the order of its fields)."""
+    found: list[tuple[Path_, RolePolicies | PolicyStatement]] = []
+    stack: list[tuple[Path_, Any]] = [(("teams", index), team)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, BaseModel):
+            if isinstance(value, RolePolicies | PolicyStatement):
+                found.append((path, value))
+            children = [((*path, key), getattr(value, key)) for key in _holder_fields(type(value))]
+        elif isinstance(value, list):
+            children = [((*path, position), item) for position, item in enumerate(value)]
+        else:
+            children = [((*path, key), item) for key, item in value.items()]
+        stack.extend(child for child in reversed(children) if child[1])
+    return found
+
+
+def _written_policies(holders: list[tuple[Path_, RolePolicies | PolicyStatement]]) -> Iterable[tuple[Path_, str, str | None]]:
+    """(path, name as written, ARN or None) for every AWS managed policy of a team's policy holders, in aws_managed_policies or
+    as an ARN in policy_arns."""
+    for path, holder in holders:
+        if not isinstance(holder, RolePolicies):
+            continue
+        for position, name in enumerate(holder.aws_managed_policies):
+            yield (*path, "aws_managed_policies", position), name, None
+        for position, arn in enumerate(holder.policy_arns):
             if ":iam::aws:policy/" in arn:
-                yield f"{field}.policy_arns[{index}]", arn.split(":iam::aws:policy/", 1)[1]
-    if isinstance(value, BaseModel):
-        for key in type(value).model_fields:
-            yield from _written_policies(getattr(value, key), f"{field}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _written_policies(item, f"{field}[{index}]")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _written_policies(item, f"{field}.{key}")
+                yield (*path, "policy_arns", position), arn.split(":iam::aws:policy/", 1)[1], arn
 
 
 @functools.lru_cache(maxsize=256, typed=True)
@@ -926,7 +969,7 @@ def _team_variables(
     )
 
 
-def _shared_account_warnings(source: SpecFile) -> list[str]:
+def _shared_account_warnings(source: SpecFile, holders: list[list[tuple[Path_, RolePolicies | PolicyStatement]]]) -> list[str]:
     """A team that shares its account with other teams and uses an AWS managed policy that reaches all of it."""
     teams = source.spec.teams
     accounts = [team.source_account_id for team in teams]
@@ -945,24 +988,50 @@ def _shared_account_warnings(source: SpecFile) -> list[str]:
             name = facts.MANAGED_POLICIES["ec2_role"].rsplit("/", 1)[-1]
             found.append(f"teams[{index}].ec2_role.policy ({team.name}): managed ({name}) allows"
                          f" {facts.ACCOUNT_WIDE_MANAGED_POLICIES[name]}; the team {where}: use policy: scoped")
-        for field, written in _written_policies(team, f"teams[{index}]"):
+        for path, written, _ in _written_policies(holders[index]):
             name = written.rsplit("/", 1)[-1]
             if name in facts.ACCOUNT_WIDE_MANAGED_POLICIES:
-                found.append(f"{field} ({team.name}): {name} allows {facts.ACCOUNT_WIDE_MANAGED_POLICIES[name]}; the team {where}:"
-                             " grant the team's own resources with s3_access or inline_policies")
+                found.append(f"{format_path(path)} ({team.name}): {name} allows {facts.ACCOUNT_WIDE_MANAGED_POLICIES[name]};"
+                             f" the team {where}: grant the team's own resources with s3_access or inline_policies")
     return found
 
 
-def warnings(source: SpecFile) -> list[str]:
-    """What a valid spec leaves weaker than AWS advises, one line each (`validate` prints them)."""
+def _managed_policy_warnings(source: SpecFile, holders: list[list[tuple[Path_, RolePolicies | PolicyStatement]]]) -> list[str]:
+    """AWS managed policies AWS has deprecated, and names the snapshot lacks in a partition it does not cover."""
     found = []
-    if managed_policies.any_deprecated():
-        for index, team in enumerate(source.spec.teams):
-            for field, written in _written_policies(team, f"teams[{index}]"):
-                note = managed_policies.deprecation(written)
-                if note is not None:
-                    found.append(f"{field} ({team.name}): {note}")
-    found += _shared_account_warnings(source)
+    for index, team in enumerate(source.spec.teams):
+        partition = source.partition(index)
+        written = list(_written_policies(holders[index]))
+        if team.permissions_boundary is not None and ":iam::aws:policy/" in team.permissions_boundary:
+            boundary = team.permissions_boundary
+            written.append((("teams", index, "permissions_boundary"), boundary.split(":iam::aws:policy/", 1)[1], boundary))
+        for path, name, arn in written:
+            note = managed_policies.deprecation(name) if managed_policies.any_deprecated() else None
+            if note is not None:
+                found.append(f"{source.where(path)}: {note} (team {team.name})")
+            in_partition = aws_policy_arn_partition(arn, partition) if arn is not None else partition
+            if in_partition not in (None, managed_policies.PARTITION) and managed_policies.problem(name) is not None:
+                found.append(f"{source.where(path)}: {managed_policies.other_partition(name, in_partition)} (team {team.name})")
+    return found
+
+
+def _statement_warnings(source: SpecFile, holders: list[list[tuple[Path_, RolePolicies | PolicyStatement]]]) -> list[str]:
+    """What a statement's Resource may never match (a shape none of its actions' ARN formats has), by where it is written."""
+    found: dict[str, None] = {}  # a statement from `defaults` is written once, however many teams inherit it
+    for team_holders in holders:
+        for path, holder in team_holders:
+            if isinstance(holder, PolicyStatement):
+                for field, message in holder.resource_problems()[1]:
+                    found[f"{source.where((*path, *field))}: {message}"] = None
+    return list(found)
+
+
+def warnings(source: SpecFile) -> list[str]:
+    """What a valid spec leaves weaker than AWS advises, or may never match, one line each (`validate` prints them)."""
+    holders = [_policy_holders(team, index) for index, team in enumerate(source.spec.teams)]
+    found = _managed_policy_warnings(source, holders)
+    found += _statement_warnings(source, holders)
+    found += _shared_account_warnings(source, holders)
     for index, team in enumerate(source.spec.teams):
         if team.source_account_id is None:
             found.append(

@@ -22,6 +22,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -206,6 +207,24 @@ class PolicyStatement(Model):
         return self
 
     @model_validator(mode="after")
+    def _resources_can_match_the_actions(self) -> PolicyStatement:
+        errors, _ = self.resource_problems()
+        if errors:
+            raise _field_error(*errors[0])
+        return self
+
+    def resource_problems(self) -> tuple[list[tuple[Path_, str]], list[tuple[Path_, str]]]:
+        """(errors, warnings) of Resource or NotResource against the actions, each at its field."""
+        field = "Action" if self.Action is not None else "NotAction"
+        actions = self.Action if self.Action is not None else self.NotAction
+        resource_field = "Resource" if self.Resource is not None else "NotResource"
+        resources = self.Resource if self.Resource is not None else self.NotResource
+        return _statement_resource_problems(
+            field, actions if isinstance(actions, str) else tuple(actions or ()),
+            resource_field, resources if isinstance(resources, str) else tuple(resources or ()),
+        )
+
+    @model_validator(mode="after")
     def _wildcard_resource_only_where_needed(self) -> PolicyStatement:
         # Least privilege: "Resource": "*" grants only actions IAM evaluates on "*" alone.
         resources = [self.Resource] if isinstance(self.Resource, str) else self.Resource or []
@@ -266,6 +285,24 @@ def _statement_names_problem(
     return None
 
 
+@functools.lru_cache(maxsize=4096)
+def _statement_resource_problems(
+    field: str, actions: str | tuple[str, ...], resource_field: str, resources: str | tuple[str, ...],
+) -> tuple[list[tuple[Path_, str]], list[tuple[Path_, str]]]:
+    """(errors, warnings) of a statement's resources, each as (field, message); cached like the action check."""
+    errors, warnings = iam_actions.resource_problems(
+        field, [actions] if isinstance(actions, str) else list(actions),
+        resource_field, [resources] if isinstance(resources, str) else list(resources),
+        many_actions=not isinstance(actions, str), many_resources=not isinstance(resources, str),
+    )
+
+    def located(problems: list[iam_actions.ResourceProblem]) -> list[tuple[Path_, str]]:
+        return [((problem.field,) if problem.index is None else (problem.field, problem.index), problem.message)
+                for problem in problems]
+
+    return located(errors), located(warnings)
+
+
 # An example policy for the reference: one statement that reads the cluster's configuration.
 _READ_CONFIG = {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:{partition}:s3:::emr-config/*"}]}
 
@@ -317,30 +354,69 @@ class RolePolicies(Model):
 
     @field_validator("aws_managed_policies")
     @classmethod
-    def _aws_defines_them(cls, names: list[str]) -> list[str]:
+    def _aws_defines_them(cls, names: list[str], info: ValidationInfo) -> list[str]:
+        partition = _validated_partition(info)
+        if not _snapshot_covers(partition):
+            return names
         for index, name in enumerate(names):
             problem = managed_policies.problem(name)
             if problem is not None:
-                raise _field_error((index,), problem)
+                raise _field_error((index,), _with_partition_hint(problem, partition))
         return names
 
     @field_validator("policy_arns")
     @classmethod
-    def _aws_defines_its_own(cls, arns: list[str]) -> list[str]:
+    def _aws_defines_its_own(cls, arns: list[str], info: ValidationInfo) -> list[str]:
         for index, arn in enumerate(arns):
-            problem = _aws_policy_arn_problem(arn)
+            problem = _aws_policy_arn_problem(arn, _validated_partition(info))
             if problem is not None:
                 raise _field_error((index,), problem)
         return arns
 
 
-_AWS_POLICY_ARN = re.compile(r"^arn:[^:]+:iam::aws:policy/(.+)$")
+_AWS_POLICY_ARN = re.compile(r"^arn:([^:]+):iam::aws:policy/(.+)$")
+# The validation context's key for the partition of the team being validated: a partition name, None when the spec does
+# not tell (taken as aws), or EVERY_TEAM for settings checked alone (defaults, accounts), whose AWS managed policy names
+# are checked in each team that inherits them.
+PARTITION_CONTEXT = "partition"
+EVERY_TEAM = "every team"
 
 
-def _aws_policy_arn_problem(arn: str) -> str | None:
-    """What is wrong with an ARN of an AWS managed policy (account `aws`), or None; other ARNs are not checked."""
+def _with_partition_hint(problem: str, partition: str | None) -> str:
+    """A name with nothing close to it in the snapshot may be another partition's: say how to make it a warning."""
+    if partition is not None or "did you mean" in problem:
+        return problem
+    return (f"{problem}; the snapshot is of the {managed_policies.PARTITION} partition: for a team in another, give its account"
+            " the region, and such a name is a warning")
+
+
+def _validated_partition(info: ValidationInfo) -> str | None:
+    context = info.context if isinstance(info.context, dict) else {}
+    partition: str | None = context.get(PARTITION_CONTEXT)
+    return partition
+
+
+def _snapshot_covers(partition: str | None) -> bool:
+    """Whether a name AWS does not define in this partition is known to be wrong: the snapshot lists the aws partition's."""
+    return partition in (None, managed_policies.PARTITION)
+
+
+def aws_policy_arn_partition(arn: str, team_partition: str | None) -> str | None:
+    """The partition of an AWS managed policy's ARN: its own, or the team's for `arn:{partition}:`."""
     match = _AWS_POLICY_ARN.match(arn)
-    return managed_policies.problem(match[1]) if match else None
+    if match is None:
+        return None
+    return team_partition if match[1] == "{partition}" else match[1]
+
+
+def _aws_policy_arn_problem(arn: str, team_partition: str | None = None) -> str | None:
+    """What is wrong with an ARN of an AWS managed policy (account `aws`), or None; other ARNs are not checked, nor those of
+    a partition the snapshot does not cover (model.warnings says so)."""
+    match = _AWS_POLICY_ARN.match(arn)
+    if match is None or not _snapshot_covers(aws_policy_arn_partition(arn, team_partition)):
+        return None
+    problem = managed_policies.problem(match[2])
+    return None if problem is None else _with_partition_hint(problem, team_partition if match[1] == "{partition}" else match[1])
 
 
 class ServiceRole(RolePolicies):
@@ -954,8 +1030,8 @@ class TeamSettings(Model):
 
     @field_validator("permissions_boundary")
     @classmethod
-    def _aws_defines_the_boundary(cls, arn: str | None) -> str | None:
-        problem = None if arn is None else _aws_policy_arn_problem(arn)
+    def _aws_defines_the_boundary(cls, arn: str | None, info: ValidationInfo) -> str | None:
+        problem = None if arn is None else _aws_policy_arn_problem(arn, _validated_partition(info))
         if problem is not None:
             raise ValueError(problem)
         return arn
@@ -1591,6 +1667,18 @@ class SpecFile:
     # Each team's account (a key of `accounts`), or None.
     accounts: tuple[str | None, ...] = ()
 
+    def partition(self, index: int) -> str | None:
+        """The partition of the team's account, from the account's region; None when the spec does not tell."""
+        account = self.accounts[index] if index < len(self.accounts) else None
+        region = self.spec.accounts[account].region if account is not None else None
+        return facts.partition_of_region(region) if region is not None else None
+
+    def where(self, field: Path_) -> str:
+        """`file:line: field` of a value, for a warning: where it was written, as errors say it."""
+        error = self.error(field, "")
+        where = error.path if error.line is None else f"{error.path}:{error.line}"
+        return f"{where}: {error.field}"
+
     def error(self, field: Path_, message: str) -> SpecError:
         """A SpecError at `field`, reported where it was written: the team's own key, its account or `defaults`."""
         if field[:1] == ("teams",) and field not in self.lines:
@@ -1661,7 +1749,7 @@ def read_spec(path: str | Path) -> SpecFile:
             for name, account in accounts.items()
         }
     try:
-        Spec.model_validate({**alone, "teams": [{"name": "x"}]})
+        Spec.model_validate({**alone, "teams": [{"name": "x"}]}, context={PARTITION_CONTEXT: EVERY_TEAM})
     except ValidationError as error:
         raise fail([dict(item) for item in error.errors()], Spec, (), data) from None
 
@@ -1669,6 +1757,11 @@ def read_spec(path: str | Path) -> SpecFile:
     if not isinstance(teams, list) or not teams:
         raise SpecError(shown, "must be a non-empty list of teams", line=lines.get(("teams",)), field="teams")
     team_index = {id(team): index for index, team in enumerate(teams)}
+    # Each account's partition, from its region (checked above); None when it has none.
+    account_partitions = {
+        name: facts.partition_of_region(account["region"]) if isinstance(account.get("region"), str) else None
+        for name, account in accounts.items() if isinstance(account, dict)
+    }
     merged = []
     team_accounts: list[str | None] = []
     for index, team in enumerate(teams):
@@ -1691,16 +1784,48 @@ def read_spec(path: str | Path) -> SpecFile:
         if problem is not None:
             raise at(written(problem[0], team, account), problem[1])
         try:
-            merged.append(Team.model_validate(team_data))
+            partition = account_partitions.get(account) if account is not None else None
+            merged.append(Team.model_validate(team_data, context={PARTITION_CONTEXT: partition}))
         except ValidationError as error:
             raise fail([dict(item) for item in error.errors()], Team, ("teams", index), team, account) from None
     try:
-        spec = Spec.model_validate({**alone, "teams": merged})
+        spec = Spec.model_validate({**alone, "teams": merged}, context={PARTITION_CONTEXT: EVERY_TEAM})
     except ValidationError as error:
         raise fail([dict(item) for item in error.errors()], Spec, (), data) from None
     source = SpecFile(spec, shown, lines, tuple(team_accounts))
     _check_effect(source, defaults, accounts, teams)
+    _check_partitions(source)
     return source
+
+
+def _arns(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
+    """Every string of a team's settings that is an ARN with a partition written out (not `{partition}`), with its path."""
+    if isinstance(value, str):
+        if value.startswith("arn:") and not value.startswith("arn:{partition}:"):
+            yield path, value
+    elif isinstance(value, BaseModel):
+        for key in type(value).model_fields:
+            yield from _arns(getattr(value, key), (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _arns(item, (*path, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _arns(item, (*path, key))
+
+
+def _check_partitions(source: SpecFile) -> None:
+    """An ARN of another partition than the team's account's (from its region) names nothing IAM can reach there."""
+    for index, team in enumerate(source.spec.teams):
+        partition = source.partition(index)
+        if partition is None:
+            continue
+        for path, arn in _arns(team, ("teams", index)):
+            written = arn.split(":", 2)[1]
+            if "*" not in written and "?" not in written and written != partition:
+                region = source.spec.accounts[str(team.account)].region
+                raise source.error(path, f"{arn!r} is an ARN of the {written} partition, and the team's account {team.account!r} is"
+                                         f" in {partition} (region {region}): nothing there has that ARN; write arn:{{partition}}:")
 
 
 # The placeholders a value may hold, besides `arn:{partition}:` (which the module resolves at plan time)

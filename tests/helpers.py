@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
-from generator import managed_policies
+from generator import iam_actions, managed_policies
 from generator.cli import main
 
 MINIMAL_SPEC = """\
@@ -26,6 +27,16 @@ teams:
   - name: one
   - name: two
 """
+
+
+def sample_arn(action: str) -> str:
+    """An ARN of the first resource type the action acts on, its variable parts filled in; "*" for an action that takes only
+    "*"."""
+    formats = iam_actions.action_formats(action)
+    if not formats:
+        return "*"
+    values = {"${Partition}": "{partition}", "${Region}": "us-east-1", "${Account}": "123456789012"}
+    return re.sub(r"\$\{[^}]*\}", lambda match: values.get(match.group(0), "sample1"), formats[0][1])
 
 
 def aws_managed_policy_names(count: int) -> list[str]:

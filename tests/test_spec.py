@@ -386,7 +386,7 @@ def test_partition_placeholder_follows_the_provider(tmp_path: Path, capsys: pyte
                   Statement:
                     - Effect: Allow
                       Action: s3:GetObject
-                      Resource: ["arn:{partition}:s3:::bucket/*", "literal{partition}"]
+                      Resource: ["arn:{partition}:s3:::bucket/*", "arn:aws:s3:::bucket/literal{partition}"]
         """,
     )
     out = tmp_path / "modules"
@@ -394,4 +394,5 @@ def test_partition_placeholder_follows_the_provider(tmp_path: Path, capsys: pyte
     main = (out / "teams" / "t" / "main.tf").read_text()
     assert 'permissions_boundary_arn                    = "arn:${local.partition}:iam::111122223333:policy/boundary"' in main
     assert '"arn:{partition}:iam::111122223333:policy/extra" = "arn:${local.partition}:iam::111122223333:policy/extra"' in main
-    assert 'Resource = ["arn:${local.partition}:s3:::bucket/*", "literal{partition}"]' in main
+    # Only the partition of an ARN is the placeholder; elsewhere {partition} is text.
+    assert 'Resource = ["arn:${local.partition}:s3:::bucket/*", "arn:aws:s3:::bucket/literal{partition}"]' in main

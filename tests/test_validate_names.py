@@ -4,8 +4,10 @@ From the AWS managed policy names of the snapshot: one-letter deletions, inserti
 substitutions and swaps, and case changes (IAM's policy names are case-sensitive), each placed in
 one of the spec's places for a managed policy (by name, by ARN, as permissions boundary, in
 defaults or a team). Then tag keys with the reserved aws: prefix in any case, and booleans written
-as strings in every boolean field the cases reach. Every case must be refused with exit 2 and one
-line naming file, line and field: the bulk in-process, a sample through the real CLI.
+as strings in every boolean field the cases reach. Then statements of real actions whose Resource
+or NotResource is an ARN of the action's own format with another service. Every case must be
+refused with exit 2 and one line naming file, line and field: the bulk in-process, a sample through
+the real CLI.
 
 The cases are drawn with a fixed seed, so every run sees the same ones.
 """
@@ -28,6 +30,7 @@ import pytest
 from generator import iam_actions, managed_policies
 from generator.cli import main
 from tests.engine import ROOT
+from tests.helpers import sample_arn
 from tests.test_spec import ERROR_LINE
 
 MIN_CASES = 300
@@ -145,17 +148,17 @@ def build_cases() -> list[Case]:
 # the action, line of the key, field of the action, field of the statement's condition operator).
 STATEMENT_PLACES: list[tuple[str, int, int, str, str]] = [
     ("version: 1\nteams:\n  - name: a\n    ec2_role:\n      inline_policies:\n        extra:\n          Statement:\n"
-     "            - Effect: Deny\n              Action: [{action}]\n              Resource: arn:aws:s3:::bucket/*\n"
+     "            - Effect: Deny\n              Action: [{action}]\n              Resource: {resource}\n"
      "              Condition:\n                StringEquals:\n                  {key}: x\n",
      9, 13, "teams[0].ec2_role.inline_policies.extra.Statement[0].Action[0]",
      "teams[0].ec2_role.inline_policies.extra.Statement[0].Condition.StringEquals"),
     ("version: 1\ndefaults:\n  service_role:\n    inline_policies:\n      extra:\n        Statement:\n"
-     "          - {{Effect: Allow, Resource: 'arn:aws:s3:::b/*', Action: {action},\n"
+     "          - {{Effect: Allow, Resource: {resource}, Action: {action},\n"
      "             Condition: {{StringLike: {{{key}: [x]}}}}}}\nteams:\n  - name: a\n",
      7, 8, "defaults.service_role.inline_policies.extra.Statement[0].Action",
      "defaults.service_role.inline_policies.extra.Statement[0].Condition.StringLike"),
     ("version: 1\nteams:\n  - name: a\n    runtime_roles:\n      - name: r\n        inline_policies:\n          p:\n"
-     "            Statement:\n              - Effect: Deny\n                NotResource: arn:aws:s3:::b\n"
+     "            Statement:\n              - Effect: Deny\n                NotResource: {resource}\n"
      "                Condition: {{ForAnyValue:StringEquals: {{{key}: [x]}}}}\n                Action:\n"
      "                  - {action}\n",
      13, 11, "teams[0].runtime_roles[0].inline_policies.p.Statement[0].Action[0]",
@@ -173,10 +176,16 @@ def _key_known(key: str, written: list[str]) -> bool:
     return any(re.fullmatch(".+".join(re.escape(part) for part in known.split("*")), key, re.IGNORECASE | re.DOTALL) for known in written)
 
 
-def _statement_case(kind: str, action: str, key: str, rng: random.Random) -> Case:
-    """A spec with the action and key; the line and field of the action (kinds action-, prefix-) or the key (key-)."""
-    text, action_line, key_line, action_field, operator_field = STATEMENT_PLACES[rng.randrange(len(STATEMENT_PLACES))]
-    yaml_text = text.format(action=_quoted(action), key=_quoted(key))
+def _statement_case(kind: str, action: str, key: str, rng: random.Random, real_action: str | None = None) -> Case:
+    """A spec with the action and key; the line and field of the action (kinds action-, prefix-) or the key (key-).
+
+    The Resource is an ARN of the real action's own (`real_action`, the action a typo came from); an action that takes only
+    "*" goes to the place with a Deny and a Resource, where "*" is allowed.
+    """
+    resource = sample_arn(real_action or action)
+    place = rng.randrange(len(STATEMENT_PLACES)) if resource != "*" else 0
+    text, action_line, key_line, action_field, operator_field = STATEMENT_PLACES[place]
+    yaml_text = text.format(action=_quoted(action), key=_quoted(key), resource=_quoted(resource))
     if kind.startswith("key-"):
         return Case(kind, yaml_text, key_line, f"{operator_field}.{key}")
     return Case(kind, yaml_text, action_line, action_field)
@@ -194,18 +203,18 @@ def statement_cases(rng: random.Random) -> tuple[list[Case], list[Case]]:
         prefix, _, name = action.partition(":")
         for kind, typo in _edits(action, rng).items():
             if kind in CASE_CHANGES:
-                accepted.append(_statement_case(f"case-action-{kind}", typo, "aws:SourceAccount", rng))
+                accepted.append(_statement_case(f"case-action-{kind}", typo, "aws:SourceAccount", rng, action))
             elif typo.lower() not in known_actions:
-                refused.append(_statement_case(f"action-{kind}", typo, "aws:SourceAccount", rng))
+                refused.append(_statement_case(f"action-{kind}", typo, "aws:SourceAccount", rng, action))
         for kind, typo in _edits(prefix, rng).items():
             if kind not in CASE_CHANGES and typo and f"{typo}:{name}".lower() not in known_actions:
-                refused.append(_statement_case(f"prefix-{kind}", f"{typo}:{name}", "aws:SourceAccount", rng))
+                refused.append(_statement_case(f"prefix-{kind}", f"{typo}:{name}", "aws:SourceAccount", rng, action))
     global_keys = iam_actions.global_condition_keys()
     chosen = [("s3:GetObject", key) for key in rng.sample([k for k in global_keys if "*" not in k], 25)]
     with_keys = sorted(prefix for prefix, entry in services.items() if any("*" not in key for key in entry["condition_keys"]))
     for prefix in rng.sample(with_keys, 45):
         entry = services[prefix]
-        chosen.append((f"{prefix}:{entry['actions'][0]}", rng.choice([key for key in entry["condition_keys"] if "*" not in key])))
+        chosen.append((f"{prefix}:{next(iter(entry['actions']))}", rng.choice([key for key in entry["condition_keys"] if "*" not in key])))
     for action, key in chosen:
         scope = [*global_keys, *services[action.partition(":")[0]]["condition_keys"]]
         for kind, typo in _edits(key, rng).items():
@@ -329,4 +338,53 @@ STATEMENT_SAMPLE: list[Case] = random.Random(SEED).sample(STATEMENT_CASES, 4)
 
 @pytest.mark.parametrize("case", STATEMENT_SAMPLE, ids=[f"{case.kind}-{n}" for n, case in enumerate(STATEMENT_SAMPLE)])
 def test_statement_sample_refused_by_the_real_cli(case: Case, tmp_path: Path) -> None:
+    test_sample_refused_by_the_real_cli(case, tmp_path)
+
+
+# A statement whose Resource is an ARN of a real format with its service swapped for one the action does not act on:
+# (YAML with {action} and {resource} quoted, line of the Resource, field of the Resource).
+RESOURCE_PLACES: list[tuple[str, int, str]] = [
+    ("version: 1\nteams:\n  - name: a\n    ec2_role:\n      inline_policies:\n        extra:\n          Statement:\n"
+     "            - Effect: Deny\n              Action: [{action}]\n              Resource: [{resource}]\n",
+     10, "teams[0].ec2_role.inline_policies.extra.Statement[0].Resource[0]"),
+    ("version: 1\ndefaults:\n  service_role:\n    inline_policies:\n      extra:\n        Statement:\n"
+     "          - {{Effect: Deny, Action: {action},\n             Resource: {resource}}}\nteams:\n  - name: a\n",
+     8, "defaults.service_role.inline_policies.extra.Statement[0].Resource"),
+    ("version: 1\nteams:\n  - name: a\n    serverless:\n      runtime_roles:\n        - name: r\n          inline_policies:\n"
+     "            p:\n              Statement:\n                - Effect: Deny\n                  NotResource:\n"
+     "                    - {resource}\n                  Action: {action}\n",
+     12, "teams[0].serverless.runtime_roles[0].inline_policies.p.Statement[0].NotResource[0]"),
+]
+_OTHER_SERVICES = ("s3", "iam", "dynamodb", "sqs", "kms", "lambda", "ec2", "glue")
+
+
+def resource_cases(rng: random.Random, count: int) -> list[Case]:
+    """Real actions with resource types, each given an ARN of its own first format in another service."""
+    every = sorted(f"{prefix}:{name}" for prefix, entry in iam_actions.services().items() for name in entry["actions"])
+    cases = []
+    for action in rng.sample([action for action in every if iam_actions.action_formats(action)], count):
+        own = {arn_format.split(":")[2] for _, arn_format in iam_actions.action_formats(action) or ()}
+        parts = sample_arn(action).split(":", 5)
+        resource = ":".join([*parts[:2], rng.choice([service for service in _OTHER_SERVICES if service not in own]), *parts[3:]])
+        text, line, field = RESOURCE_PLACES[rng.randrange(len(RESOURCE_PLACES))]
+        cases.append(Case("resource-service", text.format(action=_quoted(action), resource=_quoted(resource)), line, field))
+    return cases
+
+
+RESOURCE_CASES = resource_cases(random.Random(SEED), 150)
+
+
+def test_every_resource_of_another_service_refused_in_process(tmp_path: Path) -> None:
+    failures = []
+    for number, case in enumerate(RESOURCE_CASES):
+        spec = tmp_path / f"case-{number}.yaml"
+        problem = _check(case, *_outcome(case, spec), spec)
+        if problem:
+            failures.append(f"{case.text!r}: {problem}")
+    assert not failures, f"{len(failures)} of {len(RESOURCE_CASES)}:\n" + "\n".join(failures[:20])
+    assert {case.field.rsplit(".", 1)[1] for case in RESOURCE_CASES} == {"Resource[0]", "Resource", "NotResource[0]"}
+
+
+@pytest.mark.parametrize("case", RESOURCE_CASES[:2], ids=["resource-0", "resource-1"])
+def test_resource_sample_refused_by_the_real_cli(case: Case, tmp_path: Path) -> None:
     test_sample_refused_by_the_real_cli(case, tmp_path)
