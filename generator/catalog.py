@@ -167,6 +167,11 @@ class Piece:
             return variable
         return variable if variable.startswith(f"{self.prefix}_") else f"{self.prefix}_{variable}"
 
+    @property
+    def own_composite_names(self) -> tuple[str, ...]:
+        """The composite's variables that feed this piece alone: its toggle and its own variables."""
+        return tuple(self._composite_names.values())
+
     @functools.cached_property
     def _composite_names(self) -> dict[str, str]:
         """The composite's name of each of the piece's own variables, `create` its toggle."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -241,7 +242,7 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
     # Teams of one account need different team tags: a tag two teams share isolates neither from the other.
     team_tag = Section({}, {"team_tag": (TEAM_TAG_KIND, f"{'='.join(scope.team_tag)} in {team.source_account_id or 'the same account'}")})
     claims = (service, emrfs, runtime, eks, passrole, service_linked_role, serverless, studio, team_tag)
-    arguments = {**common, **{key: value for section in in_order for key, value in section.arguments.items()}}
+    arguments = _without_pieces_off({**common, **{key: value for section in in_order for key, value in section.arguments.items()}})
     return TeamModule(
         team=team.name,
         definition=_team_definition(team, arguments),
@@ -787,6 +788,27 @@ def _encryption_configuration(team: Team) -> dict[str, Any]:
 TEAM_OUTPUTS = tuple(Output(o.name, f"module.emr_iam.{o.name}", o.description) for o in COMPOSITE.outputs)
 
 
+def _without_pieces_off(arguments: dict[str, Any]) -> dict[str, Any]:
+    """The arguments less those of the pieces the spec turns off: the composite's defaults stand for them.
+
+    A piece that is off adds nothing to a team module, so a new piece, off by default, changes no team that does not
+    use it. A toggle the composite turns on by default stays, set to false; a toggle the workspace sets (`var.*`) keeps
+    its piece.
+    """
+    dropped: set[str] = set()
+    for piece in PIECES:
+        toggles = [piece.toggle.name, *piece.requires]
+        if any(arguments.get(name, PIECE_TOGGLES.get(name)) is False for name in toggles):
+            dropped |= set(piece.own_composite_names)
+            if piece.toggle.default is True and arguments.get(piece.toggle.name) is False:
+                dropped.discard(piece.toggle.name)
+    return {name: value for name, value in arguments.items() if name not in dropped}
+
+
+# The composite's toggle of each piece, by name, with its default.
+PIECE_TOGGLES = {piece.toggle.name: piece.toggle.default for piece in PIECES}
+
+
 def with_defaults(arguments: Mapping[str, Any], variables: Iterable[Variable]) -> dict[str, Any]:
     """A team module's arguments with those it leaves to its workspace (`var.*`) at their defaults, from the spec."""
     defaults = {variable.name: variable.default for variable in variables}
@@ -799,10 +821,9 @@ def with_defaults(arguments: Mapping[str, Any], variables: Iterable[Variable]) -
 def used_pieces(arguments: Mapping[str, Any], variables: Iterable[Variable]) -> list[Piece]:
     """The pieces of `emr-iam` a team module turns on; a toggle the workspace sets (`var.*`) counts with its default."""
     values = with_defaults(arguments, variables)
-    toggles = {piece.toggle.name: piece.toggle.default for piece in PIECES}
 
     def on(name: str) -> bool:
-        value = values.get(name, toggles.get(name))
+        value = values.get(name, PIECE_TOGGLES.get(name))
         return bool(value) and not isinstance(value, Expr)
 
     return [piece for piece in PIECES if on(piece.toggle.name) and all(on(name) for name in piece.requires)]
@@ -839,7 +860,13 @@ def _team_usage(team: Team, arguments: Mapping[str, Any], used: set[str]) -> str
 
 
 def _team_definition(team: Team, arguments: Mapping[str, Any]) -> ModuleDef:
-    variables = _team_variables(team.service_linked_role.create, team.source_account_id, team.serverless.service_linked_role)
+    # Only the variables its arguments read: a team without EMR Studio has no `studio_region`.
+    read = _variables_read(arguments)
+    variables = tuple(
+        variable
+        for variable in _team_variables(team.service_linked_role.create, team.source_account_id, team.serverless.service_linked_role)
+        if variable.name in read
+    )
     used = [piece.block for piece in used_pieces(arguments, variables)]
     outputs = TEAM_OUTPUTS
     shown = {output.name for piece in PIECES if piece.block in used for output in piece.composite_outputs}
@@ -856,6 +883,20 @@ def _team_definition(team: Team, arguments: Mapping[str, Any]) -> ModuleDef:
             "readme_outputs": tuple(output for output in outputs if output.name in shown),
         },
     )
+
+
+_VARIABLE = re.compile(r"\bvar\.(\w+)")
+
+
+def _variables_read(value: Any) -> set[str]:
+    """The names of the variables (`var.<name>`) the expressions in a value read."""
+    if isinstance(value, Expr):
+        return set(_VARIABLE.findall(value.code))
+    if isinstance(value, Mapping):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        return set().union(*map(_variables_read, value)) if value else set()
+    return set()
 
 
 def _models_in(annotation: Any) -> Iterable[type[BaseModel]]:

@@ -50,20 +50,7 @@ module "emr_iam" {
   passrole_policy_attach_to_groups            = []
   passrole_policy_attach_to_roles             = []
   create_runtime_roles                        = false
-  runtime_roles                               = {}
-  runtime_cluster_region                      = var.runtime_roles_region
-  runtime_external_id                         = var.runtime_roles_external_id
-  runtime_create_submitter_policy             = true
-  runtime_submitter_policy_name               = "finance-EMR_RuntimeRoleSteps"
-  runtime_submitter_attach_to_users           = []
-  runtime_submitter_attach_to_groups          = []
-  runtime_submitter_attach_to_roles           = []
   create_serverless                           = false
-  serverless_roles                            = {}
-  serverless_application_region               = var.serverless_application_region
-  serverless_application_ids                  = []
-  serverless_create_submitter_policy          = true
-  serverless_submitter_policy_name            = "finance-EMR_ServerlessJobSubmitter"
   create_serverless_service_linked_role       = var.create_serverless_service_linked_role
   create_eks_roles                            = true
   eks_roles = {
@@ -120,5 +107,4 @@ module "emr_iam" {
   eks_virtual_cluster_ids     = ["f0e1d2c3b4a5968778695a4b3"]
   eks_create_submitter_policy = true
   eks_submitter_policy_name   = "finance-EMR_EKS_StartJobRun"
-  create_studio               = false
 }

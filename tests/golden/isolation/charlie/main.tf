@@ -98,5 +98,4 @@ module "emr_iam" {
   eks_virtual_cluster_ids     = []
   eks_create_submitter_policy = true
   eks_submitter_policy_name   = "charlie-EMR_EKS_StartJobRun"
-  create_studio               = false
 }

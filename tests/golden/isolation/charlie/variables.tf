@@ -48,12 +48,6 @@ variable "runtime_roles_external_id" {
   default     = null
 }
 
-variable "studio_region" {
-  description = "Region of the team's EMR Studio (it scopes the service role's aws:SourceArn and the ARNs of its policies); null allows any region."
-  type        = string
-  default     = null
-}
-
 variable "eks_region" {
   description = "Region of the EMR on EKS virtual clusters the job submitter policy names; null allows any region."
   type        = string

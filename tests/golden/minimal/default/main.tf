@@ -50,26 +50,7 @@ module "emr_iam" {
   passrole_policy_attach_to_groups            = []
   passrole_policy_attach_to_roles             = []
   create_runtime_roles                        = false
-  runtime_roles                               = {}
-  runtime_cluster_region                      = var.runtime_roles_region
-  runtime_external_id                         = var.runtime_roles_external_id
-  runtime_create_submitter_policy             = true
-  runtime_submitter_policy_name               = "EMR_RuntimeRoleSteps"
-  runtime_submitter_attach_to_users           = []
-  runtime_submitter_attach_to_groups          = []
-  runtime_submitter_attach_to_roles           = []
   create_serverless                           = false
-  serverless_roles                            = {}
-  serverless_application_region               = var.serverless_application_region
-  serverless_application_ids                  = []
-  serverless_create_submitter_policy          = true
-  serverless_submitter_policy_name            = "EMR_ServerlessJobSubmitter"
   create_serverless_service_linked_role       = var.create_serverless_service_linked_role
   create_eks_roles                            = false
-  eks_roles                                   = {}
-  eks_region                                  = var.eks_region
-  eks_virtual_cluster_ids                     = []
-  eks_create_submitter_policy                 = true
-  eks_submitter_policy_name                   = "EMR_EKS_StartJobRun"
-  create_studio                               = false
 }

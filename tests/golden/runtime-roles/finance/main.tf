@@ -158,17 +158,6 @@ module "emr_iam" {
   runtime_submitter_attach_to_groups    = []
   runtime_submitter_attach_to_roles     = []
   create_serverless                     = false
-  serverless_roles                      = {}
-  serverless_application_region         = var.serverless_application_region
-  serverless_application_ids            = []
-  serverless_create_submitter_policy    = true
-  serverless_submitter_policy_name      = "finance-EMR_ServerlessJobSubmitter"
   create_serverless_service_linked_role = var.create_serverless_service_linked_role
   create_eks_roles                      = false
-  eks_roles                             = {}
-  eks_region                            = var.eks_region
-  eks_virtual_cluster_ids               = []
-  eks_create_submitter_policy           = true
-  eks_submitter_policy_name             = "finance-EMR_EKS_StartJobRun"
-  create_studio                         = false
 }

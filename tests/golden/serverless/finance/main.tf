@@ -50,14 +50,6 @@ module "emr_iam" {
   passrole_policy_attach_to_groups            = []
   passrole_policy_attach_to_roles             = []
   create_runtime_roles                        = false
-  runtime_roles                               = {}
-  runtime_cluster_region                      = var.runtime_roles_region
-  runtime_external_id                         = var.runtime_roles_external_id
-  runtime_create_submitter_policy             = true
-  runtime_submitter_policy_name               = "finance-EMR_RuntimeRoleSteps"
-  runtime_submitter_attach_to_users           = []
-  runtime_submitter_attach_to_groups          = []
-  runtime_submitter_attach_to_roles           = []
   create_serverless                           = true
   serverless_roles = {
     finance-spark-reports = {
@@ -106,10 +98,4 @@ module "emr_iam" {
   serverless_submitter_policy_name      = "finance-EMR_ServerlessJobSubmitter"
   create_serverless_service_linked_role = var.create_serverless_service_linked_role
   create_eks_roles                      = false
-  eks_roles                             = {}
-  eks_region                            = var.eks_region
-  eks_virtual_cluster_ids               = []
-  eks_create_submitter_policy           = true
-  eks_submitter_policy_name             = "finance-EMR_EKS_StartJobRun"
-  create_studio                         = false
 }
