@@ -151,21 +151,31 @@ def findings_of(results: dict[str, Any], spec: str) -> list[Finding]:
 
 @dataclass(frozen=True)
 class Reason:
-    """An entry of the reasons file: which findings (shell patterns on each part) and why they are expected."""
+    """An entry of the reasons file: which findings (shell patterns on where, spec and subject) and why they are expected."""
 
     where: str
-    risk: str
+    risks: tuple[str, ...]
     subjects: tuple[str, ...]
     reason: str
     specs: tuple[str, ...]
 
-    def matches(self, finding: Finding) -> bool:
-        return (any(fnmatch.fnmatchcase(finding.spec, spec) for spec in self.specs)
-                and fnmatch.fnmatchcase(finding.where, self.where) and finding.risk == self.risk
-                and any(fnmatch.fnmatchcase(finding.subject, subject) for subject in self.subjects))
+    def cells(self) -> list[tuple[str, str]]:
+        """Every risk with every subject: each must match a finding, or the entry has rotted."""
+        return [(risk, subject) for risk in self.risks for subject in self.subjects]
 
-    def label(self) -> str:
-        return f"{self.where}: {self.risk}: {', '.join(self.subjects)}"
+    def matching(self, finding: Finding) -> tuple[str, str] | None:
+        if not (any(fnmatch.fnmatchcase(finding.spec, spec) for spec in self.specs)
+                and fnmatch.fnmatchcase(finding.where, self.where)):
+            return None
+        return next(((risk, subject) for risk, subject in self.cells()
+                     if finding.risk == risk and fnmatch.fnmatchcase(finding.subject, subject)), None)
+
+
+_FIELDS = {"where", "risk", "subjects", "reason"}
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(map(str, value if isinstance(value, list) else [value]))
 
 
 def load_reasons(path: Path = REASONS) -> list[Reason]:
@@ -177,32 +187,33 @@ def load_reasons(path: Path = REASONS) -> list[Reason]:
         raise ScanError(f"{path}: must be a list of entries with where, risk, subjects and reason")
     reasons = []
     for number, entry in enumerate(entries, 1):
-        if not isinstance(entry, dict) or set(entry) - {"where", "risk", "subjects", "reason", "specs"} or \
-                not {"where", "risk", "subjects", "reason"} <= set(entry):
+        if not isinstance(entry, dict) or not set(entry) >= _FIELDS or set(entry) - _FIELDS - {"specs"}:
             raise ScanError(f"{path}: entry {number} must have where, risk, subjects and reason (and may have specs), nothing else")
-        if entry["risk"] not in (*POLICY_RISKS, *TRUST_RISKS):
-            raise ScanError(f"{path}: entry {number}: risk {entry['risk']!r} is none of cloudsplaining's: "
-                            f"{', '.join((*POLICY_RISKS, *TRUST_RISKS))}")
+        risks = _strings(entry["risk"])
+        unknown = [risk for risk in risks if risk not in (*POLICY_RISKS, *TRUST_RISKS)]
+        if unknown:
+            known = ", ".join((*POLICY_RISKS, *TRUST_RISKS))
+            raise ScanError(f"{path}: entry {number}: risk {unknown[0]!r} is none of cloudsplaining's: {known}")
         if not str(entry["reason"]).strip():
             raise ScanError(f"{path}: entry {number}: the reason is empty")
-        subjects = entry["subjects"] if isinstance(entry["subjects"], list) else [entry["subjects"]]
-        specs = entry.get("specs", ["*"])
-        reasons.append(Reason(str(entry["where"]), entry["risk"], tuple(map(str, subjects)), str(entry["reason"]).strip(),
-                              tuple(map(str, specs if isinstance(specs, list) else [specs]))))
+        reasons.append(Reason(str(entry["where"]), risks, _strings(entry["subjects"]), " ".join(str(entry["reason"]).split()),
+                              _strings(entry.get("specs", "*"))))
     return reasons
 
 
-def judge(findings: list[Finding], reasons: list[Reason]) -> tuple[list[Finding], list[Reason], dict[Reason, int]]:
-    """The findings no reason explains, the reasons that explain no finding, and how many each explains."""
-    explained = {reason: 0 for reason in reasons}
+def judge(findings: list[Finding], reasons: list[Reason]) -> tuple[list[Finding], list[str], dict[Reason, int]]:
+    """The findings no reason explains, the parts of reasons that explain no finding, and how many each reason explains."""
+    used: dict[tuple[Reason, str, str], int] = {(reason, *cell): 0 for reason in reasons for cell in reason.cells()}
     unexplained = []
     for finding in findings:
-        matching = [reason for reason in reasons if reason.matches(finding)]
-        for reason in matching:
-            explained[reason] += 1
-        if not matching:
+        cells = [(reason, cell) for reason in reasons if (cell := reason.matching(finding)) is not None]
+        for reason, cell in cells:
+            used[(reason, *cell)] += 1
+        if not cells:
             unexplained.append(finding)
-    return unexplained, [reason for reason, count in explained.items() if count == 0], explained
+    stale = [f"{reason.where}: {risk}: {subject}" for (reason, risk, subject), count in used.items() if count == 0]
+    explained = {reason: sum(count for (owner, _, _), count in used.items() if owner == reason) for reason in reasons}
+    return unexplained, stale, explained
 
 
 # --- the scan -------------------------------------------------------------------------------------
@@ -260,8 +271,10 @@ def main(argv: list[str] | None = None) -> int:
     unexplained, stale, explained = judge(findings, reasons)
     for finding in unexplained:
         print(f"unexplained finding: {finding.line()}")
-    for reason in stale:
-        print(f"reason matches no finding (remove it from {args.reasons.name}): {reason.label()}")
+    for cell in stale:
+        print(f"reason matches no finding (remove it from {args.reasons.name}): {cell}")
+    for reason, count in explained.items():
+        print(f"{count:5} explained: {reason.where}: {', '.join(reason.risks)}")
     print(f"cloudsplaining {len(SHARED_ACCOUNT_SPECS)} specs: {principals} principals, {policies} policies"
           f" (managed and inline), {len(findings)} findings, {len(findings) - len(unexplained)} explained by"
           f" {sum(1 for count in explained.values() if count)} reasons, {len(unexplained)} unexplained, {len(stale)} stale reasons")
