@@ -55,7 +55,7 @@ tools: test-deps ## install OpenTofu, the Terraform matrix and the hashicorp/aws
 plan-tools: venv ## install only what a workspace needs to plan offline: OpenTofu and the hashicorp/aws provider mirror
 	$(PY) -m scripts.install_tools --plan-only $(TOOLS)
 
-test: test-deps tools cdktn-env cdktf-env mermaid iamlint-env ## run every test (unit, golden, HCL, fmt/validate, plans) with the real engine
+test: test-deps tools cdktn-env cdktf-env mermaid iamlint-env cloudsplaining-env ## run every test (unit, golden, HCL, fmt/validate, plans) with the real engine
 	$(PY) -m generator check --spec $(SPEC) --out $(OUT)
 	$(PY) -m pytest $(PYTEST_ARGS)
 

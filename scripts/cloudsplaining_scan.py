@@ -230,18 +230,25 @@ def scan_spec(spec: Path, cloudsplaining: Path, out: Path) -> tuple[dict[str, An
     with MotoServer(deployment.account_id) as moto, tempfile.TemporaryDirectory(prefix="emr-iam-cloudsplaining-") as folder:
         apply_spec(deployment, Path(folder), moto)
         details = authorization_details(moto.client("iam", deployment.region))
+    return details, findings_of(run_cloudsplaining(cloudsplaining, details, out, stem), name)
+
+
+def run_cloudsplaining(cloudsplaining: Path, details: dict[str, Any], out: Path, stem: str) -> dict[str, Any]:
+    """Write the details to `out/<stem>.json`, scan them with the strict settings; cloudsplaining's results."""
     details_file = out / f"{stem}.json"
     details_file.write_text(json.dumps(details, indent=1, sort_keys=True, default=str) + "\n", encoding="utf-8")
     exclusions = out / "no-exclusions.yaml"
     exclusions.write_text(yaml.safe_dump(NO_EXCLUSIONS, sort_keys=False), encoding="utf-8")
     command = [str(cloudsplaining), "scan", "--input-file", str(details_file), "--exclusions-file", str(exclusions),
                "--output", str(out), *STRICT_FLAGS]
-    run = subprocess.run(command, capture_output=True, text=True, check=False)
     results_file = out / f"iam-results-{stem}.json"
+    results_file.unlink(missing_ok=True)
+    run = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
     if run.returncode != 0 or not results_file.is_file():
-        raise ScanError(f"cloudsplaining failed on {details_file} (exit {run.returncode}): {run.stderr.strip() or run.stdout.strip()}")
-    results = json.loads(results_file.read_text(encoding="utf-8"))
-    return details, findings_of(results, name)
+        last = (run.stderr.strip() or run.stdout.strip()).splitlines()[-1:] or ["no output"]
+        raise ScanError(f"cloudsplaining failed on {details_file} (exit {run.returncode}): {last[0]}")
+    results: dict[str, Any] = json.loads(results_file.read_text(encoding="utf-8"))
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:
