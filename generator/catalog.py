@@ -34,6 +34,8 @@ class Output:
     name: str
     value: str
     description: str
+    # (condition, error message) pairs for `precondition` blocks, checked at plan.
+    preconditions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,8 @@ class Piece:
         for variable in self.module.variables:
             if variable.name in self.wired:
                 value = self.wired[variable.name]
+            elif variable.name == TAGS.name:
+                value = COMPOSITE_TAGS
             elif variable.name == "create":
                 value = " && ".join(["var.create", f"var.{self.toggle.name}", *(f"var.{toggle}" for toggle in self.requires)])
             else:
@@ -205,6 +209,10 @@ class Piece:
 
 CREATE = Variable("create", "bool", True, "Whether to create anything in this module; `false` plans zero resources.")
 TAGS = Variable("tags", "map(string)", {}, "Tags added to every taggable resource this module creates.")
+# The composite puts the team tag on every taggable resource of every piece, over the caller's `tags`, which may
+# repeat it but not change it (the `team_tag` output's precondition).
+TEAM_TAG_MAP = "var.team_tag_value == null ? {} : { (var.team_tag_key) = var.team_tag_value }"
+COMPOSITE_TAGS = "local.tags"
 PATH = Variable(
     "path",
     "string",
@@ -1504,6 +1512,7 @@ COMPOSITE = ModuleDef(
         "passes_any_role": dict(facts.MANAGED_POLICY_PASSES_ANY_ROLE),
         "v2_passable_role_names": dict(facts.V2_PASSABLE_ROLE_NAMES),
         "passed_to": dict(facts.PASSED_TO),
+        "team_tag_map": TEAM_TAG_MAP,
     },
     name="emr-iam",
     title="EMR IAM for one team",
@@ -1519,9 +1528,22 @@ COMPOSITE = ModuleDef(
         *(output for piece in PIECES for output in piece.composite_outputs),
         Output(
             "team_tag",
-            "var.team_tag_value == null ? {} : { (var.team_tag_key) = var.team_tag_value }",
+            "local.team_tag",
             "The team tag as a map, for the `tags` of the team's clusters, EMR Serverless applications, virtual clusters,"
-            " EMR on EKS managed endpoints and job runs: the people's policies act only on resources that carry it.",
+            " EMR on EKS managed endpoints and job runs: the people's policies act only on resources that carry it."
+            " The module's own roles, instance profiles and policies carry it too.",
+            preconditions=(
+                (
+                    "var.team_tag_value == null ? true : lookup(var.tags, var.team_tag_key, var.team_tag_value) == var.team_tag_value",
+                    "tags sets the team tag's key (team_tag_key) to another value than team_tag_value: every resource of"
+                    " the module carries the team tag; drop the key from tags or give it the team's value.",
+                ),
+                (
+                    f"length(local.tags) <= {facts.IAM_LIMITS['tags_per_role']}",
+                    f"tags and the team tag are more than {facts.IAM_LIMITS['tags_per_role']} tags: IAM allows at most"
+                    f" {facts.IAM_LIMITS['tags_per_role']} per role, instance profile and policy.",
+                ),
+            ),
         ),
     ),
     pieces=tuple(sorted(PIECES, key=lambda piece: piece.block_last)),

@@ -15,7 +15,7 @@ module "service_role" {
   pass_roles                     = local.service_role_pass_roles
   policy_arns                    = var.service_role_policy_arns
   inline_policies                = var.service_role_inline_policies
-  tags                           = var.tags
+  tags                           = local.tags
 }
 
 module "ec2_role" {
@@ -31,7 +31,7 @@ module "ec2_role" {
   scoped_policy_json        = var.ec2_role_scoped_policy_json
   policy_arns               = var.ec2_role_policy_arns
   inline_policies           = var.ec2_role_inline_policies
-  tags                      = var.tags
+  tags                      = local.tags
 }
 
 module "autoscaling_role" {
@@ -47,7 +47,7 @@ module "autoscaling_role" {
   trust_conditions         = var.autoscaling_role_trust_conditions
   policy_arns              = var.autoscaling_role_policy_arns
   inline_policies          = var.autoscaling_role_inline_policies
-  tags                     = var.tags
+  tags                     = local.tags
 }
 
 module "service_linked_role" {
@@ -72,7 +72,7 @@ module "emrfs" {
   encryption_configuration      = var.emrfs_encryption_configuration
   authorization_configuration   = module.runtime_roles.authorization_configuration
   assume_policy_name            = var.emrfs_assume_policy_name
-  tags                          = var.tags
+  tags                          = local.tags
 }
 
 # Runtime roles trust the EMR role for EC2; their AuthorizationConfiguration goes into the one
@@ -99,7 +99,7 @@ module "runtime_roles" {
   submitter_attach_to_roles        = var.runtime_submitter_attach_to_roles
   team_tag_key                     = var.team_tag_key
   team_tag_value                   = var.team_tag_value
-  tags                             = var.tags
+  tags                             = local.tags
 }
 
 # EMR Serverless: job runtime roles for the team's applications of the source account.
@@ -120,7 +120,7 @@ module "serverless_roles" {
   submitter_attach_to_roles  = var.serverless_submitter_attach_to_roles
   team_tag_key               = var.team_tag_key
   team_tag_value             = var.team_tag_value
-  tags                       = var.tags
+  tags                       = local.tags
 }
 
 module "serverless_service_linked_role" {
@@ -148,7 +148,7 @@ module "eks_roles" {
   submitter_attach_to_roles  = var.eks_submitter_attach_to_roles
   team_tag_key               = var.team_tag_key
   team_tag_value             = var.team_tag_value
-  tags                       = var.tags
+  tags                       = local.tags
 }
 
 # EMR Studio: its service role, the user role of IAM Identity Center mode and the users' policies;
@@ -178,7 +178,7 @@ module "studio_roles" {
   permissions_boundary_arn     = var.permissions_boundary_arn
   team_tag_key                 = var.team_tag_key
   team_tag_value               = var.team_tag_value
-  tags                         = var.tags
+  tags                         = local.tags
 }
 
 # PassRole for exactly the roles this module creates, each to the service that uses it
@@ -197,10 +197,14 @@ module "passrole_policy" {
   attach_to_users  = var.passrole_policy_attach_to_users
   attach_to_groups = var.passrole_policy_attach_to_groups
   attach_to_roles  = var.passrole_policy_attach_to_roles
-  tags             = var.tags
+  tags             = local.tags
 }
 
 locals {
+  # The team tag on every taggable resource of every piece, over the caller's tags (the team_tag output checks them).
+  team_tag = var.team_tag_value == null ? {} : { (var.team_tag_key) = var.team_tag_value }
+  tags     = merge(var.tags, local.team_tag)
+
   created_roles = {
     service_role     = var.create && var.create_service_role
     ec2_role         = var.create && var.create_ec2_role
