@@ -55,7 +55,7 @@ tools: test-deps ## install OpenTofu, the Terraform matrix and the hashicorp/aws
 plan-tools: venv ## install only what a workspace needs to plan offline: OpenTofu and the hashicorp/aws provider mirror
 	$(PY) -m scripts.install_tools --plan-only $(TOOLS)
 
-test: test-deps tools cdktn-env cdktf-env mermaid iamlint-env ## run every test (unit, golden, HCL, fmt/validate, plans) with the real engine
+test: test-deps tools cdktn-env cdktf-env mermaid iamlint-env cloudsplaining-env ## run every test (unit, golden, HCL, fmt/validate, plans) with the real engine
 	$(PY) -m generator check --spec $(SPEC) --out $(OUT)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -123,11 +123,25 @@ $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION):
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
 	touch $@
 
-scan: $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION) iamlint-env test-deps tools ## checkov on modules/ and examples/; parliament and policy_sentry on every policy the modules create
+scan: $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION) iamlint-env cloudsplaining-env test-deps tools ## checkov on modules/ and examples/; parliament and policy_sentry on every policy the modules create; cloudsplaining on the shared accounts
 	for folder in modules examples; do echo "checkov: $$folder/"; $(CHECKOV_ENV) $(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml -d $$folder || exit 1; done
 	$(PY) -m tests.effective --dump $(SCAN_DOCUMENTS)
 	$(IAMLINT_VENV)/bin/python scripts/lint_policies.py $(SCAN_DOCUMENTS)
+	$(PY) -m scripts.cloudsplaining_scan --cloudsplaining $(CLOUDSPLAINING_VENV)/bin/cloudsplaining --out $(SCAN_DIR)/cloudsplaining
 .PHONY: scan
+
+# cloudsplaining, on the account authorization details of the specs whose teams share an account; its own environment.
+CLOUDSPLAINING_VENV ?= .venv-cloudsplaining
+CLOUDSPLAINING_VERSION ?= 0.9.1
+SCAN_DIR ?= .scan
+$(CLOUDSPLAINING_VENV)/.installed-$(CLOUDSPLAINING_VERSION):
+	$(PYTHON) -m venv $(CLOUDSPLAINING_VENV)
+	$(CLOUDSPLAINING_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CLOUDSPLAINING_VENV)/bin/python -m pip install --quiet 'cloudsplaining==$(CLOUDSPLAINING_VERSION)'
+	touch $@
+
+cloudsplaining-env: $(CLOUDSPLAINING_VENV)/.installed-$(CLOUDSPLAINING_VERSION) ## create the separate cloudsplaining environment (.venv-cloudsplaining)
+.PHONY: cloudsplaining-env
 
 # IAM policy linters, each with its own bundled action database; kept apart like checkov.
 IAMLINT_VENV ?= .venv-iamlint

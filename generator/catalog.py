@@ -36,6 +36,8 @@ class Output:
     description: str
     # Its value (HCL) when the module creates nothing: what the composite gives when the piece is off.
     off: str = "null"
+    # (condition, error message) pairs for `precondition` blocks, checked at plan.
+    preconditions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -232,6 +234,10 @@ class Piece:
 
 CREATE = Variable("create", "bool", True, "Whether to create anything in this module; `false` plans zero resources.")
 TAGS = Variable("tags", "map(string)", {}, "Tags added to every taggable resource this module creates.")
+# The composite puts the team tag on every taggable resource of every piece, over the caller's `tags`, which may
+# repeat it but not change it (the `team_tag` output's precondition).
+TEAM_TAG_MAP = "var.team_tag_value == null ? {} : { (var.team_tag_key) = var.team_tag_value }"
+COMPOSITE_TAGS = "local.tags"
 PATH = Variable(
     "path",
     "string",
@@ -1337,8 +1343,9 @@ _MANAGED = facts.MANAGED_POLICIES
 # The composite's own variables, which every piece that has them gets as they are.
 COMMON = (CREATE, PATH, PERMISSIONS_BOUNDARY, SOURCE_ACCOUNT, TEAM_TAG_KEY, TEAM_TAG_VALUE, TAGS, PARTITION)
 SHARED = frozenset(variable.name for variable in COMMON)
-# Shared variables the composite passes on as it resolved them: the partition it read (or was given).
-RESOLVED = {PARTITION.name: "local.partition"}
+# Shared variables the composite passes on as it resolved them: the partition it read (or was given), and the tags
+# with the team tag merged over them.
+RESOLVED = {PARTITION.name: "local.partition", TAGS.name: COMPOSITE_TAGS}
 # Module blocks list a role's further policies and tags last, after the role module's own settings.
 ROLE_TAIL = frozenset({POLICY_ARNS.name, INLINE_POLICIES.name, TAGS.name})
 _EC2_ROLE = {"ec2_role_arn": Ref("ec2_role", "role_arn"), "ec2_role_name": Ref("ec2_role", "role_name")}
@@ -1563,6 +1570,7 @@ COMPOSITE = ModuleDef(
         "v2_passable_role_names": dict(facts.V2_PASSABLE_ROLE_NAMES),
         "passed_to": dict(facts.PASSED_TO),
         "role_arns": {role: Ref(role, "role_arn").code for role in facts.PASSED_TO},
+        "team_tag_map": TEAM_TAG_MAP,
     },
     name="emr-iam",
     title="EMR IAM for one team",
@@ -1578,9 +1586,22 @@ COMPOSITE = ModuleDef(
         *(output for piece in PIECES for output in piece.composite_outputs),
         Output(
             "team_tag",
-            "var.team_tag_value == null ? {} : { (var.team_tag_key) = var.team_tag_value }",
+            "local.team_tag",
             "The team tag as a map, for the `tags` of the team's clusters, EMR Serverless applications, virtual clusters,"
-            " EMR on EKS managed endpoints and job runs: the people's policies act only on resources that carry it.",
+            " EMR on EKS managed endpoints and job runs: the people's policies act only on resources that carry it."
+            " The module's own roles, instance profiles and policies carry it too.",
+            preconditions=(
+                (
+                    "var.team_tag_value == null ? true : lookup(var.tags, var.team_tag_key, var.team_tag_value) == var.team_tag_value",
+                    "tags sets the team tag's key (team_tag_key) to another value than team_tag_value: every resource of"
+                    " the module carries the team tag; drop the key from tags or give it the team's value.",
+                ),
+                (
+                    f"length(local.tags) <= {facts.IAM_LIMITS['tags_per_role']}",
+                    f"tags and the team tag are more than {facts.IAM_LIMITS['tags_per_role']} tags: IAM allows at most"
+                    f" {facts.IAM_LIMITS['tags_per_role']} per role, instance profile and policy.",
+                ),
+            ),
         ),
     ),
     pieces=tuple(sorted(PIECES, key=lambda piece: piece.block_last)),

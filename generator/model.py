@@ -204,10 +204,18 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
     team: Team = spec.teams[index]
     prefix = team.name_prefix.replace("{team}", team.name)
     scope = Scope(team, LimitChecker(source, index), spec.quotas.managed_policies_per_role, spec.quotas.trust_policy, prefix)
-    # Every role, instance profile and policy of the team carries these tags: defaults.tags merged with the team's own.
+    # Every role, instance profile and policy of the team carries these tags: defaults.tags merged with the team's own,
+    # and the team tag, which the module adds and which the tags may repeat but not change.
+    tag_key, tag_value = scope.team_tag
+    if team.tags.get(tag_key, tag_value) != tag_value:
+        raise scope.check.source.error(
+            ("teams", index, "tags", tag_key),
+            f"{tag_key!r} is the team tag's key (team_tag): the modules tag every resource of the team {tag_key}={tag_value};"
+            f" drop it from tags or give it the value {tag_value!r}",
+        )
     scope.check.at_most(
-        "tags", "number of tags (defaults.tags and the team's tags, merged)", len(team.tags), facts.IAM_LIMITS["tags_per_role"],
-        " per resource; tags the workspace adds through the module's tags variable count too",
+        "tags", "number of tags (defaults.tags and the team's tags, merged, and the team tag)", len({**team.tags, tag_key: tag_value}),
+        facts.IAM_LIMITS["tags_per_role"], " per resource; tags the workspace adds through the module's tags variable count too",
     )
     scope.check.at_most("path", "path length", len(team.path), facts.IAM_LIMITS["path"])
 

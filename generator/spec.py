@@ -1023,8 +1023,9 @@ class TeamSettings(Model):
     )
     tags: dict[TagKey, TagValue] = Field(
         default_factory=dict,
-        description="Tags on every role, instance profile and policy: at most 50 after `defaults.tags` and the team's are merged;"
-        " keys of 1 to 128 and values of up to 256 letters, digits, spaces and `_.:/=+@-`; no key starts with `aws:`.",
+        description="Tags on every role, instance profile and policy, which also carry the team tag (`team_tag`): at most 50"
+        " after `defaults.tags`, the team's and the team tag are merged; the team tag's key may appear only with the team's"
+        " value; keys of 1 to 128 and values of up to 256 letters, digits, spaces and `_.:/=+@-`; no key starts with `aws:`.",
         examples=[{"Team": "analytics"}],
     )
 
@@ -1050,7 +1051,8 @@ class TeamSettings(Model):
         default=TeamTag(),
         description="The team tag: the policies for the team's people (Studio users, step and job submitters) act only on"
         " clusters, Workspaces, EMR Serverless applications, EMR on EKS virtual clusters and job runs that carry it, and"
-        " require it where they create them; the team module's `team_tag` output is the tag to put on them.",
+        " require it where they create them; the team module's `team_tag` output is the tag to put on them. The team's own"
+        " roles, instance profiles and policies carry it too.",
         examples=[{"key": "team"}],
     )
     source_account_id: AccountId | None = Field(

@@ -9,7 +9,8 @@ carrying the team's tag) and checks, with tests/iam_eval.py, that the team's pol
 the same request on another team's resource (the ARN with the other team's name, the tags the other
 team's) and checks that no policy of the team allows it. Only the statements of
 facts.ACCOUNT_WIDE_STATEMENTS may reach the other team's resources, each for the reason given there, and
-each of them must. A new statement is covered without a new test.
+each of them must. A new statement is covered without a new test. Every role, instance profile and policy a
+team created carries the team's own tag, read back from IAM.
 """
 
 from __future__ import annotations
@@ -64,12 +65,18 @@ def fill(resource: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def applied(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def deployed(tmp_path_factory: pytest.TempPathFactory) -> Any:
     workdir = tmp_path_factory.mktemp("isolation") / "root"
     workdir.mkdir()
     with MotoServer() as moto:
         teams = apply_spec(Deployment(SPEC, REGION), workdir, moto)
-        yield teams, account(moto, REGION)
+        yield teams, account(moto, REGION), moto
+
+
+@pytest.fixture(scope="module")
+def applied(deployed: Any) -> Any:
+    teams, found, _ = deployed
+    return teams, found
 
 
 def _people_documents(outputs: dict[str, Any], found: Any) -> list[dict[str, Any]]:
@@ -136,6 +143,36 @@ def test_submitters_without_ids_start_job_runs_only_tagged_for_their_team(applie
     assert iam_eval.allows(documents, "emr-containers:StartJobRun", virtual_cluster, {**alpha, **eks_role})
     assert not iam_eval.allows(documents, "emr-containers:StartJobRun", virtual_cluster, {**tags(facts.TEAM_TAG_KEY, "bravo", CALLER),
                                                                                           **eks_role})
+
+
+@pytest.mark.engine
+def test_every_role_instance_profile_and_policy_of_a_team_carries_its_team_tag(deployed: Any) -> None:
+    """Read back from IAM: what each team created carries its own tag (charlie's value is its own), nothing else's."""
+    _, _, moto = deployed
+    iam = moto.client("iam", REGION)
+    spec = {team.name: team for team in load_spec(SPEC).teams}
+
+    def team_of(name: str) -> str:
+        return name.split("-", 1)[0]
+
+    def tag(tags: list[dict[str, str]]) -> str | None:
+        return {item["Key"]: item["Value"] for item in tags}.get(facts.TEAM_TAG_KEY)
+
+    counted = {"roles": 0, "instance profiles": 0, "policies": 0}
+    for role in iam.get_paginator("list_roles").paginate(PathPrefix="/emr/").build_full_result()["Roles"]:
+        team = spec[team_of(role["RoleName"])]
+        assert tag(iam.list_role_tags(RoleName=role["RoleName"])["Tags"]) == (team.team_tag.value or team.name), role["RoleName"]
+        counted["roles"] += 1
+    for profile in iam.get_paginator("list_instance_profiles").paginate(PathPrefix="/emr/").build_full_result()["InstanceProfiles"]:
+        team = spec[team_of(profile["InstanceProfileName"])]
+        tags = iam.get_instance_profile(InstanceProfileName=profile["InstanceProfileName"])["InstanceProfile"].get("Tags", [])
+        assert tag(tags) == (team.team_tag.value or team.name), profile["InstanceProfileName"]
+        counted["instance profiles"] += 1
+    for policy in iam.get_paginator("list_policies").paginate(Scope="Local", PathPrefix="/emr/").build_full_result()["Policies"]:
+        team = spec[team_of(policy["PolicyName"])]
+        assert tag(iam.list_policy_tags(PolicyArn=policy["Arn"])["Tags"]) == (team.team_tag.value or team.name), policy["PolicyName"]
+        counted["policies"] += 1
+    assert counted["roles"] >= 3 * 6 and counted["instance profiles"] == 3 and counted["policies"] >= 3 * 4, counted
 
 
 def test_validate_warns_of_account_wide_aws_managed_policies_only_in_a_shared_account(tmp_path: Any) -> None:

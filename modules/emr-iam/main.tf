@@ -33,7 +33,7 @@ module "service_role" {
   partition                      = local.partition
   policy_arns                    = var.service_role_policy_arns
   inline_policies                = var.service_role_inline_policies
-  tags                           = var.tags
+  tags                           = local.tags
 }
 
 module "ec2_role" {
@@ -50,7 +50,7 @@ module "ec2_role" {
   partition                 = local.partition
   policy_arns               = var.ec2_role_policy_arns
   inline_policies           = var.ec2_role_inline_policies
-  tags                      = var.tags
+  tags                      = local.tags
 }
 
 module "autoscaling_role" {
@@ -67,7 +67,7 @@ module "autoscaling_role" {
   partition                = local.partition
   policy_arns              = var.autoscaling_role_policy_arns
   inline_policies          = var.autoscaling_role_inline_policies
-  tags                     = var.tags
+  tags                     = local.tags
 }
 
 module "service_linked_role" {
@@ -93,7 +93,7 @@ module "emrfs" {
   encryption_configuration      = var.emrfs_encryption_configuration
   authorization_configuration   = try(module.runtime_roles[0].authorization_configuration, {})
   assume_policy_name            = var.emrfs_assume_policy_name
-  tags                          = var.tags
+  tags                          = local.tags
 }
 
 # Runtime roles trust the EMR role for EC2; their AuthorizationConfiguration goes into the one
@@ -121,7 +121,7 @@ module "runtime_roles" {
   team_tag_key                     = var.team_tag_key
   team_tag_value                   = var.team_tag_value
   partition                        = local.partition
-  tags                             = var.tags
+  tags                             = local.tags
 }
 
 # EMR Serverless: job runtime roles for the team's applications of the source account.
@@ -143,7 +143,7 @@ module "serverless_roles" {
   team_tag_key               = var.team_tag_key
   team_tag_value             = var.team_tag_value
   partition                  = local.partition
-  tags                       = var.tags
+  tags                       = local.tags
 }
 
 module "serverless_service_linked_role" {
@@ -173,7 +173,7 @@ module "eks_roles" {
   team_tag_key               = var.team_tag_key
   team_tag_value             = var.team_tag_value
   partition                  = local.partition
-  tags                       = var.tags
+  tags                       = local.tags
 }
 
 # EMR Studio: its service role, the user role of IAM Identity Center mode and the users' policies;
@@ -204,7 +204,7 @@ module "studio_roles" {
   team_tag_key                 = var.team_tag_key
   team_tag_value               = var.team_tag_value
   partition                    = local.partition
-  tags                         = var.tags
+  tags                         = local.tags
 }
 
 # PassRole for exactly the roles this module creates, each to the service that uses it
@@ -224,7 +224,7 @@ module "passrole_policy" {
   attach_to_groups = var.passrole_policy_attach_to_groups
   attach_to_roles  = var.passrole_policy_attach_to_roles
   partition        = local.partition
-  tags             = var.tags
+  tags             = local.tags
 }
 
 # Module blocks without `count` (emr-iam 0.1.0 before this change, CHANGELOG): what a workspace created
@@ -286,6 +286,10 @@ moved {
 }
 
 locals {
+  # The team tag on every taggable resource of every piece, over the caller's tags (the team_tag output checks them).
+  team_tag = var.team_tag_value == null ? {} : { (var.team_tag_key) = var.team_tag_value }
+  tags     = merge(var.tags, local.team_tag)
+
   created_roles = {
     service_role     = var.create && var.create_service_role
     ec2_role         = var.create && var.create_ec2_role

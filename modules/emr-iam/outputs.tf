@@ -176,6 +176,16 @@ output "studio_session_policy_arns" {
 }
 
 output "team_tag" {
-  description = "The team tag as a map, for the `tags` of the team's clusters, EMR Serverless applications, virtual clusters, EMR on EKS managed endpoints and job runs: the people's policies act only on resources that carry it."
-  value       = var.team_tag_value == null ? {} : { (var.team_tag_key) = var.team_tag_value }
+  description = "The team tag as a map, for the `tags` of the team's clusters, EMR Serverless applications, virtual clusters, EMR on EKS managed endpoints and job runs: the people's policies act only on resources that carry it. The module's own roles, instance profiles and policies carry it too."
+  value       = local.team_tag
+
+  precondition {
+    condition     = var.team_tag_value == null ? true : lookup(var.tags, var.team_tag_key, var.team_tag_value) == var.team_tag_value
+    error_message = "tags sets the team tag's key (team_tag_key) to another value than team_tag_value: every resource of the module carries the team tag; drop the key from tags or give it the team's value."
+  }
+
+  precondition {
+    condition     = length(local.tags) <= 50
+    error_message = "tags and the team tag are more than 50 tags: IAM allows at most 50 per role, instance profile and policy."
+  }
 }

@@ -230,21 +230,13 @@ module "emr_iam" {
       }
     }
   }
-  create_passrole_policy             = true
-  passrole_policy_name               = "analytics-EMR_PassRole"
-  passrole_policy_attach_to_users    = []
-  passrole_policy_attach_to_groups   = ["analytics-emr-operators"]
-  passrole_policy_attach_to_roles    = []
-  create_runtime_roles               = false
-  runtime_roles                      = {}
-  runtime_cluster_region             = var.runtime_roles_region
-  runtime_external_id                = var.runtime_roles_external_id
-  runtime_create_submitter_policy    = true
-  runtime_submitter_policy_name      = "analytics-EMR_RuntimeRoleSteps"
-  runtime_submitter_attach_to_users  = []
-  runtime_submitter_attach_to_groups = []
-  runtime_submitter_attach_to_roles  = []
-  create_serverless                  = true
+  create_passrole_policy           = true
+  passrole_policy_name             = "analytics-EMR_PassRole"
+  passrole_policy_attach_to_users  = []
+  passrole_policy_attach_to_groups = ["analytics-emr-operators"]
+  passrole_policy_attach_to_roles  = []
+  create_runtime_roles             = false
+  create_serverless                = true
   serverless_roles = {
     analytics-serverless-etl = {
       policy_arns = {}
@@ -361,5 +353,4 @@ module "emr_iam" {
   eks_virtual_cluster_ids     = ["c0a1b2c3d4e5f6a7b8c9d0e1f"]
   eks_create_submitter_policy = true
   eks_submitter_policy_name   = "analytics-EMR_EKS_StartJobRun"
-  create_studio               = false
 }

@@ -24,12 +24,6 @@ variable "tags" {
   default     = {}
 }
 
-variable "runtime_roles_region" {
-  description = "Region of the clusters whose steps use the runtime roles (it scopes their Glue, S3 Access Grants and step submitter ARNs); null allows any region."
-  type        = string
-  default     = null
-}
-
 variable "create_serverless_service_linked_role" {
   description = "Whether this workspace creates the account's EMR Serverless service-linked role (exactly one workspace per account does)."
   type        = bool
@@ -38,18 +32,6 @@ variable "create_serverless_service_linked_role" {
 
 variable "serverless_application_region" {
   description = "Region of the team's EMR Serverless applications (it scopes the job runtime roles' aws:SourceArn and the job submitter policy); null allows any region."
-  type        = string
-  default     = null
-}
-
-variable "runtime_roles_external_id" {
-  description = "External ID of the team's security configuration, when the runtime roles' trust should require it; null for none."
-  type        = string
-  default     = null
-}
-
-variable "studio_region" {
-  description = "Region of the team's EMR Studio (it scopes the service role's aws:SourceArn and the ARNs of its policies); null allows any region."
   type        = string
   default     = null
 }

@@ -93,21 +93,13 @@ module "emr_iam" {
       }
     }
   }
-  create_passrole_policy             = true
-  passrole_policy_name               = "ds-EMR_PassRole"
-  passrole_policy_attach_to_users    = []
-  passrole_policy_attach_to_groups   = []
-  passrole_policy_attach_to_roles    = []
-  create_runtime_roles               = false
-  runtime_roles                      = {}
-  runtime_cluster_region             = var.runtime_roles_region
-  runtime_external_id                = var.runtime_roles_external_id
-  runtime_create_submitter_policy    = true
-  runtime_submitter_policy_name      = "ds-EMR_RuntimeRoleSteps"
-  runtime_submitter_attach_to_users  = []
-  runtime_submitter_attach_to_groups = []
-  runtime_submitter_attach_to_roles  = []
-  create_serverless                  = true
+  create_passrole_policy           = true
+  passrole_policy_name             = "ds-EMR_PassRole"
+  passrole_policy_attach_to_users  = []
+  passrole_policy_attach_to_groups = []
+  passrole_policy_attach_to_roles  = []
+  create_runtime_roles             = false
+  create_serverless                = true
   serverless_roles = {
     ds-serverless-notebooks = {
       policy_arns = {
@@ -122,11 +114,6 @@ module "emr_iam" {
   serverless_submitter_policy_name      = "ds-EMR_ServerlessJobSubmitter"
   create_serverless_service_linked_role = var.create_serverless_service_linked_role
   create_eks_roles                      = false
-  eks_roles                             = {}
-  eks_region                            = var.eks_region
-  eks_virtual_cluster_ids               = []
-  eks_create_submitter_policy           = true
-  eks_submitter_policy_name             = "ds-EMR_EKS_StartJobRun"
   create_studio                         = true
   studio_region                         = var.studio_region
   studio_auth_mode                      = "SSO"

@@ -24,12 +24,6 @@ variable "tags" {
   default     = {}
 }
 
-variable "runtime_roles_region" {
-  description = "Region of the clusters whose steps use the runtime roles (it scopes their Glue, S3 Access Grants and step submitter ARNs); null allows any region."
-  type        = string
-  default     = null
-}
-
 variable "create_serverless_service_linked_role" {
   description = "Whether this workspace creates the account's EMR Serverless service-linked role (exactly one workspace per account does)."
   type        = bool
@@ -42,20 +36,8 @@ variable "serverless_application_region" {
   default     = null
 }
 
-variable "runtime_roles_external_id" {
-  description = "External ID of the team's security configuration, when the runtime roles' trust should require it; null for none."
-  type        = string
-  default     = null
-}
-
 variable "studio_region" {
   description = "Region of the team's EMR Studio (it scopes the service role's aws:SourceArn and the ARNs of its policies); null allows any region."
-  type        = string
-  default     = null
-}
-
-variable "eks_region" {
-  description = "Region of the EMR on EKS virtual clusters the job submitter policy names; null allows any region."
   type        = string
   default     = null
 }

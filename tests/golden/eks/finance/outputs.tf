@@ -176,6 +176,6 @@ output "studio_session_policy_arns" {
 }
 
 output "team_tag" {
-  description = "The team tag as a map, for the `tags` of the team's clusters, EMR Serverless applications, virtual clusters, EMR on EKS managed endpoints and job runs: the people's policies act only on resources that carry it."
+  description = "The team tag as a map, for the `tags` of the team's clusters, EMR Serverless applications, virtual clusters, EMR on EKS managed endpoints and job runs: the people's policies act only on resources that carry it. The module's own roles, instance profiles and policies carry it too."
   value       = module.emr_iam.team_tag
 }

@@ -28,28 +28,44 @@ module "emr_iam" {
   create_ec2_role                             = true
   ec2_role_name                               = "bravo-EMR_EC2_DefaultRole"
   ec2_role_use_name_prefix                    = false
-  ec2_role_attach_aws_managed_policy          = true
-  ec2_role_scoped_policy_json                 = null
-  ec2_role_policy_arns                        = {}
-  ec2_role_inline_policies                    = {}
-  create_autoscaling_role                     = true
-  autoscaling_role_name                       = "bravo-EMR_AutoScaling_DefaultRole"
-  autoscaling_role_use_name_prefix            = false
-  autoscaling_role_trust_conditions           = true
-  autoscaling_role_policy_arns                = {}
-  autoscaling_role_inline_policies            = {}
-  create_service_linked_role                  = var.create_service_linked_role
-  create_emrfs                                = true
-  emrfs_roles                                 = {}
-  emrfs_role_mappings                         = []
-  emrfs_security_configuration_name           = "bravo-emrfs"
-  emrfs_encryption_configuration              = {}
-  create_passrole_policy                      = true
-  passrole_policy_name                        = "bravo-EMR_PassRole"
-  passrole_policy_attach_to_users             = []
-  passrole_policy_attach_to_groups            = []
-  passrole_policy_attach_to_roles             = []
-  create_runtime_roles                        = true
+  ec2_role_attach_aws_managed_policy          = false
+  ec2_role_scoped_policy_json = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "ClusterMetadata"
+        Effect   = "Allow"
+        Action   = ["elasticmapreduce:DescribeCluster", "elasticmapreduce:DescribeStep", "elasticmapreduce:ListBootstrapActions", "elasticmapreduce:ListInstanceFleets", "elasticmapreduce:ListInstanceGroups", "elasticmapreduce:ListInstances", "elasticmapreduce:ListSteps"]
+        Resource = "arn:${local.partition}:elasticmapreduce:*:123456789012:cluster/*"
+      },
+      {
+        Sid      = "InstanceMetadata"
+        Effect   = "Allow"
+        Action   = ["cloudwatch:PutMetricData", "ec2:DescribeInstances", "ec2:DescribeTags"]
+        Resource = "*"
+      },
+    ]
+  })
+  ec2_role_policy_arns              = {}
+  ec2_role_inline_policies          = {}
+  create_autoscaling_role           = true
+  autoscaling_role_name             = "bravo-EMR_AutoScaling_DefaultRole"
+  autoscaling_role_use_name_prefix  = false
+  autoscaling_role_trust_conditions = true
+  autoscaling_role_policy_arns      = {}
+  autoscaling_role_inline_policies  = {}
+  create_service_linked_role        = var.create_service_linked_role
+  create_emrfs                      = true
+  emrfs_roles                       = {}
+  emrfs_role_mappings               = []
+  emrfs_security_configuration_name = "bravo-emrfs"
+  emrfs_encryption_configuration    = {}
+  create_passrole_policy            = true
+  passrole_policy_name              = "bravo-EMR_PassRole"
+  passrole_policy_attach_to_users   = []
+  passrole_policy_attach_to_groups  = []
+  passrole_policy_attach_to_roles   = []
+  create_runtime_roles              = true
   runtime_roles = {
     bravo-etl = {
       policy_arns               = {}
