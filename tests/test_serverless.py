@@ -295,5 +295,5 @@ def test_listing_job_runtime_roles_is_enough_and_create_false_switches_them_off(
     }
     a, b, c = (module.arguments for module in resolve(read_spec(str(write_spec(tmp_path, json.dumps(document))))))
     assert a["create_serverless"] and list(a["serverless_roles"]) == ["a-jobs"]
-    assert not b["create_serverless"] and b["serverless_roles"] == {}
-    assert not c["create_serverless"] and c["serverless_roles"] == {}
+    assert b["create_serverless"] is False and "serverless_roles" not in b  # off: only the toggle (on by default) is written
+    assert c["create_serverless"] is False and "serverless_roles" not in c
