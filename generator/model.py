@@ -869,11 +869,8 @@ def _team_usage(team: Team, arguments: Mapping[str, Any], used: set[str]) -> str
 
 def _team_definition(team: Team, arguments: Mapping[str, Any]) -> ModuleDef:
     # Only the variables its arguments read: a team without EMR Studio has no `studio_region`.
-    read = _variables_read(arguments)
-    variables = tuple(
-        variable
-        for variable in _team_variables(team.service_linked_role.create, team.source_account_id, team.serverless.service_linked_role)
-        if variable.name in read
+    variables = _team_variables_read(
+        team.service_linked_role.create, team.source_account_id, team.serverless.service_linked_role, frozenset(_variables_read(arguments))
     )
     used = [piece.block for piece in used_pieces(arguments, variables)]
     outputs = TEAM_OUTPUTS
@@ -896,15 +893,9 @@ def _team_definition(team: Team, arguments: Mapping[str, Any]) -> ModuleDef:
 _VARIABLE = re.compile(r"\bvar\.(\w+)")
 
 
-def _variables_read(value: Any) -> set[str]:
-    """The names of the variables (`var.<name>`) the expressions in a value read."""
-    if isinstance(value, Expr):
-        return set(_VARIABLE.findall(value.code))
-    if isinstance(value, Mapping):
-        value = list(value.values())
-    if isinstance(value, list | tuple):
-        return set().union(*map(_variables_read, value)) if value else set()
-    return set()
+def _variables_read(arguments: Mapping[str, Any]) -> set[str]:
+    """The names of the team module's variables (`var.<name>`) its arguments read: each is an argument's whole value."""
+    return {name for value in arguments.values() if isinstance(value, Expr) for name in _VARIABLE.findall(value.code)}
 
 
 def _models_in(annotation: Any) -> Iterable[type[BaseModel]]:
@@ -953,6 +944,15 @@ def _written_policies(holders: list[tuple[Path_, RolePolicies | PolicyStatement]
         for position, arn in enumerate(holder.policy_arns):
             if ":iam::aws:policy/" in arn:
                 yield (*path, "policy_arns", position), arn.split(":iam::aws:policy/", 1)[1], arn
+
+
+@functools.lru_cache(maxsize=256, typed=True)
+def _team_variables_read(
+    create_service_linked_role: bool, source_account_id: str | None, create_serverless_service_linked_role: bool, read: frozenset[str]
+) -> tuple[Variable, ...]:
+    """Those of a team module's variables its arguments read: one tuple for teams alike (the templates render it once)."""
+    every = _team_variables(create_service_linked_role, source_account_id, create_serverless_service_linked_role)
+    return tuple(variable for variable in every if variable.name in read)
 
 
 @functools.lru_cache(maxsize=256, typed=True)
