@@ -14,7 +14,6 @@ import argparse
 import sys
 import tempfile
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tests.engine import INVENTORY_ENGINE, ROOT, Engine, engine_by_name, engine_names
@@ -41,20 +40,11 @@ def select(cases: list[Case], target: str | None, names: Sequence[str]) -> list[
 
 def regenerate(cases: list[Case], engine: Engine) -> None:
     with tempfile.TemporaryDirectory(prefix="emr-iam-inventories-") as scratch:
-        offline = [case for case in cases if not case.prior_apply]
-        by_target: dict[str, list[Case]] = {}
-        for case in offline:
-            by_target.setdefault(case.target, []).append(case)
-
-        def run_target(target_cases: list[Case]) -> None:
-            bench = Workbench(Path(scratch) / target_cases[0].target.replace("/", "__"))
-            for case in target_cases:
-                write_inventory(case, bench.plan(engine, case))
-                print(f"wrote {case.inventory_path.relative_to(ROOT)}")
-
-        # Targets in parallel (engine runs are separate processes), cases of a target in turn.
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            list(pool.map(run_target, by_target.values()))
+        # Every offline case is a module instance of one root: one init and one plan for all of them.
+        bench = Workbench(Path(scratch) / "offline", [case for case in cases if not case.prior_apply])
+        for case in bench.cases:
+            write_inventory(case, bench.plan(engine, case))
+            print(f"wrote {case.inventory_path.relative_to(ROOT)}")
 
         online = [case for case in cases if case.prior_apply]
         if online:
