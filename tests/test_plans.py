@@ -9,7 +9,6 @@ sample of each module's), and all engines must plan the same values for each of 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -41,14 +40,6 @@ pytestmark = pytest.mark.engine
 
 def partition_of(region: str) -> str:
     return partitions.partition_of(region)
-
-
-@pytest.fixture(scope="session")
-def workbench(tmp_path_factory: pytest.TempPathFactory) -> Workbench:
-    """This worker's copies of the repo tree; a module's plan is shared by the session's workers."""
-    # The parent of the base temp folder is common to every xdist worker of this run.
-    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else None
-    return Workbench(tmp_path_factory.mktemp("plans"), CASES, shared, selects=harness.runs_on)
 
 
 def plan(request: pytest.FixtureRequest, workbench: Workbench, engine_name: str, case: Case) -> Summary:
