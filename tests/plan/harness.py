@@ -363,15 +363,15 @@ class Workbench:
 
     def plan(self, engine: Engine, case: Case, endpoint: str | None = None) -> Summary:
         """Plan a case (after its prior apply against `endpoint`, if it has one) and summarise it."""
-        if case.prior_apply:
+        key = (engine.name, case.id)
+        if case.prior_apply and key not in self._summaries:
             if endpoint is None:
                 raise ValueError(f"{case.id}: prior_apply needs the local fake AWS")
             test = self.root(engine, case.target, fresh=True)
             write_provider(Path(test.tfdir), case.region, endpoint, is_module=case.is_module)
             prefix = WRAPPED if case.is_module else ""
             test.apply(tf_var_file=str(case.tfvars), targets=[prefix + address for address in case.prior_apply])
-            return summarize(test.plan(output=True, tf_var_file=str(case.tfvars))._raw, prefix)
-        key = (engine.name, case.id)
+            self._summaries[key] = summarize(test.plan(output=True, tf_var_file=str(case.tfvars))._raw, prefix)
         if key not in self._summaries:
             self._summaries[key] = summarize(self.case_plan(engine, case))
         return self._summaries[key]
@@ -614,11 +614,18 @@ def check_inventory(inventory: dict[str, Any], summary: Summary) -> list[str]:
         planned = summary.counts.get(kind, 0)
         if planned != expected_count:
             problems.append(f"counts.{kind}: expected {expected_count}, planned {planned}")
-    for name, expected in (inventory.get("outputs") or {}).items():
+    expected_outputs = inventory.get("outputs") or {}
+    for name, expected in expected_outputs.items():
         if name not in summary.outputs:
             problems.append(f"outputs.{name}: not an output of the plan; outputs: {sorted(summary.outputs)}")
         else:
             problems += compare(expected, summary.outputs[name], f"outputs.{name}")
+    # An inventory leaves null outputs out (an optional piece that is off adds only those): every output it
+    # does not name must be null.
+    if "outputs" in inventory:
+        for name, planned in summary.outputs.items():
+            if name not in expected_outputs and planned is not None:
+                problems.append(f"outputs.{name}: planned {planned!r}; the inventory names no such output, so it must be null")
     if not any(key in inventory for key in GENERATED):
         problems.append("the inventory has no values, counts or outputs")
     return problems
@@ -693,6 +700,62 @@ def partition_problems(summary: Summary, partition: str, foreign_arns: list[str]
     return problems, checked
 
 
+# A partition case of these partitions that has no inventory is held to its twin in aws-cn instead (same inputs
+# but the region): the same plan, partition for partition. aws-cn is the partition whose principals differ.
+TWIN = "partition-aws-cn"
+HELD_TO_TWIN = ("partition-aws", "partition-aws-us-gov")
+
+
+def twin_of(case: Case, cases: list[Case]) -> Case | None:
+    """The aws-cn twin that `case` is held to, when it is a partition case of HELD_TO_TWIN without an inventory."""
+    if case.name not in HELD_TO_TWIN or case.inventory_path.is_file():
+        return None
+    return next((other for other in cases if other.target == case.target and other.name == TWIN), None)
+
+
+def inputs_but_region(case: Case) -> list[str]:
+    """The input lines of a case's `.tfvars`, comments, blank lines and the region left out."""
+    lines = [line.rstrip() for line in case.tfvars.read_text(encoding="utf-8").splitlines()]
+    return [line for line in lines if line.strip() and not line.lstrip().startswith("#") and not re.match(r"\s*region\s*=", line)]
+
+
+def partition_neutral(value: Any, partition: str) -> Any:
+    """`value` with what the partition decides written the same in every partition: `arn:<partition>:`, the
+    partition's sample region in an ARN's region field, and each service principal (or iam:PassedToService
+    form; a list of them as the set of services, one alone as a string, as IAM policy documents write it)."""
+    services = {principals[partition]: service for service, principals in facts.SERVICE_PRINCIPALS.items()}
+    for table in (facts.PASSED_TO_SERVICE_FORMS, facts.SERVERLESS_PASSED_TO_SERVICE_FORMS):
+        services |= {form: service for service, forms in table[partition].items() for form in forms}
+    region = facts.PARTITION_SAMPLE_REGIONS[partition]
+    arn = re.compile(rf"^arn:{re.escape(partition)}:([^:]*):([^:]*):")
+
+    def neutral(item: Any) -> Any:
+        if isinstance(item, str):
+            if item in services:
+                return f"<service {services[item]}>"
+            return arn.sub(lambda found: f"arn:<partition>:{found[1]}:{'<region>' if found[2] == region else found[2]}:", item)
+        if isinstance(item, dict):
+            return {key: neutral(inner) for key, inner in item.items()}
+        if isinstance(item, list):
+            items = [neutral(inner) for inner in item]
+            if items and all(isinstance(inner, str) and inner.startswith("<service ") for inner in items):
+                unique = sorted(set(items))
+                return unique[0] if len(unique) == 1 else unique
+            return items
+        return item
+
+    return neutral(value)
+
+
+def twin_problems(summary: Summary, partition: str, twin: Summary) -> list[str]:
+    """Where a partition case's plan differs from its aws-cn twin's, beyond what the partition decides
+    (exactly, both ways: every planned value, count and output)."""
+    def neutral(one: Summary, where: str) -> Summary:
+        return Summary(values=partition_neutral(one.values, where), counts=one.counts, outputs=partition_neutral(one.outputs, where))
+
+    return plan_differences(neutral(summary, partition), neutral(twin, "aws-cn"))
+
+
 def structural_problems(summary: Summary) -> list[str]:
     """Facts that hold for every plan: trust policies are never empty; instance profile = role name."""
     problems = []
@@ -729,7 +792,9 @@ def inventory_from(summary: Summary, settings: dict[str, Any]) -> dict[str, Any]
     for address, attributes in summary.values.items():
         configured = summary.configured.get(config_address(summary.prefix + address), set())
         values[address] = {key: value for key, value in attributes.items() if key in configured or key == "arn" and value != UNKNOWN}
-    return {**settings, "values": values, "counts": summary.counts, "outputs": summary.outputs}
+    # Null outputs are left out: check_inventory holds every output the inventory does not name to null.
+    outputs = {name: value for name, value in summary.outputs.items() if value is not None}
+    return {**settings, "values": values, "counts": summary.counts, "outputs": outputs}
 
 
 def write_inventory(case: Case, summary: Summary) -> None:

@@ -3,7 +3,9 @@
 TARGET is a folder such as `modules/emr-service-role`, `modules/teams/analytics` or
 `examples/default-roles` (`emr-service-role` and `teams/analytics` are read as modules/...);
 without CASE every case of the target is written, without TARGET every case of every target.
-A case only needs its `.tfvars`: the `.yaml` beside it is created. Hand-written settings in an
+A case only needs its `.tfvars`: the `.yaml` beside it is created, except for a `partition-aws` or
+`partition-aws-us-gov` case without one, which is held to its `partition-aws-cn` twin instead (written
+only when the case is named). Hand-written settings in an
 existing inventory (`prior_apply`, `foreign_arns`) are kept. Review the diff before committing:
 the inventory is what the tests then hold the modules to.
 """
@@ -18,7 +20,7 @@ from pathlib import Path
 
 from tests.engine import INVENTORY_ENGINE, ROOT, Engine, engine_by_name, engine_names
 from tests.moto_server import MotoServer
-from tests.plan.harness import Case, Workbench, discover, write_inventory
+from tests.plan.harness import TWIN, Case, Workbench, discover, twin_of, write_inventory
 
 
 def _target(name: str) -> str:
@@ -62,7 +64,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("cases", nargs="*", help="case names (the .tfvars file names without extension)")
     parser.add_argument("--engine", default=INVENTORY_ENGINE, choices=engine_names(), help=f"engine that plans (default: {INVENTORY_ENGINE})")
     arguments = parser.parse_args(argv)
-    regenerate(select(discover(), arguments.target, arguments.cases), engine_by_name(arguments.engine))
+    cases = discover()
+    chosen = select(cases, arguments.target, arguments.cases)
+    if not arguments.cases:
+        # A partition case without an inventory is held to its aws-cn twin (harness.twin_of): it gets one only
+        # when named.
+        held = [case for case in chosen if twin_of(case, cases)]
+        chosen = [case for case in chosen if case not in held]
+        for case in held:
+            print(f"kept {case.id} without an inventory: it is held to {TWIN} (name the case to give it one)")
+    regenerate(chosen, engine_by_name(arguments.engine))
     return 0
 
 
