@@ -63,8 +63,11 @@ def test_plan_matches_inventory(request: pytest.FixtureRequest, workbench: Workb
     summary = plan(request, workbench, engine_name, case)
     if twin is not None:
         # No inventory: the same plan as the aws-cn twin's (held to its inventory), partition for partition.
-        assert harness.inputs_but_region(case) == harness.inputs_but_region(twin), f"{case.id}: its inputs differ from {twin.tfvars} beyond the region"
-        problems = harness.twin_problems(summary, partition_of(case.region), plan(request, workbench, engine_name, twin))
+        partition = partition_of(case.region)
+        assert harness.inputs_but_region(case, partition) == harness.inputs_but_region(twin, "aws-cn"), (
+            f"{case.id}: its inputs differ from {twin.tfvars} beyond the partition"
+        )
+        problems = harness.twin_problems(summary, partition, plan(request, workbench, engine_name, twin))
         assert not problems, (
             f"{case.id} plans otherwise than {twin.id} beyond the partition:\n  " + "\n  ".join(problems[:40])
             + f"\nIf {case.name} must differ, give it an inventory of its own:\n  {case.regenerate_command}"
@@ -213,15 +216,19 @@ def test_outputs_an_inventory_leaves_out_must_be_null() -> None:
 def test_a_partition_case_differs_from_its_twin_only_where_the_partition_decides() -> None:
     trust_cn = '{"Statement":[{"Principal":{"Service":"elasticmapreduce.amazonaws.com.cn"},"Condition":{"StringEquals":{"iam:PassedToService":["ec2.amazonaws.com","ec2.amazonaws.com.cn"]}}}]}'
     trust_gov = '{"Statement":[{"Principal":{"Service":"elasticmapreduce.amazonaws.com"},"Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}}]}'
-    twin = summary_of({"aws_iam_role.this[0]": {"name": "r", "assume_role_policy": trust_cn, "arn": "arn:aws-cn:emr-serverless:cn-north-1:1:/applications/*"}})
-    same = summary_of({"aws_iam_role.this[0]": {"name": "r", "assume_role_policy": trust_gov, "arn": "arn:aws-us-gov:emr-serverless:us-gov-west-1:1:/applications/*"}})
-    assert harness.twin_problems(same, "aws-us-gov", twin) == []
-    renamed = summary_of({"aws_iam_role.this[0]": {"name": "s", "assume_role_policy": trust_gov, "arn": "arn:aws-us-gov:emr-serverless:us-east-1:1:/applications/*"}})
+
+    def role(name: str, trust: str, resource: str) -> Summary:
+        summary = summary_of({"aws_iam_role.this[0]": {"name": name, "assume_role_policy": trust, "description": resource, "unique_id": name}})
+        summary.configured = {"aws_iam_role.this": {"name", "assume_role_policy", "description"}}
+        return summary
+
+    twin = role("r", trust_cn, "arn:aws-cn:emr-serverless:cn-north-1:1:/applications/*")
+    assert harness.twin_problems(role("r", trust_gov, "arn:aws-us-gov:emr-serverless:us-gov-west-1:1:/applications/*"), "aws-us-gov", twin) == []
+    renamed = role("s", trust_gov, "arn:aws-us-gov:emr-serverless:us-east-1:1:/applications/*")
     assert harness.twin_problems(renamed, "aws-us-gov", twin) == [
-        "values[aws_iam_role.this[0]].arn: 'arn:<partition>:emr-serverless:us-east-1:1:/applications/*' here, "
+        "plan.values.aws_iam_role.this[0].description: 'arn:<partition>:emr-serverless:us-east-1:1:/applications/*' here, "
         "'arn:<partition>:emr-serverless:<region>:1:/applications/*' there",
-        "values[aws_iam_role.this[0]].name: 's' here, 'r' there",
+        "plan.values.aws_iam_role.this[0].name: 's' here, 'r' there",
     ]
-    wrong_principal = summary_of({"aws_iam_role.this[0]": {"name": "r", "assume_role_policy": trust_gov.replace("elasticmapreduce", "ec2", 1),
-                                                           "arn": "arn:aws-us-gov:emr-serverless:us-gov-west-1:1:/applications/*"}})
+    wrong_principal = role("r", trust_gov.replace("elasticmapreduce", "ec2", 1), "arn:aws-us-gov:emr-serverless:us-gov-west-1:1:/applications/*")
     assert len(harness.twin_problems(wrong_principal, "aws-us-gov", twin)) == 1

@@ -92,6 +92,10 @@ class Case:
         return loaded
 
     def settings(self) -> dict[str, Any]:
+        twin = self.tfvars.with_name(f"{TWIN}.yaml")
+        if self.name in HELD_TO_TWIN and not self.inventory_path.is_file() and twin.is_file():
+            # Held to its twin (twin_of), it plans as the twin does: after the same prior apply.
+            return Case(self.target, TWIN, twin.with_suffix(".tfvars")).settings()
         inventory = self.inventory()
         return {key: inventory[key] for key in SETTINGS if key in inventory}
 
@@ -713,27 +717,32 @@ def twin_of(case: Case, cases: list[Case]) -> Case | None:
     return next((other for other in cases if other.target == case.target and other.name == TWIN), None)
 
 
-def inputs_but_region(case: Case) -> list[str]:
-    """The input lines of a case's `.tfvars`, comments, blank lines and the region left out."""
+def inputs_but_region(case: Case, partition: str) -> list[str]:
+    """The input lines of a case's `.tfvars` with comments, blank lines and `region` left out, and what the
+    partition decides written alike: `arn:<partition>:`, and the partition's sample region as a value."""
+    region = facts.PARTITION_SAMPLE_REGIONS[partition]
     lines = [line.rstrip() for line in case.tfvars.read_text(encoding="utf-8").splitlines()]
-    return [line for line in lines if line.strip() and not line.lstrip().startswith("#") and not re.match(r"\s*region\s*=", line)]
+    return [
+        line.replace(f"arn:{partition}:", "arn:<partition>:").replace(f'"{region}"', '"<region>"')
+        for line in lines
+        if line.strip() and not line.lstrip().startswith("#") and not re.match(r"\s*region\s*=", line)
+    ]
 
 
 def partition_neutral(value: Any, partition: str) -> Any:
     """`value` with what the partition decides written the same in every partition: `arn:<partition>:`, the
-    partition's sample region in an ARN's region field, and each service principal (or iam:PassedToService
+    partition's sample region (`<region>`), and each service principal (or iam:PassedToService
     form; a list of them as the set of services, one alone as a string, as IAM policy documents write it)."""
     services = {principals[partition]: service for service, principals in facts.SERVICE_PRINCIPALS.items()}
     for table in (facts.PASSED_TO_SERVICE_FORMS, facts.SERVERLESS_PASSED_TO_SERVICE_FORMS):
         services |= {form: service for service, forms in table[partition].items() for form in forms}
     region = facts.PARTITION_SAMPLE_REGIONS[partition]
-    arn = re.compile(rf"^arn:{re.escape(partition)}:([^:]*):([^:]*):")
 
     def neutral(item: Any) -> Any:
         if isinstance(item, str):
             if item in services:
                 return f"<service {services[item]}>"
-            return arn.sub(lambda found: f"arn:<partition>:{found[1]}:{'<region>' if found[2] == region else found[2]}:", item)
+            return item.replace(f"arn:{partition}:", "arn:<partition>:").replace(region, "<region>")
         if isinstance(item, dict):
             return {key: neutral(inner) for key, inner in item.items()}
         if isinstance(item, list):
@@ -748,12 +757,11 @@ def partition_neutral(value: Any, partition: str) -> Any:
 
 
 def twin_problems(summary: Summary, partition: str, twin: Summary) -> list[str]:
-    """Where a partition case's plan differs from its aws-cn twin's, beyond what the partition decides
-    (exactly, both ways: every planned value, count and output)."""
-    def neutral(one: Summary, where: str) -> Summary:
-        return Summary(values=partition_neutral(one.values, where), counts=one.counts, outputs=partition_neutral(one.outputs, where))
-
-    return plan_differences(neutral(summary, partition), neutral(twin, "aws-cn"))
+    """Where a partition case's plan differs from its aws-cn twin's, beyond what the partition decides: what
+    an inventory of each would record (inventory_from: every configured attribute and known ARN of every
+    resource, counts, outputs), compared exactly, both ways."""
+    here, there = inventory_from(summary, {}), inventory_from(twin, {})
+    return differences(partition_neutral(here, partition), partition_neutral(there, "aws-cn"), "plan")
 
 
 def structural_problems(summary: Summary) -> list[str]:
