@@ -1,5 +1,6 @@
 """Fixtures shared by the test modules."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from tests.helpers import TWO_TEAMS_SPEC, run_cli, write_spec
 
 # A local fake AWS per pytest worker (moto_server on loopback) for apply tests.
 from tests.moto_server import moto, moto_server  # noqa: F401
+from tests.plan import harness
 
 
 @pytest.fixture(autouse=True)
@@ -27,3 +29,13 @@ def rendered(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, 
     assert (code, err) == (0, ""), err
     assert out_text.startswith(f"{out}: ") and "written" in out_text
     return spec, out
+
+
+@pytest.fixture(scope="session")
+def workbench(tmp_path_factory: pytest.TempPathFactory) -> harness.Workbench:
+    """The plan cases' roots (tests/plan/harness.py), planned once per session and engine: the first
+    xdist worker that needs a root plans it, the others read its plan (tests/test_plans.py,
+    tests/test_examples.py and tests/test_partitions.py share them)."""
+    # The parent of the base temp folder is common to every xdist worker of this run.
+    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else None
+    return harness.Workbench(tmp_path_factory.mktemp("plans"), harness.discover(), shared, selects=harness.runs_on)

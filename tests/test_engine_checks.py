@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,14 +37,47 @@ def test_every_module_and_example_is_formatted(engine_name: str) -> None:
         assert result.returncode == 0, f"{folder} is not formatted as `{engine_name} fmt` writes:\n{result.stdout}{result.stderr}"
 
 
+# Import blocks are allowed in a root module only: such an example (adopt-existing) is validated as its own root.
+STANDALONE = [("examples", p) for p in EXAMPLE_DIRS if (EXAMPLES / p / "imports.tf").exists()]
+GROUPED = [target for target in TARGETS if target not in STANDALONE]
+_validated: dict[str, dict[str, Any]] = {}
+
+
+def validated_together(engine_name: str, base: Path) -> dict[str, Any]:
+    """`validate -json` of one root that calls every module and example of GROUPED (with no arguments: every
+    variable has a default), made once per engine and worker: one init and one provider start for all of
+    them. `validate` checks every module of the configuration, the called ones included."""
+    if engine_name not in _validated:
+        engine = engine_by_name(engine_name)
+        tree = copy_tree(base)
+        root = tree / "_validate"
+        root.mkdir()
+        calls = [f'module "{kind}__{str(folder).replace("/", "__")}" {{\n  source = "../{kind}/{folder}"\n}}\n' for kind, folder in GROUPED]
+        (root / "main.tf").write_text("\n".join(calls), encoding="utf-8")
+        engine.init(root)
+        result = engine.run("validate", "-json", "-no-color", cwd=root, check=False)
+        _validated[engine_name] = {"root": root, **json.loads(result.stdout)}
+    return _validated[engine_name]
+
+
 @pytest.mark.parametrize("engine_name", engine_names())
 @pytest.mark.parametrize(("kind", "folder"), TARGETS, ids=[f"{k}/{p}" for k, p in TARGETS])
-def test_validate(engine_name: str, kind: str, folder: Path, tmp_path: Path) -> None:
+def test_validate(engine_name: str, kind: str, folder: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     engine = engine_by_name(engine_name)
-    workdir = copy_tree(tmp_path) / kind / folder
-    engine.init(workdir)
-    result = engine.run("validate", "-no-color", cwd=workdir)
-    assert "Success! The configuration is valid." in result.stdout, result.stdout + result.stderr
+    if (kind, folder) in STANDALONE:
+        workdir = copy_tree(tmp_path_factory.mktemp("validate")) / kind / folder
+        engine.init(workdir)
+        result = engine.run("validate", "-no-color", cwd=workdir)
+        assert "Success! The configuration is valid." in result.stdout, result.stdout + result.stderr
+        return
+    report = validated_together(engine_name, tmp_path_factory.mktemp("validate"))
+    root: Path = report["root"]
+    here = (root.parent / kind / folder).resolve()
+    mine = [d for d in report.get("diagnostics", []) if here in (root / d.get("range", {}).get("filename", "_")).resolve().parents]
+    assert report["valid"], f"{kind}/{folder} ({engine_name}): the root that calls every module and example is invalid:\n" + json.dumps(
+        mine or report.get("diagnostics"), indent=1
+    )
+    assert report["error_count"] == 0 and not [d for d in mine if d.get("severity") == "error"], json.dumps(mine, indent=1)
 
 
 def test_the_provider_block_follows_the_provider_version(tmp_path: Path) -> None:

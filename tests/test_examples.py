@@ -8,13 +8,16 @@ test_adopt.py; the CDKTF app is synthesised and planned in test_cdktf.py.
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import re
 from typing import Any
 
 import pytest
 
 from tests import workspace
-from tests.engine import EXAMPLES, ROOT, Engine, copy_tree, engine_by_name, engine_names, opentofu
+from tests.engine import EXAMPLES, ROOT, Engine, engine_by_name, engine_names, opentofu
+from tests.plan.harness import Case, Workbench, discover
+
+CASES = discover()
 
 pytestmark = pytest.mark.engine
 
@@ -33,11 +36,19 @@ STANDARD_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "READM
 TEAMS = ("analytics", "data-science")
 
 
-def plan_example(engine: Engine, tmp_path: Path, example: str, region: str = "us-east-1", *args: str) -> dict[str, Any]:
-    folder = copy_tree(tmp_path) / "examples" / example
-    workspace.write_offline_provider(folder, region)
-    workspace.init(engine, folder)
-    return workspace.plan(engine, folder, *args)
+def example_case(example: str, name: str = "defaults") -> Case:
+    """A plan case of an example (tests/plan/examples/<example>/<name>.tfvars): its plan is made once per
+    session and engine, in the root of the example's cases (tests/plan/harness.py)."""
+    return next(case for case in CASES if case.target == f"examples/{example}" and case.name == name)
+
+
+def plan_example(workbench: Workbench, engine: Engine, example: str, name: str = "defaults") -> dict[str, Any]:
+    """`show -json` of an example's plan as if it were the root, from its case `name`."""
+    return workbench.case_plan(engine, example_case(example, name))
+
+
+def sets_no_input(case: Case) -> bool:
+    return not re.search(r"^\s*[A-Za-z_][A-Za-z0-9_-]*\s*=", case.tfvars.read_text(encoding="utf-8"), re.MULTILINE)
 
 
 def test_every_example_is_planned() -> None:
@@ -65,8 +76,10 @@ def test_examples_are_formatted() -> None:
 
 @pytest.mark.parametrize("engine_name", engine_names())
 @pytest.mark.parametrize("example", OFFLINE_EXAMPLES)
-def test_example_plans_only_creates(engine_name: str, example: str, tmp_path: Path) -> None:
-    plan_json = plan_example(engine_by_name(engine_name), tmp_path, example)
+def test_example_plans_only_creates(engine_name: str, example: str, workbench: Workbench) -> None:
+    # The example as a team runs it: its `defaults` case sets no input.
+    assert sets_no_input(example_case(example)), f"tests/plan/examples/{example}/defaults.tfvars sets inputs; the example as written has none"
+    plan_json = plan_example(workbench, engine_by_name(engine_name), example)
     planned = workspace.actions(plan_json)
     assert planned, f"examples/{example} plans nothing"
     assert {tuple(a) for a in planned.values()} == {("create",)}, planned
@@ -81,8 +94,8 @@ def test_example_plans_only_creates(engine_name: str, example: str, tmp_path: Pa
         assert trust["Statement"], f"{role['address']} has an empty trust policy"
 
 
-def test_default_roles_match_create_default_roles(tmp_path: Path) -> None:
-    plan_json = plan_example(opentofu(), tmp_path, "default-roles")
+def test_default_roles_match_create_default_roles(workbench: Workbench) -> None:
+    plan_json = plan_example(workbench, opentofu(), "default-roles")
     roles = {c["change"]["after"]["name"]: c for c in workspace.managed_changes(plan_json) if c["type"] == "aws_iam_role"}
     assert set(roles) == {"EMR_DefaultRole", "EMR_EC2_DefaultRole", "EMR_AutoScaling_DefaultRole"}
     principals = {
@@ -106,8 +119,10 @@ def test_default_roles_match_create_default_roles(tmp_path: Path) -> None:
     assert not [address for address in workspace.actions(plan_json) if address.startswith("module.disabled.")]
 
 
-def test_default_roles_follow_the_partition(tmp_path: Path) -> None:
-    plan_json = plan_example(opentofu(), tmp_path, "default-roles", "cn-north-1")
+def test_default_roles_follow_the_partition(workbench: Workbench) -> None:
+    case = example_case("default-roles", "partition-aws-cn")
+    assert case.region == "cn-north-1"
+    plan_json = plan_example(workbench, opentofu(), "default-roles", case.name)
     text = json.dumps(workspace.managed_changes(plan_json))
     assert "arn:aws-cn:iam::aws:policy/service-role/AmazonElasticMapReduceRole" in text
     assert "elasticmapreduce.amazonaws.com.cn" in text
@@ -115,9 +130,10 @@ def test_default_roles_follow_the_partition(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def team_plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
-    engine = opentofu()
-    return {team: plan_example(engine, tmp_path_factory.mktemp(team), f"team-workspaces/{team}") for team in TEAMS}
+def team_plans(workbench: Workbench) -> dict[str, dict[str, Any]]:
+    for team in TEAMS:
+        assert sets_no_input(example_case(f"team-workspaces/{team}")), f"the {team} workspace's defaults case sets inputs"
+    return {team: plan_example(workbench, opentofu(), f"team-workspaces/{team}") for team in TEAMS}
 
 
 def _by_type(plan_json: dict[str, Any], kind: str) -> list[dict[str, Any]]:

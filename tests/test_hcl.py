@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import re
 from pathlib import Path
@@ -76,8 +78,15 @@ def _name(key: str) -> str:
 
 
 def _load(folder: Path, file: str) -> dict[str, Any]:
-    with (folder / file).open() as handle:
-        return hcl2.load(handle)
+    # A copy: callers may change what they get; the parse (python-hcl2, slow) is made once per file.
+    return copy.deepcopy(_parsed(folder / file))
+
+
+@functools.cache
+def _parsed(path: Path) -> dict[str, Any]:
+    with path.open() as handle:
+        parsed: dict[str, Any] = hcl2.load(handle)
+        return parsed
 
 
 def _blocks(parsed: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:

@@ -10,7 +10,6 @@ stops the plan with a message that names it.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -76,37 +75,47 @@ def test_the_provider_names_the_partitions_the_tests_say_it_does(tmp_path: Path)
     assert all(named[partition] is None for partition in facts.PARTITIONS if partitions.needs_override(partition)), named
 
 
-def _partition_tree(base: Path, partition: str) -> Path:
-    tree = copy_tree(base)
+def partition_instances(partition: str) -> list[harness.Instance]:
+    """Every module (its `custom` case) and every example, in the partition's sample region."""
+    region = facts.PARTITION_SAMPLE_REGIONS[partition]
+    cases = {case.target: case for case in harness.discover() if case.name == "custom" and case.target in MODULE_TARGETS}
+    assert sorted(cases) == MODULE_TARGETS
+    kind = "part_" + partition
+    # The case's own ARN inputs moved into the partition: whatever arn:aws: is left, the module wrote.
+    modules = [harness.Instance(harness.instance_name(kind, target, "custom"), target, harness.case_arguments(case).replace("arn:aws:", f"arn:{partition}:"), region)
+               for target, case in cases.items()]
+    return modules + [harness.Instance(harness.instance_name(kind, example, "as-written"), example, f'region = "{region}"\n') for example in EXAMPLE_TARGETS]
+
+
+def partition_plan(workbench: harness.Workbench, partition: str) -> dict[str, Any]:
+    """One root plans every module and example in each partition the provider names; a partition it does not
+    name gets a root of its own, in a copy of the tree with `local.partition` set (tests/partitions.py)."""
     if partitions.needs_override(partition):
-        assert partitions.write_overrides(tree, partition)
-    return tree
+        def prepare(tree: Path) -> None:
+            assert partitions.write_overrides(tree, partition)
+        return workbench.grouped(opentofu(), f"partition-{partition}", partition_instances(partition), prepare)
+    named = [instance for name in partitions.PROVIDER_NAMES for instance in partition_instances(name)]
+    return workbench.grouped(opentofu(), "partitions", named)
+
+
+def foreign_arns(targets: set[str]) -> list[str]:
+    """ARNs a case's inventory knowingly lets through (tests/plan/README.md, foreign_arns)."""
+    return [arn for case in harness.discover() if case.target in targets for arn in case.settings().get("foreign_arns", [])]
 
 
 @pytest.mark.engine
 @pytest.mark.parametrize("partition", facts.PARTITIONS)
-def test_every_module_plans_in_the_partition(partition: str, tmp_path: Path) -> None:
-    region = facts.PARTITION_SAMPLE_REGIONS[partition]
-    tree = _partition_tree(tmp_path, partition)
-    cases = {case.target: case for case in harness.discover() if case.name == "custom" and case.target in MODULE_TARGETS}
-    assert sorted(cases) == MODULE_TARGETS
-    root = tree / "_partition"
-    root.mkdir()
-    calls = []
-    for target, case in cases.items():
-        name = "m_" + re.sub(r"[^A-Za-z0-9]", "_", target.removeprefix("modules/"))
-        # The case's own ARN inputs moved into the partition: whatever arn:aws: is left, the module wrote.
-        arguments = harness.case_arguments(case).replace("arn:aws:", f"arn:{partition}:")
-        calls.append(f'module "{name}" {{\n  source = "../{target}"\n\n{arguments}\n}}\n')
-    (root / "main.tf").write_text(provider_block(region) + "\n" + "\n".join(calls), encoding="utf-8")
-    code, plan, text = _plan(root)
-    assert code == 0, text
-    assert plan is not None
-    summary = harness.summarize(plan)
+def test_every_module_plans_in_the_partition(partition: str, workbench: harness.Workbench) -> None:
+    plan = partition_plan(workbench, partition)
+    summaries = {instance.name: harness.summarize(harness.scoped_plan(plan, instance.name))
+                 for instance in partition_instances(partition) if instance.is_module}
+    summary = harness.Summary(
+        values={f"{name}.{address}": values for name, one in summaries.items() for address, values in one.values.items()},
+        counts={"resources": sum(one.counts["resources"] for one in summaries.values())},
+        outputs={name: one.outputs for name, one in summaries.items()},
+    )
     assert summary.counts["resources"] > 0
-    # ARNs a case's inventory knowingly lets through (tests/plan/README.md, foreign_arns).
-    foreign = [arn for case in harness.discover() if case.target in cases for arn in case.settings().get("foreign_arns", [])]
-    problems, checked = harness.partition_problems(summary, partition, foreign)
+    problems, checked = harness.partition_problems(summary, partition, foreign_arns(set(MODULE_TARGETS)))
     assert checked > 0
     assert problems == []
 
@@ -114,17 +123,10 @@ def test_every_module_plans_in_the_partition(partition: str, tmp_path: Path) -> 
 @pytest.mark.engine
 @pytest.mark.parametrize("partition", facts.PARTITIONS)
 @pytest.mark.parametrize("example", EXAMPLE_TARGETS)
-def test_every_example_plans_in_the_partition(example: str, partition: str, tmp_path: Path) -> None:
-    region = facts.PARTITION_SAMPLE_REGIONS[partition]
-    root = _partition_tree(tmp_path, partition) / example
-    harness.write_provider(root, region, None, is_module=False)
-    declares_region = 'variable "region"' in "".join(tf.read_text(encoding="utf-8") for tf in root.glob("*.tf"))
-    code, plan, text = _plan(root, *([f"-var=region={region}"] if declares_region else []))
-    assert code == 0, text
-    assert plan is not None
-    summary = harness.summarize(plan)
-    foreign = [arn for case in harness.discover() if case.target == example for arn in case.settings().get("foreign_arns", [])]
-    problems, checked = harness.partition_problems(summary, partition, foreign)
+def test_every_example_plans_in_the_partition(example: str, partition: str, workbench: harness.Workbench) -> None:
+    plan = partition_plan(workbench, partition)
+    summary = harness.summarize(harness.scoped_plan(plan, harness.instance_name("part_" + partition, example, "as-written")))
+    problems, checked = harness.partition_problems(summary, partition, foreign_arns({example}))
     assert checked > 0 and problems == []
 
 

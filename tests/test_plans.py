@@ -9,7 +9,6 @@ sample of each module's), and all engines must plan the same values for each of 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -43,19 +42,13 @@ def partition_of(region: str) -> str:
     return partitions.partition_of(region)
 
 
-@pytest.fixture(scope="session")
-def workbench(tmp_path_factory: pytest.TempPathFactory) -> Workbench:
-    """This worker's copies of the repo tree; a module's plan is shared by the session's workers."""
-    # The parent of the base temp folder is common to every xdist worker of this run.
-    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else None
-    return Workbench(tmp_path_factory.mktemp("plans"), CASES, shared, selects=harness.runs_on)
-
-
 def plan(request: pytest.FixtureRequest, workbench: Workbench, engine_name: str, case: Case) -> Summary:
     engine = engine_by_name(engine_name)
     endpoint = None
     if case.prior_apply:
         moto: MotoServer = request.getfixturevalue("moto")
+        # Emptied for each case applied (a partition case and its twin apply roles of the same names).
+        moto.reset()
         endpoint = moto.endpoint
     return workbench.plan(engine, case, endpoint)
 
@@ -66,14 +59,26 @@ MATRIX = [case for case in CASES if harness.in_matrix(case)]
 
 @pytest.mark.parametrize(("engine_name", "case"), ENGINE_CASES, ids=[f"{engine_name}-{case.id}" for engine_name, case in ENGINE_CASES])
 def test_plan_matches_inventory(request: pytest.FixtureRequest, workbench: Workbench, engine_name: str, case: Case) -> None:
-    inventory = case.inventory()
-    assert inventory.keys() - set(harness.SETTINGS), (
-        f"{case.id}: no inventory at {case.inventory_path}; write it from a real plan, then review it:\n  {case.regenerate_command}"
-    )
+    twin = harness.twin_of(case, CASES)
     summary = plan(request, workbench, engine_name, case)
-
-    problems = harness.check_inventory(inventory, summary)
-    assert not problems, harness.failure_message(case, problems)
+    if twin is not None:
+        # No inventory: the same plan as the aws-cn twin's (held to its inventory), partition for partition.
+        partition = partition_of(case.region)
+        assert harness.inputs_but_region(case, partition) == harness.inputs_but_region(twin, "aws-cn"), (
+            f"{case.id}: its inputs differ from {twin.tfvars} beyond the partition"
+        )
+        problems = harness.twin_problems(summary, partition, plan(request, workbench, engine_name, twin))
+        assert not problems, (
+            f"{case.id} plans otherwise than {twin.id} beyond the partition:\n  " + "\n  ".join(problems[:40])
+            + f"\nIf {case.name} must differ, give it an inventory of its own:\n  {case.regenerate_command}"
+        )
+    else:
+        inventory = case.inventory()
+        assert inventory.keys() - set(harness.SETTINGS), (
+            f"{case.id}: no inventory at {case.inventory_path}; write it from a real plan, then review it:\n  {case.regenerate_command}"
+        )
+        problems = harness.check_inventory(inventory, summary)
+        assert not problems, harness.failure_message(case, problems)
 
     assert not harness.structural_problems(summary), harness.structural_problems(summary)
     if case.name == "disabled" or case.name == "toggles-off":
@@ -197,3 +202,33 @@ def test_partition_check_finds_foreign_arns_and_principals() -> None:
         "values.aws_iam_role.this[0].assume_role_policy.Statement[0].Principal.Service[0]: "
         "service principal 'ec2.amazonaws.com.cn' is not one of aws's"
     )
+
+
+def test_outputs_an_inventory_leaves_out_must_be_null() -> None:
+    summary = summary_of({}, {"role_arn": "arn:aws:iam::1:role/r", "studio_role_arn": None})
+    assert harness.check_inventory({"outputs": {"role_arn": "arn:aws:iam::1:role/r"}}, summary) == []
+    assert harness.check_inventory({"outputs": {}}, summary) == [
+        "outputs.role_arn: planned 'arn:aws:iam::1:role/r'; the inventory names no such output, so it must be null"
+    ]
+    assert harness.inventory_from(summary, {})["outputs"] == {"role_arn": "arn:aws:iam::1:role/r"}
+
+
+def test_a_partition_case_differs_from_its_twin_only_where_the_partition_decides() -> None:
+    trust_cn = '{"Statement":[{"Principal":{"Service":"elasticmapreduce.amazonaws.com.cn"},"Condition":{"StringEquals":{"iam:PassedToService":["ec2.amazonaws.com","ec2.amazonaws.com.cn"]}}}]}'
+    trust_gov = '{"Statement":[{"Principal":{"Service":"elasticmapreduce.amazonaws.com"},"Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}}]}'
+
+    def role(name: str, trust: str, resource: str) -> Summary:
+        summary = summary_of({"aws_iam_role.this[0]": {"name": name, "assume_role_policy": trust, "description": resource, "unique_id": name}})
+        summary.configured = {"aws_iam_role.this": {"name", "assume_role_policy", "description"}}
+        return summary
+
+    twin = role("r", trust_cn, "arn:aws-cn:emr-serverless:cn-north-1:1:/applications/*")
+    assert harness.twin_problems(role("r", trust_gov, "arn:aws-us-gov:emr-serverless:us-gov-west-1:1:/applications/*"), "aws-us-gov", twin) == []
+    renamed = role("s", trust_gov, "arn:aws-us-gov:emr-serverless:us-east-1:1:/applications/*")
+    assert harness.twin_problems(renamed, "aws-us-gov", twin) == [
+        "plan.values.aws_iam_role.this[0].description: 'arn:<partition>:emr-serverless:us-east-1:1:/applications/*' here, "
+        "'arn:<partition>:emr-serverless:<region>:1:/applications/*' there",
+        "plan.values.aws_iam_role.this[0].name: 's' here, 'r' there",
+    ]
+    wrong_principal = role("r", trust_gov.replace("elasticmapreduce", "ec2", 1), "arn:aws-us-gov:emr-serverless:us-gov-west-1:1:/applications/*")
+    assert len(harness.twin_problems(wrong_principal, "aws-us-gov", twin)) == 1

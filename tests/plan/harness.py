@@ -15,7 +15,9 @@ temporary copy of modules/ and examples/, so relative module sources resolve.
 
 from __future__ import annotations
 
+import copy
 import fcntl
+import functools
 import json
 import os
 import re
@@ -48,6 +50,12 @@ PROVIDER_OVERRIDE = "provider_override.tf"
 MATRIX_CASES = ("custom", "partition-aws-cn")
 
 
+@functools.cache
+def _load_inventory(path: Path, mtime_ns: int) -> Any:
+    # Read once per version of the file: `prior_apply` and the settings are asked for by every case's selection.
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
 @dataclass(frozen=True)
 class Case:
     """One plan test case: its target (a module or example folder), its name and its inputs."""
@@ -75,7 +83,7 @@ class Case:
     def inventory(self) -> dict[str, Any]:
         if not self.inventory_path.is_file():
             return {}
-        loaded = yaml.safe_load(self.inventory_path.read_text(encoding="utf-8")) or {}
+        loaded = copy.deepcopy(_load_inventory(self.inventory_path, self.inventory_path.stat().st_mtime_ns))
         if not isinstance(loaded, dict):
             raise ValueError(f"{self.inventory_path}: an inventory is a mapping")
         unknown = set(loaded) - set(SETTINGS) - set(GENERATED)
@@ -84,6 +92,10 @@ class Case:
         return loaded
 
     def settings(self) -> dict[str, Any]:
+        twin = self.tfvars.with_name(f"{TWIN}.yaml")
+        if self.name in HELD_TO_TWIN and not self.inventory_path.is_file() and twin.is_file():
+            # Held to its twin (twin_of), it plans as the twin does: after the same prior apply.
+            return Case(self.target, TWIN, twin.with_suffix(".tfvars")).settings()
         inventory = self.inventory()
         return {key: inventory[key] for key in SETTINGS if key in inventory}
 
@@ -183,67 +195,155 @@ def _provider_alias(region: str) -> str:
     return "r_" + region.replace("-", "_")
 
 
+@dataclass(frozen=True)
+class Instance:
+    """One `module` block of a grouped root: a module or an example called with some inputs.
+
+    A module instance gets the provider of its region (`providers = { aws = aws.<alias> }`); an
+    example brings its own `provider "aws"` block, and its `var.region` (in `arguments`) picks it.
+    """
+
+    name: str  # the module block's name, e.g. "case__modules__emr-iam__custom"
+    target: str  # "modules/emr-iam", "examples/default-roles"
+    arguments: str  # HCL arguments, `name = value` lines
+    region: str = DEFAULT_REGION
+
+    @property
+    def is_module(self) -> bool:
+        return self.target.startswith("modules/")
+
+    @property
+    def prefix(self) -> str:
+        return f"module.{self.name}."
+
+
+def instance_name(kind: str, target: str, name: str) -> str:
+    # Module names take letters, digits, "_" and "-": "/" and "." (in a target or case) become "__" and "_".
+    return "__".join([kind, target.replace("/", "__"), name]).replace(".", "_")
+
+
 def case_module_name(case: Case) -> str:
-    return "case_" + re.sub(r"[^A-Za-z0-9_-]", "_", case.name)
+    return instance_name("case", case.target, case.name)
 
 
 def case_arguments(case: Case) -> str:
-    """A module's `.tfvars` is `name = value` lines: the same text is valid as module arguments.
-    `region` is the test provider's, not the module's."""
+    """A `.tfvars` is `name = value` lines: the same text is valid as module arguments. For a module,
+    `region` is the test provider's, not the module's; an example declares `var.region` itself."""
     text = case.tfvars.read_text(encoding="utf-8")
+    if not case.is_module:
+        return text
     return re.sub(r'^\s*region\s*=\s*"[^"]*"\s*$\n?', "", text, flags=re.MULTILINE)
 
 
-def write_group_root(tree: Path, target: str, cases: list[Case]) -> Path:
-    """One root that calls the module at `tree/target` once per case, each with its case's inputs
-    and a provider for its case's region; each case's module outputs are one root output."""
-    module_dir = tree / target
-    root = tree / "_groups" / target.replace("/", "__")
+def case_instance(case: Case) -> Instance:
+    return Instance(case_module_name(case), case.target, case_arguments(case), case.region)
+
+
+def write_grouped_root(tree: Path, name: str, instances: list[Instance]) -> Path:
+    """One root at `tree/_grouped/<name>` that calls every instance, each with its inputs (a module with a
+    provider for its region, an example with its own provider block and the offline settings merged into
+    it); each instance's outputs are one root output of the same name."""
+    root = tree / "_grouped" / name
     root.mkdir(parents=True, exist_ok=True)
-    source = os.path.relpath(module_dir, root)
+    names = [instance.name for instance in instances]
+    duplicated = sorted({name for name in names if names.count(name) > 1})
+    if duplicated:
+        raise ValueError(f"two instances named {duplicated} in one root")
     blocks = []
-    for region in sorted({case.region for case in cases}):
+    for region in sorted({instance.region for instance in instances if instance.is_module}):
         block = provider_block(region)
         blocks.append(block.replace('provider "aws" {\n', f'provider "aws" {{\n  alias                       = "{_provider_alias(region)}"\n', 1))
-    for case in cases:
-        name = case_module_name(case)
+    for example in sorted({instance.target for instance in instances if not instance.is_module}):
+        write_provider(tree / example, DEFAULT_REGION, None, is_module=False)
+    for instance in instances:
+        source = os.path.relpath(tree / instance.target, root)
+        providers = f"  providers = {{\n    aws = aws.{_provider_alias(instance.region)}\n  }}\n" if instance.is_module else ""
         blocks.append(
-            f'module "{name}" {{\n  source = "{source}"\n  providers = {{\n    aws = aws.{_provider_alias(case.region)}\n  }}\n\n'
-            f"{case_arguments(case)}\n}}\n\noutput \"{name}\" {{\n  value = module.{name}\n}}\n"
+            f'module "{instance.name}" {{\n  source = "{source}"\n{providers}\n{instance.arguments}\n}}\n\n'
+            f'output "{instance.name}" {{\n  value = module.{instance.name}\n}}\n'
         )
     (root / "main.tf").write_text("\n".join(blocks), encoding="utf-8")
     return root
 
 
+def scoped_plan(plan: dict[str, Any], name: str) -> dict[str, Any]:
+    """The part of a grouped root's plan that belongs to module instance `name`, shaped like the plan of
+    that module as the root: its resource changes and planned resources with the `module.<name>.` prefix
+    taken off their addresses, its outputs as root outputs, its configuration as the root module's."""
+    prefix = f"module.{name}."
+
+    def strip(address: str) -> str:
+        return address.removeprefix(prefix)
+
+    def child(module: dict[str, Any]) -> dict[str, Any]:
+        return next((inner for inner in module.get("child_modules", []) if inner.get("address") == f"module.{name}"), {})
+
+    def rebased(module: dict[str, Any]) -> dict[str, Any]:
+        out = {**module, "resources": [{**resource, "address": strip(resource["address"])} for resource in module.get("resources", [])]}
+        out["child_modules"] = [{**rebased(inner), "address": strip(inner["address"])} for inner in module.get("child_modules", [])]
+        out.pop("address", None)
+        return out
+
+    planned = child(plan.get("planned_values", {}).get("root_module", {}))
+    change = plan.get("output_changes", {}).get(name, {})
+    after, unknown = change.get("after") or {}, change.get("after_unknown") or {}
+    outputs = {key: {"value": value, "sensitive": False} for key, value in after.items() if not (isinstance(unknown, dict) and unknown.get(key) is True)}
+    output_changes = {
+        key: {"actions": change.get("actions", []), "after": after.get(key), "after_unknown": unknown.get(key, False) if isinstance(unknown, dict) else unknown}
+        for key in {*after, *(unknown if isinstance(unknown, dict) else {})}
+    }
+    module_address = f"module.{name}"
+    changes = []
+    for resource_change in plan.get("resource_changes", []):
+        if not resource_change["address"].startswith(prefix):
+            continue
+        scoped = {**resource_change, "address": strip(resource_change["address"])}
+        inner = resource_change.get("module_address", "")
+        if inner == module_address:
+            scoped.pop("module_address")
+        else:
+            scoped["module_address"] = strip(inner)
+        changes.append(scoped)
+    call = plan.get("configuration", {}).get("root_module", {}).get("module_calls", {}).get(name, {})
+    return {
+        **{key: value for key, value in plan.items() if key not in ("planned_values", "resource_changes", "output_changes", "configuration")},
+        "planned_values": {"root_module": rebased(planned), "outputs": outputs},
+        "resource_changes": changes,
+        "output_changes": output_changes,
+        "configuration": {**plan.get("configuration", {}), "root_module": call.get("module", {})},
+    }
+
+
 class Workbench:
     """Temporary copies of the repo tree, one per engine, and the plans made in them.
 
-    The cases of a module are planned together: one root calls the module once per case (with
-    that case's inputs and region), so a plan per module and engine, not per case, pays for
-    starting the engine and provider. Each case's summary is cut out of the common plan, by its
-    module address. An example is planned as its own root, once per case, in a root initialised
-    once. A case that applies first (`prior_apply`) gets a fresh copy and a wrapper of its own.
-    Every root installs the provider from the one plugin directory (symlinked, never copied).
+    Every case that plans offline is a module instance of one root per engine (`grouped`): the
+    engine starts, initialises and plans once for all of them, and each case's summary is cut out
+    of the common plan by its module address. Other tests add roots of their own through `grouped`
+    (tests/test_partitions.py: every module and example in each partition). A case that applies
+    first (`prior_apply`) gets a fresh copy and a wrapper of its own. Every root installs the provider
+    from the one plugin directory (symlinked, never copied).
     """
 
     def __init__(self, base: Path, cases: list[Case] | None = None, shared: Path | None = None,
                  selects: Callable[[str, Case], bool] | None = None):
         self.base = base
         self.cases = cases if cases is not None else discover()
-        # Which cases an engine plans (all by default): the cases of a module planned together.
+        # Which cases an engine plans (all by default).
         self.selects = selects or (lambda engine_name, case: True)
-        # A folder all pytest-xdist workers of the session see: a module's plan is made once there.
+        # A folder all pytest-xdist workers of the session see: a grouped root is planned once there.
         self.shared = shared
         self._trees: dict[str, Path] = {}
         self._roots: dict[tuple[str, str], tftest.TerraformTest] = {}
-        self._groups: dict[tuple[str, str], dict[str, Summary] | Exception] = {}
+        self._summaries: dict[tuple[str, str], Summary] = {}
         self._fresh = 0
-        self._made: dict[str, dict[str, Any]] = {}
+        self._made: dict[str, dict[str, Any] | Exception] = {}
 
-    def _tree(self, engine: Engine) -> Path:
-        if engine.name not in self._trees:
-            self._trees[engine.name] = copy_tree(self.base / engine.name)
-        return self._trees[engine.name]
+    def _tree(self, engine: Engine, variant: str = "") -> Path:
+        key = f"{engine.name}{'-' + variant if variant else ''}"
+        if key not in self._trees:
+            self._trees[key] = copy_tree(self.base / key)
+        return self._trees[key]
 
     @staticmethod
     def _init(root: Path, engine: Engine) -> tftest.TerraformTest:
@@ -267,55 +367,59 @@ class Workbench:
 
     def plan(self, engine: Engine, case: Case, endpoint: str | None = None) -> Summary:
         """Plan a case (after its prior apply against `endpoint`, if it has one) and summarise it."""
-        if case.prior_apply:
+        key = (engine.name, case.id)
+        if case.prior_apply and key not in self._summaries:
             if endpoint is None:
                 raise ValueError(f"{case.id}: prior_apply needs the local fake AWS")
             test = self.root(engine, case.target, fresh=True)
             write_provider(Path(test.tfdir), case.region, endpoint, is_module=case.is_module)
             prefix = WRAPPED if case.is_module else ""
             test.apply(tf_var_file=str(case.tfvars), targets=[prefix + address for address in case.prior_apply])
-            return summarize(test.plan(output=True, tf_var_file=str(case.tfvars))._raw, prefix)
-        if case.is_module:
-            return self._group(engine, case)[case.name]
+            self._summaries[key] = summarize(test.plan(output=True, tf_var_file=str(case.tfvars))._raw, prefix)
+        if key not in self._summaries:
+            self._summaries[key] = summarize(self.case_plan(engine, case))
+        return self._summaries[key]
+
+    def case_plan(self, engine: Engine, case: Case) -> dict[str, Any]:
+        """`case`'s part of the plan of its group root (scoped_plan: shaped like the plan of the case's
+        module or example as the root). Every module case `engine` plans offline is in one root; the
+        cases of an example in one root per example, in a folder named like the example, since
+        examples name their roles after `basename(path.cwd)`."""
+        instances = [case_instance(other) for other in self.cases
+                     if not other.prior_apply and self.selects(engine.name, other) and (other.target == case.target or other.is_module and case.is_module)]
+        if case_instance(case) not in instances:
+            raise ValueError(f"{engine.name} does not plan {case.id} offline")
+        group = "modules" if case.is_module else f"{case.target.replace('/', '__')}/{case.target.rsplit('/', 1)[-1]}"
+        return scoped_plan(self.grouped(engine, group, instances), case_module_name(case))
+
+    def grouped(self, engine: Engine, name: str, instances: list[Instance], prepare: Callable[[Path], object] | None = None) -> dict[str, Any]:
+        """`show -json` of the plan of one root calling every instance, made once per session and engine.
+        `prepare` changes the tree first (a root with `prepare` gets a copy of the tree of its own)."""
         def make() -> dict[str, Any]:
-            test = self.root(engine, case.target)
-            write_provider(Path(test.tfdir), case.region, None, is_module=False)
-            plan: dict[str, Any] = test.plan(output=True, tf_var_file=str(case.tfvars))._raw
+            tree = self._tree(engine, name if prepare else "")
+            if prepare is not None:
+                prepare(tree)
+            plan: dict[str, Any] = self._init(write_grouped_root(tree, name, instances), engine).plan(output=True)._raw
             return plan
 
-        return summarize(self._shared(f"plan-{engine.name}-{case.target.replace('/', '__')}-{case.name}", make))
+        return self._shared(f"plan-{engine.name}-{name.replace('/', '__')}", make)
 
-    def _group(self, engine: Engine, case: Case) -> dict[str, Summary]:
-        key = (engine.name, case.target)
-        if key not in self._groups:
-            cases = [other for other in self.cases if other.target == case.target and not other.prior_apply and self.selects(engine.name, other)]
-            if case not in cases:
-                cases.append(case)
+    def _shared(self, name: str, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """`make()`'s plan, made once per session: the other workers read it from the shared folder. A plan
+        that failed fails every test that asks for it, with the same error, and is not made again."""
+        if name not in self._made:
             try:
-                plan = self._group_plan(engine, case.target, cases)
-                self._groups[key] = {
-                    other.name: summarize(plan, f"module.{case_module_name(other)}.", output=case_module_name(other)) for other in cases
-                }
-            except Exception as error:  # every case of the module reports the same failed plan
-                self._groups[key] = error
-        found = self._groups[key]
+                self._made[name] = self._make_shared(name, make)
+            except Exception as error:
+                self._made[name] = error
+        found = self._made[name]
         if isinstance(found, Exception):
             raise found
         return found
 
-    def _group_plan(self, engine: Engine, target: str, cases: list[Case]) -> dict[str, Any]:
-        def make() -> dict[str, Any]:
-            plan: dict[str, Any] = self._init(write_group_root(self._tree(engine), target, cases), engine).plan(output=True)._raw
-            return plan
-
-        return self._shared(f"plan-{engine.name}-{target.replace('/', '__')}", make)
-
-    def _shared(self, name: str, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        """`make()`'s plan, made once per session: the other workers read it from the shared folder."""
+    def _make_shared(self, name: str, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         if self.shared is None:
-            if name not in self._made:
-                self._made[name] = make()
-            return self._made[name]
+            return make()
         # Not with_suffix: engine names hold dots ("terraform-1.6.6").
         with open(self.shared / f"{name}.lock", "w") as lock:
             # The first worker to ask plans; the others wait for it and read its plan.
@@ -514,11 +618,18 @@ def check_inventory(inventory: dict[str, Any], summary: Summary) -> list[str]:
         planned = summary.counts.get(kind, 0)
         if planned != expected_count:
             problems.append(f"counts.{kind}: expected {expected_count}, planned {planned}")
-    for name, expected in (inventory.get("outputs") or {}).items():
+    expected_outputs = inventory.get("outputs") or {}
+    for name, expected in expected_outputs.items():
         if name not in summary.outputs:
             problems.append(f"outputs.{name}: not an output of the plan; outputs: {sorted(summary.outputs)}")
         else:
             problems += compare(expected, summary.outputs[name], f"outputs.{name}")
+    # An inventory leaves null outputs out (an optional piece that is off adds only those): every output it
+    # does not name must be null.
+    if "outputs" in inventory:
+        for name, planned in summary.outputs.items():
+            if name not in expected_outputs and planned is not None:
+                problems.append(f"outputs.{name}: planned {planned!r}; the inventory names no such output, so it must be null")
     if not any(key in inventory for key in GENERATED):
         problems.append("the inventory has no values, counts or outputs")
     return problems
@@ -593,6 +704,66 @@ def partition_problems(summary: Summary, partition: str, foreign_arns: list[str]
     return problems, checked
 
 
+# A partition case of these partitions that has no inventory is held to its twin in aws-cn instead (same inputs
+# but the region): the same plan, partition for partition. aws-cn is the partition whose principals differ.
+TWIN = "partition-aws-cn"
+HELD_TO_TWIN = ("partition-aws", "partition-aws-us-gov")
+
+
+def twin_of(case: Case, cases: list[Case]) -> Case | None:
+    """The aws-cn twin that `case` is held to, when it is a partition case of HELD_TO_TWIN without an inventory."""
+    if case.name not in HELD_TO_TWIN or case.inventory_path.is_file():
+        return None
+    return next((other for other in cases if other.target == case.target and other.name == TWIN), None)
+
+
+def inputs_but_region(case: Case, partition: str) -> list[str]:
+    """The input lines of a case's `.tfvars` with comments, blank lines and `region` left out, and what the
+    partition decides written alike: `arn:<partition>:`, and the partition's sample region as a value."""
+    region = facts.PARTITION_SAMPLE_REGIONS[partition]
+    lines = [line.rstrip() for line in case.tfvars.read_text(encoding="utf-8").splitlines()]
+    return [
+        line.replace(f"arn:{partition}:", "arn:<partition>:").replace(f'"{region}"', '"<region>"')
+        for line in lines
+        if line.strip() and not line.lstrip().startswith("#") and not re.match(r"\s*region\s*=", line)
+    ]
+
+
+def partition_neutral(value: Any, partition: str) -> Any:
+    """`value` with what the partition decides written the same in every partition: `arn:<partition>:`, the
+    partition's sample region (`<region>`), and each service principal (or iam:PassedToService
+    form; a list of them as the set of services, one alone as a string, as IAM policy documents write it)."""
+    services = {principals[partition]: service for service, principals in facts.SERVICE_PRINCIPALS.items()}
+    for table in (facts.PASSED_TO_SERVICE_FORMS, facts.SERVERLESS_PASSED_TO_SERVICE_FORMS):
+        services |= {form: service for service, forms in table[partition].items() for form in forms}
+    region = facts.PARTITION_SAMPLE_REGIONS[partition]
+
+    def neutral(item: Any) -> Any:
+        if isinstance(item, str):
+            if item in services:
+                return f"<service {services[item]}>"
+            return item.replace(f"arn:{partition}:", "arn:<partition>:").replace(region, "<region>")
+        if isinstance(item, dict):
+            return {key: neutral(inner) for key, inner in item.items()}
+        if isinstance(item, list):
+            items = [neutral(inner) for inner in item]
+            if items and all(isinstance(inner, str) and inner.startswith("<service ") for inner in items):
+                unique = sorted(set(items))
+                return unique[0] if len(unique) == 1 else unique
+            return items
+        return item
+
+    return neutral(value)
+
+
+def twin_problems(summary: Summary, partition: str, twin: Summary) -> list[str]:
+    """Where a partition case's plan differs from its aws-cn twin's, beyond what the partition decides: what
+    an inventory of each would record (inventory_from: every configured attribute and known ARN of every
+    resource, counts, outputs), compared exactly, both ways."""
+    here, there = inventory_from(summary, {}), inventory_from(twin, {})
+    return differences(partition_neutral(here, partition), partition_neutral(there, "aws-cn"), "plan")
+
+
 def structural_problems(summary: Summary) -> list[str]:
     """Facts that hold for every plan: trust policies are never empty; instance profile = role name."""
     problems = []
@@ -629,7 +800,9 @@ def inventory_from(summary: Summary, settings: dict[str, Any]) -> dict[str, Any]
     for address, attributes in summary.values.items():
         configured = summary.configured.get(config_address(summary.prefix + address), set())
         values[address] = {key: value for key, value in attributes.items() if key in configured or key == "arn" and value != UNKNOWN}
-    return {**settings, "values": values, "counts": summary.counts, "outputs": summary.outputs}
+    # Null outputs are left out: check_inventory holds every output the inventory does not name to null.
+    outputs = {name: value for name, value in summary.outputs.items() if value is not None}
+    return {**settings, "values": values, "counts": summary.counts, "outputs": outputs}
 
 
 def write_inventory(case: Case, summary: Summary) -> None:

@@ -3,7 +3,9 @@
 TARGET is a folder such as `modules/emr-service-role`, `modules/teams/analytics` or
 `examples/default-roles` (`emr-service-role` and `teams/analytics` are read as modules/...);
 without CASE every case of the target is written, without TARGET every case of every target.
-A case only needs its `.tfvars`: the `.yaml` beside it is created. Hand-written settings in an
+A case only needs its `.tfvars`: the `.yaml` beside it is created, except for a `partition-aws` or
+`partition-aws-us-gov` case without one, which is held to its `partition-aws-cn` twin instead (written
+only when the case is named). Hand-written settings in an
 existing inventory (`prior_apply`, `foreign_arns`) are kept. Review the diff before committing:
 the inventory is what the tests then hold the modules to.
 """
@@ -14,12 +16,11 @@ import argparse
 import sys
 import tempfile
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tests.engine import INVENTORY_ENGINE, ROOT, Engine, engine_by_name, engine_names
 from tests.moto_server import MotoServer
-from tests.plan.harness import Case, Workbench, discover, write_inventory
+from tests.plan.harness import TWIN, Case, Workbench, discover, twin_of, write_inventory
 
 
 def _target(name: str) -> str:
@@ -41,20 +42,11 @@ def select(cases: list[Case], target: str | None, names: Sequence[str]) -> list[
 
 def regenerate(cases: list[Case], engine: Engine) -> None:
     with tempfile.TemporaryDirectory(prefix="emr-iam-inventories-") as scratch:
-        offline = [case for case in cases if not case.prior_apply]
-        by_target: dict[str, list[Case]] = {}
-        for case in offline:
-            by_target.setdefault(case.target, []).append(case)
-
-        def run_target(target_cases: list[Case]) -> None:
-            bench = Workbench(Path(scratch) / target_cases[0].target.replace("/", "__"))
-            for case in target_cases:
-                write_inventory(case, bench.plan(engine, case))
-                print(f"wrote {case.inventory_path.relative_to(ROOT)}")
-
-        # Targets in parallel (engine runs are separate processes), cases of a target in turn.
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            list(pool.map(run_target, by_target.values()))
+        # Every offline case is a module instance of one root: one init and one plan for all of them.
+        bench = Workbench(Path(scratch) / "offline", [case for case in cases if not case.prior_apply])
+        for case in bench.cases:
+            write_inventory(case, bench.plan(engine, case))
+            print(f"wrote {case.inventory_path.relative_to(ROOT)}")
 
         online = [case for case in cases if case.prior_apply]
         if online:
@@ -72,7 +64,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("cases", nargs="*", help="case names (the .tfvars file names without extension)")
     parser.add_argument("--engine", default=INVENTORY_ENGINE, choices=engine_names(), help=f"engine that plans (default: {INVENTORY_ENGINE})")
     arguments = parser.parse_args(argv)
-    regenerate(select(discover(), arguments.target, arguments.cases), engine_by_name(arguments.engine))
+    cases = discover()
+    chosen = select(cases, arguments.target, arguments.cases)
+    if not arguments.cases:
+        # A partition case without an inventory is held to its aws-cn twin (harness.twin_of): it gets one only
+        # when named.
+        held = [case for case in chosen if twin_of(case, cases)]
+        chosen = [case for case in chosen if case not in held]
+        for case in held:
+            print(f"kept {case.id} without an inventory: it is held to {TWIN} (name the case to give it one)")
+    regenerate(chosen, engine_by_name(arguments.engine))
     return 0
 
 
