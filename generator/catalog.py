@@ -250,20 +250,6 @@ PATH = Variable(
         ),
     ),
 )
-PARTITION = Variable(
-    "partition",
-    "string",
-    None,
-    "The AWS partition (`aws`, `aws-cn`, `aws-us-gov`, ...) when the caller has read it already (`emr-iam` passes its own,"
-    " so a plan reads it once); null reads `data.aws_partition` here.",
-    (
-        (
-            f"var.partition == null ? true : contains({json.dumps(list(facts.PARTITIONS))}, var.partition)",
-            "Partition must be null or one where these modules know EMR's service principals"
-            f" ({', '.join(facts.PARTITIONS)}).",
-        ),
-    ),
-)
 PERMISSIONS_BOUNDARY = Variable(
     "permissions_boundary_arn", "string", None, "ARN of the policy used as permissions boundary for the roles, or null."
 )
@@ -443,7 +429,6 @@ SERVICE_ROLE = ModuleDef(
                 ),
             ),
         ),
-        PARTITION,
     ),
     outputs=role_outputs("EMR service role"),
     context={
@@ -481,7 +466,6 @@ EC2_ROLE = ModuleDef(
             None,
             "JSON of a customer-managed policy to create and attach instead of broad access, or null.",
         ),
-        PARTITION,
     ),
     outputs=(
         *role_outputs("EMR role for EC2"),
@@ -525,7 +509,6 @@ AUTOSCALING_ROLE = ModuleDef(
                           for service, resource in facts.AUTOSCALING_SOURCE_ARN_RESOURCES.items())
             + ".",
         ),
-        PARTITION,
     ),
     outputs=role_outputs("EMR automatic scaling role"),
     usage=hcl_example("""
@@ -546,7 +529,6 @@ SERVICE_LINKED_ROLE = ModuleDef(
     variables=(
         Variable("create", "bool", True, "Whether to create the service-linked role; only one workspace per account should."),
         Variable("description", "string", None, "Description of the service-linked role."),
-        PARTITION,
     ),
     outputs=(
         Output("role_name", "try(aws_iam_service_linked_role.this[0].name, null)", "Name of the service-linked role."),
@@ -693,7 +675,6 @@ PASSROLE = ModuleDef(
         ),
         *attach_to_variables("", "policy"),
         TAGS,
-        PARTITION,
     ),
     context={"passed_to_service_forms": facts.PASSED_TO_SERVICE_FORMS},
     outputs=(
@@ -814,7 +795,6 @@ RUNTIME_ROLES = ModuleDef(
         TEAM_TAG_KEY,
         TEAM_TAG_VALUE,
         TAGS,
-        PARTITION,
     ),
     outputs=(
         Output("role_names", "{ for name, role in aws_iam_role.this : name => role.name }", "Names of the runtime roles.", off="{}"),
@@ -934,7 +914,6 @@ SERVERLESS_ROLES = ModuleDef(
         TEAM_TAG_KEY,
         TEAM_TAG_VALUE,
         TAGS,
-        PARTITION,
     ),
     outputs=(
         Output("role_names", "{ for name, role in aws_iam_role.this : name => role.name }", "Names of the job runtime roles.", off="{}"),
@@ -1070,7 +1049,6 @@ EKS_JOB_ROLES = ModuleDef(
         TEAM_TAG_KEY,
         TEAM_TAG_VALUE,
         TAGS,
-        PARTITION,
     ),
     outputs=(
         Output("role_names", "{ for name, role in aws_iam_role.this : name => role.name }", "Names of the job execution roles.", off="{}"),
@@ -1285,7 +1263,6 @@ STUDIO_ROLES = ModuleDef(
         TEAM_TAG_KEY,
         TEAM_TAG_VALUE,
         TAGS,
-        PARTITION,
     ),
     outputs=(
         Output("service_role_name", "try(aws_iam_role.service[0].name, null)", "Name of the Studio service role."),
@@ -1341,11 +1318,10 @@ def _default_role(managed_policy: ManagedPolicy, instance_profile: bool = False)
 
 _MANAGED = facts.MANAGED_POLICIES
 # The composite's own variables, which every piece that has them gets as they are.
-COMMON = (CREATE, PATH, PERMISSIONS_BOUNDARY, SOURCE_ACCOUNT, TEAM_TAG_KEY, TEAM_TAG_VALUE, TAGS, PARTITION)
+COMMON = (CREATE, PATH, PERMISSIONS_BOUNDARY, SOURCE_ACCOUNT, TEAM_TAG_KEY, TEAM_TAG_VALUE, TAGS)
 SHARED = frozenset(variable.name for variable in COMMON)
-# Shared variables the composite passes on as it resolved them: the partition it read (or was given), and the tags
-# with the team tag merged over them.
-RESOLVED = {PARTITION.name: "local.partition", TAGS.name: COMPOSITE_TAGS}
+# Shared variables the composite passes on as it resolved them: the tags, with the team tag merged over them.
+RESOLVED = {TAGS.name: COMPOSITE_TAGS}
 # Module blocks list a role's further policies and tags last, after the role module's own settings.
 ROLE_TAIL = frozenset({POLICY_ARNS.name, INLINE_POLICIES.name, TAGS.name})
 _EC2_ROLE = {"ec2_role_arn": Ref("ec2_role", "role_arn"), "ec2_role_name": Ref("ec2_role", "role_name")}

@@ -237,8 +237,6 @@ def resolve_team(source: SpecFile, index: int) -> TeamModule:
         "team_tag_key": scope.team_tag[0],
         "team_tag_value": scope.team_tag[1],
         "tags": Expr("merge(local.tags, var.tags)"),
-        # Read once here and passed down: the modules under it read no partition of their own.
-        "partition": Expr("local.partition"),
     }
     service_linked_role = Section(
         PIECE["service_linked_role"].composite_arguments({"create": Expr("var.create_service_linked_role")}),

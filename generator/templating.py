@@ -85,7 +85,6 @@ def environment(user_templates: str | None = None, compiled_templates: str | Non
     )
     env.globals.update(
         policies=policies,
-        partitions=list(facts.PARTITIONS),
         service_principals=facts.SERVICE_PRINCIPALS_BY_PARTITION,
         service_role_policies=facts.SERVICE_ROLE_MANAGED_POLICY,
         ec2_role_policy=facts.MANAGED_POLICIES["ec2_role"],

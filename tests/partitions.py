@@ -2,12 +2,10 @@
 
 The hashicorp/aws provider the tests install (3.39.0, 2021) predates aws-iso-e, aws-iso-f and
 aws-eusc: for their regions `data.aws_partition` answers null, where current providers (5.x, 6.x)
-answer the partition. For those partitions a plan test writes an override file that gives the
-partition the region has: as the default of every module's `partition` variable (the module then
-reads none, as when `emr-iam` passes its own), and beside every `local.partition =
-data.aws_partition.current.partition` of a root or team module; everything the modules derive from
-it (ARNs, principals, the partition checks) is then what a current provider plans.
-test_partitions.py checks this list against the provider itself.
+answer the partition. For those partitions a plan test writes an override file beside every
+`local.partition = data.aws_partition.current.partition`, setting the partition the region has;
+everything the modules derive from it (ARNs, principals, the unknown-partition check) is then
+what a current provider plans. test_partitions.py checks this list against the provider itself.
 """
 
 from __future__ import annotations
@@ -23,7 +21,6 @@ from generator import facts
 PROVIDER_NAMES: tuple[str, ...] = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b")
 OVERRIDE_FILE = "zz_partition_override.tf"
 _DERIVES_PARTITION = re.compile(r"^\s*partition\s*=\s*data\.aws_partition\.current\.partition\s*$", re.MULTILINE)
-_DECLARES_PARTITION = re.compile(r'^variable "partition" \{', re.MULTILINE)
 
 
 def needs_override(partition: str) -> bool:
@@ -51,16 +48,8 @@ def partition_of_region(region: str) -> str:
 
 
 def write_overrides(tree: Path, partition: str) -> list[Path]:
-    """Give `partition` to every folder under `tree` that takes or derives one; the folders."""
-    blocks = {
-        _DECLARES_PARTITION: f'variable "partition" {{\n  default = "{partition}"\n}}\n',
-        _DERIVES_PARTITION: f'locals {{\n  partition = "{partition}"\n}}\n',
-    }
-    written = []
-    for folder in sorted({tf.parent for tf in tree.rglob("*.tf") if ".terraform" not in tf.parts}):
-        text = "".join(tf.read_text(encoding="utf-8") for tf in folder.glob("*.tf") if tf.name != OVERRIDE_FILE)
-        override = "\n".join(block for pattern, block in blocks.items() if pattern.search(text))
-        if override:
-            (folder / OVERRIDE_FILE).write_text(override, encoding="utf-8")
-            written.append(folder)
-    return written
+    """Set `local.partition` to `partition` in every folder under `tree` that derives it; the folders."""
+    folders = sorted({tf.parent for tf in tree.rglob("*.tf") if ".terraform" not in tf.parts and _DERIVES_PARTITION.search(tf.read_text(encoding="utf-8"))})
+    for folder in folders:
+        (folder / OVERRIDE_FILE).write_text(f'locals {{\n  partition = "{partition}"\n}}\n', encoding="utf-8")
+    return folders

@@ -106,9 +106,11 @@ def test_apply_plans_no_change_again_reads_back_and_destroys(applied: tuple[Moto
     assert inline == {"analytics-spark": {"s3-access"}, "analytics-nightly": set(), "finance-reports": {"s3-access"}}
     attached = [policy["PolicyArn"] for policy in iam.list_attached_role_policies(RoleName="analytics-nightly")["AttachedPolicies"]]
     assert attached == ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]
-    for name in spec_roles():
+    for name, role_spec in spec_roles().items():
         role = iam.get_role(RoleName=name)["Role"]
-        assert role["Path"] == "/emr/" and "emr-iam" not in json.dumps(role.get("Tags", []))
+        # The team's own tag (the team tag) and no other tag of the generator's.
+        tags = {tag["Key"]: tag["Value"] for tag in role.get("Tags", []) if tag["Key"].startswith("emr-iam")}
+        assert role["Path"] == "/emr/" and tags == {"emr-iam:team": role_spec["team"]}, tags
 
     # The Pod Identity association inputs: one per Spark service account, cluster and namespace, named as the AWS CLI does.
     associations = teams["analytics"]["eks_pod_identity_associations"]

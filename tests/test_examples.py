@@ -160,8 +160,8 @@ def test_team_workspaces_differ_as_the_spec_says(team_plans: dict[str, dict[str,
     assert {role["permissions_boundary"] for role in analytics_roles.values()} == {None}
     # Path and tags from the spec's defaults and each team.
     assert {role["path"] for role in [*analytics_roles.values(), *science_roles.values()]} == {"/emr/"}
-    assert analytics_roles["analytics-EMR_DefaultRole"]["tags"] == {"ManagedBy": "emr-iam", "Team": "analytics"}
-    assert science_roles["ds-EMR_DefaultRole"]["tags"] == {"ManagedBy": "emr-iam", "Team": "data-science"}
+    assert analytics_roles["analytics-EMR_DefaultRole"]["tags"] == {"ManagedBy": "emr-iam", "Team": "analytics", "emr-iam:team": "analytics"}
+    assert science_roles["ds-EMR_DefaultRole"]["tags"] == {"ManagedBy": "emr-iam", "Team": "data-science", "emr-iam:team": "data-science"}
     # EMRFS roles, and the mappings in order (the security configuration's JSON is only known after
     # apply, so the mappings are read where the team module passes them on).
     assert {role["name"] for role in _by_type(analytics, "aws_iam_role") if "emrfs" in role["name"]} == {

@@ -113,21 +113,21 @@ def _injection_spec() -> dict[str, Any]:
     roles = []
     for index, payload in enumerate(PAYLOADS):
         key = KEY_PAYLOADS[index % len(KEY_PAYLOADS)]
-        # Actions and condition keys must be ones IAM knows: payloads go into the variable part of a key.
+        # Actions, condition keys and ARNs must be ones IAM knows: payloads go into the variable part of a key or an ARN.
         statement = {
             "Sid": f"Injection{index}",
             "Effect": "Allow",
             "Action": ["s3:GetObject"],
-            "Resource": [f"arn:aws:s3:::bucket/{payload}", payload],
+            "Resource": [f"arn:aws:s3:::bucket/{payload}", f"arn:aws:s3:::bucket/{payload}/*"],
             "Condition": {
                 "StringEquals": {"aws:PrincipalTag/team": payload, f"aws:PrincipalTag/{payload or 'empty'}": [payload]},
                 payload or "empty-operator": {f"aws:ResourceTag/{key}": payload},
             },
         }
-        deny = {"Effect": "Deny", "NotAction": "s3:*", "NotResource": [payload], "Condition": {key: {f"aws:RequestTag/{key}": True}}}
+        deny = {"Effect": "Deny", "NotAction": "s3:*", "NotResource": [f"arn:aws:s3:::bucket/{payload}"], "Condition": {key: {f"aws:RequestTag/{key}": True}}}
         roles.append({"name": f"inj-{index}", "inline_policies": {"literal": {"Statement": [statement, deny]}}})
     # Names HCL would read as keywords, where the spec's patterns allow them.
-    roles.append({"name": "for", "inline_policies": {"null": {"Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "true"}]}}})
+    roles.append({"name": "for", "inline_policies": {"null": {"Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::true"}]}}})
     return {
         "version": 1,
         "teams": [
@@ -147,7 +147,7 @@ def test_injection_spec_plans_literally(tmp_path: Path, capsys: pytest.CaptureFi
     spec_path = write_spec(tmp_path, text)
     spec = load_spec(spec_path)  # the spec holds exactly the payloads
     role_policies = {role.name: {n: policies.user_policy(d) for n, d in role.inline_policies.items()} for role in spec.teams[0].emrfs.roles}
-    assert role_policies["inj-0"]["literal"]["Statement"][0]["Resource"][1] == PAYLOADS[0]
+    assert role_policies["inj-0"]["literal"]["Statement"][0]["Resource"][1] == f"arn:aws:s3:::bucket/{PAYLOADS[0]}/*"
 
     tree = tmp_path / "tree"
     code, _, stderr = run_cli(capsys, "render", "--spec", str(spec_path), "--out", str(tree / "modules"))
@@ -173,7 +173,8 @@ def test_injection_spec_plans_literally(tmp_path: Path, capsys: pytest.CaptureFi
             assert json.loads(planned["policy"]) == expected, role_name
             checked += 1
     assert checked == len(PAYLOADS) + 1
-    assert changes['module.inject.module.emr_iam.module.emrfs[0].aws_iam_role.this["for"]']["tags"] == document["teams"][0]["tags"]
+    planned_tags = changes['module.inject.module.emr_iam.module.emrfs[0].aws_iam_role.this["for"]']["tags"]
+    assert planned_tags == {**document["teams"][0]["tags"], "emr-iam:team": document["teams"][0]["name"]}  # and the team tag
     cases = _placements(document)
     assert cases >= 10 * len(PAYLOADS)
     record_property("injection_spec_cases", cases)
@@ -181,14 +182,15 @@ def test_injection_spec_plans_literally(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def _placements(value: Any) -> int:
-    """How many keys and strings of a document are payloads, or condition keys whose variable part is one."""
+    """How many keys and strings of a document are payloads, or condition keys or ARNs whose variable part is one."""
     special = set(PAYLOADS) | set(KEY_PAYLOADS)
     tag_keys = {f"{prefix}{payload}" for prefix in ("aws:PrincipalTag/", "aws:ResourceTag/", "aws:RequestTag/") for payload in special}
     if isinstance(value, dict):
         return sum((key in special or key in tag_keys) + _placements(item) for key, item in value.items())
     if isinstance(value, list):
         return sum(_placements(item) for item in value)
-    return int(isinstance(value, str) and value in special)
+    arns = {f"arn:aws:s3:::bucket/{payload}{suffix}" for payload in special for suffix in ("", "/*")}  # a payload in an ARN
+    return int(isinstance(value, str) and (value in special or value in arns))
 
 
 # Fields whose patterns exclude HCL's special characters: the spec refuses them, naming the field.

@@ -1,9 +1,8 @@
 """A workspace applied with an earlier release plans no change after the upgrade: what moved, moves.
 
-Up to BEFORE_COUNT the composite `emr-iam` called each piece module without `count`, and every piece
-module read its own partition. Now each module block has `count` (a team pays nothing at plan time for
-the pieces it does not use) and the composite reads the partition once, so every resource of the
-composite's pieces has a new address: `module.<piece>[0]...`. The composite's `moved` blocks carry the
+Up to BEFORE_COUNT the composite `emr-iam` called each piece module without `count`. Now each module
+block has `count` (a team pays nothing at plan time for the pieces it does not use), so every resource of
+the composite's pieces has a new address: `module.<piece>[0]...`. The composite's `moved` blocks carry the
 state over. This test renders tests/specs/isolation.yaml (three teams in one account, every piece in
 use) with the generator of BEFORE_COUNT, applies it to the local fake AWS, renders it again with this
 generator and plans: every resource moves, none is created, replaced or destroyed (the team tag is
@@ -33,7 +32,7 @@ from tests.test_apply import saved_plan, state_of
 
 pytestmark = pytest.mark.engine
 
-# The last commit whose composite had module blocks without `count` (and partition reads in every piece).
+# The last commit whose composite had module blocks without `count`.
 BEFORE_COUNT = "7cec99d75422e85e27f956f3def54f95568198dd"
 SPEC = ROOT / "tests" / "specs" / "isolation.yaml"
 

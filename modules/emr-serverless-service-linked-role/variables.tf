@@ -11,14 +11,3 @@ variable "description" {
   type        = string
   default     = null
 }
-
-variable "partition" {
-  description = "The AWS partition (`aws`, `aws-cn`, `aws-us-gov`, ...) when the caller has read it already (`emr-iam` passes its own, so a plan reads it once); null reads `data.aws_partition` here."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.partition == null ? true : contains(["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"], var.partition)
-    error_message = "Partition must be null or one where these modules know EMR's service principals (aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc)."
-  }
-}

@@ -19,7 +19,6 @@ module "emr_iam" {
   team_tag_key                          = "emr-iam:team"
   team_tag_value                        = "adhoc"
   tags                                  = merge(local.tags, var.tags)
-  partition                             = local.partition
   create_service_role                   = false
   create_ec2_role                       = true
   ec2_role_name                         = "adhoc-EMR_EC2_DefaultRole"

@@ -17,7 +17,6 @@ module "emr_iam" {
   team_tag_key                                = "emr-iam:team"
   team_tag_value                              = "alpha"
   tags                                        = merge(local.tags, var.tags)
-  partition                                   = local.partition
   create_service_role                         = true
   service_role_name                           = "alpha-EMR_DefaultRole"
   service_role_use_name_prefix                = false
