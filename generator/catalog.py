@@ -206,10 +206,14 @@ class Piece:
         return tuple(Output(o.name, Ref(self.block, o.output).code, o.description) for o in self.outputs)
 
     @property
+    def created(self) -> str:
+        """Whether the composite creates it (HCL): the composite's `create`, its toggle and those it requires."""
+        return " && ".join(["var.create", f"var.{self.toggle.name}", *(f"var.{toggle}" for toggle in self.requires)])
+
+    @property
     def count(self) -> str:
-        """The `count` of its module block: one instance when the composite and its toggles create it, else none."""
-        toggles = ["var.create", f"var.{self.toggle.name}", *(f"var.{toggle}" for toggle in self.requires)]
-        return f"{' && '.join(toggles)} ? 1 : 0"
+        """The `count` of its module block: one instance when the composite creates it, else none."""
+        return f"{self.created} ? 1 : 0"
 
     @property
     def arguments(self) -> dict[str, Expr]:
@@ -1545,6 +1549,7 @@ COMPOSITE = ModuleDef(
         "passes_any_role": dict(facts.MANAGED_POLICY_PASSES_ANY_ROLE),
         "v2_passable_role_names": dict(facts.V2_PASSABLE_ROLE_NAMES),
         "passed_to": dict(facts.PASSED_TO),
+        "created": {role: PIECE[role].created for role in facts.PASSED_TO},
         "role_arns": {role: Ref(role, "role_arn").code for role in facts.PASSED_TO},
         "team_tag_map": TEAM_TAG_MAP,
     },

@@ -28,7 +28,7 @@ from generator.spec import load_spec
 from tests.engine import ROOT, engine_by_name, provider_block
 from tests.moto_server import MotoServer
 from tests.plan import harness
-from tests.test_apply import saved_plan, state_of
+from tests.test_apply import changes_of, saved_plan, state_of
 
 pytestmark = pytest.mark.engine
 
@@ -46,14 +46,6 @@ def _old_generator(folder: Path) -> Path:
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(folder, filter="data")
     return folder
-
-
-def _changes(plan: dict[str, Any]) -> dict[str, list[str]]:
-    return {
-        change["address"]: change["change"]["actions"]
-        for change in plan.get("resource_changes", [])
-        if change["mode"] == "managed" and change["change"]["actions"] != ["no-op"]
-    }
 
 
 def test_a_workspace_of_the_release_before_count_moves_without_a_change(moto: MotoServer, tmp_path: Path) -> None:
@@ -111,6 +103,6 @@ def test_a_workspace_of_the_release_before_count_moves_without_a_change(moto: Mo
     state = state_of(test)[0]
     assert {where: state[where[0]][where[1]] for where in deferred} == deferred
     again = saved_plan(test)
-    assert _changes(again) == {} and not [change for change in again["resource_changes"] if "previous_address" in change]
+    assert changes_of(again) == {} and not [change for change in again["resource_changes"] if "previous_address" in change]
     # The same roles: none was replaced.
     assert {role["RoleName"]: role["RoleId"] for role in iam.list_roles()["Roles"]} == role_ids
