@@ -872,7 +872,6 @@ def _team_definition(team: Team, arguments: Mapping[str, Any]) -> ModuleDef:
     )
     used = [piece.block for piece in used_pieces(arguments, variables)]
     outputs = TEAM_OUTPUTS
-    shown = {output.name for piece in PIECES if piece.block in used for output in piece.composite_outputs}
     return ModuleDef(
         name=f"teams/{team.name}",
         title=f"EMR IAM for team {team.name}",
@@ -883,17 +882,29 @@ def _team_definition(team: Team, arguments: Mapping[str, Any]) -> ModuleDef:
         context={
             "diagram": team_diagram(team, arguments, used),
             # The README lists the outputs of what the team creates; outputs.tf has every output of emr-iam.
-            "readme_outputs": tuple(output for output in outputs if output.name in shown),
+            "readme_outputs": _readme_outputs(tuple(used)),
         },
     )
+
+
+@functools.cache
+def _readme_outputs(used: tuple[str, ...]) -> tuple[Output, ...]:
+    """The outputs a team README lists: those of the pieces the team uses (by block name), once per set of pieces."""
+    shown = {output.name for piece in PIECES if piece.block in used for output in piece.composite_outputs}
+    return tuple(output for output in TEAM_OUTPUTS if output.name in shown)
 
 
 _VARIABLE = re.compile(r"\bvar\.(\w+)")
 
 
+@functools.cache
+def _names_read(code: str) -> tuple[str, ...]:
+    return tuple(_VARIABLE.findall(code))
+
+
 def _variables_read(arguments: Mapping[str, Any]) -> set[str]:
     """The names of the team module's variables (`var.<name>`) its arguments read: each is an argument's whole value."""
-    return {name for value in arguments.values() if isinstance(value, Expr) for name in _VARIABLE.findall(value.code)}
+    return {name for value in arguments.values() if type(value) is Expr for name in _names_read(value.code)}
 
 
 def _models_in(annotation: Any) -> Iterable[type[BaseModel]]:

@@ -1840,7 +1840,22 @@ SAMPLE_ACCOUNT, SAMPLE_TEAM = "123456789012", "team"
 def _placeholders(data: dict[str, Any], team: str) -> tuple[Any, tuple[Path_, str] | None]:
     """A team's merged values with `{account}` (its account ID) and `{team}` (its name) filled in, or where one cannot be."""
     account = data.get("source_account_id")
-    return _fill(data, account if isinstance(account, str) else None, team)
+    account = account if isinstance(account, str) else None
+    if account is not None:  # every placeholder can be filled: no path to keep for an error
+        return {key: value if key == "name_prefix" else _filled(value, account, team) for key, value in data.items()}, None
+    return _fill(data, account, team)
+
+
+def _filled(data: Any, account: str, team: str) -> Any:
+    """`_fill` for a team with an account, where no value can fail."""
+    kind = type(data)
+    if kind is str:
+        return data.replace(ACCOUNT_PLACEHOLDER, account).replace(TEAM_PLACEHOLDER, team) if "{" in data else data
+    if kind is dict:
+        return {key: _filled(value, account, team) for key, value in data.items()}
+    if kind is list:
+        return [_filled(item, account, team) for item in data]
+    return data
 
 
 def _fill(data: Any, account: str | None, team: str, path: Path_ = ()) -> tuple[Any, tuple[Path_, str] | None]:
@@ -1961,19 +1976,21 @@ def _check_effect(source: SpecFile, defaults: Any, accounts: Mapping[str, Any], 
         path = _split_field(dotted)
         # By the layer a value was inherited from: whether a team uses it, and the teams that drop it with why.
         inherited: dict[Path_, tuple[bool, list[tuple[str, _Unused]]]] = {}
+        in_defaults = _written(defaults, path)
         for index, (raw, team) in enumerate(zip(raw_teams, teams, strict=True)):
-            holding = next((rule for rule in rules if rule.when(team)), None)
             if _written(raw, path):
+                holding = next((rule for rule in rules if rule.when(team)), None)
                 if holding is not None:
                     raise at(("teams", index, *path), f"has no effect: {holding.because}; remove it, or change {holding.setting}")
                 continue
             account = source.accounts[index] if index < len(source.accounts) else None
             if account is not None and _written(accounts.get(account), path):
                 layer: Path_ = ("accounts", account)
-            elif _written(defaults, path):
+            elif in_defaults:
                 layer = ("defaults",)
             else:
-                continue
+                continue  # nothing written for this team: no rule to ask
+            holding = next((rule for rule in rules if rule.when(team)), None)
             used, unused_by = inherited.get(layer, (False, []))
             if holding is not None:
                 unused_by.append((team.name, holding))
