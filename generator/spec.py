@@ -752,7 +752,7 @@ class EksCluster(Model):
     oidc_issuer: OidcIssuer | None = Field(
         default=None,
         description="The cluster's OIDC issuer URL (`aws eks describe-cluster --query cluster.identity.oidc.issuer`); required with"
-        " `irsa`.",
+        " `irsa`, and refused without it (only the IRSA trust names it).",
         examples=["https://oidc.eks.us-east-1.amazonaws.com/id/5C1A9E7B3D2F4A6B8C0D1E2F3A4B5C6D"],
     )
     namespaces: list[KubernetesNamespace] = Field(
@@ -812,6 +812,11 @@ class EksRole(RolePolicies):
             if self.irsa and cluster.oidc_issuer is None:
                 raise _field_error(
                     f"clusters[{index}].oidc_issuer", "is required with irsa: true (the IRSA trust names the cluster's OIDC provider)"
+                )
+            if not self.irsa and cluster.oidc_issuer is not None:
+                raise _field_error(
+                    f"clusters[{index}].oidc_issuer",
+                    "has no effect: irsa is false (only the IRSA trust names the cluster's OIDC provider); remove it, or set irsa: true",
                 )
         return self
 

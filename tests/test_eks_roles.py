@@ -277,6 +277,8 @@ def _team(**eks: Any) -> dict[str, Any]:
         (_team(roles=[{"name": "spark", "clusters": [{"name": "analytics", "namespaces": ["a"]}]}]),
          "teams[0].eks.roles[0].clusters[0].oidc_issuer", "is required with irsa: true"),
         (_team(roles=[{"name": "spark", "irsa": False, "clusters": [CLUSTER]}]), "teams[0].eks.roles[0].irsa", "the role would trust nobody"),
+        (_team(roles=[{"name": "spark", "irsa": False, "pod_identity": True, "clusters": [CLUSTER]}]),
+         "teams[0].eks.roles[0].clusters[0].oidc_issuer", "has no effect: irsa is false"),
         (_team(roles=[{"name": "spark", "clusters": [{**CLUSTER, "namespaces": ["Spark_Jobs"]}]}]),
          "teams[0].eks.roles[0].clusters[0].namespaces[0]", "must be a Kubernetes namespace"),
         (_team(roles=[{"name": "spark", "clusters": [{**CLUSTER, "oidc_issuer": "oidc.eks.us-east-1.amazonaws.com/id/X"}]}]),
@@ -294,7 +296,7 @@ def _team(**eks: Any) -> dict[str, Any]:
             "teams[0].eks.roles[0].clusters", "size of the job execution role's trust policy (it grows with each cluster and namespace) is",
         ),
     ],
-    ids=["duplicate-role", "duplicate-cluster", "irsa-without-issuer", "trusts-nobody", "namespace", "issuer-url", "no-cluster",
+    ids=["duplicate-role", "duplicate-cluster", "irsa-without-issuer", "trusts-nobody", "issuer-without-irsa", "namespace", "issuer-url", "no-cluster",
          "no-account", "name-length", "trust-size"],
 )
 def test_eks_errors_are_one_line_naming_the_field(
