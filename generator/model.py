@@ -35,7 +35,6 @@ from generator.spec import (
     _split_field,
     aws_policy_arn_partition,
 )
-from generator.spec import _format_path as format_path
 
 TEAM_TAG_KIND = "team tag"
 # The kinds of unique_names that exist once per account, with the role each names.
@@ -1037,20 +1036,21 @@ def _shared_account_warnings(source: SpecFile, holders: list[list[tuple[Path_, R
             continue
         others = ", ".join(other.name for other in teams if other is not team and other.source_account_id == team.source_account_id)
         where = f"shares account {team.source_account_id} with {others}"
+        at = ("teams", index)
         if team.service_role.create and team.service_role.managed_policy == "v1":
             found.append(
-                f"teams[{index}].service_role.managed_policy ({team.name}): v1 (AmazonElasticMapReduceRole) allows"
-                f" {facts.ACCOUNT_WIDE_MANAGED_POLICIES['AmazonElasticMapReduceRole']}; the team {where}: use v2"
+                f"{source.where((*at, 'service_role', 'managed_policy'))}: v1 (AmazonElasticMapReduceRole) allows"
+                f" {facts.ACCOUNT_WIDE_MANAGED_POLICIES['AmazonElasticMapReduceRole']}; team {team.name} {where}: use v2"
             )
         if team.ec2_role.create and team.ec2_role.policy == "managed":
             name = facts.MANAGED_POLICIES["ec2_role"].rsplit("/", 1)[-1]
-            found.append(f"teams[{index}].ec2_role.policy ({team.name}): managed ({name}) allows"
-                         f" {facts.ACCOUNT_WIDE_MANAGED_POLICIES[name]}; the team {where}: use policy: scoped")
+            found.append(f"{source.where((*at, 'ec2_role', 'policy'))}: managed ({name}) allows"
+                         f" {facts.ACCOUNT_WIDE_MANAGED_POLICIES[name]}; team {team.name} {where}: use policy: scoped")
         for path, written, _ in _written_policies(holders[index]):
             name = written.rsplit("/", 1)[-1]
             if name in facts.ACCOUNT_WIDE_MANAGED_POLICIES:
-                found.append(f"{format_path(path)} ({team.name}): {name} allows {facts.ACCOUNT_WIDE_MANAGED_POLICIES[name]};"
-                             f" the team {where}: grant the team's own resources with s3_access or inline_policies")
+                found.append(f"{source.where(path)}: {name} allows {facts.ACCOUNT_WIDE_MANAGED_POLICIES[name]};"
+                             f" team {team.name} {where}: grant the team's own resources with s3_access or inline_policies")
     return found
 
 
@@ -1093,8 +1093,9 @@ def warnings(source: SpecFile) -> list[str]:
     for index, team in enumerate(source.spec.teams):
         if team.source_account_id is None:
             found.append(
-                f"teams[{index}] ({team.name}): no source_account_id, so the EMR trust policies carry no confused-deputy "
-                "conditions (aws:SourceAccount, aws:SourceArn) unless each workspace sets the team module's source_account_id"
+                f"{source.where(('teams', index))}: team {team.name} has no source_account_id, so the EMR trust policies carry no"
+                " confused-deputy conditions (aws:SourceAccount, aws:SourceArn) unless each workspace sets the team module's"
+                " source_account_id"
             )
     return found
 

@@ -144,7 +144,7 @@ def test_validate_warns_for_a_team_without_source_account_id(tmp_path: Path, cap
     code, out, err = run_cli(capsys, "validate", "--spec", str(spec))
     assert code == 0 and out == f"{spec}: valid (2 teams)\n"
     assert err.splitlines() == [
-        "emr-iam: warning: teams[0] (bare): no source_account_id, so the EMR trust policies carry no confused-deputy "
+        f"emr-iam: warning: {spec}:3: teams[0]: team bare has no source_account_id, so the EMR trust policies carry no confused-deputy "
         "conditions (aws:SourceAccount, aws:SourceArn) unless each workspace sets the team module's source_account_id"
     ]
 

@@ -94,7 +94,9 @@ def test_default_spec_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
     # account it shares with analytics: the only warnings, each naming what the policy reaches.
     warned = err.splitlines()
     assert len(warned) == 5 and all("shares account 111122223333 with" in line for line in warned), err
-    assert sum("(data-science)" in line for line in warned) == 4
+    assert sum("team data-science shares" in line for line in warned) == 4
+    # Each names the file and line where the value was written, as errors do.
+    assert all(re.match(r"emr-iam: warning: specs/platform\.yaml:\d+: teams\[\d\]\.", line) for line in warned), err
 
 
 def test_emrfs_mappings_keep_spec_order(tmp_path: Path) -> None:

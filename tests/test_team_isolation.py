@@ -191,9 +191,11 @@ def test_validate_warns_of_account_wide_aws_managed_policies_only_in_a_shared_ac
         return warnings(read_spec(str(path)))
 
     shared = found("123456789012")
-    assert [line.split(" (alpha)")[0] for line in shared] == [
-        "teams[0].service_role.managed_policy", "teams[0].emrfs.roles[0].aws_managed_policies[0]",
+    # Where each value is written: file:line and field, as errors say it.
+    assert [": ".join(line.split(": ")[:2]) for line in shared] == [
+        f"{tmp_path / '123456789012.yaml'}:7: teams[0].service_role.managed_policy",
+        f"{tmp_path / '123456789012.yaml'}:9: teams[0].emrfs.roles[0].aws_managed_policies[0]",
     ]
-    assert all("shares account 123456789012 with bravo" in line for line in shared)
+    assert all("team alpha shares account 123456789012 with bravo" in line for line in shared)
     assert facts.ACCOUNT_WIDE_MANAGED_POLICIES["AmazonS3FullAccess"] in shared[1]
     assert found("210987654321") == []
