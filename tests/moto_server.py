@@ -18,7 +18,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +29,6 @@ ACCOUNT_ID = "123456789012"
 # Generous: moto imports every backend before it answers. Not an assertion on speed, only a guard
 # against a server that never comes up.
 STARTUP_DEADLINE_SECONDS = 120
-# The role assumed to act in another fake account of the same server (assumed_role_arn).
-ASSUMED_ROLE = "emr-iam-tests"
 
 
 class MotoServerError(RuntimeError):
@@ -120,26 +117,17 @@ class MotoServer:
         except OSError:
             return ""
 
-    def client(self, service: str, region: str = "us-east-1", account_id: str | None = None) -> Any:
-        """A boto3 client for `service` against this server (the region picks moto's partition); with
-        `account_id`, in that account of the server, through credentials of a role assumed there (as a
-        provider with `assume_role` gets them: assumed_role_arn)."""
+    def client(self, service: str, region: str = "us-east-1") -> Any:
+        """A boto3 client for `service` against this server (the region picks moto's partition)."""
         import boto3
 
-        credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-        if account_id is not None and account_id != self.account_id:
-            sts = boto3.client("sts", endpoint_url=self.endpoint, region_name=region, **credentials)
-            assumed = sts.assume_role(RoleArn=assumed_role_arn(account_id), RoleSessionName="emr-iam-tests")["Credentials"]
-            credentials = {
-                "aws_access_key_id": assumed["AccessKeyId"],
-                "aws_secret_access_key": assumed["SecretAccessKey"],
-                "aws_session_token": assumed["SessionToken"],
-            }
-        return boto3.client(service, endpoint_url=self.endpoint, region_name=region, **credentials)
-
-    def account(self, account_id: str) -> Account:
-        """This server as seen from another fake account (moto keeps each account apart)."""
-        return Account(self, account_id)
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=region,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
 
     def __enter__(self) -> MotoServer:
         return self.start()
@@ -147,27 +135,6 @@ class MotoServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
         self.log.unlink(missing_ok=True)
-
-
-def assumed_role_arn(account_id: str) -> str:
-    """The role the tests assume to act in another account of one moto_server: moto answers a request made
-    with the credentials of a role assumed in account X as account X (the role need not exist)."""
-    return f"arn:aws:iam::{account_id}:role/{ASSUMED_ROLE}"
-
-
-@dataclass(frozen=True)
-class Account:
-    """One fake account of a moto_server: its clients act in that account only."""
-
-    server: MotoServer
-    account_id: str
-
-    @property
-    def endpoint(self) -> str:
-        return self.server.endpoint
-
-    def client(self, service: str, region: str = "us-east-1") -> Any:
-        return self.server.client(service, region, self.account_id)
 
 
 @pytest.fixture(scope="session")

@@ -9,15 +9,8 @@ A spec change over existing state is checked from the plan JSON in test_spec_cha
 
 from __future__ import annotations
 
-import fcntl
-import functools
 import json
-import os
-import re
 import textwrap
-import traceback
-import warnings
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +23,7 @@ from generator.catalog import SERVERLESS_SUBMITTER_POLICY_NAME
 from generator.rendering import render
 from generator.spec import Team, load_spec
 from tests.engine import ROOT, Engine, copy_tree, engine_by_name, engine_names, provider_block
-from tests.moto_server import Account, MotoServer, assumed_role_arn
+from tests.moto_server import ACCOUNT_ID, MotoServer
 from tests.plan import harness
 from tests.plan.harness import Case, Workbench
 
@@ -74,8 +67,8 @@ class Expected:
     service_linked_role: bool = False
 
 
-def expected_for_team(team_name: str, outputs: dict[str, Any], account_id: str, overrides: dict[str, Any] | None = None) -> Expected:
-    """What specs/platform.yaml says a team's module creates in account `account_id` (`overrides`: the workspace's inputs)."""
+def expected_for_team(team_name: str, outputs: dict[str, Any], overrides: dict[str, Any] | None = None) -> Expected:
+    """What specs/platform.yaml says a team's module creates (`overrides`: the workspace's inputs)."""
     overrides = overrides or {}
     team: Team = next(team for team in load_spec(SPEC).teams if team.name == team_name)
     prefix = team.name_prefix.replace("{team}", team.name)
@@ -110,7 +103,7 @@ def expected_for_team(team_name: str, outputs: dict[str, Any], account_id: str, 
     if ec2.create:
         managed = {MANAGED + facts.MANAGED_POLICIES["ec2_role"]} if ec2.policy == "managed" else set()
         if ec2.policy == "scoped":
-            managed.add(f"arn:aws:iam::{account_id}:policy{path}{ec2_name}")
+            managed.add(f"arn:aws:iam::{ACCOUNT_ID}:policy{path}{ec2_name}")
             policies[ec2_name] = []
         inline = set(ec2.inline_policies) | ({"emrfs-assume-roles"} if emrfs_on else set())
         roles[ec2_name] = ExpectedRole(path, [EC2], managed=managed | extras(ec2), inline=inline, tags=tags)
@@ -159,7 +152,7 @@ def expected_for_team(team_name: str, outputs: dict[str, Any], account_id: str, 
         session_arns = set()
         for session in studio.session_policies:
             policies[prefix + session.name] = list(session.attach_to_groups)
-            session_arns.add(f"arn:aws:iam::{account_id}:policy{path}{prefix + session.name}")
+            session_arns.add(f"arn:aws:iam::{ACCOUNT_ID}:policy{path}{prefix + session.name}")
         if studio.auth_mode == "SSO":
             # AWS: every session policy is attached to the user role.
             roles[prefix + studio.user_role.name] = ExpectedRole(
@@ -176,7 +169,7 @@ def expected_for_team(team_name: str, outputs: dict[str, Any], account_id: str, 
     )
 
 
-def expected_default_roles(outputs: dict[str, Any], account_id: str) -> Expected:
+def expected_default_roles(outputs: dict[str, Any]) -> Expected:
     """examples/default-roles: exactly what `aws emr create-default-roles` creates."""
     return Expected(
         roles={
@@ -188,8 +181,8 @@ def expected_default_roles(outputs: dict[str, Any], account_id: str) -> Expected
     )
 
 
-def expected_emr_iam_custom(outputs: dict[str, Any], account_id: str) -> Expected:
-    """modules/emr-iam, case custom (tests/plan/modules/emr-iam/custom.tfvars), in account `account_id`."""
+def expected_emr_iam_custom(outputs: dict[str, Any]) -> Expected:
+    """modules/emr-iam, case custom (tests/plan/modules/emr-iam/custom.tfvars)."""
     path, tags = "/emr/analytics/", {"Team": "analytics"}
     return Expected(
         roles={
@@ -197,7 +190,7 @@ def expected_emr_iam_custom(outputs: dict[str, Any], account_id: str) -> Expecte
                 path, [EMR], managed={MANAGED + facts.MANAGED_POLICIES["service_role_v1"]}, tags=tags, source_account="111122223333"
             ),
             "analytics-emr-ec2": ExpectedRole(
-                path, [EC2], managed={f"arn:aws:iam::{account_id}:policy{path}analytics-emr-ec2"}, inline={"emrfs-assume-roles"}, tags=tags
+                path, [EC2], managed={f"arn:aws:iam::{ACCOUNT_ID}:policy{path}analytics-emr-ec2"}, inline={"emrfs-assume-roles"}, tags=tags
             ),
             "analytics-emr-autoscaling": ExpectedRole(
                 path, [EMR, AUTOSCALING], managed={MANAGED + facts.MANAGED_POLICIES["autoscaling_role"]}, tags=tags, source_account="111122223333"
@@ -219,14 +212,14 @@ def expected_emr_iam_custom(outputs: dict[str, Any], account_id: str) -> Expecte
     )
 
 
-# The case each target applies, and what AWS must then hold (from the outputs and the account applied to).
-EXPECTED: dict[tuple[str, str], Callable[[dict[str, Any], str], Expected]] = {
+# The case each target applies, and what AWS must then hold.
+EXPECTED = {
     ("examples/default-roles", "defaults"): expected_default_roles,
-    ("examples/team-workspaces/analytics", "defaults"): lambda outputs, account_id: expected_for_team("analytics", outputs, account_id),
-    ("examples/team-workspaces/data-science", "defaults"): lambda outputs, account_id: expected_for_team("data-science", outputs, account_id),
+    ("examples/team-workspaces/analytics", "defaults"): lambda outputs: expected_for_team("analytics", outputs),
+    ("examples/team-workspaces/data-science", "defaults"): lambda outputs: expected_for_team("data-science", outputs),
     ("modules/emr-iam", "custom"): expected_emr_iam_custom,
-    ("modules/teams/analytics", "custom"): lambda outputs, account_id: expected_for_team(
-        "analytics", outputs, account_id, {"create_service_linked_role": False, "source_account_id": "444455556666", "tags": {"Environment": "staging", "Team": "analytics-staging"}}
+    ("modules/teams/analytics", "custom"): lambda outputs: expected_for_team(
+        "analytics", outputs, {"create_service_linked_role": False, "source_account_id": "444455556666", "tags": {"Environment": "staging", "Team": "analytics-staging"}}
     ),
 }
 
@@ -261,29 +254,19 @@ def saved_plan(test: tftest.TerraformTest, *args: str) -> dict[str, Any]:
 
 def state_of(test: tftest.TerraformTest) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
     """Managed resources of the state by address (their type and values), and the root outputs."""
-    return state_parts(json.loads(test.execute_command("show", "-json", "-no-color").out))
-
-
-def state_parts(state: dict[str, Any], name: str | None = None) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
-    """`show -json` of a state: its managed resources by address (type and values) and its root outputs; with
-    `name`, those of module instance `name` of a grouped root (`module.<name>.` taken off the addresses, its
-    root output of the same name as the outputs), shaped as if the instance had been applied as the root."""
+    state = json.loads(test.execute_command("show", "-json", "-no-color").out)
     found: dict[str, dict[str, Any]] = {}
-    prefix = f"module.{name}." if name else ""
 
     def walk(module: dict[str, Any]) -> None:
         for resource in module.get("resources", []):
-            if resource["mode"] == "managed" and resource["address"].startswith(prefix):
-                found[resource["address"].removeprefix(prefix)] = {"type": resource["type"], **resource["values"]}
+            if resource["mode"] == "managed":
+                found[resource["address"]] = {"type": resource["type"], **resource["values"]}
         for child in module.get("child_modules", []):
             walk(child)
 
     values = state.get("values", {})
     walk(values.get("root_module", {}))
-    outputs = {key: output.get("value") for key, output in values.get("outputs", {}).items()}
-    if name:
-        outputs = outputs.get(name) or {}
-    return found, outputs
+    return found, {name: output.get("value") for name, output in values.get("outputs", {}).items()}
 
 
 def services_of(document: dict[str, Any]) -> list[str]:
@@ -291,7 +274,7 @@ def services_of(document: dict[str, Any]) -> list[str]:
     return sorted(services if isinstance(services, list) else [services])
 
 
-def check_aws_matches_state(moto: MotoServer | Account, resources: dict[str, dict[str, Any]], region: str) -> None:
+def check_aws_matches_state(moto: MotoServer, resources: dict[str, dict[str, Any]], region: str) -> None:
     """Every resource in the state exists in AWS with the attributes the state records."""
     iam, emr = moto.client("iam", region), moto.client("emr", region)
     for address, values in resources.items():
@@ -335,7 +318,7 @@ def check_aws_matches_state(moto: MotoServer | Account, resources: dict[str, dic
             pytest.fail(f"{address}: no read-back for resource type {kind}; add one to check_aws_matches_state")
 
 
-def check_aws_holds(moto: MotoServer | Account, expected: Expected, region: str, prerequisite_roles: set[str]) -> None:
+def check_aws_holds(moto: MotoServer, expected: Expected, region: str, prerequisite_roles: set[str]) -> None:
     """AWS holds the roles, trust policies, policies, instance profile and mappings expected."""
     iam, emr = moto.client("iam", region), moto.client("emr", region)
     arns = {}
@@ -394,7 +377,7 @@ def check_aws_holds(moto: MotoServer | Account, expected: Expected, region: str,
     assert names - prerequisite_roles == set(expected.roles)
 
 
-def create_prerequisites(moto: MotoServer | Account, summary: harness.Summary, region: str) -> set[str]:
+def create_prerequisites(moto: MotoServer, summary: harness.Summary, region: str) -> set[str]:
     """Groups, users and roles that the configuration attaches policies to but does not create,
     as they exist in a real account before the workspace runs; returns the roles created."""
     iam = moto.client("iam", region)
@@ -418,7 +401,7 @@ def create_prerequisites(moto: MotoServer | Account, summary: harness.Summary, r
     return roles
 
 
-def check_nothing_left(moto: MotoServer | Account, region: str, configurations: list[str], prerequisite_roles: set[str] = frozenset()) -> None:
+def check_nothing_left(moto: MotoServer, region: str, configurations: list[str], prerequisite_roles: set[str] = frozenset()) -> None:
     iam, emr = moto.client("iam", region), moto.client("emr", region)
     assert {role["RoleName"] for role in iam.list_roles()["Roles"]} == prerequisite_roles
     assert iam.list_policies(Scope="Local")["Policies"] == []
@@ -441,210 +424,33 @@ def actions_of(plan: dict[str, Any], address: str) -> dict[str, Any]:
 # --- tests ----------------------------------------------------------------------------------------
 
 
-# --- each case's checks, the same applied alone or with the others ----------------------------------
-
-
-def check_first_plan(plan: dict[str, Any]) -> None:
-    assert {tuple(actions) for actions in changes_of(plan).values()} <= {("create",), ("read",)}
-
-
-def check_second_plan(case: Case, again: dict[str, Any]) -> None:
-    assert changes_of(again) == {}, f"{case.id}: a second plan after apply still changes {changes_of(again)}"
-    assert all(change["actions"] == ["no-op"] for change in again.get("output_changes", {}).values()), again["output_changes"]
-
-
-def check_applied(case: Case, aws: MotoServer | Account, account_id: str, state: tuple[dict[str, dict[str, Any]], dict[str, Any]],
-                  prerequisite_roles: set[str]) -> list[str]:
-    """AWS holds what the state says and what the case asked for; the security configurations applied."""
-    resources, outputs = state
-    assert resources, f"{case.id}: the apply created nothing"
-    check_aws_matches_state(aws, resources, case.region)
-    expected = EXPECTED.get((case.target, case.name))
-    if expected is not None:
-        check_aws_holds(aws, expected(outputs, account_id), case.region, prerequisite_roles)
-    return [values["name"] for values in resources.values() if values["type"] == "aws_emr_security_configuration"]
-
-
-def apply_alone(engine: Engine, case: Case, moto: MotoServer, tmp_path: Path) -> None:
-    """The case as the root of its own workspace, applied to `moto`'s default account (emptied first)."""
-    moto.reset()
+@pytest.mark.parametrize("engine_name", engine_names("apply"))
+@pytest.mark.parametrize("case", APPLY_CASES, ids=[case.id for case in APPLY_CASES])
+def test_apply_is_idempotent_reads_back_and_destroys(engine_name: str, case: Case, moto: MotoServer, tmp_path: Path) -> None:
+    engine = engine_by_name(engine_name)
     test = Workbench(tmp_path).root(engine, case.target, fresh=True)
     harness.write_provider(Path(test.tfdir), case.region, moto.endpoint, is_module=case.is_module)
     tfvars = f"-var-file={case.tfvars}"
 
     first = saved_plan(test, tfvars)
-    check_first_plan(first)
+    assert {tuple(actions) for actions in changes_of(first).values()} <= {("create",), ("read",)}
     prerequisite_roles = create_prerequisites(moto, harness.summarize(first), case.region)
     test.execute_command("apply", "-input=false", "-no-color", "plan.bin")
 
-    check_second_plan(case, saved_plan(test, tfvars))
-    configurations = check_applied(case, moto, moto.account_id, state_of(test), prerequisite_roles)
+    again = saved_plan(test, tfvars)
+    assert changes_of(again) == {}, f"{case.id}: a second plan after apply still changes {changes_of(again)}"
+    assert all(change["actions"] == ["no-op"] for change in again.get("output_changes", {}).values()), again["output_changes"]
+
+    resources, outputs = state_of(test)
+    assert resources, f"{case.id}: the apply created nothing"
+    check_aws_matches_state(moto, resources, case.region)
+    expected = EXPECTED.get((case.target, case.name))
+    if expected is not None:
+        check_aws_holds(moto, expected(outputs), case.region, prerequisite_roles)
+    configurations = [values["name"] for values in resources.values() if values["type"] == "aws_emr_security_configuration"]
 
     test.execute_command("destroy", "-input=false", "-no-color", "-auto-approve", tfvars)
     check_nothing_left(moto, case.region, configurations, prerequisite_roles)
-
-
-# --- every case in one root: one init, plan, apply, plan and destroy per engine -----------------------
-#
-# Each case is a module instance of one root (as tests/plan/harness.py groups plan cases) whose provider
-# acts in a fake account of its own: one moto_server, a role assumed in account ACCOUNTS[case.id]
-# (moto answers the assumed role's requests as that account), so the cases' roles, service-linked roles and
-# groups never meet, and each case's read-back sees its own account only, as if applied alone. Each case's
-# checks are the ones above, on its part of the plans (harness.scoped_plan) and of the state (state_parts); a
-# check that fails is recorded against its case (its test fails with it) and that case is checked no further.
-# When an engine command itself fails, no case can be told apart: every test then applies its case alone.
-
-ACCOUNTS = {case.id: f"{100000000000 + index:012d}" for index, case in enumerate(APPLY_CASES)}
-GROUPED_ROOT = "apply"
-
-
-def apply_provider(region: str, endpoint: str, account_id: str, *, alias: str | None = None, with_region: bool = True) -> str:
-    """The provider block that applies to `endpoint` (moto) in fake account `account_id` (a role assumed there)."""
-    lines = provider_block(region, endpoint).splitlines()
-    if not with_region:  # merged into an example's own block, which keeps choosing its region (var.region)
-        lines = [line for line in lines if not line.strip().startswith("region ")]
-    if alias:
-        lines.insert(1, f'  alias = "{alias}"')
-    lines[-1:] = ["", "  assume_role {", f'    role_arn = "{assumed_role_arn(account_id)}"', "  }", "}"]
-    return "\n".join(lines) + "\n"
-
-
-def write_apply_root(tree: Path, cases: list[Case], endpoint: str) -> Path:
-    """One root calling every case (a module with a provider of its own, an example with the account's settings
-    merged into its own provider block) and an output per case holding the instance's outputs."""
-    root = tree / "_grouped" / GROUPED_ROOT
-    root.mkdir(parents=True)
-    blocks = []
-    for case in cases:
-        name = harness.case_module_name(case)
-        providers = ""
-        if case.is_module:
-            blocks.append(apply_provider(case.region, endpoint, ACCOUNTS[case.id], alias=name))
-            providers = f"  providers = {{\n    aws = aws.{name}\n  }}\n"
-        else:
-            folder = tree / case.target
-            own = any(re.search(r'^provider\s+"aws"', tf.read_text(encoding="utf-8"), re.MULTILINE) for tf in folder.glob("*.tf"))
-            override = folder / (harness.PROVIDER_OVERRIDE if own else "provider.tf")
-            override.write_text(apply_provider(case.region, endpoint, ACCOUNTS[case.id], with_region=not own), encoding="utf-8")
-        source = os.path.relpath(tree / case.target, root)
-        blocks.append(
-            f'module "{name}" {{\n  source = "{source}"\n{providers}\n{harness.case_arguments(case)}\n}}\n\n'
-            f'output "{name}" {{\n  value = module.{name}\n}}\n'
-        )
-    (root / "main.tf").write_text("\n".join(blocks), encoding="utf-8")
-    return root
-
-
-@dataclass
-class CaseRun:
-    """One case of the grouped root: its account, and the first of its checks that failed."""
-
-    case: Case
-    aws: Account
-    failure: str | None = None
-    prerequisite_roles: set[str] = field(default_factory=set)
-    configurations: list[str] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        return harness.case_module_name(self.case)
-
-    def check(self, what: str, check: Callable[[], Any]) -> Any:
-        """Run one check of this case unless an earlier one failed; a failure is recorded, not raised."""
-        if self.failure is not None:
-            return None
-        try:
-            return check()
-        except Exception:  # an assertion, or an AWS call the read-back makes
-            self.failure = f"{self.case.id} ({what}, account {self.aws.account_id}):\n{traceback.format_exc()}"
-            return None
-
-
-def apply_together(engine: Engine, cases: list[Case], server: MotoServer, base: Path) -> dict[str, str | None] | None:
-    """Every case applied in one root to its own account of `server`: each case's failure (None: it passed);
-    None when an engine command failed (then every case is applied alone)."""
-    server.reset()
-    runs = [CaseRun(case, server.account(ACCOUNTS[case.id])) for case in cases]
-    root = write_apply_root(copy_tree(base), cases, server.endpoint)
-    test = tftest.TerraformTest(str(root), binary=str(engine.binary), env=engine.env())
-    try:
-        test.setup(plugin_dir=str(harness.PLUGIN_DIR), cleanup_on_exit=False)
-        first = saved_plan(test)
-        for run in runs:
-            scoped = harness.scoped_plan(first, run.name)
-            run.check("first plan", functools.partial(check_first_plan, scoped))
-            run.prerequisite_roles = run.check(
-                "prerequisites", functools.partial(create_prerequisites, run.aws, harness.summarize(scoped), run.case.region)) or set()
-        test.execute_command("apply", "-input=false", "-no-color", "plan.bin")
-        again = saved_plan(test)
-        for run in runs:
-            run.check("second plan", functools.partial(check_second_plan, run.case, harness.scoped_plan(again, run.name)))
-        state = json.loads(test.execute_command("show", "-json", "-no-color").out)
-        for run in runs:
-            run.configurations = run.check("read-back", functools.partial(
-                check_applied, run.case, run.aws, run.aws.account_id, state_parts(state, run.name), run.prerequisite_roles)) or []
-        test.execute_command("destroy", "-input=false", "-no-color", "-auto-approve")
-        for run in runs:
-            run.check("destroy", functools.partial(check_nothing_left, run.aws, run.case.region, run.configurations, run.prerequisite_roles))
-    except tftest.TerraformTestError as error:
-        warnings.warn(f"{engine.name}: the cases applied together failed, each is applied alone: {error}", stacklevel=1)
-        return None
-    return {run.case.id: run.failure for run in runs}
-
-
-@pytest.fixture(scope="session")
-def applied_together(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], dict[str, str | None] | None]:
-    """The results of apply_together per engine, made once per session: under xdist, the first worker to claim an
-    engine applies (on its moto_server) and the others read its results from the folder all workers share; a
-    worker that finds its engine claimed applies an engine nobody has claimed yet instead of waiting idle."""
-    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else None
-    made: dict[str, dict[str, str | None] | None] = {}
-
-    def make(engine_name: str) -> dict[str, str | None] | None:
-        server: MotoServer = request.getfixturevalue("moto_server")
-        return apply_together(engine_by_name(engine_name), APPLY_CASES, server, tmp_path_factory.mktemp(f"apply-{engine_name}"))
-
-    def claim(engine_name: str, *, wait: bool) -> bool:
-        assert shared is not None
-        # Not with_suffix: engine names hold dots ("terraform-1.15.5").
-        with open(shared / f"apply-{engine_name}.lock", "w") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-            except BlockingIOError:
-                return False
-            saved = shared / f"apply-{engine_name}.json"
-            if not saved.is_file():
-                saved.write_text(json.dumps({"results": make(engine_name)}), encoding="utf-8")
-            made[engine_name] = json.loads(saved.read_text(encoding="utf-8"))["results"]
-            return True
-
-    def results(engine_name: str) -> dict[str, str | None] | None:
-        if engine_name not in made:
-            if shared is None:
-                made[engine_name] = make(engine_name)
-            elif not claim(engine_name, wait=False):
-                for other in engine_names("apply"):
-                    if other not in made:
-                        claim(other, wait=False)
-                if engine_name not in made:
-                    claim(engine_name, wait=True)
-        return made[engine_name]
-
-    return results
-
-
-@pytest.mark.parametrize("engine_name", engine_names("apply"))
-@pytest.mark.parametrize("case", APPLY_CASES, ids=[case.id for case in APPLY_CASES])
-def test_apply_is_idempotent_reads_back_and_destroys(
-    engine_name: str, case: Case, applied_together: Callable[[str], dict[str, str | None] | None], moto_server: MotoServer, tmp_path: Path
-) -> None:
-    results = applied_together(engine_name)
-    if results is None:
-        apply_alone(engine_by_name(engine_name), case, moto_server, tmp_path)
-        return
-    failure = results[case.id]
-    if failure is not None:
-        pytest.fail(failure, pytrace=False)
 
 
 def test_every_example_with_plan_cases_is_applied() -> None:
