@@ -19,7 +19,9 @@ import fcntl
 import json
 import os
 import pickle
+import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +70,13 @@ def apply_and_read(deployment: effective.Deployment, moto_server: MotoServer, wo
         return outputs, effective.account(own, deployment.region)
 
 
+@dataclass(frozen=True)
+class Failure:
+    """What a deployment's apply or read-back raised, as text: kept in the shared folder like a result."""
+
+    message: str
+
+
 @pytest.fixture(scope="session")
 def applied_deployments(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Callable[[effective.Deployment], Any]:
     """Each deployment applied and read back once per session. Under xdist a deployment's tests may run on any worker:
@@ -91,8 +100,8 @@ def applied_deployments(request: pytest.FixtureRequest, tmp_path_factory: pytest
             if not saved.is_file():
                 try:
                     result: Any = make(deployment)
-                except Exception as error:  # every test of the deployment fails with it, on any worker
-                    result = error
+                except (Exception, pytest.fail.Exception):  # every test of the deployment fails with it, on any worker
+                    result = Failure(f"{deployment.name} could not be applied and read back:\n{traceback.format_exc()}")
                 saved.write_bytes(pickle.dumps(result))
             made[deployment.name] = pickle.loads(saved.read_bytes())
             return True
@@ -108,8 +117,8 @@ def applied_deployments(request: pytest.FixtureRequest, tmp_path_factory: pytest
                 if deployment.name not in made:
                     claim(deployment, wait=True)
         found = made[deployment.name]
-        if isinstance(found, Exception):
-            raise found
+        if isinstance(found, Failure):
+            pytest.fail(found.message, pytrace=False)
         return found
 
     return applied
