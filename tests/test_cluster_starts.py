@@ -15,8 +15,14 @@ who launch clusters make:
 
 from __future__ import annotations
 
+import fcntl
 import json
-from collections.abc import Iterator
+import os
+import pickle
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -53,20 +59,77 @@ def passes_any(docs: list[dict[str, Any]], role_arn: str, service: str) -> bool:
 Applied = tuple[dict[str, Team], dict[str, dict[str, Any]], effective.Account]
 
 
-@pytest.fixture(scope="module", params=effective.DEPLOYMENTS, ids=[deployment.name for deployment in effective.DEPLOYMENTS])
-def applied(request: pytest.FixtureRequest, moto_server: MotoServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Applied]:
-    """One spec's teams applied to a fake account: (teams, outputs by team, what the account holds)."""
-    deployment: effective.Deployment = request.param
-    workdir = tmp_path_factory.mktemp(f"cluster-starts-{deployment.name}")
+def apply_and_read(deployment: effective.Deployment, moto_server: MotoServer, workdir: Path) -> tuple[dict[str, dict[str, Any]], effective.Account]:
+    """The deployment's teams applied to a fake account, and what the account then holds: (outputs by team, account)."""
     if deployment.account_id == ACCOUNT_ID:
         moto_server.reset()
         outputs = effective.apply_spec(deployment, workdir, moto_server)
-        found = effective.account(moto_server, deployment.region)
-    else:  # a fake account of the spec's own ID, for this spec only
-        with MotoServer(deployment.account_id) as own:
-            outputs = effective.apply_spec(deployment, workdir, own)
-            found = effective.account(own, deployment.region)
-    yield {team.name: team for team in load_spec(deployment.spec).teams}, outputs, found
+        return outputs, effective.account(moto_server, deployment.region)
+    with MotoServer(deployment.account_id) as own:  # a fake account of the spec's own ID, for this spec only
+        outputs = effective.apply_spec(deployment, workdir, own)
+        return outputs, effective.account(own, deployment.region)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What a deployment's apply or read-back raised, as text: kept in the shared folder like a result."""
+
+    message: str
+
+
+@pytest.fixture(scope="session")
+def applied_deployments(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Callable[[effective.Deployment], Any]:
+    """Each deployment applied and read back once per session. Under xdist a deployment's tests may run on any worker:
+    the first worker to claim a deployment applies it and leaves what it read in the folder all workers share; a worker
+    that finds its deployment claimed applies one nobody has claimed yet while it waits."""
+    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else None
+    made: dict[str, Any] = {}
+
+    def make(deployment: effective.Deployment) -> Any:
+        server: MotoServer = request.getfixturevalue("moto_server")
+        return apply_and_read(deployment, server, tmp_path_factory.mktemp(f"cluster-starts-{deployment.name}"))
+
+    def claim(deployment: effective.Deployment, *, wait: bool) -> bool:
+        assert shared is not None
+        with open(shared / f"cluster-starts-{deployment.name}.lock", "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                return False
+            saved = shared / f"cluster-starts-{deployment.name}.pickle"
+            if not saved.is_file():
+                try:
+                    result: Any = make(deployment)
+                except (Exception, pytest.fail.Exception):  # every test of the deployment fails with it, on any worker
+                    result = Failure(f"{deployment.name} could not be applied and read back:\n{traceback.format_exc()}")
+                saved.write_bytes(pickle.dumps(result))
+            made[deployment.name] = pickle.loads(saved.read_bytes())
+            return True
+
+    def applied(deployment: effective.Deployment) -> Any:
+        if deployment.name not in made:
+            if shared is None:
+                made[deployment.name] = make(deployment)
+            elif not claim(deployment, wait=False):
+                for other in effective.DEPLOYMENTS:
+                    if other.name not in made:
+                        claim(other, wait=False)
+                if deployment.name not in made:
+                    claim(deployment, wait=True)
+        found = made[deployment.name]
+        if isinstance(found, Failure):
+            pytest.fail(found.message, pytrace=False)
+        return found
+
+    return applied
+
+
+@pytest.fixture(params=effective.DEPLOYMENTS, ids=[deployment.name for deployment in effective.DEPLOYMENTS])
+def applied(request: pytest.FixtureRequest, applied_deployments: Callable[[effective.Deployment], Any]) -> Applied:
+    """One spec's teams applied to a fake account: (teams, outputs by team, what the account holds)."""
+    deployment: effective.Deployment = request.param
+    outputs, found = applied_deployments(deployment)
+    return {team.name: team for team in load_spec(deployment.spec).teams}, outputs, found
 
 
 def test_the_service_role_can_pass_the_teams_roles_and_create_the_spot_role(applied: Any) -> None:
