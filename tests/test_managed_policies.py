@@ -95,7 +95,7 @@ def test_deprecated_policy_warns_at_its_line(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setattr(managed_policies, "_data", lambda: data)
     spec = write_spec(tmp_path, "version: 1\ndefaults:\n  ec2_role:\n    policy_arns: ['arn:{partition}:iam::aws:policy/AmazonS3ReadOnlyAccess']\n"
                       + _spec("aws_managed_policies: [AmazonS3ReadOnlyAccess]").removeprefix("version: 1\n"))
-    found = [line for line in warnings(read_spec(spec)) if "deprecated" in line]
+    found = [line for line in warnings(read_spec(spec)) if "is deprecated by AWS" in line]
     assert found == [
         f"{spec}:8: teams[0].service_role.aws_managed_policies[0]: the AWS managed policy AmazonS3ReadOnlyAccess is deprecated by"
         " AWS: use a scoped policy (team a)",
