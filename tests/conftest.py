@@ -1,10 +1,10 @@
 """Fixtures shared by the test modules."""
 
-import os
 from pathlib import Path
 
 import pytest
 
+from tests import shared
 from tests.helpers import TWO_TEAMS_SPEC, run_cli, write_spec
 
 # A local fake AWS per pytest worker (moto_server on loopback) for apply tests.
@@ -36,6 +36,4 @@ def workbench(tmp_path_factory: pytest.TempPathFactory) -> harness.Workbench:
     """The plan cases' roots (tests/plan/harness.py), planned once per session and engine: the first
     xdist worker that needs a root plans it, the others read its plan (tests/test_plans.py,
     tests/test_examples.py and tests/test_partitions.py share them)."""
-    # The parent of the base temp folder is common to every xdist worker of this run.
-    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else None
-    return harness.Workbench(tmp_path_factory.mktemp("plans"), harness.discover(), shared, selects=harness.runs_on)
+    return harness.Workbench(tmp_path_factory.mktemp("plans"), harness.discover(), shared.folder(tmp_path_factory), selects=harness.runs_on)

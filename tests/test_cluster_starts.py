@@ -15,13 +15,8 @@ who launch clusters make:
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-import pickle
-import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +24,7 @@ import pytest
 
 from generator import facts
 from generator.spec import Team, load_spec
-from tests import effective
+from tests import effective, shared
 from tests.iam_eval import allows
 from tests.moto_server import ACCOUNT_ID, MotoServer
 
@@ -70,55 +65,37 @@ def apply_and_read(deployment: effective.Deployment, moto_server: MotoServer, wo
         return outputs, effective.account(own, deployment.region)
 
 
-@dataclass(frozen=True)
-class Failure:
-    """What a deployment's apply or read-back raised, as text: kept in the shared folder like a result."""
-
-    message: str
-
-
 @pytest.fixture(scope="session")
 def applied_deployments(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Callable[[effective.Deployment], Any]:
-    """Each deployment applied and read back once per session. Under xdist a deployment's tests may run on any worker:
-    the first worker to claim a deployment applies it and leaves what it read in the folder all workers share; a worker
-    that finds its deployment claimed applies one nobody has claimed yet while it waits."""
-    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else None
+    """Each deployment applied and read back once per session (tests/shared.py): under xdist a deployment's tests may
+    run on any worker; a worker that finds its deployment being applied by another applies one nobody has claimed yet
+    while it waits."""
+    folder = shared.folder(tmp_path_factory)
     made: dict[str, Any] = {}
 
-    def make(deployment: effective.Deployment) -> Any:
-        server: MotoServer = request.getfixturevalue("moto_server")
-        return apply_and_read(deployment, server, tmp_path_factory.mktemp(f"cluster-starts-{deployment.name}"))
+    def attempt(deployment: effective.Deployment, *, wait: bool) -> None:
+        def make() -> Any:
+            server: MotoServer = request.getfixturevalue("moto_server")
+            return apply_and_read(deployment, server, tmp_path_factory.mktemp(f"cluster-starts-{deployment.name}"))
 
-    def claim(deployment: effective.Deployment, *, wait: bool) -> bool:
-        assert shared is not None
-        with open(shared / f"cluster-starts-{deployment.name}.lock", "w") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-            except BlockingIOError:
-                return False
-            saved = shared / f"cluster-starts-{deployment.name}.pickle"
-            if not saved.is_file():
-                try:
-                    result: Any = make(deployment)
-                except (Exception, pytest.fail.Exception):  # every test of the deployment fails with it, on any worker
-                    result = Failure(f"{deployment.name} could not be applied and read back:\n{traceback.format_exc()}")
-                saved.write_bytes(pickle.dumps(result))
-            made[deployment.name] = pickle.loads(saved.read_bytes())
-            return True
+        try:
+            found = shared.once(folder, f"cluster-starts-{deployment.name}", make, wait=wait)
+        except shared.SharedFailure as failure:  # every test of the deployment fails with it, on any worker
+            found = failure
+        if found is not None:
+            made[deployment.name] = found
 
     def applied(deployment: effective.Deployment) -> Any:
         if deployment.name not in made:
-            if shared is None:
-                made[deployment.name] = make(deployment)
-            elif not claim(deployment, wait=False):
-                for other in effective.DEPLOYMENTS:
-                    if other.name not in made:
-                        claim(other, wait=False)
-                if deployment.name not in made:
-                    claim(deployment, wait=True)
+            attempt(deployment, wait=False)
+            for other in effective.DEPLOYMENTS:
+                if other.name not in made:
+                    attempt(other, wait=False)
+            if deployment.name not in made:
+                attempt(deployment, wait=True)
         found = made[deployment.name]
-        if isinstance(found, Failure):
-            pytest.fail(found.message, pytrace=False)
+        if isinstance(found, shared.SharedFailure):
+            pytest.fail(str(found), pytrace=False)
         return found
 
     return applied

@@ -16,7 +16,6 @@ temporary copy of modules/ and examples/, so relative module sources resolve.
 from __future__ import annotations
 
 import copy
-import fcntl
 import functools
 import json
 import os
@@ -34,6 +33,7 @@ import yaml
 
 from generator import facts
 from tests.engine import EXAMPLES, INVENTORY_ENGINE, MODULES, PLUGIN_DIR, ROOT, Engine, copy_tree, needs_newer_provider, provider_block
+from tests.shared import once
 
 PLAN_DATA = ROOT / "tests" / "plan"
 # How an unknown ("known after apply") value is written in an inventory.
@@ -418,19 +418,10 @@ class Workbench:
         return found
 
     def _make_shared(self, name: str, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        if self.shared is None:
-            return make()
-        # Not with_suffix: engine names hold dots ("terraform-1.6.6").
-        with open(self.shared / f"{name}.lock", "w") as lock:
-            # The first worker to ask plans; the others wait for it and read its plan.
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            saved = self.shared / f"{name}.json"
-            if saved.is_file():
-                loaded: dict[str, Any] = json.loads(saved.read_text(encoding="utf-8"))
-                return loaded
-            plan = make()
-            saved.write_text(json.dumps(plan), encoding="utf-8")
-            return plan
+        # The first worker to ask plans; the others wait for it and read its plan (tests/shared.py).
+        plan = once(self.shared, name, make)
+        assert plan is not None  # once() waits
+        return plan
 
     def cleanup(self) -> None:
         shutil.rmtree(self.base, ignore_errors=True)
