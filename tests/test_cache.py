@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import json
 import os
@@ -103,6 +104,16 @@ def test_a_changed_user_template_renders(rendered: tuple[Path, Path], capsys: py
     assert (out / "teams" / "one" / "versions.tf").read_text(encoding="utf-8").endswith("# pinned by the platform team\n")
 
 
+def test_every_library_that_shapes_the_text_is_found_without_importing_it() -> None:
+    # A no-op render imports none of them, nor importlib.metadata (the email package with it).
+    code = ("import sys; from generator import cache; found = cache._libraries(); "
+            "print(repr((found, sorted(n for n in (*cache.LIBRARIES, 'importlib.metadata', 'email') if n in sys.modules))))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True, cwd=ROOT)
+    found, imported = ast.literal_eval(result.stdout)
+    assert len(found) == len(cache.LIBRARIES) and not [entry for entry in found if entry.endswith(" missing")], found
+    assert imported == []
+
+
 def test_the_fingerprint_covers_code_templates_libraries_and_paths(
     rendered: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -110,8 +121,17 @@ def test_the_fingerprint_covers_code_templates_libraries_and_paths(
     base = cache.fingerprint(spec, out)
     assert base is not None and base == cache.fingerprint(spec, out)
     assert cache.fingerprint(spec, tmp_path / "elsewhere") != base
-    monkeypatch.setattr(cache, "_versions", lambda: ["jinja2==0.0"])
-    assert cache.fingerprint(spec, out) != base
+    # Another version of a library: installing it rewrites the package's files.
+    site = tmp_path / "site"
+    (site / "renderlib").mkdir(parents=True)
+    (site / "renderlib" / "__init__.py").write_text("VERSION = 1\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setattr(cache, "LIBRARIES", (*cache.LIBRARIES, "renderlib"))
+    installed = cache.fingerprint(spec, out)
+    assert installed not in (None, base)
+    (site / "renderlib" / "__init__.py").unlink()
+    (site / "renderlib" / "__init__.py").write_text("VERSION = 22\n", encoding="utf-8")
+    assert cache.fingerprint(spec, out) not in (None, base, installed)
     monkeypatch.undo()
     package = tmp_path / "package"
     shutil.copytree(cache.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
