@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from scripts.toolchain import PROVIDER_VERSION
+from tests import shared
 from tests.engine import (
     EXAMPLES,
     MODULES,
@@ -43,20 +44,26 @@ GROUPED = [target for target in TARGETS if target not in STANDALONE]
 _validated: dict[str, dict[str, Any]] = {}
 
 
-def validated_together(engine_name: str, base: Path) -> dict[str, Any]:
+def validated_together(engine_name: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """`validate -json` of one root that calls every module and example of GROUPED (with no arguments: every
-    variable has a default), made once per engine and worker: one init and one provider start for all of
-    them. `validate` checks every module of the configuration, the called ones included."""
-    if engine_name not in _validated:
+    variable has a default), made once per engine and session (tests/shared.py: the other xdist workers read
+    it): one init and one provider start for all of them. `validate` checks every module of the
+    configuration, the called ones included. The report's `root` is where that root was."""
+    def make() -> dict[str, Any]:
         engine = engine_by_name(engine_name)
-        tree = copy_tree(base)
+        tree = copy_tree(tmp_path_factory.mktemp("validate"))
         root = tree / "_validate"
         root.mkdir()
         calls = [f'module "{kind}__{str(folder).replace("/", "__")}" {{\n  source = "../{kind}/{folder}"\n}}\n' for kind, folder in GROUPED]
         (root / "main.tf").write_text("\n".join(calls), encoding="utf-8")
         engine.init(root)
         result = engine.run("validate", "-json", "-no-color", cwd=root, check=False)
-        _validated[engine_name] = {"root": root, **json.loads(result.stdout)}
+        return {"root": root, **json.loads(result.stdout)}
+
+    if engine_name not in _validated:
+        made = shared.once(shared.folder(tmp_path_factory), f"validate-{engine_name}", make)
+        assert made is not None  # once() waits
+        _validated[engine_name] = made
     return _validated[engine_name]
 
 
@@ -70,7 +77,7 @@ def test_validate(engine_name: str, kind: str, folder: Path, tmp_path_factory: p
         result = engine.run("validate", "-no-color", cwd=workdir)
         assert "Success! The configuration is valid." in result.stdout, result.stdout + result.stderr
         return
-    report = validated_together(engine_name, tmp_path_factory.mktemp("validate"))
+    report = validated_together(engine_name, tmp_path_factory)
     root: Path = report["root"]
     here = (root.parent / kind / folder).resolve()
     mine = [d for d in report.get("diagnostics", []) if here in (root / d.get("range", {}).get("filename", "_")).resolve().parents]
