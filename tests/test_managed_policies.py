@@ -149,8 +149,14 @@ def test_outside_the_aws_partition_an_unknown_name_is_a_warning(
         # A default every team inherits is checked in each team, and reported where it is written.
         (f"version: 1\ndefaults:\n  ec2_role:\n    aws_managed_policies: [{NOT_IN_SNAPSHOT}]\nteams:\n  - name: a\n", "4",
          "defaults.ec2_role.aws_managed_policies[0]"),
+        # A default every team replaces with its own is checked too, in the partition of the teams.
+        (f"version: 1\ndefaults:\n  ec2_role:\n    aws_managed_policies: [{NOT_IN_SNAPSHOT}]\nteams:\n  - name: a\n"
+         "    ec2_role:\n      aws_managed_policies: [AmazonS3ReadOnlyAccess]\n", "4", "defaults.ec2_role.aws_managed_policies[0]"),
+        (f"version: 1\naccounts:\n  main:\n    id: '123456789012'\n    region: us-east-1\n    ec2_role:\n"
+         f"      policy_arns: ['arn:{{partition}}:iam::aws:policy/{NOT_IN_SNAPSHOT}']\nteams:\n  - name: a\n    account: main\n"
+         "    ec2_role:\n      policy_arns: []\n", "7", "accounts.main.ec2_role.policy_arns[0]"),
     ],
-    ids=["aws region", "no region", "aws ARN", "defaults"],
+    ids=["aws region", "no region", "aws ARN", "defaults", "defaults every team replaces", "account's, every team replaces"],
 )
 def test_in_the_aws_partition_or_an_unknown_one_it_is_an_error(
     text: str, line: str, field: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -161,6 +167,15 @@ def test_in_the_aws_partition_or_an_unknown_one_it_is_an_error(
     # Where the spec does not tell the partition, a name with nothing close to it may be another partition's: the way out.
     hint = "the snapshot is of the aws partition: for a team in another, give its account the region, and such a name is a warning"
     assert (hint in match["message"]) == ("region:" not in text), match.string
+
+
+def test_a_default_every_team_in_another_partition_replaces_is_not_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The snapshot lists the aws partition's policies only: a name for teams in China may be China's own."""
+    text = _in_account("cn-north-1", "aws_managed_policies: [AmazonS3ReadOnlyAccess]").replace(
+        "teams:\n", f"defaults:\n  ec2_role:\n    aws_managed_policies: [{NOT_IN_SNAPSHOT}]\nteams:\n")
+    code, out, err = run_cli(capsys, "validate", "--spec", str(write_spec(tmp_path, text)))
+    assert code == 0 and "valid (1 team)" in out, err
+    assert NOT_IN_SNAPSHOT not in err
 
 
 def test_an_arn_of_another_partition_is_looked_up_there(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
