@@ -91,7 +91,7 @@ def partition_plan(workbench: harness.Workbench, partition: str) -> dict[str, An
     """One root per partition plans every module and example in it; a partition the provider does not name gets
     its root in a copy of the tree with `local.partition` set (tests/partitions.py). A root per partition, not
     one for all: the plan of one root for the five partitions the provider names took 89 s (107 s of CPU), one
-    partition's root 12-14 s, and the roots plan side by side in the xdist workers."""
+    partition's root 9-13 s, and the roots plan side by side in the xdist workers."""
     def prepare(tree: Path) -> None:
         assert partitions.write_overrides(tree, partition)
 
