@@ -1795,16 +1795,21 @@ def read_spec(path: str | Path) -> SpecFile:
             merged.append(Team.model_validate(team_data, context={PARTITION_CONTEXT: partition}))
         except ValidationError as error:
             raise fail([dict(item) for item in error.errors()], Team, ("teams", index), team, account) from None
-    # Names in `defaults` or an account are checked in the teams that inherit them, above; a name every team replaces
-    # with its own is checked here, in the partition of the teams it could reach (when the snapshot covers them all).
-    reached_by_defaults = {account_partitions.get(account) if account else None for account in team_accounts}
-    layers: list[tuple[Path_, Any, set[str | None]]] = [(("defaults",), defaults, reached_by_defaults)]
-    layers += [(("accounts", name), account, {account_partitions.get(name)}) for name, account in accounts.items()]
-    for layer, settings, reached in layers:
-        if not all(_snapshot_covers(partition) for partition in reached):
-            continue
-        for loc, wrong in _policy_name_problems(settings, (), None if None in reached else managed_policies.PARTITION):
-            raise at((*layer, *loc), wrong)
+    # The AWS managed policies of `defaults` and of an account are checked in each team that inherits them, above. One that
+    # every team replaces with its own is checked here: the layer alone, in the partition of the teams it could reach, by
+    # the same validators (when the snapshot covers them all; EVERY_TEAM above checks none).
+    layers: list[tuple[dict[str, Any], set[str | None]]] = [
+        ({**alone, "accounts": {}}, {account_partitions.get(account) if account else None for account in team_accounts})
+    ]
+    layers += [({**alone, "defaults": {}, "accounts": {name: settings}}, {account_partitions.get(name)})
+               for name, settings in alone.get("accounts", {}).items()]
+    for layer, reached in layers:
+        if all(_snapshot_covers(partition) for partition in reached):
+            try:
+                Spec.model_validate({**layer, "teams": [{"name": "x"}]},
+                                    context={PARTITION_CONTEXT: None if None in reached else managed_policies.PARTITION})
+            except ValidationError as error:
+                raise fail([dict(item) for item in error.errors()], Spec, (), data) from None
     try:
         spec = Spec.model_validate({**alone, "teams": merged}, context={PARTITION_CONTEXT: EVERY_TEAM})
     except ValidationError as error:
@@ -1813,29 +1818,6 @@ def read_spec(path: str | Path) -> SpecFile:
     _check_effect(source, defaults, accounts, teams)
     _check_partitions(source)
     return source
-
-
-def _policy_name_problems(value: Any, path: Path_, partition: str | None) -> Iterator[tuple[Path_, str]]:
-    """What is wrong with each AWS managed policy written in settings for many teams (`aws_managed_policies` by name,
-    `policy_arns` by ARN), with its path, for teams in `partition` (the snapshot's, or None: not told)."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key in ("aws_managed_policies", "policy_arns") and isinstance(item, list):
-                for index, entry in enumerate(item):
-                    if not isinstance(entry, str):
-                        continue
-                    if key == "policy_arns":
-                        problem = _aws_policy_arn_problem(entry, partition)
-                    else:
-                        problem = managed_policies.problem(entry)
-                        problem = problem and _with_partition_hint(problem, partition)
-                    if problem is not None:
-                        yield (*path, key, index), problem
-            else:
-                yield from _policy_name_problems(item, (*path, key), partition)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _policy_name_problems(item, (*path, index), partition)
 
 
 def _arns(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:

@@ -155,8 +155,11 @@ def test_outside_the_aws_partition_an_unknown_name_is_a_warning(
         (f"version: 1\naccounts:\n  main:\n    id: '123456789012'\n    region: us-east-1\n    ec2_role:\n"
          f"      policy_arns: ['arn:{{partition}}:iam::aws:policy/{NOT_IN_SNAPSHOT}']\nteams:\n  - name: a\n    account: main\n"
          "    ec2_role:\n      policy_arns: []\n", "7", "accounts.main.ec2_role.policy_arns[0]"),
+        (f"version: 1\ndefaults:\n  permissions_boundary: 'arn:{{partition}}:iam::aws:policy/{NOT_IN_SNAPSHOT}'\nteams:\n"
+         "  - name: a\n    permissions_boundary: 'arn:{partition}:iam::aws:policy/PowerUserAccess'\n", "3", "defaults.permissions_boundary"),
     ],
-    ids=["aws region", "no region", "aws ARN", "defaults", "defaults every team replaces", "account's, every team replaces"],
+    ids=["aws region", "no region", "aws ARN", "defaults", "defaults every team replaces", "account's, every team replaces",
+         "boundary every team replaces"],
 )
 def test_in_the_aws_partition_or_an_unknown_one_it_is_an_error(
     text: str, line: str, field: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
