@@ -13,10 +13,12 @@ the modules create for the IAM linters:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,6 +112,20 @@ def apply_spec(deployment: Deployment, workdir: Path, moto: MotoServer, engine: 
     engine.run("apply", "-auto-approve", "-input=false", "-no-color", cwd=workdir)
     outputs = json.loads(engine.run("output", "-json", "-no-color", cwd=workdir).stdout)
     return {team.name: outputs[label(team.name)]["value"] for team in spec.teams}
+
+
+@contextlib.contextmanager
+def applied_alone(folder: Path, deployment: Deployment) -> Iterator[tuple[MotoServer, Path, dict[str, dict[str, Any]]]]:
+    """The deployment applied once to a moto_server of its own: (the server, the root in `folder`, the teams' outputs).
+
+    For a module's tests that only read what the apply made: no other test resets that server (the
+    `moto` fixture resets the worker's), so they can share one apply. A test that changes or destroys
+    what was applied takes its own apply instead.
+    """
+    workdir = folder / "root"
+    workdir.mkdir()
+    with MotoServer(deployment.account_id) as moto:
+        yield moto, workdir, apply_spec(deployment, workdir, moto)
 
 
 @dataclass

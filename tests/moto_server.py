@@ -8,8 +8,8 @@ test that failed half-way cannot leave roles behind for the next one.
 
 from __future__ import annotations
 
+import importlib.util
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -35,14 +35,14 @@ class MotoServerError(RuntimeError):
     pass
 
 
-def _binary() -> Path:
-    beside_python = Path(sys.executable).with_name("moto_server")
-    if beside_python.is_file():
-        return beside_python
-    found = shutil.which("moto_server")
-    if found is None:
+# moto_server, with AWS managed policies built once per server instead of at every reset (see there).
+LAUNCHER = Path(__file__).with_name("moto_launch.py")
+
+
+def _command() -> list[str]:
+    if importlib.util.find_spec("moto.server") is None:
         raise MotoServerError("moto_server is not installed: run `make test-deps` (the test extra has moto[server])")
-    return Path(found)
+    return [sys.executable, str(LAUNCHER)]
 
 
 def _free_port() -> int:
@@ -75,7 +75,7 @@ class MotoServer:
                 env["MOTO_ACCOUNT_ID"] = self.account_id
             with self.log.open("ab") as log:
                 self.process = subprocess.Popen(
-                    [str(_binary()), "-H", LOOPBACK, "-p", str(self.port)], env=env, stdout=log, stderr=subprocess.STDOUT
+                    [*_command(), "-H", LOOPBACK, "-p", str(self.port)], env=env, stdout=log, stderr=subprocess.STDOUT
                 )
             if self._wait_until_it_answers():
                 return self

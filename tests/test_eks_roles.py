@@ -13,6 +13,7 @@ and a team's job submitters may start job runs with exactly their own team's rol
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ import yaml
 from awscli.customizations.emrcontainers.base36 import Base36
 
 from tests import iam_eval
-from tests.effective import Account, Deployment, account, apply_spec
+from tests.effective import Account, Deployment, account, applied_alone, apply_spec
 from tests.engine import MODULES, ROOT, copy_tree, opentofu, provider_block
 from tests.helpers import run_cli, write_spec
 from tests.moto_server import ACCOUNT_ID, MotoServer
@@ -89,6 +90,13 @@ def applied(moto: MotoServer, tmp_path: Path) -> tuple[MotoServer, Path, dict[st
     return moto, workdir, apply_spec(Deployment(SPEC, REGION), workdir, moto)
 
 
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MotoServer, Path, dict[str, dict[str, Any]]]]:
+    """One apply for the tests that only read what it made (the first test applies again: it destroys)."""
+    with applied_alone(tmp_path_factory.mktemp("eks"), Deployment(SPEC, REGION)) as found:
+        yield found
+
+
 @pytest.mark.engine
 def test_apply_plans_no_change_again_reads_back_and_destroys(applied: tuple[MotoServer, Path, dict[str, dict[str, Any]]]) -> None:
     moto, workdir, teams = applied
@@ -131,9 +139,9 @@ def test_apply_plans_no_change_again_reads_back_and_destroys(applied: tuple[Moto
 
 @pytest.mark.engine
 def test_each_role_trusts_exactly_its_own_clusters_namespaces_and_service_accounts(
-    applied: tuple[MotoServer, Path, dict[str, dict[str, Any]]],
+    deployed: tuple[MotoServer, Path, dict[str, dict[str, Any]]],
 ) -> None:
-    moto, _, teams = applied
+    moto, _, teams = deployed
     found = account(moto, REGION)
     roles = spec_roles()
     arns = {name: arn for outputs in teams.values() for name, arn in outputs["eks_role_arns"].items()}
@@ -177,8 +185,8 @@ def tagged(team: str) -> dict[str, str]:
 
 
 @pytest.mark.engine
-def test_job_submitters_start_and_follow_job_runs_with_exactly_their_teams_roles(applied: tuple[MotoServer, Path, dict[str, dict[str, Any]]]) -> None:
-    moto, _, teams = applied
+def test_job_submitters_start_and_follow_job_runs_with_exactly_their_teams_roles(deployed: tuple[MotoServer, Path, dict[str, dict[str, Any]]]) -> None:
+    moto, _, teams = deployed
     found: Account = account(moto, REGION)
     virtual_clusters = {
         "analytics": f"arn:aws:emr-containers:{REGION}:{ACCOUNT_ID}:/virtualclusters/a0b1c2d3e4f5a6b7c8d9e0f1a",

@@ -16,6 +16,7 @@ Amazon EMR steps", "Enable Lake Formation with Amazon EMR", EMR Management Guide
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ import pytest
 
 from generator import facts
 from tests import iam_eval
-from tests.effective import Account, Deployment, account, apply_spec
+from tests.effective import Account, Deployment, account, applied_alone, apply_spec
 from tests.engine import ROOT, opentofu
 from tests.helpers import run_cli, write_spec
 from tests.moto_server import ACCOUNT_ID, MotoServer
@@ -80,6 +81,13 @@ def applied(moto: MotoServer, tmp_path: Path) -> tuple[MotoServer, Path, dict[st
     return moto, workdir, apply_spec(Deployment(SPEC, REGION), workdir, moto)
 
 
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MotoServer, Path, dict[str, dict[str, Any]]]]:
+    """One apply for the tests that only read what it made (the first test applies again: it destroys)."""
+    with applied_alone(tmp_path_factory.mktemp("runtime-roles"), Deployment(SPEC, REGION)) as found:
+        yield found
+
+
 @pytest.mark.engine
 def test_apply_plans_no_change_again_reads_back_and_destroys(applied: tuple[MotoServer, Path, dict[str, dict[str, Any]]]) -> None:
     moto, workdir, teams = applied
@@ -131,8 +139,8 @@ def test_apply_plans_no_change_again_reads_back_and_destroys(applied: tuple[Moto
 
 
 @pytest.mark.engine
-def test_each_runtime_role_is_assumable_by_its_own_teams_ec2_role_only(applied: tuple[MotoServer, Path, dict[str, dict[str, Any]]]) -> None:
-    moto, _, teams = applied
+def test_each_runtime_role_is_assumable_by_its_own_teams_ec2_role_only(deployed: tuple[MotoServer, Path, dict[str, dict[str, Any]]]) -> None:
+    moto, _, teams = deployed
     found = account(moto, REGION)
     spec_roles = {f"{team}-{role['name']}": role for team, roles in _spec_runtime_roles().items() for role in roles}
     runtime = {arn: team for team, outputs in teams.items() for arn in outputs["runtime_role_arns"].values()}
@@ -169,8 +177,8 @@ def tagged(team: str) -> dict[str, str]:
 
 
 @pytest.mark.engine
-def test_step_submitters_use_exactly_their_teams_runtime_roles(applied: tuple[MotoServer, Path, dict[str, dict[str, Any]]]) -> None:
-    moto, _, teams = applied
+def test_step_submitters_use_exactly_their_teams_runtime_roles(deployed: tuple[MotoServer, Path, dict[str, dict[str, Any]]]) -> None:
+    moto, _, teams = deployed
     found = account(moto, REGION)
     iam = moto.client("iam", REGION)
     analytics, finance = teams["analytics"], teams["finance"]
@@ -202,8 +210,8 @@ def test_step_submitters_use_exactly_their_teams_runtime_roles(applied: tuple[Mo
 
 
 @pytest.mark.engine
-def test_lake_formation_reaches_exactly_the_account_catalog(applied: tuple[MotoServer, Path, dict[str, dict[str, Any]]]) -> None:
-    moto, _, teams = applied
+def test_lake_formation_reaches_exactly_the_account_catalog(deployed: tuple[MotoServer, Path, dict[str, dict[str, Any]]]) -> None:
+    moto, _, teams = deployed
     found = account(moto, REGION)
     roles = {name: found.roles[arn].policies.values() for team in teams.values() for name, arn in team["runtime_role_arns"].items()}
     table = f"arn:aws:glue:{REGION}:{ACCOUNT_ID}:table/sales/orders"

@@ -13,13 +13,14 @@ to EMR Serverless only, and start and follow job runs on their own team's applic
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests import iam_eval
-from tests.effective import Deployment, account, apply_spec
+from tests.effective import Deployment, account, applied_alone, apply_spec
 from tests.engine import ROOT, opentofu, provider_block
 from tests.helpers import aws_managed_policy_names, run_cli, write_spec
 from tests.moto_server import ACCOUNT_ID, MotoServer
@@ -67,6 +68,13 @@ def applied(moto: MotoServer, tmp_path: Path) -> tuple[MotoServer, Path, dict[st
     return moto, workdir, apply_spec(Deployment(SPEC, REGION), workdir, moto)
 
 
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MotoServer, Path, dict[str, dict[str, Any]]]]:
+    """One apply for the tests that only read what it made (the first test applies again: it destroys)."""
+    with applied_alone(tmp_path_factory.mktemp("serverless"), Deployment(SPEC, REGION)) as found:
+        yield found
+
+
 @pytest.mark.engine
 def test_apply_plans_no_change_again_reads_back_and_destroys(applied: tuple[MotoServer, Path, dict[str, dict[str, Any]]]) -> None:
     moto, workdir, teams = applied
@@ -95,9 +103,9 @@ def test_apply_plans_no_change_again_reads_back_and_destroys(applied: tuple[Moto
 
 @pytest.mark.engine
 def test_each_role_trusts_emr_serverless_for_its_own_teams_applications_only(
-    applied: tuple[MotoServer, Path, dict[str, dict[str, Any]]],
+    deployed: tuple[MotoServer, Path, dict[str, dict[str, Any]]],
 ) -> None:
-    moto, _, teams = applied
+    moto, _, teams = deployed
     found = account(moto, REGION)
     analytics = set(teams["analytics"]["serverless_role_arns"].values())
     finance = set(teams["finance"]["serverless_role_arns"].values())
@@ -124,9 +132,9 @@ def tagged(team: str) -> dict[str, str]:
 
 @pytest.mark.engine
 def test_job_submitters_pass_and_use_exactly_their_teams_roles_and_applications(
-    applied: tuple[MotoServer, Path, dict[str, dict[str, Any]]],
+    deployed: tuple[MotoServer, Path, dict[str, dict[str, Any]]],
 ) -> None:
-    moto, _, teams = applied
+    moto, _, teams = deployed
     found = account(moto, REGION)
     everything = set(found.roles)
     for team, other in (("analytics", "finance"), ("finance", "analytics")):

@@ -28,10 +28,10 @@ import pytest
 from generator import policies
 from generator.spec import load_spec
 from tests import iam_eval
-from tests.effective import Deployment, account, apply_spec
+from tests.effective import Deployment, account, applied_alone
 from tests.engine import ROOT, opentofu
 from tests.helpers import run_cli, write_spec
-from tests.moto_server import ACCOUNT_ID, MotoServer
+from tests.moto_server import ACCOUNT_ID
 
 SPEC = ROOT / "tests" / "specs" / "studio.yaml"
 REGION = "us-east-1"
@@ -82,10 +82,7 @@ def may_assume(trust: dict[str, Any], service: str, action: str, context: dict[s
 
 @pytest.fixture(scope="module")
 def applied(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    workdir = tmp_path_factory.mktemp("studio") / "root"
-    workdir.mkdir()
-    with MotoServer() as moto:
-        teams = apply_spec(Deployment(SPEC, REGION), workdir, moto)
+    with applied_alone(tmp_path_factory.mktemp("studio"), Deployment(SPEC, REGION)) as (moto, workdir, teams):
         yield moto, workdir, teams, account(moto, REGION)
 
 

@@ -24,9 +24,9 @@ import pytest
 from generator import facts
 from generator.spec import load_spec
 from tests import iam_eval
-from tests.effective import Deployment, account, apply_spec
+from tests.effective import Deployment, account, applied_alone
 from tests.engine import ROOT
-from tests.moto_server import ACCOUNT_ID, MotoServer
+from tests.moto_server import ACCOUNT_ID
 
 SPEC = ROOT / "tests" / "specs" / "isolation.yaml"
 REGION = "us-east-1"
@@ -66,10 +66,7 @@ def fill(resource: str) -> str:
 
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    workdir = tmp_path_factory.mktemp("isolation") / "root"
-    workdir.mkdir()
-    with MotoServer() as moto:
-        teams = apply_spec(Deployment(SPEC, REGION), workdir, moto)
+    with applied_alone(tmp_path_factory.mktemp("isolation"), Deployment(SPEC, REGION)) as (moto, _, teams):
         yield teams, account(moto, REGION), moto
 
 
