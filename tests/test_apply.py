@@ -22,7 +22,7 @@ from generator import facts
 from generator.catalog import SERVERLESS_SUBMITTER_POLICY_NAME
 from generator.rendering import render
 from generator.spec import Team, load_spec
-from tests.engine import ROOT, Engine, copy_tree, engine_by_name, engine_names, provider_block
+from tests.engine import DESTROY, ROOT, Engine, copy_tree, engine_by_name, engine_names, provider_block
 from tests.moto_server import ACCOUNT_ID, MotoServer
 from tests.plan import harness
 from tests.plan.harness import Case, Workbench
@@ -449,7 +449,7 @@ def test_apply_is_idempotent_reads_back_and_destroys(engine_name: str, case: Cas
         check_aws_holds(moto, expected(outputs), case.region, prerequisite_roles)
     configurations = [values["name"] for values in resources.values() if values["type"] == "aws_emr_security_configuration"]
 
-    test.execute_command("destroy", "-input=false", "-no-color", "-auto-approve", tfvars)
+    test.execute_command(*DESTROY, tfvars)
     check_nothing_left(moto, case.region, configurations, prerequisite_roles)
 
 
@@ -589,5 +589,5 @@ def test_spec_change_updates_in_place_and_keeps_the_service_linked_role(engine_n
         (role_arn["etl-emrfs-curated"], "User", ["alice"]),
         (role_arn["etl-emrfs-curated"], "Prefix", ["s3://etl-lake/curated/"]),
     ]
-    test.execute_command("destroy", "-input=false", "-no-color", "-auto-approve")
+    test.execute_command(*DESTROY)
     check_nothing_left(moto, "us-east-1", [configuration_name])

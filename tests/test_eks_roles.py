@@ -23,7 +23,7 @@ from awscli.customizations.emrcontainers.base36 import Base36
 
 from tests import iam_eval
 from tests.effective import Account, Deployment, account, applied_alone, apply_spec
-from tests.engine import MODULES, ROOT, copy_tree, opentofu, provider_block
+from tests.engine import DESTROY, MODULES, ROOT, copy_tree, opentofu, provider_block
 from tests.helpers import run_cli, write_spec
 from tests.moto_server import ACCOUNT_ID, MotoServer
 
@@ -132,7 +132,7 @@ def test_apply_plans_no_change_again_reads_back_and_destroys(applied: tuple[Moto
     }
     assert teams["finance"]["eks_pod_identity_associations"] == {}
 
-    engine.run("destroy", "-auto-approve", "-input=false", "-no-color", cwd=workdir)
+    engine.run(*DESTROY, cwd=workdir)
     assert [role["RoleName"] for role in iam.list_roles()["Roles"]] == []
     assert iam.list_policies(Scope="Local")["Policies"] == []
 

@@ -25,7 +25,7 @@ import pytest
 from generator import facts
 from tests import iam_eval
 from tests.effective import Account, Deployment, account, applied_alone, apply_spec
-from tests.engine import ROOT, opentofu
+from tests.engine import DESTROY, ROOT, opentofu
 from tests.helpers import run_cli, write_spec
 from tests.moto_server import ACCOUNT_ID, MotoServer
 
@@ -130,7 +130,7 @@ def test_apply_plans_no_change_again_reads_back_and_destroys(applied: tuple[Moto
     ec2_inline = set(iam.list_role_policies(RoleName="finance-EMR_EC2_DefaultRole")["PolicyNames"])
     assert ec2_inline == {"emrfs-assume-roles", "emr-runtime-roles-assume"}
 
-    engine.run("destroy", "-auto-approve", "-input=false", "-no-color", cwd=workdir)
+    engine.run(*DESTROY, cwd=workdir)
     assert [role["RoleName"] for role in iam.list_roles()["Roles"]] == []
     assert iam.list_policies(Scope="Local")["Policies"] == []
     for team in teams.values():

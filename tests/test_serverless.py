@@ -21,7 +21,7 @@ import pytest
 
 from tests import iam_eval
 from tests.effective import Deployment, account, applied_alone, apply_spec
-from tests.engine import ROOT, opentofu, provider_block
+from tests.engine import DESTROY, ROOT, opentofu, provider_block
 from tests.helpers import aws_managed_policy_names, run_cli, write_spec
 from tests.moto_server import ACCOUNT_ID, MotoServer
 
@@ -96,7 +96,7 @@ def test_apply_plans_no_change_again_reads_back_and_destroys(applied: tuple[Moto
     assert inline == {"analytics-spark-etl": {"s3-access"}, "analytics-spark-adhoc": set(), "finance-spark-reports": {"s3-access"}}
     attached = [policy["PolicyArn"] for policy in iam.list_attached_role_policies(RoleName="analytics-spark-adhoc")["AttachedPolicies"]]
     assert attached == ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]
-    engine.run("destroy", "-auto-approve", "-input=false", "-no-color", cwd=workdir)
+    engine.run(*DESTROY, cwd=workdir)
     assert [role["RoleName"] for role in iam.list_roles()["Roles"]] == []
     assert iam.list_policies(Scope="Local")["Policies"] == []
 
@@ -195,7 +195,7 @@ def test_service_linked_role_applies_for_emr_serverless_and_destroys(moto: MotoS
     assert linked["Path"] == f"/aws-service-role/{SLR_SERVICE}/"
     assert _list(linked["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"]) == [SLR_SERVICE]
     assert json.loads(engine.run("output", "-json", "-no-color", cwd=tmp_path).stdout)["arn"]["value"] == linked["Arn"]
-    engine.run("destroy", "-auto-approve", "-input=false", "-no-color", cwd=tmp_path)
+    engine.run(*DESTROY, cwd=tmp_path)
     assert iam.list_roles()["Roles"] == []
 
 
