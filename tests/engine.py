@@ -59,6 +59,17 @@ class Engine:
             pytest.fail(f"{self.name} {' '.join(args)} failed in {cwd}:\n{result.stdout}\n{result.stderr}")
         return result
 
+    def plans_no_change(self, cwd: Path, *args: str) -> None:
+        """Fail unless a plan of `cwd` changes nothing: no resource, no data source read at apply, no output.
+
+        `-detailed-exitcode` gives 0 only then on every engine the tests run (2 for any change, an
+        output's alone included), so no `show -json` of the plan is needed to tell.
+        """
+        again = self.run("plan", "-input=false", "-no-color", "-detailed-exitcode", *args, cwd=cwd, check=False)
+        if again.returncode != 0:
+            pytest.fail(f"{self.name}: a plan after apply still changes something (exit {again.returncode}) in {cwd}:\n"
+                        f"{again.stdout[-3000:]}\n{again.stderr[-2000:]}", pytrace=False)
+
     def init(self, cwd: Path) -> None:
         self.run("init", "-backend=false", "-input=false", "-no-color", f"-plugin-dir={PLUGIN_DIR}", cwd=cwd)
 

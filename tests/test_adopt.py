@@ -109,8 +109,7 @@ def test_adoption_imports_without_destroying(engine_name: str, moto: MotoServer,
         assert before["Statement"] == after["Statement"]
 
     engine.run("apply", "-input=false", "-no-color", "plan.bin", cwd=folder)
-    again = engine.run("plan", "-input=false", "-no-color", "-detailed-exitcode", cwd=folder, check=False)
-    assert again.returncode == 0, f"a second plan still changes something:\n{again.stdout}\n{again.stderr}"
+    engine.plans_no_change(folder)
 
     # The same roles, not new ones of the same name: their unique IDs did not change.
     iam = moto.client("iam")
@@ -233,8 +232,7 @@ def test_a_runtime_role_made_by_hand_is_adopted(moto: MotoServer, tmp_path: Path
     imported = {c["address"]: c["change"]["importing"]["id"] for c in changes if c["change"].get("importing")}
     assert imported == {'module.emr_iam.module.emr_iam.module.runtime_roles[0].aws_iam_role.this["finance-reports"]': "finance-reports"}
     engine.run("apply", "-input=false", "-no-color", "plan.bin", cwd=folder)
-    again = engine.run("plan", "-input=false", "-no-color", "-detailed-exitcode", cwd=folder, check=False)
-    assert again.returncode == 0, f"a second plan still changes something:\n{again.stdout}\n{again.stderr}"
+    engine.plans_no_change(folder)
     role = iam.get_role(RoleName="finance-reports")["Role"]
     assert role["RoleId"] == role_id
     principals = {s["Principal"].get("AWS") for s in role["AssumeRolePolicyDocument"]["Statement"]}
@@ -291,8 +289,7 @@ def test_a_serverless_role_made_by_hand_is_adopted(moto: MotoServer, tmp_path: P
     (role_change,) = [c for c in changes if c["address"] == address]
     assert role_change["change"]["actions"] == ["update"], role_change["change"]["actions"]
     engine.run("apply", "-input=false", "-no-color", "plan.bin", cwd=folder)
-    again = engine.run("plan", "-input=false", "-no-color", "-detailed-exitcode", cwd=folder, check=False)
-    assert again.returncode == 0, f"a second plan still changes something:\n{again.stdout}\n{again.stderr}"
+    engine.plans_no_change(folder)
     role = iam.get_role(RoleName="finance-spark-reports")["Role"]
     assert role["RoleId"] == role_id
     (statement,) = role["AssumeRolePolicyDocument"]["Statement"]
@@ -371,8 +368,7 @@ def test_an_eks_role_made_by_hand_is_adopted(moto: MotoServer, tmp_path: Path, c
     imported = {c["address"]: c["change"]["importing"]["id"] for c in changes if c["change"].get("importing")}
     assert imported == {'module.emr_iam.module.emr_iam.module.eks_roles[0].aws_iam_role.this["finance-reports"]': "finance-reports"}
     engine.run("apply", "-input=false", "-no-color", "plan.bin", cwd=folder)
-    again = engine.run("plan", "-input=false", "-no-color", "-detailed-exitcode", cwd=folder, check=False)
-    assert again.returncode == 0, f"a second plan still changes something:\n{again.stdout}\n{again.stderr}"
+    engine.plans_no_change(folder)
     role = iam.get_role(RoleName="finance-reports")["Role"]
     assert role["RoleId"] == role_id
     (statement,) = role["AssumeRolePolicyDocument"]["Statement"]
@@ -441,8 +437,7 @@ def test_a_studio_service_role_made_by_the_console_is_adopted(moto: MotoServer, 
     (role_change,) = [c for c in changes if c["address"] == address]
     assert role_change["change"]["actions"] == ["update"], role_change["change"]["actions"]
     engine.run("apply", "-input=false", "-no-color", "plan.bin", cwd=folder)
-    again = engine.run("plan", "-input=false", "-no-color", "-detailed-exitcode", cwd=folder, check=False)
-    assert again.returncode == 0, f"a second plan still changes something:\n{again.stdout}\n{again.stderr}"
+    engine.plans_no_change(folder)
     role = iam.get_role(RoleName="finance-EMRStudio_Service_Role")["Role"]
     assert role["RoleId"] == role_id
     (statement,) = role["AssumeRolePolicyDocument"]["Statement"]

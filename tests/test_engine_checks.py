@@ -97,3 +97,15 @@ def test_the_provider_block_follows_the_provider_version(tmp_path: Path) -> None
     newer = provider_block(version=provider_version(tmp_path))
     assert "skip_get_ec2_platforms" not in newer and "skip_requesting_account_id  = true\n" in newer
     assert provider_block() == provider_block(version=PROVIDER_VERSION)
+
+
+@pytest.mark.parametrize("engine_name", engine_names())
+def test_plans_no_change_tells_an_output_change_from_none(engine_name: str, tmp_path: Path) -> None:
+    """`Engine.plans_no_change` reads a plan's exit code alone: every engine must give 2 for an output that changes."""
+    engine = engine_by_name(engine_name)
+    (tmp_path / "main.tf").write_text('variable "v" {\n  default = "a"\n}\n\noutput "o" {\n  value = var.v\n}\n', encoding="utf-8")
+    engine.run("init", "-input=false", "-no-color", cwd=tmp_path)
+    engine.run("apply", "-auto-approve", "-input=false", "-no-color", cwd=tmp_path)
+    engine.plans_no_change(tmp_path)
+    with pytest.raises(pytest.fail.Exception, match="still changes something"):
+        engine.plans_no_change(tmp_path, "-var=v=b")
