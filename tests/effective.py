@@ -192,8 +192,7 @@ def dump(target: Path) -> int:
     """Apply every deployment to a fresh moto_server and write the documents the modules created."""
     documents: list[dict[str, Any]] = []
     for deployment in DEPLOYMENTS:
-        with MotoServer(deployment.account_id) as moto, tempfile.TemporaryDirectory(prefix="emr-iam-scan-") as folder:
-            apply_spec(deployment, Path(folder), moto)
+        with tempfile.TemporaryDirectory(prefix="emr-iam-scan-") as folder, applied_alone(Path(folder), deployment) as (moto, _, _):
             documents += created_documents(account(moto, deployment.region), deployment.spec.relative_to(ROOT).as_posix())
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(documents, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -60,8 +60,7 @@ def apply_and_read(deployment: effective.Deployment, moto_server: MotoServer, wo
         moto_server.reset()
         outputs = effective.apply_spec(deployment, workdir, moto_server)
         return outputs, effective.account(moto_server, deployment.region)
-    with MotoServer(deployment.account_id) as own:  # a fake account of the spec's own ID, for this spec only
-        outputs = effective.apply_spec(deployment, workdir, own)
+    with effective.applied_alone(workdir, deployment) as (own, _, outputs):  # a fake account of the spec's own ID, for this spec only
         return outputs, effective.account(own, deployment.region)
 
 
