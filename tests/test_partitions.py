@@ -84,7 +84,7 @@ def partition_instances(partition: str) -> list[harness.Instance]:
     # The case's own ARN inputs moved into the partition: whatever arn:aws: is left, the module wrote.
     modules = [harness.Instance(harness.instance_name(kind, target, "custom"), target, harness.case_arguments(case).replace("arn:aws:", f"arn:{partition}:"), region)
                for target, case in cases.items()]
-    return modules + [harness.Instance(harness.instance_name(kind, example, "as-written"), example, f'region = "{region}"\n') for example in EXAMPLE_TARGETS]
+    return modules + [harness.Instance(harness.instance_name(kind, example, "as-written"), example, f'region = "{region}"\n', region) for example in EXAMPLE_TARGETS]
 
 
 def partition_plan(workbench: harness.Workbench, partition: str) -> dict[str, Any]:

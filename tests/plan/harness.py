@@ -195,12 +195,32 @@ def _provider_alias(region: str) -> str:
     return "r_" + region.replace("-", "_")
 
 
+# The provider block every example writes (tests/test_examples.py checks each has one). A grouped root
+# passes an example the root's provider of the instance's region in its place: one provider
+# configuration per region instead of one per example instance, each of which the engine starts in
+# the validate and the plan walk (3.39 builds its whole schema at every start: about 1 s of CPU per
+# configuration and plan; a partition root's plan 20 s -> 13 s). The block itself is planned as
+# written where an example is the root: tests/test_apply.py, test_first_run.py and the validate root.
+EXAMPLE_PROVIDER = 'provider "aws" {\n  region = var.region\n}\n'
+
+
+def use_the_roots_provider(example: Path) -> None:
+    """Take EXAMPLE_PROVIDER out of a copy of an example, which then gets the provider its caller passes; an
+    example whose provider block says more cannot be planned that way, and stops the test."""
+    for tf in sorted(example.glob("*.tf")):
+        text = tf.read_text(encoding="utf-8")
+        if EXAMPLE_PROVIDER in text:
+            text = text.replace(EXAMPLE_PROVIDER, "", 1)
+            tf.write_text(text, encoding="utf-8")
+        if re.search(r'^provider\s+"aws"', text, re.MULTILINE):
+            raise ValueError(f"{tf}: a provider block other than {EXAMPLE_PROVIDER!r}; tests/plan/harness.py cannot stand in for it")
+
+
 @dataclass(frozen=True)
 class Instance:
-    """One `module` block of a grouped root: a module or an example called with some inputs.
-
-    A module instance gets the provider of its region (`providers = { aws = aws.<alias> }`); an
-    example brings its own `provider "aws"` block, and its `var.region` (in `arguments`) picks it.
+    """One `module` block of a grouped root: a module or an example called with some inputs, and
+    given the root's provider of its region (`providers = { aws = aws.<alias> }`; an example's own
+    block, EXAMPLE_PROVIDER, is taken out of the root's copy of it).
     """
 
     name: str  # the module block's name, e.g. "case__modules__emr-iam__custom"
@@ -240,9 +260,8 @@ def case_instance(case: Case) -> Instance:
 
 
 def write_grouped_root(tree: Path, name: str, instances: list[Instance]) -> Path:
-    """One root at `tree/_grouped/<name>` that calls every instance, each with its inputs (a module with a
-    provider for its region, an example with its own provider block and the offline settings merged into
-    it); each instance's outputs are one root output of the same name."""
+    """One root at `tree/_grouped/<name>` that calls every instance, each with its inputs and the provider
+    of its region; each instance's outputs are one root output of the same name."""
     root = tree / "_grouped" / name
     root.mkdir(parents=True, exist_ok=True)
     names = [instance.name for instance in instances]
@@ -250,14 +269,14 @@ def write_grouped_root(tree: Path, name: str, instances: list[Instance]) -> Path
     if duplicated:
         raise ValueError(f"two instances named {duplicated} in one root")
     blocks = []
-    for region in sorted({instance.region for instance in instances if instance.is_module}):
+    for region in sorted({instance.region for instance in instances}):
         block = provider_block(region)
         blocks.append(block.replace('provider "aws" {\n', f'provider "aws" {{\n  alias                       = "{_provider_alias(region)}"\n', 1))
     for example in sorted({instance.target for instance in instances if not instance.is_module}):
-        write_provider(tree / example, DEFAULT_REGION, None, is_module=False)
+        use_the_roots_provider(tree / example)
     for instance in instances:
         source = os.path.relpath(tree / instance.target, root)
-        providers = f"  providers = {{\n    aws = aws.{_provider_alias(instance.region)}\n  }}\n" if instance.is_module else ""
+        providers = f"  providers = {{\n    aws = aws.{_provider_alias(instance.region)}\n  }}\n"
         blocks.append(
             f'module "{instance.name}" {{\n  source = "{source}"\n{providers}\n{instance.arguments}\n}}\n\n'
             f'output "{instance.name}" {{\n  value = module.{instance.name}\n}}\n'
@@ -312,6 +331,23 @@ def scoped_plan(plan: dict[str, Any], name: str) -> dict[str, Any]:
         "output_changes": output_changes,
         "configuration": {**plan.get("configuration", {}), "root_module": call.get("module", {})},
     }
+
+
+@functools.cache
+def _reads_cwd(target: str) -> bool:
+    return any("path.cwd" in tf.read_text(encoding="utf-8") for tf in (ROOT / target).glob("*.tf"))
+
+
+def root_group(case: Case) -> str:
+    """The grouped root an engine plans `case` in (one root per group and engine): every module case in
+    "modules", every example's case in "examples", but for an example that names what it makes after
+    `basename(path.cwd)`: its cases get a root of their own, in a folder named like the example, so that
+    they plan as the example does as a root."""
+    if case.is_module:
+        return "modules"
+    if _reads_cwd(case.target):
+        return f"{case.target.replace('/', '__')}/{case.target.rsplit('/', 1)[-1]}"
+    return "examples"
 
 
 class Workbench:
@@ -381,15 +417,13 @@ class Workbench:
         return self._summaries[key]
 
     def case_plan(self, engine: Engine, case: Case) -> dict[str, Any]:
-        """`case`'s part of the plan of its group root (scoped_plan: shaped like the plan of the case's
-        module or example as the root). Every module case `engine` plans offline is in one root; the
-        cases of an example in one root per example, in a folder named like the example, since
-        examples name their roles after `basename(path.cwd)`."""
+        """`case`'s part of the plan of its group root (root_group; scoped_plan: shaped like the plan of the
+        case's module or example as the root)."""
+        group = root_group(case)
         instances = [case_instance(other) for other in self.cases
-                     if not other.prior_apply and self.selects(engine.name, other) and (other.target == case.target or other.is_module and case.is_module)]
+                     if not other.prior_apply and self.selects(engine.name, other) and root_group(other) == group]
         if case_instance(case) not in instances:
             raise ValueError(f"{engine.name} does not plan {case.id} offline")
-        group = "modules" if case.is_module else f"{case.target.replace('/', '__')}/{case.target.rsplit('/', 1)[-1]}"
         return scoped_plan(self.grouped(engine, group, instances), case_module_name(case))
 
     def grouped(self, engine: Engine, name: str, instances: list[Instance], prepare: Callable[[Path], object] | None = None) -> dict[str, Any]:
