@@ -232,3 +232,31 @@ def test_a_partition_case_differs_from_its_twin_only_where_the_partition_decides
     ]
     wrong_principal = role("r", trust_gov.replace("elasticmapreduce", "ec2", 1), "arn:aws-us-gov:emr-serverless:us-gov-west-1:1:/applications/*")
     assert len(harness.twin_problems(wrong_principal, "aws-us-gov", twin)) == 1
+
+
+def test_a_grouped_root_gives_an_example_the_roots_provider_of_its_region(tmp_path: Path) -> None:
+    example = tmp_path / "examples" / "one"
+    example.mkdir(parents=True)
+    (example / "main.tf").write_text(harness.EXAMPLE_PROVIDER + '\nmodule "m" {\n  source = "../../modules/x"\n}\n', encoding="utf-8")
+    instances = [harness.Instance("a", "examples/one", 'region = "cn-north-1"\n', "cn-north-1")]
+    root = harness.write_grouped_root(tmp_path, "g", instances)
+    assert "provider" not in (example / "main.tf").read_text(encoding="utf-8")
+    main = (root / "main.tf").read_text(encoding="utf-8")
+    assert main.count('provider "aws" {') == 1 and 'region                      = "cn-north-1"' in main
+    assert 'module "a" {\n  source = "../../examples/one"\n  providers = {\n    aws = aws.r_cn_north_1\n  }\n' in main
+    harness.write_grouped_root(tmp_path, "g2", instances)  # a second root over the same copy: nothing left to take out
+
+
+def test_an_example_whose_provider_block_says_more_is_not_planned_in_a_grouped_root(tmp_path: Path) -> None:
+    example = tmp_path / "examples" / "one"
+    example.mkdir(parents=True)
+    (example / "main.tf").write_text('provider "aws" {\n  region = var.region\n  default_tags {\n    tags = { A = "b" }\n  }\n}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="a provider block other than"):
+        harness.write_grouped_root(tmp_path, "g", [harness.Instance("a", "examples/one", "")])
+
+
+def test_examples_share_a_root_but_those_named_after_their_folder() -> None:
+    groups = {case.target: harness.root_group(case) for case in harness.discover()}
+    assert {groups[target] for target in groups if target.startswith("modules/")} == {"modules"}
+    assert groups["examples/default-roles"] == groups["examples/team-workspaces/analytics"] == "examples"
+    assert groups["examples/studio"] == "examples__studio/studio"  # it names its roles after basename(path.cwd)
