@@ -255,6 +255,12 @@ def test_an_example_whose_provider_block_says_more_is_not_planned_in_a_grouped_r
         harness.write_grouped_root(tmp_path, "g", [harness.Instance("a", "examples/one", "")])
 
 
+def test_an_example_gets_the_provider_of_the_region_it_is_given(tmp_path: Path) -> None:
+    (tmp_path / "examples" / "one").mkdir(parents=True)
+    with pytest.raises(ValueError, match="the example's region cn-north-1 is not the instance's, us-east-1"):
+        harness.write_grouped_root(tmp_path, "g", [harness.Instance("a", "examples/one", 'region = "cn-north-1"\n')])
+
+
 def test_examples_share_a_root_but_those_named_after_their_folder() -> None:
     groups = {case.target: harness.root_group(case) for case in harness.discover()}
     assert {groups[target] for target in groups if target.startswith("modules/")} == {"modules"}

@@ -275,6 +275,10 @@ def write_grouped_root(tree: Path, name: str, instances: list[Instance]) -> Path
     for example in sorted({instance.target for instance in instances if not instance.is_module}):
         use_the_roots_provider(tree / example)
     for instance in instances:
+        chosen = re.search(r'^\s*region\s*=\s*"([^"]*)"', instance.arguments, re.MULTILINE)
+        if not instance.is_module and chosen and chosen.group(1) != instance.region:
+            raise ValueError(f"{instance.name}: the example's region {chosen.group(1)} is not the instance's, {instance.region}, whose provider it gets")
+    for instance in instances:
         source = os.path.relpath(tree / instance.target, root)
         providers = f"  providers = {{\n    aws = aws.{_provider_alias(instance.region)}\n  }}\n"
         blocks.append(
@@ -335,7 +339,8 @@ def scoped_plan(plan: dict[str, Any], name: str) -> dict[str, Any]:
 
 @functools.cache
 def _reads_cwd(target: str) -> bool:
-    return any("path.cwd" in tf.read_text(encoding="utf-8") for tf in (ROOT / target).glob("*.tf"))
+    # path.root too: the root folder is the grouped root's.
+    return any(word in tf.read_text(encoding="utf-8") for tf in (ROOT / target).glob("*.tf") for word in ("path.cwd", "path.root"))
 
 
 def root_group(case: Case) -> str:
