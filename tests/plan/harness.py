@@ -106,8 +106,13 @@ class Case:
 
     @property
     def region(self) -> str:
-        found = re.search(r'^\s*region\s*=\s*"([^"]+)"', self.tfvars.read_text(encoding="utf-8"), re.MULTILINE)
-        return found.group(1) if found else DEFAULT_REGION
+        return region_argument(self.tfvars.read_text(encoding="utf-8")) or DEFAULT_REGION
+
+
+def region_argument(text: str) -> str | None:
+    """The `region = "..."` that `.tfvars` or module arguments set, if any."""
+    found = re.search(r'^\s*region\s*=\s*"([^"]*)"', text, re.MULTILINE)
+    return found.group(1) if found else None
 
 
 def in_matrix(case: Case) -> bool:
@@ -275,9 +280,9 @@ def write_grouped_root(tree: Path, name: str, instances: list[Instance]) -> Path
     for example in sorted({instance.target for instance in instances if not instance.is_module}):
         use_the_roots_provider(tree / example)
     for instance in instances:
-        chosen = re.search(r'^\s*region\s*=\s*"([^"]*)"', instance.arguments, re.MULTILINE)
-        if not instance.is_module and chosen and chosen.group(1) != instance.region:
-            raise ValueError(f"{instance.name}: the example's region {chosen.group(1)} is not the instance's, {instance.region}, whose provider it gets")
+        chosen = region_argument(instance.arguments)
+        if not instance.is_module and chosen is not None and chosen != instance.region:
+            raise ValueError(f"{instance.name}: the example's region {chosen} is not the instance's, {instance.region}, whose provider it gets")
     for instance in instances:
         source = os.path.relpath(tree / instance.target, root)
         providers = f"  providers = {{\n    aws = aws.{_provider_alias(instance.region)}\n  }}\n"
