@@ -237,7 +237,36 @@ def bench_noop(runs: int) -> dict[str, Any]:
             **timing.as_json(),
             "cpu_median_s": round(statistics.median(cpu), 4),
         }
+    results["one_team_edited"] = bench_one_team_edited(runs, teams)
     return results
+
+
+def bench_one_team_edited(runs: int, teams: int) -> dict[str, Any]:
+    """Render after an edit of one team of the spec into the folder the spec was last rendered into:
+    the render the record lets keep every other team (generator/cache.py). Each run edits another team."""
+    spec = WORK / "edit" / f"teams-{teams}.yaml"
+    out = WORK / "edit" / "modules"
+    shutil.rmtree(spec.parent, ignore_errors=True)
+    spec.parent.mkdir(parents=True)
+    text = specgen.dump(teams)
+    spec.write_text(text, encoding="utf-8")
+    render_once(spec, out)
+    written: list[int] = []
+    cpu: list[float] = []
+
+    def once() -> float:
+        number = len(written) + 1
+        tag = f"    Team: team-{number:04d}\n"
+        assert tag in text, tag
+        spec.write_text(text.replace(tag, f"    Team: team-{number:04d}-edited\n", 1), encoding="utf-8")
+        elapsed, files_written, files_removed, cpu_seconds = render_once(spec, out)
+        written.append(files_written + files_removed)
+        cpu.append(cpu_seconds)
+        return elapsed
+
+    timing = timed(runs, once)
+    print(f"  render after editing one team of {teams}: {timing.median:.3f} s, {max(written)} written", flush=True)
+    return {"files_written_or_removed": max(written), **timing.as_json(), "cpu_median_s": round(statistics.median(cpu), 4)}
 
 
 # --- 3. against CDKTF --------------------------------------------------------------------------
@@ -424,6 +453,12 @@ def table(results: dict[str, Any]) -> str:
                 f"{noop['files_written_or_removed']} written, "
                 f"{noop['files_with_changed_mtime_size_or_inode']} of {noop['files']:,} files with a changed mtime, size or inode "
                 f"| {target} | {ok} |"
+            )
+        edited = results["noop"].get("one_team_edited")
+        if edited:
+            lines.append(
+                f"| Render after editing one team of 1,000 (the record of the last render kept) | {edited['median_s']:.3f} s "
+                f"({edited['cpu_median_s']:.3f} s CPU), {edited['files_written_or_removed']} written | (for information) |  |"
             )
     if "cdktf" in results:
         for row in results["cdktf"]["rows"]:

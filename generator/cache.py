@@ -7,7 +7,14 @@ of those inputs together with the size, modification time, change time and inode
 the render generated and of every folder holding them. A later run with the same fingerprint, whose
 files and folders all still carry the recorded stat, would write nothing, so it stops there. Anything else (an edited spec or
 template, another generator version, a generated file edited, touched, replaced or deleted)
-means a full render, which compares contents as always.
+means a render, which compares contents as always.
+
+The record also keeps, per team, a digest of what its module depends on (`team_inputs`), its files
+and the names it claims. When only the spec changed, a team whose digest and files match the record
+is kept (`LastRender`): it is neither resolved nor rendered, and its files are neither read nor
+written; its claimed names still take part in the check that names are unique. Editing one team of
+a large spec re-renders that team only (bench/README.md). A change to anything else in the
+fingerprint, or to the spec's settings other than its teams, renders every team.
 
 A file changed in the same clock tick as the record was written could keep its recorded times;
 as in git's "racily clean" rule, a file whose modification or change time is not older than the
@@ -25,13 +32,18 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from generator import template_folders
 
-FORMAT = 2
+if TYPE_CHECKING:
+    from generator.spec import SpecFile
+    from generator.templating import TeamFiles
+
+FORMAT = 3
 # Libraries (their import names) whose versions can change the rendered text.
 LIBRARIES = ("jinja2", "markupsafe", "pydantic", "pydantic_core", "yaml")
 PACKAGE = Path(__file__).resolve().parent
@@ -51,10 +63,15 @@ def compiled_templates_dir() -> str:
 
 @dataclass(frozen=True)
 class Fingerprint:
-    """The inputs of one render of `spec` into `out`, as a digest, and where its record lives."""
+    """The inputs of one render of `spec` into `out`, as a digest, and where its record lives.
+
+    `base` is the digest of every input but the spec's bytes: a team whose settings are unchanged
+    under the same base renders the same files (`LastRender`).
+    """
 
     out: Path
     digest: str
+    base: str = ""
 
     @property
     def record(self) -> Path:
@@ -101,15 +118,16 @@ def fingerprint(spec: str | Path, out: str | Path, user_templates: str | None = 
         add("python", sys.version.encode())
         add("paths", f"{spec_path}\0{out_path}\0{user_templates or ''}".encode())
         add("libraries", "\0".join(_libraries()).encode())
-        add("spec", spec_path.read_bytes())
         for path in _files_under(PACKAGE, (".py",)):
             add(f"code:{path.relative_to(PACKAGE)}", path.read_bytes())
         for rank, folder in enumerate(template_folders(user_templates)):  # the first folder found wins
             for path in _files_under(folder):
                 add(f"template:{rank}:{path.relative_to(folder)}", path.read_bytes())
+        base = digest.hexdigest()
+        add("spec", spec_path.read_bytes())
     except (OSError, ValueError):
         return None
-    return Fingerprint(out_path, digest.hexdigest())
+    return Fingerprint(out_path, digest.hexdigest(), base)
 
 
 def _stat(path: str) -> list[int]:
@@ -135,8 +153,9 @@ def fresh(key: Fingerprint) -> int | None:
     return sum(not relative.endswith("/") for relative in files)  # the files; folders end in /
 
 
-def save(key: Fingerprint, generated: Iterable[str]) -> None:
-    """Record the generated files' stat under the fingerprint; silently does nothing when it cannot."""
+def save(key: Fingerprint, generated: Iterable[str], teams: Mapping[str, dict[str, Any]] | None = None) -> None:
+    """Record the generated files' stat under the fingerprint, and each team's entry (`LastRender`);
+    silently does nothing when it cannot."""
     record = key.record
     temporary = record.with_name(f"{record.name}.{os.getpid()}.tmp")
     try:
@@ -148,11 +167,84 @@ def save(key: Fingerprint, generated: Iterable[str]) -> None:
         # A file added to a generated folder changes the folder's times: the record no longer holds.
         files.update({folder + "/": _stat(os.path.join(root, folder)) for folder in sorted(owned_folders(generated))})
         record.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps({"format": FORMAT, "inputs": key.digest, "out": str(key.out), "files": files}),
-                             encoding="utf-8")
+        entry = {"format": FORMAT, "inputs": key.digest, "base": key.base, "out": str(key.out), "files": files, "teams": teams or {}}
+        temporary.write_text(json.dumps(entry), encoding="utf-8")
         os.replace(temporary, record)
     except OSError:
         forget(key, temporary)
+
+
+def team_inputs(key: Fingerprint, source: SpecFile) -> dict[str, str]:
+    """A digest per team of everything its module's files depend on: every input of the fingerprint but the spec's bytes,
+    the spec's settings other than its teams (quotas, defaults, accounts and their regions), and the team's own
+    settings as validated, inherited values included."""
+    spec = source.spec
+    shared = hashlib.sha256(f"{key.base}\0".encode() + spec.model_dump_json(exclude={"teams"}).encode()).digest()
+    found = {}
+    for team in spec.teams:
+        digest = hashlib.sha256(shared)
+        digest.update(team.model_dump_json().encode())
+        found[team.name] = digest.hexdigest()
+    return found
+
+
+class LastRender:
+    """The record of the last render into an output folder, as a render with a changed spec uses it.
+
+    A team whose inputs (`team_inputs`) are those recorded, and whose files all carry their recorded
+    stat, is kept: neither resolved, rendered, read nor written. The others render in full. Only a
+    whole render, or a `check` that finds nothing stale, replaces the record.
+    """
+
+    def __init__(self, key: Fingerprint):
+        self.key = key
+        self.inputs: dict[str, str] = {}
+        self.teams: dict[str, TeamFiles] = {}
+
+    def kept(self, source: SpecFile) -> dict[str, TeamFiles]:
+        from generator.templating import TeamFiles
+
+        self.inputs = team_inputs(self.key, source)
+        try:
+            recorded_at = os.stat(self.key.record).st_mtime_ns
+            record = json.loads(self.key.record.read_text(encoding="utf-8"))
+            if record.get("format") != FORMAT or record.get("base") != self.key.base:
+                return {}
+            files: dict[str, list[int]] = record["files"]
+            root = str(self.key.out)
+            kept = {}
+            for name, entry in record["teams"].items():
+                if self.inputs.get(name) != entry["inputs"]:
+                    continue
+                if all(_as_recorded(os.path.join(root, relative), files.get(relative), recorded_at) for relative in entry["files"]):
+                    claims = {field: (kind, value) for field, kind, value in entry["claims"]}
+                    kept[name] = TeamFiles(tuple(entry["files"]), claims)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return {}
+        return kept
+
+    def rendered(self, teams: Mapping[str, TeamFiles]) -> None:
+        self.teams = dict(teams)
+
+    def save(self, generated: Iterable[str]) -> None:
+        teams = {
+            name: {
+                "inputs": self.inputs[name],
+                "files": list(team.files),
+                "claims": [[field, *claim] for field, claim in team.claims.items()],
+            }
+            for name, team in self.teams.items() if name in self.inputs
+        }
+        save(self.key, generated, teams)
+
+
+def _as_recorded(path: str, expected: list[int] | None, recorded_at: int) -> bool:
+    """Whether the file carries its recorded stat, and is older than the record (git's "racily clean" rule)."""
+    try:
+        current = _stat(path)
+    except OSError:
+        return False
+    return current == expected and current[1] < recorded_at and current[2] < recorded_at
 
 
 def forget(key: Fingerprint, *others: Path) -> None:

@@ -285,15 +285,16 @@ def _render(args: argparse.Namespace) -> int:
 
     from generator.rendering import render
 
+    record = cache.LastRender(key) if key else None
     changes = render(
         args.spec, args.out, dry_run=check, user_templates=args.templates,
-        compiled_templates=None if args.no_cache else cache.compiled_templates_dir(),
+        compiled_templates=None if args.no_cache else cache.compiled_templates_dir(), record=record,
     )
     # A record stands for a folder that is exactly what the spec produces; with stray files there is none to keep.
     if key and ((check and changes.stale) or changes.stray):
         cache.forget(key)
-    elif key:
-        cache.save(key, changes.generated)
+    elif record is not None:
+        record.save(changes.generated)
     if changes.stray:
         print(
             f"emr-iam: {'error' if check else 'warning'}: {args.out}: {_counted(changes.stray)} not produced by {args.spec},"

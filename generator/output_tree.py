@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 
 from generator.errors import OutputError
@@ -143,12 +143,15 @@ class Tree:
         # A manifest line never leaves the output folder.
         return [line for line in lines if line and not line.startswith("#") and _is_inside(line)]
 
-    def compare(self, files: Mapping[str, str]) -> tuple[Changes, dict[str, str], list[str]]:
+    def compare(self, files: Mapping[str, str], kept: Iterable[str] = ()) -> tuple[Changes, dict[str, str], list[str]]:
         """What writing `files` (the manifest added) changes: the changes, the files to write, the files to remove.
 
         Each generated folder is listed once; only the files it holds are opened (a new folder: none).
+        `kept` are generated files the caller knows to be on disk as they should be: they are neither
+        read nor written, and count as unchanged.
         """
-        files = {**files, MANIFEST: manifest_text(list(files))}
+        kept = [relative for relative in kept if relative not in files]
+        files = {**files, MANIFEST: manifest_text([*files, *kept])}
         listings = _Listings(self)
         to_write: dict[str, str] = {}
         unchanged = 0
@@ -170,13 +173,16 @@ class Tree:
                 unchanged += 1
             else:
                 to_write[relative] = text
-        removed = sorted(set(self.read_manifest()) - set(files))
+        generated = {*files, *kept}
+        removed = sorted(set(self.read_manifest()) - generated)
         removed = [relative for relative in removed if os.path.isfile(self.path(relative))]
-        stray = self.stray(files, set(removed), listings)
-        changes = Changes(written=list(to_write), removed=removed, unchanged=unchanged, generated=list(files), stray=stray)
+        stray = self.stray(generated, set(removed), listings)
+        changes = Changes(
+            written=list(to_write), removed=removed, unchanged=unchanged + len(kept), generated=[*files, *kept], stray=stray
+        )
         return changes, to_write, removed
 
-    def stray(self, files: Mapping[str, str], removed: set[str], listings: _Listings) -> list[str]:
+    def stray(self, files: Set[str], removed: set[str], listings: _Listings) -> list[str]:
         """What the generated folders hold beyond `files` and the files a render removes: files, and folders ending in /."""
         owned = owned_folders([*files, *removed])  # a removed team's folder goes with its files
         found = []

@@ -8,15 +8,27 @@ from __future__ import annotations
 
 import difflib
 import gc
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Protocol
 
 from generator.output_tree import Changes, Tree
-from generator.spec import read_spec
-from generator.templating import module_texts
+from generator.spec import SpecFile, read_spec
+from generator.templating import TeamFiles, render_texts
+
+
+class Record(Protocol):
+    """The record of the last render into the same folder (generator/cache.py), as a render uses it."""
+
+    def kept(self, source: SpecFile) -> Mapping[str, TeamFiles]:
+        """The teams whose inputs and files are as the last render left them: they need no rendering."""
+
+    def rendered(self, teams: Mapping[str, TeamFiles]) -> None:
+        """Every team's files and claims after this render, for the next record."""
 
 
 def _changes(
-    spec_path: str | Path, out_dir: str | Path, user_templates: str | None, compiled_templates: str | None
+    spec_path: str | Path, out_dir: str | Path, user_templates: str | None, compiled_templates: str | None, record: Record | None = None
 ) -> tuple[Tree, Changes, dict[str, str], list[str]]:
     # A render builds hundreds of thousands of long-lived objects and no garbage cycles; left on, the
     # cyclic collector rescanning them doubled a 1,000-team render's CPU time (6.5 s -> 3.3 s, bench/README.md).
@@ -25,11 +37,14 @@ def _changes(
     try:
         source = read_spec(spec_path)
         tree = Tree(out_dir)
-        files = module_texts(source, out_dir, user_templates=user_templates, compiled_templates=compiled_templates)
+        kept = record.kept(source) if record is not None else {}
+        texts = render_texts(source, out_dir, user_templates=user_templates, compiled_templates=compiled_templates, kept=kept)
     finally:
         if paused:
             gc.enable()
-    return tree, *tree.compare(files)
+    if record is not None:
+        record.rendered(texts.teams)
+    return tree, *tree.compare(texts.files, texts.kept_files)
 
 
 def render(
@@ -39,13 +54,15 @@ def render(
     dry_run: bool = False,
     user_templates: str | None = None,
     compiled_templates: str | None = None,
+    record: Record | None = None,
 ) -> Changes:
     """Render the spec into `out_dir`; with `dry_run`, only report what would change.
 
     `user_templates`: a folder searched before the shipped templates; `compiled_templates`: a
-    folder where Jinja keeps compiled templates between runs.
+    folder where Jinja keeps compiled templates between runs; `record`: the last render's record,
+    whose unchanged teams are not rendered again.
     """
-    tree, changes, to_write, removed = _changes(spec_path, out_dir, user_templates, compiled_templates)
+    tree, changes, to_write, removed = _changes(spec_path, out_dir, user_templates, compiled_templates, record)
     if not dry_run:
         tree.update(to_write, removed)
     return changes

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import jinja2
 
 from generator import catalog, facts, hcl, policies, statements, template_folders
 from generator.catalog import ModuleDef, Variable
-from generator.model import check_unique_names, resolve_team
+from generator.model import Claims, check_unique_names, resolve_team
 from generator.spec import SpecFile
 
 REQUIRED_VERSION = ">= 1.3"
@@ -182,21 +183,72 @@ def _module_files(files: _Files, module: ModuleDef, main: str, values: Mapping[s
     return {f"{module.name}/{name}": text for name, text in texts.items()}
 
 
-def module_texts(
-    source: SpecFile, out_dir: str | Path, *, user_templates: str | None = None, compiled_templates: str | None = None
-) -> dict[str, str]:
-    """Every generated file, by path inside `out_dir`: the generic modules, then one module per team."""
+@dataclass(frozen=True)
+class TeamFiles:
+    """What one team's module takes from a render: its files (paths inside the output folder) and the names it claims."""
+
+    files: tuple[str, ...]
+    claims: Claims
+
+
+@dataclass
+class Texts:
+    """One render's file texts by path inside the output folder, and each team's files and claims.
+
+    The teams in `kept` were not rendered: their files are on disk as the last render wrote them.
+    """
+
+    files: dict[str, str]
+    teams: dict[str, TeamFiles]
+    kept: frozenset[str] = frozenset()
+
+    @property
+    def kept_files(self) -> list[str]:
+        return [path for name in self.kept for path in self.teams[name].files]
+
+
+def render_texts(
+    source: SpecFile,
+    out_dir: str | Path,
+    *,
+    user_templates: str | None = None,
+    compiled_templates: str | None = None,
+    kept: Mapping[str, TeamFiles] | None = None,
+) -> Texts:
+    """Every generated file, by path inside `out_dir`: the generic modules, then one module per team.
+
+    A team in `kept` is neither resolved nor rendered (its claims still count in the name checks):
+    the caller knows its inputs and its files are those of the last render.
+    """
+    kept = kept or {}
     spec_path = spec_label(source.path, out_dir)
     context = {"spec_path": spec_path, "regenerate": f"emr-iam render --spec {spec_path} --out {Path(out_dir).resolve().name}"}
     files = _Files(environment(user_templates, compiled_templates), context)
     texts: dict[str, str] = {}
     for module in catalog.GENERIC_MODULES:
         texts.update(_module_files(files, module, f"modules/{module.name}/main.tf.j2", {}))
-    teams = [resolve_team(source, index) for index in range(len(source.spec.teams))]
-    check_unique_names([(team.team, team.unique_names) for team in teams], source)
-    for team in teams:
-        texts.update(_module_files(files, team.definition, TEAM_TEMPLATE, {"team": team}))
-    return texts
+    names = [team.name for team in source.spec.teams]
+    teams = {index: resolve_team(source, index) for index, name in enumerate(names) if name not in kept}
+    check_unique_names(
+        [(name, kept[name].claims if index not in teams else teams[index].unique_names) for index, name in enumerate(names)], source
+    )
+    out: dict[str, TeamFiles] = {}
+    for index, name in enumerate(names):
+        if index in teams:
+            team = teams[index]
+            written = _module_files(files, team.definition, TEAM_TEMPLATE, {"team": team})
+            texts.update(written)
+            out[name] = TeamFiles(tuple(written), team.unique_names)
+        else:
+            out[name] = kept[name]
+    return Texts(texts, out, frozenset(name for name in names if name in kept))
+
+
+def module_texts(
+    source: SpecFile, out_dir: str | Path, *, user_templates: str | None = None, compiled_templates: str | None = None
+) -> dict[str, str]:
+    """Every generated file, by path inside `out_dir`: the generic modules, then one module per team."""
+    return render_texts(source, out_dir, user_templates=user_templates, compiled_templates=compiled_templates).files
 
 
 def spec_label(spec_path: str | Path, out_dir: str | Path) -> str:

@@ -15,6 +15,7 @@ import pytest
 
 import generator
 from generator import cache
+from generator.cli import main
 from tests.helpers import TWO_TEAMS_SPEC, run_cli, snapshot, write_spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -234,3 +235,165 @@ def test_compiled_templates_are_kept_unless_no_cache(tmp_path: Path, capsys: pyt
     b, c = tmp_path / "b" / "modules", tmp_path / "c" / "modules"
     assert snapshot(c).keys() == snapshot(b).keys()
     assert all((c / name).read_bytes() == (b / name).read_bytes() for name in snapshot(b))
+
+
+# --- A changed spec: the teams whose settings did not change are kept, not rendered again ---------------------------
+
+templating = importlib.import_module("generator.templating")
+
+
+def resolved_teams(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The teams the next render resolves (and renders), by name, as it resolves them."""
+    names: list[str] = []
+    resolve = templating.resolve_team
+
+    def spy(source: object, index: int) -> object:
+        module = resolve(source, index)  # type: ignore[arg-type]
+        names.append(module.team)
+        return module
+
+    monkeypatch.setattr(templating, "resolve_team", spy)
+    return names
+
+
+def full_render(tmp_path: Path, spec: Path, out: Path) -> dict[str, bytes]:
+    """What a render without any record writes for `spec`, from a folder laid out like `spec`'s and `out`'s."""
+    fresh = tmp_path / "full-render"
+    shutil.rmtree(fresh, ignore_errors=True)
+    (fresh / out.name).parent.mkdir(parents=True)
+    shutil.copy(spec, fresh / spec.name)
+    assert spec.parent == out.parent  # the headers name the spec relative to the output folder's parent
+    assert main(["render", "--quiet", "--no-cache", "--spec", str(fresh / spec.name), "--out", str(fresh / out.name)]) == 0
+    return {str(path.relative_to(fresh / out.name)): path.read_bytes() for path in sorted((fresh / out.name).rglob("*")) if path.is_file()}
+
+
+def contents(out: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(out)): path.read_bytes() for path in sorted(out.rglob("*")) if path.is_file()}
+
+
+def test_a_spec_edit_renders_only_the_teams_it_changes(
+    rendered: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    spec, out = rendered
+    before = snapshot(out)
+    spec.write_text(TWO_TEAMS_SPEC + "    tags:\n      CostCentre: cc-2\n", encoding="utf-8")
+    resolved = resolved_teams(monkeypatch)
+    code, text, err = run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))
+    assert (code, err) == (0, "")
+    assert resolved == ["two"]
+    after = snapshot(out)
+    changed = sorted(name for name in after if after[name] != before[name])
+    assert changed and all(name.startswith("teams/two/") for name in changed), changed
+    assert text == f"{out}: {len(changed)} written, 0 removed, {len(after) - len(changed)} unchanged\n"
+    assert contents(out) == full_render(tmp_path, spec, out)
+    # The record now holds the edited spec: the same render again stops before rendering anything.
+    refuse_full_render(monkeypatch)
+    assert run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))[1] == f"{out}: 0 written, 0 removed, {len(after)} unchanged\n"
+
+
+def test_a_change_of_defaults_renders_every_team(
+    rendered: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    spec, out = rendered
+    spec.write_text(TWO_TEAMS_SPEC.replace("defaults:\n", "defaults:\n  tags:\n    Owner: platform\n"), encoding="utf-8")
+    resolved = resolved_teams(monkeypatch)
+    code, _, err = run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))
+    assert (code, err) == (0, "") and resolved == ["one", "two"]
+    assert contents(out) == full_render(tmp_path, spec, out)
+
+
+def test_a_kept_teams_file_edited_by_hand_is_rendered_again(
+    rendered: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    spec, out = rendered
+    target = out / "teams" / "one" / "main.tf"
+    status = target.stat()
+    original = target.read_bytes()
+    target.write_bytes(original.replace(b"one-", b"0ne-", 1))
+    os.utime(target, ns=(status.st_atime_ns, status.st_mtime_ns))  # size and mtime as recorded; the change time moves
+    spec.write_text(TWO_TEAMS_SPEC + "    tags:\n      CostCentre: cc-2\n", encoding="utf-8")
+    resolved = resolved_teams(monkeypatch)
+    assert run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))[0] == 0
+    assert resolved == ["one", "two"] and target.read_bytes() == original
+    assert contents(out) == full_render(tmp_path, spec, out)
+
+
+def test_a_renamed_team_goes_and_a_kept_team_stays(
+    rendered: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    spec, out = rendered
+    kept = {name: value for name, value in snapshot(out).items() if name.startswith("teams/one/")}
+    spec.write_text(TWO_TEAMS_SPEC.replace("name: two", "name: three"), encoding="utf-8")
+    resolved = resolved_teams(monkeypatch)
+    code, text, _ = run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))
+    assert code == 0 and resolved == ["three"] and " 5 removed," in text
+    assert not (out / "teams" / "two").exists()
+    assert {name: value for name, value in snapshot(out).items() if name.startswith("teams/one/")} == kept
+    assert contents(out) == full_render(tmp_path, spec, out)
+
+
+def test_a_kept_teams_names_still_count_against_a_changed_team(
+    rendered: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec, out = rendered
+    before = snapshot(out)
+    # Team two now names its roles as team one does: one is kept, and its names still clash.
+    spec.write_text(TWO_TEAMS_SPEC + '    name_prefix: "one-"\n', encoding="utf-8")
+    resolved = resolved_teams(monkeypatch)
+    code, _, err = run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))
+    assert resolved == ["two"]
+    assert code == 2 and "teams[1].service_role.name" in err and "already used by team 'one'" in err, err
+    assert snapshot(out) == before
+
+
+def test_a_change_of_quotas_checks_every_team_again(
+    rendered: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec, out = rendered
+    before = snapshot(out)
+    # A quota below the size of the service role's trust policy: team one, unchanged itself, is over it first.
+    spec.write_text(TWO_TEAMS_SPEC.replace("defaults:\n", "quotas:\n  trust_policy: 100\ndefaults:\n"), encoding="utf-8")
+    code, _, err = run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))
+    assert code == 2 and "teams[0]" in err and "trust policy" in err, err
+    assert snapshot(out) == before
+
+
+ACCOUNTS_SPEC = """\
+version: 1
+defaults:
+  name_prefix: "{team}-"
+accounts:
+  a:
+    id: "111122223333"
+  b:
+    id: "444455556666"
+    region: eu-west-1
+    tags:
+      Account: b
+teams:
+"""
+ONE = "  - name: one\n    account: a\n"
+TWO = "  - name: two\n    account: b\n"
+THREE = "  - name: three\n    account: b\n"
+THREE_WITH_EMRFS = "  - name: three\n    account: b\n    emrfs:\n      roles:\n        - name: lake\n"
+
+
+def test_every_render_from_a_record_equals_a_render_without_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    versions = [
+        ACCOUNTS_SPEC + ONE + TWO,
+        ACCOUNTS_SPEC + ONE + TWO + THREE,  # a team added
+        ACCOUNTS_SPEC + ONE + TWO + THREE_WITH_EMRFS,  # one team changed
+        ACCOUNTS_SPEC + THREE_WITH_EMRFS + TWO + ONE,  # the teams in another order
+        (ACCOUNTS_SPEC + THREE_WITH_EMRFS + TWO + ONE).replace("Account: b", "Account: bee"),  # an account's settings
+        (ACCOUNTS_SPEC + THREE_WITH_EMRFS + TWO + ONE).replace("account: b\n    emrfs", "account: a\n    emrfs"),  # moved
+        (ACCOUNTS_SPEC + TWO + ONE).replace("eu-west-1", "cn-north-1"),  # a team removed; an account in another partition
+        ACCOUNTS_SPEC + ONE + TWO,
+    ]
+    spec = write_spec(tmp_path, versions[0])
+    out = tmp_path / "modules"
+    assert run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))[0] == 0
+    for number, text in enumerate(versions[1:], 1):
+        spec.write_text(text, encoding="utf-8")
+        code, _, err = run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))
+        assert (code, err) == (0, ""), (number, err)
+        assert contents(out) == full_render(tmp_path, spec, out), number
