@@ -290,10 +290,11 @@ def _render(args: argparse.Namespace) -> int:
         args.spec, args.out, dry_run=check, user_templates=args.templates,
         compiled_templates=None if args.no_cache else cache.compiled_templates_dir(), record=record,
     )
-    # A record stands for a folder that is exactly what the spec produces; with stray files there is none to keep.
-    if key and ((check and changes.stale) or changes.stray):
+    # A record stands for a folder that is exactly what a spec produces; with stray files there is none to keep. A `check`
+    # that finds stale files changed nothing: the last render's record still holds, and keeps its teams for the next render.
+    if key and changes.stray:
         cache.forget(key)
-    elif record is not None:
+    elif record is not None and not (check and changes.stale):
         record.save(changes.generated)
     if changes.stray:
         print(

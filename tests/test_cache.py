@@ -184,15 +184,17 @@ def test_an_unwritable_cache_folder_is_not_an_error(
     assert " 0 written," in text
 
 
-def test_stale_check_forgets_the_record_and_no_cache_ignores_it(
+def test_a_stale_check_keeps_the_last_record_and_no_cache_ignores_it(
     rendered: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spec, out = rendered
+    recorded = record_of(out).read_bytes()
     (out / "teams" / "one" / "README.md").write_text("edited\n", encoding="utf-8")
     assert run_cli(capsys, "check", "--spec", str(spec), "--out", str(out))[0] == 1
-    assert not record_of(out).exists()
+    # The check changed nothing: the record of the last render stays, and no longer matches the edited file.
+    assert record_of(out).read_bytes() == recorded
     code, _, _ = run_cli(capsys, "render", "--no-cache", "--spec", str(spec), "--out", str(out))
-    assert code == 0 and not record_of(out).exists()
+    assert code == 0 and record_of(out).read_bytes() == recorded
     run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))
     refuse_full_render(monkeypatch)
     with pytest.raises(AssertionError, match="a full render ran"):
@@ -289,6 +291,21 @@ def test_a_spec_edit_renders_only_the_teams_it_changes(
     # The record now holds the edited spec: the same render again stops before rendering anything.
     refuse_full_render(monkeypatch)
     assert run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))[1] == f"{out}: 0 written, 0 removed, {len(after)} unchanged\n"
+
+
+def test_a_check_that_finds_the_edit_leaves_the_render_its_kept_teams(
+    rendered: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pre-commit flow: the spec is edited, `check` fails on the team it changes, then `render`.
+    spec, out = rendered
+    spec.write_text(TWO_TEAMS_SPEC + "    tags:\n      CostCentre: cc-2\n", encoding="utf-8")
+    resolved = resolved_teams(monkeypatch)
+    code, _, err = run_cli(capsys, "check", "--spec", str(spec), "--out", str(out))
+    stale = [line.strip() for line in err.splitlines()[1:]]
+    assert code == 1 and stale and all(line.startswith(f"{out}/teams/two/") for line in stale), err
+    assert resolved == ["two"]
+    assert run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))[0] == 0
+    assert resolved == ["two", "two"]
 
 
 def test_a_change_of_defaults_renders_every_team(
