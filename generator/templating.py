@@ -200,7 +200,7 @@ class Texts:
 
     files: dict[str, str]
     teams: dict[str, TeamFiles]
-    kept: frozenset[str] = frozenset()
+    kept: tuple[str, ...] = ()
 
     @property
     def kept_files(self) -> list[str]:
@@ -241,14 +241,7 @@ def render_texts(
             out[name] = TeamFiles(tuple(written), team.unique_names)
         else:
             out[name] = kept[name]
-    return Texts(texts, out, frozenset(name for name in names if name in kept))
-
-
-def module_texts(
-    source: SpecFile, out_dir: str | Path, *, user_templates: str | None = None, compiled_templates: str | None = None
-) -> dict[str, str]:
-    """Every generated file, by path inside `out_dir`: the generic modules, then one module per team."""
-    return render_texts(source, out_dir, user_templates=user_templates, compiled_templates=compiled_templates).files
+    return Texts(texts, out, tuple(name for name in names if name in kept))
 
 
 def spec_label(spec_path: str | Path, out_dir: str | Path) -> str:

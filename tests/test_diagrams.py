@@ -16,7 +16,7 @@ import pytest
 
 from generator.model import resolve
 from generator.spec import read_spec
-from generator.templating import module_texts
+from generator.templating import render_texts
 from tests.engine import MODULES, ROOT
 
 TOOLS = Path(__import__("os").environ.get("EMR_IAM_TOOLS", ROOT / ".tools"))
@@ -81,7 +81,7 @@ def parse(diagrams: list[str], tmp_path: Path) -> list[dict[str, str]]:
 
 
 def _team_readmes(spec: Path, out: Path) -> dict[str, str]:
-    return {path.split("/")[1]: text for path, text in module_texts(read_spec(spec), out).items()
+    return {path.split("/")[1]: text for path, text in render_texts(read_spec(spec), out).files.items()
             if path.startswith("teams/") and path.endswith("/README.md")}
 
 
