@@ -248,7 +248,7 @@ def _as_recorded(path: str, expected: list[int] | None, recorded_at: int) -> boo
 
 
 def forget(key: Fingerprint, *others: Path) -> None:
-    """Drop the record of an output folder (after a `check` that found stale files), and any scraps."""
+    """Drop the record of an output folder (after a render or `check` that found stray files), and any scraps."""
     for path in (key.record, *others):
         with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)
