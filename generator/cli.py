@@ -113,8 +113,9 @@ def _parser() -> argparse.ArgumentParser:
                                  help="folder of templates searched before the shipped ones")
         if name in ("render", "check"):
             command.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+        if name in ("render", "check", "diff"):
             command.add_argument("--no-cache", action="store_true",
-                                 help="render in full even when the last run's record says nothing changed,"
+                                 help="render every team even when the last run's record says it is unchanged,"
                                       " and compile templates afresh")
     return parser
 
@@ -257,7 +258,10 @@ def _run(args: argparse.Namespace) -> int:
         from generator import cache
         from generator.rendering import diff
 
-        text = diff(args.spec, args.out, args.templates, cache.compiled_templates_dir())
+        # The last render's record leaves out the teams it keeps; `diff` never writes one.
+        key = None if args.no_cache else cache.fingerprint(args.spec, args.out, args.templates)
+        compiled = None if args.no_cache else cache.compiled_templates_dir()
+        text = diff(args.spec, args.out, args.templates, compiled, cache.LastRender(key) if key else None)
         sys.stdout.write(text)
         return 1 if text else 0
     return _render(args)

@@ -68,9 +68,18 @@ def render(
     return changes
 
 
-def diff(spec_path: str | Path, out_dir: str | Path, user_templates: str | None = None, compiled_templates: str | None = None) -> str:
-    """A unified diff from the folder as it is to what `render` would write, then what the spec does not produce."""
-    tree, changes, to_write, _ = _changes(spec_path, out_dir, user_templates, compiled_templates)
+def diff(
+    spec_path: str | Path,
+    out_dir: str | Path,
+    user_templates: str | None = None,
+    compiled_templates: str | None = None,
+    record: Record | None = None,
+) -> str:
+    """A unified diff from the folder as it is to what `render` would write, then what the spec does not produce.
+
+    With `record`, the teams it keeps are left out: their files are as `render` would write them.
+    """
+    tree, changes, to_write, _ = _changes(spec_path, out_dir, user_templates, compiled_templates, record)
     chunks: list[str] = []
     for relative in changes.stale:
         target = Path(tree.path(relative))

@@ -308,6 +308,22 @@ def test_a_check_that_finds_the_edit_leaves_the_render_its_kept_teams(
     assert resolved == ["two", "two"]
 
 
+def test_diff_leaves_out_the_kept_teams_and_shows_what_render_writes(
+    rendered: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec, out = rendered
+    recorded = record_of(out).read_bytes()
+    spec.write_text(TWO_TEAMS_SPEC + "    tags:\n      CostCentre: cc-2\n", encoding="utf-8")
+    resolved = resolved_teams(monkeypatch)
+    code, text, _ = run_cli(capsys, "diff", "--spec", str(spec), "--out", str(out))
+    assert code == 1 and resolved == ["two"] and record_of(out).read_bytes() == recorded
+    changed = {line[6:] for line in text.splitlines() if line.startswith("+++ b/")}
+    assert changed and all(name.startswith("teams/two/") for name in changed) and "CostCentre" in text, text
+    # The same diff as one that renders every team.
+    assert run_cli(capsys, "diff", "--no-cache", "--spec", str(spec), "--out", str(out)) == (1, text, "")
+    assert resolved == ["two", "one", "two"]
+
+
 def test_a_change_of_defaults_renders_every_team(
     rendered: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
