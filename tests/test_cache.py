@@ -21,6 +21,7 @@ from tests.helpers import TWO_TEAMS_SPEC, run_cli, snapshot, write_spec
 ROOT = Path(__file__).resolve().parent.parent
 
 rendering = importlib.import_module("generator.rendering")
+templating = importlib.import_module("generator.templating")
 
 def refuse_full_render(monkeypatch: pytest.MonkeyPatch) -> None:
     def refused(*args: object, **kwargs: object) -> None:
@@ -241,8 +242,6 @@ def test_compiled_templates_are_kept_unless_no_cache(tmp_path: Path, capsys: pyt
 
 # --- A changed spec: the teams whose settings did not change are kept, not rendered again ---------------------------
 
-templating = importlib.import_module("generator.templating")
-
 
 def resolved_teams(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The teams the next render resolves (and renders), by name, as it resolves them."""
@@ -250,7 +249,7 @@ def resolved_teams(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     resolve = templating.resolve_team
 
     def spy(source: object, index: int) -> object:
-        module = resolve(source, index)  # type: ignore[arg-type]
+        module = resolve(source, index)
         names.append(module.team)
         return module
 
