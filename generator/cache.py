@@ -135,22 +135,14 @@ def _stat(path: str) -> list[int]:
     return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
 
 
-def fresh(key: Fingerprint) -> int | None:
-    """How many generated files are up to date, when the record says so and the folder agrees; else None."""
+def _read(key: Fingerprint) -> tuple[dict[str, Any], int] | None:
+    """The output folder's record and when it was written; None when there is none of this format."""
     try:
         recorded_at = os.stat(key.record).st_mtime_ns
         record = json.loads(key.record.read_text(encoding="utf-8"))
-        if record.get("format") != FORMAT or record.get("inputs") != key.digest:
-            return None
-        files: dict[str, list[int]] = record["files"]
-        root = str(key.out)
-        for relative, expected in files.items():
-            current = _stat(os.path.join(root, relative))
-            if current != expected or current[1] >= recorded_at or current[2] >= recorded_at:
-                return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError):
         return None
-    return sum(not relative.endswith("/") for relative in files)  # the files; folders end in /
+    return (record, recorded_at) if isinstance(record, dict) and record.get("format") == FORMAT else None
 
 
 def save(key: Fingerprint, generated: Iterable[str], teams: Mapping[str, dict[str, Any]] | None = None) -> None:
@@ -189,7 +181,8 @@ def team_inputs(key: Fingerprint, source: SpecFile) -> dict[str, str]:
 
 
 class LastRender:
-    """The record of the last render into an output folder, as a render with a changed spec uses it.
+    """The record of the last render into an output folder, read once: `fresh` stops a render whose inputs and
+    files are unchanged; for a render that goes on, `kept` names the teams it need not render.
 
     A team whose inputs (`team_inputs`) are those recorded, and whose files all carry their recorded
     stat, is kept: neither resolved, rendered, read nor written. The others render in full. Only a
@@ -198,17 +191,35 @@ class LastRender:
 
     def __init__(self, key: Fingerprint):
         self.key = key
+        self.read = _read(key)  # read once, for `fresh` and then `kept`
         self.inputs: dict[str, str] = {}
         self.teams: dict[str, TeamFiles] = {}
+
+    def fresh(self) -> int | None:
+        """How many generated files are up to date, when the record says so and the folder agrees; else None."""
+        if self.read is None:
+            return None
+        record, recorded_at = self.read
+        try:
+            if record["inputs"] != self.key.digest:
+                return None
+            files: dict[str, list[int]] = record["files"]
+            root = str(self.key.out)
+            if not all(_as_recorded(os.path.join(root, relative), expected, recorded_at) for relative, expected in files.items()):
+                return None
+        except (KeyError, TypeError, AttributeError):
+            return None
+        return sum(not relative.endswith("/") for relative in files)  # the files; folders end in /
 
     def kept(self, source: SpecFile) -> dict[str, TeamFiles]:
         from generator.templating import TeamFiles
 
         self.inputs = team_inputs(self.key, source)
+        if self.read is None:
+            return {}
+        record, recorded_at = self.read
         try:
-            recorded_at = os.stat(self.key.record).st_mtime_ns
-            record = json.loads(self.key.record.read_text(encoding="utf-8"))
-            if record.get("format") != FORMAT or record.get("base") != self.key.base:
+            if record["base"] != self.key.base:
                 return {}
             files: dict[str, list[int]] = record["files"]
             root = str(self.key.out)
@@ -219,7 +230,7 @@ class LastRender:
                 if all(_as_recorded(os.path.join(root, relative), files.get(relative), recorded_at) for relative in entry["files"]):
                     claims = {field: (kind, value) for field, kind, value in entry["claims"]}
                     kept[name] = TeamFiles(tuple(entry["files"]), claims)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (KeyError, TypeError, AttributeError, ValueError):
             return {}
         return kept
 

@@ -281,7 +281,8 @@ def _render(args: argparse.Namespace) -> int:
 
     check = args.command == "check"
     key = None if args.no_cache else cache.fingerprint(args.spec, args.out, args.templates)
-    unchanged = cache.fresh(key) if key else None
+    record = cache.LastRender(key) if key else None
+    unchanged = record.fresh() if record is not None else None
     if unchanged is not None:
         if not args.quiet:
             print(f"{args.out}: up to date with {args.spec}" if check else f"{args.out}: 0 written, 0 removed, {unchanged} unchanged")
@@ -289,7 +290,6 @@ def _render(args: argparse.Namespace) -> int:
 
     from generator.rendering import render
 
-    record = cache.LastRender(key) if key else None
     changes = render(
         args.spec, args.out, dry_run=check, user_templates=args.templates,
         compiled_templates=None if args.no_cache else cache.compiled_templates_dir(), record=record,

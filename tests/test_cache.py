@@ -154,11 +154,11 @@ def test_the_fingerprint_covers_code_templates_libraries_and_paths(
 def test_a_file_as_new_as_the_record_is_not_trusted(rendered: tuple[Path, Path]) -> None:
     spec, out = rendered
     key = cache.fingerprint(spec, out)
-    assert key is not None and cache.fresh(key) == len(snapshot(out))
+    assert key is not None and cache.LastRender(key).fresh() == len(snapshot(out))
     # Within one clock tick of the record a change can keep the recorded times: such a file is re-read.
     newest = max(path.stat().st_ctime_ns for path in out.rglob("*") if path.is_file())
     os.utime(key.record, ns=(newest, newest))
-    assert cache.fresh(key) is None
+    assert cache.LastRender(key).fresh() is None
 
 
 @pytest.mark.parametrize("damage", ["not json", "[]", '{"format": 1}', '{"format": 1, "inputs": "x", "files": []}', ""])
