@@ -243,6 +243,10 @@ def test_compiled_templates_are_kept_unless_no_cache(tmp_path: Path, capsys: pyt
 # --- A changed spec: the teams whose settings did not change are kept, not rendered again ---------------------------
 
 
+# TWO_TEAMS_SPEC with team two's tags changed: team one is unchanged.
+TEAM_TWO_EDITED = TWO_TEAMS_SPEC + "    tags:\n      CostCentre: cc-2\n"
+
+
 def resolved_teams(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The teams the next render resolves (and renders), by name, as it resolves them."""
     names: list[str] = []
@@ -277,7 +281,7 @@ def test_a_spec_edit_renders_only_the_teams_it_changes(
 ) -> None:
     spec, out = rendered
     before = snapshot(out)
-    spec.write_text(TWO_TEAMS_SPEC + "    tags:\n      CostCentre: cc-2\n", encoding="utf-8")
+    spec.write_text(TEAM_TWO_EDITED, encoding="utf-8")
     resolved = resolved_teams(monkeypatch)
     code, text, err = run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))
     assert (code, err) == (0, "")
@@ -297,7 +301,7 @@ def test_a_check_that_finds_the_edit_leaves_the_render_its_kept_teams(
 ) -> None:
     # The pre-commit flow: the spec is edited, `check` fails on the team it changes, then `render`.
     spec, out = rendered
-    spec.write_text(TWO_TEAMS_SPEC + "    tags:\n      CostCentre: cc-2\n", encoding="utf-8")
+    spec.write_text(TEAM_TWO_EDITED, encoding="utf-8")
     resolved = resolved_teams(monkeypatch)
     code, _, err = run_cli(capsys, "check", "--spec", str(spec), "--out", str(out))
     stale = [line.strip() for line in err.splitlines()[1:]]
@@ -312,7 +316,7 @@ def test_diff_leaves_out_the_kept_teams_and_shows_what_render_writes(
 ) -> None:
     spec, out = rendered
     recorded = record_of(out).read_bytes()
-    spec.write_text(TWO_TEAMS_SPEC + "    tags:\n      CostCentre: cc-2\n", encoding="utf-8")
+    spec.write_text(TEAM_TWO_EDITED, encoding="utf-8")
     resolved = resolved_teams(monkeypatch)
     code, text, _ = run_cli(capsys, "diff", "--spec", str(spec), "--out", str(out))
     assert code == 1 and resolved == ["two"] and record_of(out).read_bytes() == recorded
@@ -343,7 +347,7 @@ def test_a_kept_teams_file_edited_by_hand_is_rendered_again(
     original = target.read_bytes()
     target.write_bytes(original.replace(b"one-", b"0ne-", 1))
     os.utime(target, ns=(status.st_atime_ns, status.st_mtime_ns))  # size and mtime as recorded; the change time moves
-    spec.write_text(TWO_TEAMS_SPEC + "    tags:\n      CostCentre: cc-2\n", encoding="utf-8")
+    spec.write_text(TEAM_TWO_EDITED, encoding="utf-8")
     resolved = resolved_teams(monkeypatch)
     assert run_cli(capsys, "render", "--spec", str(spec), "--out", str(out))[0] == 0
     assert resolved == ["one", "two"] and target.read_bytes() == original
