@@ -108,7 +108,7 @@ $(CDKTN_VENV)/.installed: pyproject.toml
 cdktn-env: $(CDKTN_VENV)/.installed ## create the separate CDK Terrain environment (.venv-cdktn)
 .PHONY: cdktn-env
 
-bench: venv tools cdktf-env ## time render scale, no-op render, CDKTF synth and plan overhead; writes bench/results.md
+bench: test-deps tools cdktf-env ## time render scale, no-op render, CDKTF synth and plan overhead (offline and after an apply to moto); writes bench/results.md
 	$(PY) bench/run.py $(BENCH_ARGS)
 .PHONY: bench
 

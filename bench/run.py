@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 WORK = BENCH / "work"
@@ -41,6 +43,9 @@ from bench import specgen  # noqa: E402
 
 # The tests' offline provider block: only the arguments the provider in .tools/plugins/ has.
 from tests.engine import provider_block  # noqa: E402
+
+# The tests' local fake AWS (moto_server on loopback), for the plan of an applied workspace.
+from tests.moto_server import MotoServer  # noqa: E402
 
 GENERATOR_PATH: Path | None = None  # --generator-path: time another copy of the package (run from its folder)
 
@@ -353,10 +358,15 @@ def plan_graph(folder: Path) -> dict[str, int]:
     return {**{f"visits_{walk}": count for walk, count in sorted(counts.items())}, "data_sources_read": reads}
 
 
-def plan_workspaces() -> dict[str, Path]:
-    """Two root modules planned with the same engine and provider: generated and hand-written."""
-    base = WORK / "plan"
+def plan_workspaces(endpoints: dict[str, str] | None = None) -> dict[str, Path]:
+    """Two root modules planned with the same engine and provider: generated and hand-written.
+
+    With `endpoints` (by workspace name), each provider talks to that fake AWS instead of planning
+    offline, and the workspaces get folders of their own.
+    """
+    base = WORK / ("plan-applied" if endpoints else "plan")
     generated, handwritten = base / "generated", base / "handwritten"
+    endpoint = (endpoints or {}).get
     for folder in (generated, handwritten):
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
@@ -364,9 +374,9 @@ def plan_workspaces() -> dict[str, Path]:
     # (modules/teams/team-0000 -> modules/emr-iam -> the piece modules).
     run(render_command(spec_file(1), generated / "modules"))
     module_block = 'module "emr_iam" {\n  source = "./modules/teams/team-0000"\n}\n'
-    (generated / "main.tf").write_text(provider_block("us-east-1") + "\n" + module_block, encoding="utf-8")
+    (generated / "main.tf").write_text(provider_block("us-east-1", endpoint("generated")) + "\n" + module_block, encoding="utf-8")
     shutil.copy(BENCH / "handwritten" / "main.tf", handwritten / "main.tf")
-    (handwritten / "provider.tf").write_text(provider_block("us-east-1"), encoding="utf-8")
+    (handwritten / "provider.tf").write_text(provider_block("us-east-1", endpoint("handwritten")), encoding="utf-8")
     for folder in (generated, handwritten):
         run([TOFU, "init", "-backend=false", "-input=false", "-no-color", f"-plugin-dir={TOOLS / 'plugins'}"], cwd=folder)
     return {"generated": generated, "handwritten": handwritten}
@@ -404,10 +414,59 @@ def bench_plan(runs: int) -> dict[str, Any]:
     print(f"  graph: generated {graph['generated']}, hand-written {graph['handwritten']}", flush=True)
     engine = run([TOFU, "version"])[1].stdout.splitlines()[0]
     return {
+        "applied": bench_plan_applied(runs),
         "graph": graph,
         "engine": engine,
         "provider": "hashicorp/aws 3.39.0",
         "resources_to_add": {k: sorted(v) for k, v in added.items()},
+        **{name: timing.as_json() for name, timing in timings.items()},
+        "cpu": {name: timing.as_json() for name, timing in cpu.items()},
+        "ratio_generated_over_handwritten": round(ratio, 3),
+        "cpu_ratio_generated_over_handwritten": round(cpu_ratio, 3),
+    }
+
+
+def bench_plan_applied(runs: int) -> dict[str, Any]:
+    """The plan a workspace's CI runs on every change after the first: both workspaces applied to a
+    local fake AWS (one moto_server each: they create the same names), then planned again, which
+    refreshes every resource from it and must find nothing to change (`-detailed-exitcode`).
+
+    Both make the same AWS calls (the same 27 managed resources; the generated module's extra data
+    sources are computed by the provider, with no call), so the difference in time is the module
+    structure's alone. moto on loopback answers faster than AWS does, which makes this ratio an
+    upper bound of the ratio against AWS.
+    """
+    # The groups the PassRole policy is attached to exist before the workspace, as in a real account.
+    (team,) = yaml.safe_load(spec_file(1).read_text(encoding="utf-8"))["teams"]
+    with MotoServer() as generated_aws, MotoServer() as handwritten_aws:
+        for aws in (generated_aws, handwritten_aws):
+            for group in team["passrole_policy"]["attach_to_groups"]:
+                aws.client("iam").create_group(GroupName=group)
+        folders = plan_workspaces({"generated": generated_aws.endpoint, "handwritten": handwritten_aws.endpoint})
+        for folder in folders.values():
+            run([TOFU, "apply", "-input=false", "-no-color", "-lock=false", "-auto-approve"], cwd=folder)
+        timings = {name: Timing() for name in folders}
+        cpu = {name: Timing() for name in folders}
+
+        def once(name: str) -> float:
+            # Exit code 2 (changes planned) stops the bench: the applied workspace must plan no change.
+            elapsed, _ = run([TOFU, "plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode"], cwd=folders[name])
+            return elapsed
+
+        once("generated"), once("handwritten")  # warm-up
+        for number in range(runs):
+            for name in sorted(folders, reverse=number % 2 == 1):
+                timings[name].samples.append(once(name))
+                cpu[name].samples.append(LAST_CPU[0])
+    ratio = timings["generated"].median / timings["handwritten"].median
+    cpu_ratio = cpu["generated"].median / cpu["handwritten"].median
+    print(
+        f"  plan after apply (refresh from moto): generated {timings['generated'].median:.3f} s, hand-written "
+        f"{timings['handwritten'].median:.3f} s ({ratio:.2f}x); CPU {cpu['generated'].median:.3f} s / {cpu['handwritten'].median:.3f} s "
+        f"({cpu_ratio:.2f}x)",
+        flush=True,
+    )
+    return {
         **{name: timing.as_json() for name, timing in timings.items()},
         "cpu": {name: timing.as_json() for name, timing in cpu.items()},
         "ratio_generated_over_handwritten": round(ratio, 3),
@@ -485,6 +544,19 @@ def table(results: dict[str, Any]) -> str:
             f"| Same, CPU of the plan's processes (OpenTofu and the provider) | {plan['cpu']['generated']['median_s']:.3f} s / "
             f"{plan['cpu']['handwritten']['median_s']:.3f} s = {plan['cpu_ratio_generated_over_handwritten']}x | (for information) | |"
         )
+        lines.append(
+            f"| Same, time over the hand-written file's | +{plan['generated']['median_s'] - plan['handwritten']['median_s']:.3f} s "
+            f"(+{plan['cpu']['generated']['median_s'] - plan['cpu']['handwritten']['median_s']:.3f} s CPU) | (for information) | |"
+        )
+        applied = plan.get("applied")
+        if applied:
+            lines.append(
+                f"| Plan after apply, refreshing every resource from a local fake AWS (moto), no change: composite / hand-written | "
+                f"{applied['generated']['median_s']:.3f} s / {applied['handwritten']['median_s']:.3f} s = "
+                f"{applied['ratio_generated_over_handwritten']}x (CPU {applied['cpu']['generated']['median_s']:.3f} s / "
+                f"{applied['cpu']['handwritten']['median_s']:.3f} s = {applied['cpu_ratio_generated_over_handwritten']}x; "
+                f"+{applied['generated']['median_s'] - applied['handwritten']['median_s']:.3f} s) | (for information) | |"
+            )
         if "graph" in plan:
             walks = {name: sum(v for k, v in counts.items() if k.startswith("visits_")) for name, counts in plan["graph"].items()}
             reads = {name: counts["data_sources_read"] for name, counts in plan["graph"].items()}
