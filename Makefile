@@ -66,7 +66,7 @@ inventories: test-deps tools ## rewrite the plan inventories under tests/plan/ f
 	$(PY) -m tests.plan.regenerate $(CASE)
 
 lint: test-deps ## ruff and mypy
-	$(VENV)/bin/ruff check generator tests scripts bench/run.py bench/specgen.py bench/profile_render.py bench/cdktf_app.py
+	$(VENV)/bin/ruff check generator tests scripts bench/run.py bench/specgen.py bench/profile_render.py bench/cdktf_app.py bench/compare.py
 	$(VENV)/bin/mypy
 
 clean: ## remove environments, toolchain and engine caches

@@ -39,7 +39,7 @@ TOOLS = Path(os.environ.get("EMR_IAM_TOOLS", ROOT / ".tools"))
 TOFU = TOOLS / "bin" / "tofu"
 
 sys.path.insert(0, str(ROOT))
-from bench import specgen  # noqa: E402
+from bench import compare, specgen  # noqa: E402
 
 # The tests' offline provider block: only the arguments the provider in .tools/plugins/ has.
 from tests.engine import provider_block  # noqa: E402
@@ -445,6 +445,12 @@ def bench_plan_applied(runs: int) -> dict[str, Any]:
         folders = plan_workspaces({"generated": generated_aws.endpoint, "handwritten": handwritten_aws.endpoint})
         for folder in folders.values():
             run([TOFU, "apply", "-input=false", "-no-color", "-lock=false", "-auto-approve"], cwd=folder)
+        # Like with like: the same resources with the same values, those a plan cannot know included.
+        shown = {name: run([TOFU, "show", "-json", "-no-color"], cwd=folder)[1].stdout for name, folder in folders.items()}
+        states = {name: compare.applied(json.loads(text)) for name, text in shown.items()}
+        differences = compare.differences(states["generated"], states["handwritten"])
+        if differences:
+            raise SystemExit(f"bench: bench/handwritten/main.tf does not make what the generated module makes:\n{differences}")
         timings = {name: Timing() for name in folders}
         cpu = {name: Timing() for name in folders}
 

@@ -9,7 +9,7 @@ locals {
   partition = data.aws_partition.current.partition
   account   = "111122223333"
   path      = "/emr/"
-  tags      = { ManagedBy = "emr-iam", Team = "team-0000" }
+  tags      = { ManagedBy = "emr-iam", Team = "team-0000", "emr-iam:team" = "team-0000" }
   kms_key   = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
   emrfs_roles = {
     "team-0000-emrfs-0" = "zone0"
@@ -41,8 +41,8 @@ resource "aws_iam_role" "service" {
       Action    = "sts:AssumeRole"
       Principal = { Service = "elasticmapreduce.amazonaws.com" }
       Condition = {
-        StringEquals = { "aws:SourceAccount" = local.account }
-        ArnLike      = { "aws:SourceArn" = "arn:${local.partition}:elasticmapreduce:*:${local.account}:*" }
+        StringEquals = { "aws:SourceAccount" = [local.account] }
+        ArnLike      = { "aws:SourceArn" = ["arn:${local.partition}:elasticmapreduce:*:${local.account}:*"] }
       }
     }]
   })
@@ -76,7 +76,7 @@ resource "aws_iam_role_policy" "service_spot" {
       Effect    = "Allow"
       Action    = "iam:CreateServiceLinkedRole"
       Resource  = "arn:${local.partition}:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot*"
-      Condition = { StringEquals = { "iam:AWSServiceName" = "spot.amazonaws.com" } }
+      Condition = { StringEquals = { "iam:AWSServiceName" = ["spot.amazonaws.com"] } }
     }]
   })
 }
@@ -144,7 +144,13 @@ resource "aws_iam_role" "autoscaling" {
       Effect    = "Allow"
       Action    = "sts:AssumeRole"
       Principal = { Service = ["elasticmapreduce.amazonaws.com", "application-autoscaling.amazonaws.com"] }
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account } }
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = [local.account] }
+        ArnLike = { "aws:SourceArn" = [
+          "arn:${local.partition}:application-autoscaling:*:${local.account}:scalable-target/*",
+          "arn:${local.partition}:elasticmapreduce:*:${local.account}:*",
+        ] }
+      }
     }]
   })
 }
@@ -247,7 +253,7 @@ resource "aws_iam_policy" "passrole" {
     Statement = [
       { Sid = "PassRoleServiceRole", Effect = "Allow", Action = "iam:PassRole", Resource = aws_iam_role.service.arn, Condition = { StringEquals = { "iam:PassedToService" = "elasticmapreduce.amazonaws.com" } } },
       { Sid = "PassRoleEc2Role", Effect = "Allow", Action = "iam:PassRole", Resource = aws_iam_role.ec2.arn, Condition = { StringEquals = { "iam:PassedToService" = "ec2.amazonaws.com" } } },
-      { Sid = "PassRoleAutoscalingRole", Effect = "Allow", Action = "iam:PassRole", Resource = aws_iam_role.autoscaling.arn, Condition = { StringEquals = { "iam:PassedToService" = ["elasticmapreduce.amazonaws.com", "application-autoscaling.amazonaws.com"] } } },
+      { Sid = "PassRoleAutoscalingRole", Effect = "Allow", Action = "iam:PassRole", Resource = aws_iam_role.autoscaling.arn, Condition = { StringEquals = { "iam:PassedToService" = "application-autoscaling.amazonaws.com" } } },
     ]
   })
 }
