@@ -382,13 +382,36 @@ def plan_workspaces(endpoints: dict[str, str] | None = None) -> dict[str, Path]:
     return {"generated": generated, "handwritten": handwritten}
 
 
+def alternated_plans(label: str, folders: dict[str, Path], runs: int, once: Callable[[str], float]) -> dict[str, Any]:
+    """Time `once` (a plan of one workspace) for the generated and hand-written workspaces, after one
+    warm-up each, alternating which goes first every round; their medians, the ratio and a printed line."""
+    timings = {name: Timing() for name in folders}
+    # CPU of the plan's process tree (OpenTofu and the provider): steadier than the wall time when other jobs share the machine.
+    cpu = {name: Timing() for name in folders}
+    once("generated"), once("handwritten")  # warm-up
+    for number in range(runs):
+        for name in sorted(folders, reverse=number % 2 == 1):
+            timings[name].samples.append(once(name))
+            cpu[name].samples.append(LAST_CPU[0])
+    ratio = timings["generated"].median / timings["handwritten"].median
+    cpu_ratio = cpu["generated"].median / cpu["handwritten"].median
+    print(
+        f"  {label}: generated {timings['generated'].median:.3f} s, hand-written {timings['handwritten'].median:.3f} s ({ratio:.2f}x);"
+        f" CPU {cpu['generated'].median:.3f} s / {cpu['handwritten'].median:.3f} s ({cpu_ratio:.2f}x)",
+        flush=True,
+    )
+    return {
+        **{name: timing.as_json() for name, timing in timings.items()},
+        "cpu": {name: timing.as_json() for name, timing in cpu.items()},
+        "ratio_generated_over_handwritten": round(ratio, 3),
+        "cpu_ratio_generated_over_handwritten": round(cpu_ratio, 3),
+    }
+
+
 def bench_plan(runs: int) -> dict[str, Any]:
     if not TOFU.is_file():
         raise SystemExit(f"bench: {TOFU} is missing; run `make tools` (make bench does)")
     folders = plan_workspaces()
-    timings = {name: Timing() for name in folders}
-    # CPU of the plan's process tree (OpenTofu and the provider): steadier than the wall time when other jobs share the machine.
-    cpu = {name: Timing() for name in folders}
     added: dict[str, set[int]] = {name: set() for name in folders}
 
     def once(name: str) -> float:
@@ -398,18 +421,7 @@ def bench_plan(runs: int) -> dict[str, Any]:
         added[name].add(int(match[1]))
         return elapsed
 
-    once("generated"), once("handwritten")  # warm-up
-    for number in range(runs):
-        for name in sorted(folders, reverse=number % 2 == 1):  # alternate which goes first
-            timings[name].samples.append(once(name))
-            cpu[name].samples.append(LAST_CPU[0])
-    ratio = timings["generated"].median / timings["handwritten"].median
-    cpu_ratio = cpu["generated"].median / cpu["handwritten"].median
-    print(
-        f"  plan: generated {timings['generated'].median:.3f} s, hand-written {timings['handwritten'].median:.3f} s ({ratio:.2f}x);"
-        f" CPU {cpu['generated'].median:.3f} s / {cpu['handwritten'].median:.3f} s ({cpu_ratio:.2f}x)",
-        flush=True,
-    )
+    timed_plans = alternated_plans("plan", folders, runs, once)
     graph = {name: plan_graph(folder) for name, folder in folders.items()}
     print(f"  graph: generated {graph['generated']}, hand-written {graph['handwritten']}", flush=True)
     engine = run([TOFU, "version"])[1].stdout.splitlines()[0]
@@ -419,10 +431,7 @@ def bench_plan(runs: int) -> dict[str, Any]:
         "engine": engine,
         "provider": "hashicorp/aws 3.39.0",
         "resources_to_add": {k: sorted(v) for k, v in added.items()},
-        **{name: timing.as_json() for name, timing in timings.items()},
-        "cpu": {name: timing.as_json() for name, timing in cpu.items()},
-        "ratio_generated_over_handwritten": round(ratio, 3),
-        "cpu_ratio_generated_over_handwritten": round(cpu_ratio, 3),
+        **timed_plans,
     }
 
 
@@ -451,33 +460,13 @@ def bench_plan_applied(runs: int) -> dict[str, Any]:
         differences = compare.differences(states["generated"], states["handwritten"])
         if differences:
             raise SystemExit(f"bench: bench/handwritten/main.tf does not make what the generated module makes:\n{differences}")
-        timings = {name: Timing() for name in folders}
-        cpu = {name: Timing() for name in folders}
 
         def once(name: str) -> float:
             # Exit code 2 (changes planned) stops the bench: the applied workspace must plan no change.
             elapsed, _ = run([TOFU, "plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode"], cwd=folders[name])
             return elapsed
 
-        once("generated"), once("handwritten")  # warm-up
-        for number in range(runs):
-            for name in sorted(folders, reverse=number % 2 == 1):
-                timings[name].samples.append(once(name))
-                cpu[name].samples.append(LAST_CPU[0])
-    ratio = timings["generated"].median / timings["handwritten"].median
-    cpu_ratio = cpu["generated"].median / cpu["handwritten"].median
-    print(
-        f"  plan after apply (refresh from moto): generated {timings['generated'].median:.3f} s, hand-written "
-        f"{timings['handwritten'].median:.3f} s ({ratio:.2f}x); CPU {cpu['generated'].median:.3f} s / {cpu['handwritten'].median:.3f} s "
-        f"({cpu_ratio:.2f}x)",
-        flush=True,
-    )
-    return {
-        **{name: timing.as_json() for name, timing in timings.items()},
-        "cpu": {name: timing.as_json() for name, timing in cpu.items()},
-        "ratio_generated_over_handwritten": round(ratio, 3),
-        "cpu_ratio_generated_over_handwritten": round(cpu_ratio, 3),
-    }
+        return alternated_plans("plan after apply (refresh from moto)", folders, runs, once)
 
 
 # --- report ------------------------------------------------------------------------------------
